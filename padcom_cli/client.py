@@ -1,0 +1,224 @@
+"""The one HTTP client of Padcom's front ends: JSON in, dicts out, errors as ``PadcomError``.
+
+The CLI and the admin app both use ``PadcomClient``; it knows the API's paths
+and turns every httpx failure and error response into the tree in ``errors``.
+Requests that are safe to repeat (reads, and creates carrying an
+Idempotency-Key) are retried once after a connection failure or timeout.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+
+from padcom_cli.errors import (
+    Conflict,
+    InvalidRequest,
+    NotAuthorized,
+    NotFound,
+    PadcomError,
+    RateLimited,
+    ServerFailed,
+    Unreachable,
+)
+
+Json = dict[str, Any]
+TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+USER_AGENT = "padcom/0.1"
+
+_STATUS_ERRORS: dict[int, type[PadcomError]] = {
+    400: InvalidRequest,
+    401: NotAuthorized,
+    403: NotAuthorized,
+    404: NotFound,
+    409: Conflict,
+    412: Conflict,
+    413: InvalidRequest,
+    422: InvalidRequest,
+    428: InvalidRequest,
+}
+
+
+def _describe_transport_error(url: str, exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return f"{url} did not answer in time"
+    reason = str(exc) or type(exc).__name__
+    if "refused" in reason.lower():
+        reason = "connection refused"
+    return f"cannot reach {url}: {reason}"
+
+
+def error_from_response(response: httpx.Response) -> PadcomError:
+    """The client error for an error response (uses the API's ``{"error": ...}`` body)."""
+    try:
+        body = response.json().get("error", {})
+    except (ValueError, AttributeError):
+        body = {}
+    message = str(body.get("message") or response.reason_phrase or f"HTTP {response.status_code}")
+    details = body.get("details") if isinstance(body.get("details"), dict) else None
+    status = response.status_code
+    if status == 429:
+        retry = response.headers.get("Retry-After")
+        return RateLimited(
+            message,
+            status=status,
+            details=details,
+            retry_after=float(retry) if retry and retry.isdigit() else None,
+        )
+    kind = _STATUS_ERRORS.get(status, ServerFailed if status >= 500 else InvalidRequest)
+    return kind(message, status=status, details=details)
+
+
+class PadcomClient:
+    """A signed-in (or anonymous) connection to one Padcom server."""
+
+    def __init__(
+        self,
+        url: str,
+        token: str | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout: httpx.Timeout = TIMEOUT,
+    ) -> None:
+        self.url = url.rstrip("/")
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._http = httpx.Client(
+            base_url=f"{self.url}/api/v1",
+            headers=headers,
+            timeout=timeout,
+            transport=transport or httpx.HTTPTransport(retries=1),
+            follow_redirects=False,
+        )
+
+    def __enter__(self) -> PadcomClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- plumbing --------------------------------------------------------------
+
+    def request(
+        self, method: str, path: str, *, retry: bool | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """Send a request; raises a ``PadcomError`` for any failure.
+
+        ``retry`` defaults to True for GET: one more try after a timeout or a
+        dropped connection (connection refusals are already retried by the transport).
+        """
+        attempts = 2 if (retry if retry is not None else method == "GET") else 1
+        for attempt in range(attempts):
+            try:
+                response = self._http.request(method, path, **kwargs)
+            except httpx.TransportError as exc:
+                if attempt + 1 < attempts:
+                    continue
+                raise Unreachable(_describe_transport_error(self.url, exc)) from exc
+            if response.status_code >= 400:
+                raise error_from_response(response)
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.request(method, path, **kwargs)
+        return response.json() if response.content else None
+
+    # -- accounts --------------------------------------------------------------
+
+    def login(self, email: str, password: str, token_name: str = "") -> Json:
+        """Sign in; returns ``{"token", "expires_at", "user"}``."""
+        result: Json = self._json(
+            "POST",
+            "/auth/login",
+            json={"email": email, "password": password, "token_name": token_name},
+        )
+        return result
+
+    def logout(self) -> None:
+        self.request("POST", "/auth/logout")
+
+    def me(self) -> Json:
+        result: Json = self._json("GET", "/me")
+        return result
+
+    def users(self, role: str | None = None) -> list[Json]:
+        result: list[Json] = self._json("GET", "/users", params={"role": role} if role else None)
+        return result
+
+    # -- tickets ---------------------------------------------------------------
+
+    def list_tickets(self, *, cursor: str | None = None, limit: int = 50, **filters: Any) -> Json:
+        """One page: ``{"items": [...], "next_cursor": ...}``; filters as in the API."""
+        params = {k: v for k, v in filters.items() if v is not None}
+        params["limit"] = limit
+        if cursor:
+            params["cursor"] = cursor
+        result: Json = self._json("GET", "/tickets", params=params)
+        return result
+
+    def iter_tickets(self, *, limit: int | None = None, **filters: Any) -> Iterator[Json]:
+        """Tickets across pages, up to ``limit`` of them."""
+        cursor: str | None = None
+        seen = 0
+        while True:
+            page_size = min(100, limit - seen) if limit is not None else 100
+            if page_size <= 0:
+                return
+            page = self.list_tickets(cursor=cursor, limit=page_size, **filters)
+            for item in page["items"]:
+                yield item
+                seen += 1
+            cursor = page.get("next_cursor")
+            if not cursor:
+                return
+
+    def get_ticket(self, number: int) -> Json:
+        result: Json = self._json("GET", f"/tickets/{number}")
+        return result
+
+    def create_ticket(self, fields: Json, idempotency_key: str | None = None) -> Json:
+        """File a ticket; retried safely, since the Idempotency-Key makes a repeat harmless."""
+        key = idempotency_key or str(uuid.uuid4())
+        result: Json = self._json(
+            "POST", "/tickets", json=fields, headers={"Idempotency-Key": key}, retry=True
+        )
+        return result
+
+    def update_ticket(self, number: int, version: int, changes: Json) -> Json:
+        """Change a ticket as of ``version``; raises Conflict when it moved on."""
+        result: Json = self._json(
+            "PATCH", f"/tickets/{number}", json=changes, headers={"If-Match": f'"{version}"'}
+        )
+        return result
+
+    def delete_ticket(self, number: int) -> None:
+        self.request("DELETE", f"/tickets/{number}")
+
+    def messages(self, number: int) -> list[Json]:
+        result: list[Json] = self._json("GET", f"/tickets/{number}/messages")
+        return result
+
+    def reply(self, number: int, body: str, *, internal: bool = False) -> Json:
+        result: Json = self._json(
+            "POST", f"/tickets/{number}/messages", json={"body": body, "internal": internal}
+        )
+        return result
+
+    def history(self, number: int) -> list[Json]:
+        result: list[Json] = self._json("GET", f"/tickets/{number}/events")
+        return result
+
+    # -- events ----------------------------------------------------------------
+
+    def events(self, after: int = 0, limit: int = 100) -> Json:
+        """Events after id ``after``, oldest first: ``{"items", "next_cursor"}``."""
+        result: Json = self._json("GET", "/events", params={"after": after, "limit": limit})
+        return result

@@ -1,0 +1,183 @@
+"""Tickets, their conversation and their history."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Query, Request, Response
+from peewee import IntegrityError
+
+from server import tickets
+from server.api.deps import AppSettings, CurrentUser, write
+from server.db import db
+from server.errors import ApiError, PreconditionRequired
+from server.listing import SortName, TicketFilters, apply_filters, page
+from server.models import Event, Message
+from server.schemas import (
+    EventOut,
+    MessageIn,
+    MessageOut,
+    TicketIn,
+    TicketOut,
+    TicketPage,
+    TicketPatch,
+)
+from server.serialize import events_json, messages_json, tickets_json
+from server.visibility import get_ticket, visible_messages, visible_tickets
+
+router = APIRouter(tags=["tickets"])
+
+Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="ticket number")]
+ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+
+def _ticket_json(ticket: Any, staff: bool) -> dict[str, Any]:
+    return tickets_json([ticket], staff)[0]
+
+
+def _etag(response: Response, version: int) -> None:
+    response.headers["ETag"] = f'"{version}"'
+
+
+@router.get("/tickets", response_model=TicketPage)
+def list_tickets(
+    user: CurrentUser,
+    status: Annotated[str | None, Query(max_length=100, description="comma-separated")] = None,
+    priority: Annotated[str | None, Query(max_length=100)] = None,
+    category: Annotated[str | None, Query(max_length=100)] = None,
+    assignee: Annotated[str | None, Query(max_length=12, description="id, me or none")] = None,
+    requester: Annotated[str | None, Query(max_length=12, description="id or me")] = None,
+    organization: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="text in subject or body")] = None,
+    sort: SortName = "-number",
+    cursor: Annotated[str | None, Query(max_length=400)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> dict[str, Any]:
+    """A page of the tickets the user may see, newest first unless sorted otherwise."""
+    filters = TicketFilters(status, priority, category, assignee, requester, organization, q)
+    with db.connection_context():
+        query = apply_filters(visible_tickets(user), filters, user)
+        rows, next_cursor = page(query, sort, cursor, limit)
+        return {"items": tickets_json(rows, user.is_staff), "next_cursor": next_cursor}
+
+
+@router.post("/tickets", response_model=TicketOut, status_code=201)
+def create_ticket(
+    data: TicketIn,
+    request: Request,
+    response: Response,
+    user: CurrentUser,
+    settings: AppSettings,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> dict[str, Any]:
+    """File a ticket. A retry with the same ``Idempotency-Key`` returns the first ticket."""
+    ttl = timedelta(hours=settings.idempotency_ttl_hours)
+    idempotency = None
+    if idempotency_key is not None:
+        if not IDEMPOTENCY_KEY.match(idempotency_key):
+            raise ApiError("Idempotency-Key must be 1-200 printable ASCII characters")
+        idempotency = (idempotency_key, tickets.request_fingerprint(data))
+
+    def earlier() -> Any:
+        if idempotency is None:
+            return None
+        with db.connection_context():
+            return tickets.find_idempotent(user, idempotency[0], idempotency[1], ttl)
+
+    ticket = earlier()
+    if ticket is None:
+        try:
+            ticket = write(
+                request, lambda: tickets.create_ticket(user, data, settings.sla, idempotency)
+            )
+        except IntegrityError:
+            ticket = earlier()  # a concurrent retry with the same key won the race
+            if ticket is None:
+                raise
+    else:
+        response.headers["Idempotent-Replayed"] = "true"
+    _etag(response, ticket.version)
+    with db.connection_context():
+        return _ticket_json(ticket, user.is_staff)
+
+
+@router.get("/tickets/{number}", response_model=TicketOut)
+def show_ticket(number: Number, user: CurrentUser, response: Response) -> dict[str, Any]:
+    with db.connection_context():
+        ticket = get_ticket(user, number)
+        _etag(response, ticket.version)
+        return _ticket_json(ticket, user.is_staff)
+
+
+def _expected_version(if_match: str | None) -> int:
+    if if_match is None:
+        raise PreconditionRequired('send If-Match: "<version>" with the version you last saw')
+    found = ETAG.match(if_match)
+    if not found:
+        raise ApiError('If-Match must be a ticket version such as "3"')
+    return int(found.group(1))
+
+
+@router.patch("/tickets/{number}", response_model=TicketOut)
+def update_ticket(
+    number: Number,
+    patch: TicketPatch,
+    request: Request,
+    response: Response,
+    user: CurrentUser,
+    settings: AppSettings,
+    if_match: Annotated[str | None, Header(max_length=40)] = None,
+) -> dict[str, Any]:
+    """Change fields of a ticket; 412 if it changed since the version in ``If-Match``."""
+    expected = _expected_version(if_match)
+    ticket = write(
+        request, lambda: tickets.update_ticket(user, number, expected, patch, settings.sla)
+    )
+    _etag(response, ticket.version)
+    with db.connection_context():
+        return _ticket_json(ticket, user.is_staff)
+
+
+@router.delete("/tickets/{number}", status_code=204)
+def delete_ticket(number: Number, request: Request, user: CurrentUser) -> Response:
+    """Hide the ticket from customers; staff keep it and its history."""
+    write(request, lambda: (None, tickets.delete_ticket(user, number)))
+    return Response(status_code=204)
+
+
+@router.get("/tickets/{number}/messages", response_model=list[MessageOut])
+def list_messages(number: Number, user: CurrentUser) -> list[dict[str, Any]]:
+    """The conversation, oldest first; customers never see internal notes."""
+    with db.connection_context():
+        ticket = get_ticket(user, number)
+        rows = list(visible_messages(user, ticket).order_by(Message.id).limit(1000))
+        return messages_json(rows)
+
+
+@router.post("/tickets/{number}/messages", response_model=MessageOut, status_code=201)
+def add_message(
+    number: Number, data: MessageIn, request: Request, user: CurrentUser
+) -> dict[str, Any]:
+    """Reply on a ticket (or, for staff, leave an internal note)."""
+
+    def change() -> tuple[Any, list[Event]]:
+        message, _ticket, events = tickets.add_message(user, number, data.body, data.internal)
+        return message, events
+
+    message = write(request, change)
+    with db.connection_context():
+        return messages_json([message])[0]
+
+
+@router.get("/tickets/{number}/events", response_model=list[EventOut])
+def ticket_history(number: Number, user: CurrentUser) -> list[dict[str, Any]]:
+    """Everything that happened to a ticket, oldest first."""
+    with db.connection_context():
+        ticket = get_ticket(user, number)
+        query = Event.select().where(Event.ticket == ticket.id)
+        if not user.is_staff:
+            query = query.where(Event.internal == False)  # noqa: E712
+        return events_json(list(query.order_by(Event.id).limit(1000)))

@@ -1,0 +1,45 @@
+"""``create_app(settings)``: the whole HTTP API, built around a bound database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import FastAPI
+
+from server.api import auth, events, staff, tickets
+from server.body_limit import BodyLimit
+from server.config import Settings
+from server.db import bind
+from server.errors import install_error_handlers
+from server.migrations import migrate
+from server.passwords import Passwords
+from server.schemas import ErrorOut
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
+    """The API, with the database at ``settings`` bound and (by default) migrated."""
+    bind(settings.resolved_database_url)
+    if run_migrations:
+        migrate()
+    app = FastAPI(
+        title="Padcom",
+        version="1",
+        summary="The helpdesk of a web-hosting company.",
+        docs_url=None,
+        redoc_url=None,
+        responses={
+            status: {"model": ErrorOut, "description": "error"}
+            for status in (400, 401, 403, 404, 409, 412, 413, 422, 428, 429, 503)
+        },
+    )
+    app.state.settings = settings
+    app.state.passwords = Passwords(settings.passwords, settings.max_concurrent_hashes)
+    on_commit: list[Callable[[list[int]], None]] = []
+    app.state.on_commit = on_commit
+    install_error_handlers(app)
+    for module in (auth, tickets, events, staff):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    return app

@@ -1,0 +1,32 @@
+"""A consistent copy of a live database, taken while the server keeps running."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+
+def backup_database(url: str, target: Path) -> str:
+    """Copy the SQLite database at ``url`` to ``target`` with SQLite's online backup API.
+
+    Returns a line saying what was written. Raises ValueError for PostgreSQL
+    (whose own tool, pg_dump, is the right one) or when ``target`` exists.
+    """
+    parsed = urlparse(url)
+    if not parsed.scheme.startswith("sqlite"):
+        raise ValueError(
+            "PostgreSQL is backed up with its own tool: "
+            f"pg_dump --format=custom --file={target} '{url}'"
+        )
+    if target.exists():
+        raise ValueError(f"{target} exists; choose a new file")
+    source_path = unquote(parsed.path)[1:]
+    if not Path(source_path).exists():
+        raise ValueError(f"no database at {source_path}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source_path) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    copy.close()
+    source.close()
+    return f"copied {source_path} to {target} ({target.stat().st_size} bytes)"

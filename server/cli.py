@@ -1,0 +1,137 @@
+"""``padcom-server``: run the API and look after its database.
+
+padcom-server serve [--host 127.0.0.1] [--port 8000]
+padcom-server migrate
+padcom-server user add EMAIL --role agent [--org NAME] [--name NAME] [--password-stdin]
+padcom-server demo
+padcom-server backup PATH
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from server.config import Settings
+from server.demo import DEMO_PASSWORD
+
+app = typer.Typer(help="Run the Padcom API server and manage its database.", no_args_is_help=True)
+users = typer.Typer(help="Manage people.", no_args_is_help=True)
+app.add_typer(users, name="user")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the HTTP API (stops gracefully on SIGTERM or Ctrl-C)."""
+    import uvicorn
+
+    uvicorn.run(
+        "server.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,
+        server_header=False,
+        timeout_graceful_shutdown=5,
+        log_level="info",
+    )
+
+
+@app.command("migrate")
+def migrate_command() -> None:
+    """Bring the database schema up to date."""
+    from server.db import bind
+    from server.migrations import migrate
+
+    settings = Settings.from_env()
+    bind(settings.resolved_database_url)
+    before, after = migrate()
+    typer.echo(f"schema at version {after}" + (f" (was {before})" if before != after else ""))
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Again: "):
+        raise typer.BadParameter("the passwords differ")
+    return first
+
+
+@users.command("add")
+def user_add(
+    email: Annotated[str, typer.Argument(help="Sign-in email.")],
+    role: Annotated[str, typer.Option(help="customer, agent or admin.")] = "customer",
+    org: Annotated[str | None, typer.Option(help="Organization (created when new).")] = None,
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from stdin.")] = False,
+) -> None:
+    """Add a user (and their organization when it is new)."""
+    from server.accounts import create_user, organization_named
+    from server.db import bind, db
+    from server.errors import ApiError
+    from server.migrations import migrate
+    from server.passwords import Passwords
+
+    if role not in ("customer", "agent", "admin"):
+        raise typer.BadParameter("role must be customer, agent or admin")
+    settings = Settings.from_env()
+    bind(settings.resolved_database_url)
+    migrate()
+    password_hash = Passwords(settings.passwords, 1).hash(_read_password(password_stdin))
+    try:
+        with db.connection_context(), db.atomic():
+            org_id = organization_named(org).id if org else None
+            user = create_user(
+                email=email,
+                name=name or email.split("@")[0],
+                role=role,
+                password_hash=password_hash,
+                organization_id=org_id,
+            )
+    except ApiError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"added {user.role} {user.email} (id {user.id})")
+
+
+@app.command()
+def demo(
+    tickets: Annotated[int, typer.Option(help="How many tickets to invent.")] = 400,
+    password: Annotated[str, typer.Option(help="Password of every demo account.")] = DEMO_PASSWORD,
+) -> None:
+    """Fill an empty database with a realistic hosting company's helpdesk."""
+    from server.db import bind
+    from server.demo import seed
+    from server.migrations import migrate
+
+    settings = Settings.from_env()
+    bind(settings.resolved_database_url)
+    migrate()
+    summary = seed(settings, tickets=tickets, password=password)
+    typer.echo(summary)
+
+
+@app.command()
+def backup(path: Annotated[Path, typer.Argument(help="Where to write the copy.")]) -> None:
+    """Write a consistent copy of the live SQLite database (pg_dump for PostgreSQL)."""
+    from server.backup import backup_database
+
+    settings = Settings.from_env()
+    try:
+        typer.echo(backup_database(settings.resolved_database_url, path))
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,69 @@
+"""Server settings, read once from the environment at start-up and passed down.
+
+Every field has a default that works on a fresh machine: an SQLite file in the
+data directory, loopback only. Tests build ``Settings`` directly.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from server.sla import SlaTargets
+
+
+def default_data_dir() -> Path:
+    """Where the SQLite database and backups live unless ``PADCOM_DATA_DIR`` says otherwise."""
+    env = os.environ.get("PADCOM_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "padcom"
+
+
+@dataclass(frozen=True)
+class PasswordParams:
+    """argon2id cost; RFC 9106's second recommendation by default (64 MiB, t=3, p=4)."""
+
+    time_cost: int = 3
+    memory_cost: int = 65536
+    parallelism: int = 4
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the server needs to know, with a safe default for each."""
+
+    database_url: str = ""
+    """peewee URL: ``sqlite:///path`` or ``postgresql://user@host/db``; empty = SQLite in data_dir."""
+    data_dir: Path = field(default_factory=default_data_dir)
+    """Directory of the default SQLite database."""
+    token_ttl_hours: int = 24 * 30
+    """How long a login token lives."""
+    max_request_bytes: int = 256 * 1024
+    """Largest request body accepted; larger is a 413."""
+    passwords: PasswordParams = field(default_factory=PasswordParams)
+    """argon2id parameters; a login with older parameters rehashes."""
+    max_concurrent_hashes: int = 2
+    """argon2 hashes at once (each takes memory_cost KiB); more requests wait."""
+    idempotency_ttl_hours: int = 48
+    """How long an Idempotency-Key is remembered (at least 24 h)."""
+    sla: SlaTargets = field(default_factory=SlaTargets)
+    """First-response and resolution targets per priority."""
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to ``padcom.db`` in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'padcom.db'}"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Settings from ``PADCOM_*`` environment variables."""
+        return cls(
+            database_url=os.environ.get("PADCOM_DATABASE_URL", ""),
+            data_dir=default_data_dir(),
+            token_ttl_hours=int(os.environ.get("PADCOM_TOKEN_TTL_HOURS", 24 * 30)),
+        )

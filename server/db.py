@@ -1,0 +1,80 @@
+"""One database for the whole server, bound at start-up from a URL.
+
+SQLite (the default) runs in WAL mode with ``synchronous=full`` so an acknowledged
+ticket survives a power cut, and takes the write lock up front (``BEGIN
+IMMEDIATE``) so concurrent writers wait for each other instead of failing with
+"database is locked". PostgreSQL uses a connection pool. Code above this module
+uses only ``db`` (the proxy) and portable SQL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from peewee import Database, DatabaseProxy
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
+
+db = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "full",
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+    "cache_size": -32_000,
+}
+
+
+class UnsupportedDatabase(ValueError):
+    """The database URL names a database Padcom does not run on."""
+
+
+def open_database(url: str) -> Database:
+    """A pooled peewee database for ``url`` (``sqlite:///path`` or ``postgresql://...``).
+
+    Raises UnsupportedDatabase for any other scheme.
+    """
+    parsed = urlparse(url)
+    scheme = parsed.scheme.split("+")[0]
+    if scheme == "sqlite":
+        # peewee's convention: sqlite:///relative.db, sqlite:////absolute/path.db
+        path = unquote(parsed.path)[1:]
+        if not path:
+            raise UnsupportedDatabase("an SQLite URL needs a file path: sqlite:////path/padcom.db")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return PooledSqliteDatabase(
+            path,
+            pragmas=SQLITE_PRAGMAS,
+            lock_type="IMMEDIATE",
+            timeout=10,
+            max_connections=32,
+            stale_timeout=300,
+            check_same_thread=False,
+        )
+    if scheme in ("postgres", "postgresql"):
+        options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+        return PooledPostgresqlDatabase(
+            unquote(parsed.path.lstrip("/")),
+            host=parsed.hostname or "127.0.0.1",
+            port=parsed.port or 5432,
+            user=unquote(parsed.username) if parsed.username else None,
+            password=unquote(parsed.password) if parsed.password else None,
+            max_connections=int(options.pop("max_connections", 32)),
+            stale_timeout=300,
+            timeout=10,
+            **options,
+        )
+    raise UnsupportedDatabase(f"unsupported database URL scheme {parsed.scheme!r}")
+
+
+def bind(url: str) -> Database:
+    """Open the database at ``url`` and make it the one behind ``db``."""
+    database = open_database(url)
+    db.initialize(database)
+    return database
+
+
+def is_postgres() -> bool:
+    """Whether the bound database is PostgreSQL (for the rare dialect-specific statement)."""
+    return isinstance(db.obj, PooledPostgresqlDatabase)

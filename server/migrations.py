@@ -1,0 +1,70 @@
+"""Numbered schema migrations, applied by ``padcom-server migrate`` and at start-up.
+
+A fresh database gets the tables as the models declare them and is stamped with
+the latest number (like Alembic's create-all + stamp). An older database gets
+each migration after its number, in order, each in its own transaction. To
+change the schema: change the model, then append a ``Migration`` that alters an
+existing database the same way (``playhouse.migrate`` works on both dialects).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from playhouse.migrate import SchemaMigrator
+
+from server.db import db, is_postgres
+from server.models import ALL_MODELS, SchemaVersion
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema's history."""
+
+    number: int
+    description: str
+    apply: Callable[[SchemaMigrator], None]
+
+
+def _baseline(migrator: SchemaMigrator) -> None:
+    """The first schema: every table the models declared at 0.1."""
+    db.create_tables(ALL_MODELS)
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
+]
+
+LATEST = MIGRATIONS[-1].number
+
+
+def current_version() -> int:
+    """The schema version of the bound database; 0 when it is empty."""
+    if not db.table_exists(SchemaVersion._meta.table_name):
+        return 0
+    row = SchemaVersion.select().order_by(SchemaVersion.version.desc()).first()
+    return row.version if row else 0
+
+
+def migrate() -> tuple[int, int]:
+    """Bring the bound database to the latest schema; returns (from, to) versions.
+
+    Safe to run from several processes at once: the work happens under a
+    database-wide lock (an advisory lock on PostgreSQL; on SQLite the transaction
+    begins IMMEDIATE, which takes the write lock).
+    """
+    with db.connection_context(), db.atomic():
+        if is_postgres():
+            db.execute_sql("SELECT pg_advisory_xact_lock(72657)")
+        before = current_version()
+        if before == 0:
+            db.create_tables(ALL_MODELS)
+            SchemaVersion.create(version=LATEST)
+            return before, LATEST
+        migrator = SchemaMigrator.from_database(db.obj)
+        for step in MIGRATIONS:
+            if step.number > before:
+                step.apply(migrator)
+                SchemaVersion.update(version=step.number).execute()
+        return before, max(before, LATEST)

@@ -1,0 +1,198 @@
+"""The tables of Padcom: accounts, what customers rent, tickets and their history.
+
+Every model lives in the one database behind ``server.db.db``. ``Ticket.id`` is
+the ticket number people quote. ``Event`` is append-only: the ticket history,
+the audit trail, and the source of live notifications.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from server.db import db
+from server.fields import JSONField, RankField, TimeField, utcnow
+
+ROLES = ("customer", "agent", "admin")
+STAFF_ROLES = ("agent", "admin")
+CATEGORIES = ("hardware", "software", "usage", "security", "other")
+PRIORITIES = ("low", "normal", "high", "urgent")
+STATUSES = ("new", "open", "waiting", "resolved", "closed")
+OPEN_STATUSES = ("new", "open", "waiting")
+SERVICE_KINDS = ("webhosting", "vps", "dedicated", "domain", "mail")
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    """The number of the last migration applied."""
+
+    version = IntegerField()
+
+
+class Organization(BaseModel):
+    """A hosting customer: a company or a person."""
+
+    id = AutoField()
+    name = CharField(max_length=200, unique=True)
+    customer_number = CharField(max_length=32, unique=True)
+    created_at = TimeField(default=utcnow)
+
+
+class User(BaseModel):
+    """A customer or a staff member; email is stored lower-case and unique."""
+
+    id = AutoField()
+    email = CharField(max_length=254, unique=True)
+    name = CharField(max_length=200)
+    role = CharField(max_length=16, choices=[(r, r) for r in ROLES])
+    organization = ForeignKeyField(Organization, null=True, backref="users", on_delete="RESTRICT")
+    organization_id: int | None  # the foreign key column, as peewee exposes it
+    password_hash = CharField(max_length=255)
+    active = BooleanField(default=True)
+    last_login_at = TimeField(null=True)
+    created_at = TimeField(default=utcnow)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+class Service(BaseModel):
+    """Something an organization rents: a VPS, a domain, a mail plan..."""
+
+    id = AutoField()
+    organization = ForeignKeyField(Organization, backref="services", on_delete="CASCADE")
+    organization_id: int
+    kind = CharField(max_length=16)
+    label = CharField(max_length=253)
+    plan = CharField(max_length=100, default="")
+    datacenter = CharField(max_length=100, default="")
+    active = BooleanField(default=True)
+
+
+class Ticket(BaseModel):
+    """A problem a customer reported; ``id`` is its number, ``version`` guards edits."""
+
+    id = AutoField()
+    subject = CharField(max_length=200)
+    body = TextField()
+    category = CharField(max_length=16, default="other")
+    priority = RankField(PRIORITIES, default="normal")
+    status = CharField(max_length=16, default="new")
+    requester = ForeignKeyField(User, backref="requested", on_delete="RESTRICT")
+    organization = ForeignKeyField(Organization, backref="tickets", on_delete="RESTRICT")
+    service = ForeignKeyField(Service, null=True, on_delete="SET NULL")
+    assignee = ForeignKeyField(User, null=True, backref="assigned", on_delete="SET NULL")
+    created_at = TimeField(default=utcnow)
+    updated_at = TimeField(default=utcnow)
+    first_response_at = TimeField(null=True)
+    resolved_at = TimeField(null=True)
+    closed_at = TimeField(null=True)
+    first_response_due = TimeField(null=True)
+    resolution_due = TimeField(null=True)
+    version = IntegerField(default=1)
+    deleted_at = TimeField(null=True)
+
+    requester_id: int
+    organization_id: int
+    service_id: int | None
+    assignee_id: int | None
+
+    class Meta:
+        indexes = (
+            (("organization", "id"), False),
+            (("status", "priority", "resolution_due"), False),
+            (("created_at", "status"), False),
+            (("updated_at", "id"), False),
+        )
+
+
+class Message(BaseModel):
+    """A reply on a ticket; ``internal`` notes are for staff eyes only."""
+
+    id = AutoField()
+    ticket = ForeignKeyField(Ticket, backref="messages", on_delete="CASCADE")
+    author = ForeignKeyField(User, on_delete="RESTRICT")
+    body = TextField()
+    internal = BooleanField(default=False)
+    created_at = TimeField(default=utcnow)
+
+    ticket_id: int
+    author_id: int
+
+
+class Event(BaseModel):
+    """One committed change; ``id`` orders the log and is the SSE event id."""
+
+    id = AutoField()
+    ticket = ForeignKeyField(Ticket, backref="events", on_delete="CASCADE")
+    organization = ForeignKeyField(Organization, on_delete="CASCADE")
+    kind = CharField(max_length=32)
+    actor = ForeignKeyField(User, on_delete="RESTRICT")
+    changes = JSONField(default=dict)
+    internal = BooleanField(default=False)
+    at = TimeField(default=utcnow)
+
+    ticket_id: int
+    organization_id: int
+    actor_id: int
+
+    class Meta:
+        indexes = ((("organization", "id"), False),)
+
+
+class Token(BaseModel):
+    """An API token; only the SHA-256 of the secret is stored."""
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="tokens", on_delete="CASCADE")
+    token_hash = CharField(max_length=64, unique=True)
+    name = CharField(max_length=100, default="")
+    created_at = TimeField(default=utcnow)
+    expires_at = TimeField()
+    last_used_at = TimeField(null=True)
+    revoked_at = TimeField(null=True)
+
+    user_id: int
+
+
+class IdempotencyKey(BaseModel):
+    """A create that already happened, so its retry returns the same ticket."""
+
+    id = AutoField()
+    user = ForeignKeyField(User, on_delete="CASCADE")
+    key = CharField(max_length=200)
+    request_hash = CharField(max_length=64)
+    ticket = ForeignKeyField(Ticket, on_delete="CASCADE")
+    created_at = TimeField(default=utcnow)
+
+    user_id: int
+    ticket_id: int
+
+    class Meta:
+        indexes = ((("user", "key"), True),)
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    SchemaVersion,
+    Organization,
+    User,
+    Service,
+    Ticket,
+    Message,
+    Event,
+    Token,
+    IdempotencyKey,
+]

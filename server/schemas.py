@@ -1,0 +1,205 @@
+"""Request and response shapes of the API; the OpenAPI document is built from them.
+
+Request models forbid unknown fields, so a customer who sends ``assignee``,
+``requester``, ``version`` or a timestamp gets a 422 and nothing changes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+Category = Literal["hardware", "software", "usage", "security", "other"]
+Priority = Literal["low", "normal", "high", "urgent"]
+Status = Literal["new", "open", "waiting", "resolved", "closed"]
+Role = Literal["customer", "agent", "admin"]
+ServiceKind = Literal["webhosting", "vps", "dedicated", "domain", "mail"]
+
+MAX_BODY_CHARS = 64 * 1024
+Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Body = Annotated[str, StringConstraints(min_length=1, max_length=MAX_BODY_CHARS)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- requests -------------------------------------------------------------
+
+
+class LoginIn(Strict):
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254)]
+    password: Password
+    token_name: Annotated[str, StringConstraints(max_length=100)] = ""
+
+
+class TicketIn(Strict):
+    subject: Subject
+    body: Body
+    category: Category = "other"
+    priority: Priority = "normal"
+    service: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class TicketPatch(Strict):
+    subject: Subject | None = None
+    body: Body | None = None
+    category: Category | None = None
+    priority: Priority | None = None
+    status: Status | None = None
+    service: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    assignee: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class MessageIn(Strict):
+    body: Body
+    internal: bool = False
+
+
+class UserIn(Strict):
+    email: EmailStr
+    name: Name
+    role: Role = "customer"
+    organization: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    password: Password
+
+
+class UserPatch(Strict):
+    name: Name | None = None
+    role: Role | None = None
+    active: bool | None = None
+    organization: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class OrganizationIn(Strict):
+    name: Name
+    customer_number: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)
+    ]
+
+
+class ServiceIn(Strict):
+    kind: ServiceKind
+    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=253)]
+    plan: Annotated[str, StringConstraints(max_length=100)] = ""
+    datacenter: Annotated[str, StringConstraints(max_length=100)] = ""
+
+
+# --- responses ------------------------------------------------------------
+
+
+class OrganizationOut(BaseModel):
+    id: int
+    name: str
+    customer_number: str
+
+
+class ServiceOut(BaseModel):
+    id: int
+    kind: str
+    label: str
+    plan: str
+    datacenter: str
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str
+    name: str
+    role: Role
+    organization: OrganizationOut | None
+
+
+class MeOut(UserOut):
+    services: list[ServiceOut]
+
+
+class UserAdminOut(UserOut):
+    active: bool
+    last_login_at: datetime | None
+    created_at: datetime
+
+
+class LoginOut(BaseModel):
+    token: str
+    expires_at: datetime
+    user: UserOut
+
+
+class TicketOut(BaseModel):
+    number: int
+    subject: str
+    body: str
+    category: Category
+    priority: Priority
+    status: Status
+    requester: UserOut
+    organization: OrganizationOut
+    service: ServiceOut | None
+    assignee: UserOut | None
+    created_at: datetime
+    updated_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    first_response_due: datetime | None
+    resolution_due: datetime | None
+    version: int
+    deleted_at: datetime | None = None
+
+
+class MessageOut(BaseModel):
+    id: int
+    author: UserOut
+    body: str
+    internal: bool
+    created_at: datetime
+
+
+class EventOut(BaseModel):
+    id: int
+    ticket: int
+    kind: str
+    actor: UserOut
+    changes: dict[str, Any]
+    internal: bool
+    at: datetime
+
+
+class TokenOut(BaseModel):
+    id: int
+    user: int
+    name: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TicketPage(BaseModel):
+    items: list[TicketOut]
+    next_cursor: str | None
+
+
+class EventPage(BaseModel):
+    items: list[EventOut]
+    next_cursor: str | None
+
+
+class Page(BaseModel):
+    items: list[Any]
+    next_cursor: str | None = None
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: dict[str, Any] | None = None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody

@@ -1,0 +1,280 @@
+"""What may happen to a ticket, and the event each change leaves in the log.
+
+Every function here runs inside the caller's write transaction and returns the
+events it wrote, so the change and its history commit together or not at all.
+Edits are optimistic: ``UPDATE ... WHERE version = ?`` and a row count check,
+so of two concurrent writers with the same version exactly one wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from typing import Any
+
+from server.errors import Forbidden, Invalid, PreconditionFailed
+from server.fields import utcnow
+from server.models import OPEN_STATUSES, Event, IdempotencyKey, Message, Service, Ticket, User
+from server.schemas import TicketIn, TicketPatch
+from server.sla import SlaTargets
+from server.visibility import get_ticket
+
+CUSTOMER_STATUSES = ("open", "closed")
+"""A customer may only close a ticket or reopen it."""
+STAFF_ONLY_FIELDS = ("assignee",)
+CONTENT_FIELDS = ("subject", "body", "category", "priority", "service")
+REFERENCE_FIELDS = ("service", "assignee")
+"""Patch fields that name another row by id."""
+NULLABLE_FIELDS = ("service", "assignee")
+
+
+def _attr(name: str) -> str:
+    """The Ticket attribute holding a patch field (``service`` -> ``service_id``)."""
+    return f"{name}_id" if name in REFERENCE_FIELDS else name
+
+
+def _event(
+    ticket: Ticket, actor: User, kind: str, changes: dict[str, Any], internal: bool = False
+) -> Event:
+    return Event.create(
+        ticket=ticket.id,
+        organization=ticket.organization_id,
+        kind=kind,
+        actor=actor.id,
+        changes=changes,
+        internal=internal,
+        at=ticket.updated_at,
+    )
+
+
+def _check_service(service_id: int | None, organization_id: int) -> None:
+    if service_id is None:
+        return
+    if (
+        not Service.select()
+        .where(Service.id == service_id, Service.organization == organization_id)
+        .exists()
+    ):
+        raise Invalid(f"service {service_id} does not belong to this organization")
+
+
+def request_fingerprint(data: TicketIn) -> str:
+    """A stable hash of a create request, to tell a retry from a different request."""
+    canonical = json.dumps(data.model_dump(), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def find_idempotent(user: User, key: str, fingerprint: str, ttl: timedelta) -> Ticket | None:
+    """The ticket an earlier create with ``key`` made, or None; 422 if the body differs."""
+    row = IdempotencyKey.get_or_none(
+        IdempotencyKey.user == user.id,
+        IdempotencyKey.key == key,
+        IdempotencyKey.created_at > utcnow() - ttl,
+    )
+    if row is None:
+        return None
+    if row.request_hash != fingerprint:
+        raise Invalid("this Idempotency-Key was already used for a different request")
+    return Ticket.get_by_id(row.ticket_id)
+
+
+def create_ticket(
+    user: User,
+    data: TicketIn,
+    sla: SlaTargets,
+    idempotency: tuple[str, str] | None = None,
+) -> tuple[Ticket, list[Event]]:
+    """File a ticket for the user's organization; requester and service come from the account.
+
+    ``idempotency`` is (key, fingerprint); a concurrent create with the same key
+    fails on the unique index, and the caller retries to find the first ticket.
+    """
+    if user.organization_id is None:
+        raise Forbidden("only customers of an organization can open tickets")
+    service_id = data.service
+    if service_id is None:
+        services = list(
+            Service.select(Service.id)
+            .where(Service.organization == user.organization_id, Service.active == True)  # noqa: E712
+            .limit(2)
+        )
+        service_id = services[0].id if len(services) == 1 else None
+    _check_service(service_id, user.organization_id)
+    now = utcnow()
+    first_due, resolution_due = sla.due_times(now, data.priority)
+    ticket = Ticket.create(
+        subject=data.subject,
+        body=data.body,
+        category=data.category,
+        priority=data.priority,
+        status="new",
+        requester=user.id,
+        organization=user.organization_id,
+        service=service_id,
+        created_at=now,
+        updated_at=now,
+        first_response_due=first_due,
+        resolution_due=resolution_due,
+    )
+    if idempotency is not None:
+        key, fingerprint = idempotency
+        IdempotencyKey.delete().where(
+            IdempotencyKey.user == user.id, IdempotencyKey.key == key
+        ).execute()  # an expired key may be reused
+        IdempotencyKey.create(user=user.id, key=key, request_hash=fingerprint, ticket=ticket.id)
+    event = _event(
+        ticket,
+        user,
+        "created",
+        {"subject": ticket.subject, "priority": ticket.priority, "category": ticket.category},
+    )
+    return ticket, [event]
+
+
+def _status_side_effects(ticket: Ticket, new_status: str, values: dict[str, Any]) -> None:
+    """Timestamps that follow a status change: resolved/closed set, reopening clears."""
+    now = values["updated_at"]
+    if new_status == "resolved":
+        values["resolved_at"] = now
+    elif new_status == "closed":
+        values["closed_at"] = now
+        if ticket.resolved_at is None:
+            values["resolved_at"] = now
+    elif new_status in OPEN_STATUSES:
+        values["resolved_at"] = None
+        values["closed_at"] = None
+
+
+def _check_permissions(user: User, ticket: Ticket, patch: dict[str, Any]) -> None:
+    if user.is_staff:
+        return
+    for name in STAFF_ONLY_FIELDS:
+        if name in patch:
+            raise Invalid(f"customers cannot set {name}")
+    status = patch.get("status")
+    if status is not None:
+        if status not in CUSTOMER_STATUSES:
+            raise Invalid("customers can only close or reopen a ticket")
+        if status == "open" and ticket.status not in ("resolved", "closed"):
+            raise Invalid("only a resolved or closed ticket can be reopened")
+
+
+def _check_assignee(assignee_id: int | None) -> None:
+    if assignee_id is None:
+        return
+    staff = User.get_or_none(User.id == assignee_id)
+    if staff is None or not staff.is_staff or not staff.active:
+        raise Invalid(f"user {assignee_id} is not an active staff member")
+
+
+def update_ticket(
+    user: User, number: int, expected_version: int, patch: TicketPatch, sla: SlaTargets
+) -> tuple[Ticket, list[Event]]:
+    """Apply the fields set in ``patch`` if the ticket is still at ``expected_version``.
+
+    Raises NotFound, Invalid (forbidden field or value), PreconditionFailed (stale).
+    """
+    ticket = get_ticket(user, number, for_update=True)
+    wanted = patch.model_dump(exclude_unset=True)
+    _check_permissions(user, ticket, wanted)
+    if ticket.version != expected_version:
+        raise PreconditionFailed(
+            f"ticket {number} was changed by someone else (now version {ticket.version})",
+            details={"current_version": ticket.version},
+        )
+    cleared = [k for k, v in wanted.items() if v is None and k not in NULLABLE_FIELDS]
+    if cleared:
+        raise Invalid(f"{', '.join(cleared)} cannot be null")
+    changed = {k: v for k, v in wanted.items() if getattr(ticket, _attr(k)) != v}
+    if not changed:
+        return ticket, []
+    if "service" in changed:
+        _check_service(changed["service"], ticket.organization_id)
+    if "assignee" in changed:
+        _check_assignee(changed["assignee"])
+    now = utcnow()
+    values: dict[str, Any] = dict(changed, updated_at=now, version=ticket.version + 1)
+    if "priority" in changed:
+        values["first_response_due"], values["resolution_due"] = sla.due_times(
+            ticket.created_at, changed["priority"]
+        )
+    if "status" in changed:
+        _status_side_effects(ticket, changed["status"], values)
+    rows = (
+        Ticket.update(**values)
+        .where(Ticket.id == ticket.id, Ticket.version == expected_version)
+        .execute()
+    )
+    if rows != 1:
+        raise PreconditionFailed(f"ticket {number} was changed by someone else")
+    before = {k: getattr(ticket, _attr(k)) for k in changed}
+    for key, value in values.items():
+        setattr(ticket, _attr(key), value)
+    return ticket, _change_events(ticket, user, before, changed)
+
+
+def _change_events(
+    ticket: Ticket, actor: User, before: dict[str, Any], changed: dict[str, Any]
+) -> list[Event]:
+    """One event per kind of change: content, status, assignment."""
+    diff = {k: [before[k], v] for k, v in changed.items()}
+    events = []
+    content = {k: diff[k] for k in CONTENT_FIELDS if k in diff}
+    if content:
+        events.append(_event(ticket, actor, "updated", content))
+    if "status" in diff:
+        events.append(_event(ticket, actor, "status", {"status": diff["status"]}))
+    if "assignee" in diff:
+        events.append(_event(ticket, actor, "assigned", {"assignee": diff["assignee"]}))
+    return events
+
+
+def add_message(
+    user: User, number: int, body: str, internal: bool
+) -> tuple[Message, Ticket, list[Event]]:
+    """A reply (or a staff-only note); replies move the ticket along.
+
+    A staff reply records the first response and opens a new ticket; a customer
+    reply reopens a ticket that was waiting, resolved or closed.
+    """
+    if internal and not user.is_staff:
+        raise Invalid("customers cannot write internal notes")
+    ticket = get_ticket(user, number, for_update=True)
+    now = utcnow()
+    message = Message.create(
+        ticket=ticket.id, author=user.id, body=body, internal=internal, created_at=now
+    )
+    values: dict[str, Any] = {"updated_at": now, "version": ticket.version + 1}
+    changes: dict[str, Any] = {"message": message.id}
+    if not internal:
+        new_status = ticket.status
+        if user.is_staff:
+            if ticket.first_response_at is None:
+                values["first_response_at"] = now
+            if ticket.status == "new":
+                new_status = "open"
+        elif ticket.status in ("waiting", "resolved", "closed"):
+            new_status = "open"
+        if new_status != ticket.status:
+            values["status"] = new_status
+            _status_side_effects(ticket, new_status, values)
+            changes["status"] = [ticket.status, new_status]
+    Ticket.update(**values).where(Ticket.id == ticket.id).execute()
+    for key, value in values.items():
+        setattr(ticket, key, value)
+    event = _event(ticket, user, "note" if internal else "replied", changes, internal=internal)
+    return message, ticket, [event]
+
+
+def delete_ticket(user: User, number: int) -> list[Event]:
+    """Hide a ticket from customers; the record and its history stay for staff."""
+    ticket = get_ticket(user, number, for_update=True)
+    if ticket.deleted_at is not None:
+        return []
+    now = utcnow()
+    Ticket.update(deleted_at=now, updated_at=now, version=ticket.version + 1).where(
+        Ticket.id == ticket.id
+    ).execute()
+    ticket.updated_at = now
+    return [_event(ticket, user, "deleted", {})]

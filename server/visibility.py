@@ -1,0 +1,53 @@
+"""Who may see which ticket, event and message: the one place the rule lives.
+
+A customer sees their own organization's tickets that they have not deleted,
+and never an internal note or event; staff see everything. Anything invisible
+is reported as not found, so ticket numbers leak nothing.
+"""
+
+from __future__ import annotations
+
+from peewee import ModelSelect
+
+from server.db import is_postgres
+from server.errors import NotFound
+from server.models import Event, Message, Ticket, User
+
+
+def visible_tickets(user: User) -> ModelSelect:
+    query = Ticket.select()
+    if not user.is_staff:
+        query = query.where(
+            Ticket.organization == user.organization_id, Ticket.deleted_at.is_null()
+        )
+    return query
+
+
+def get_ticket(user: User, number: int, *, for_update: bool = False) -> Ticket:
+    """The ticket ``number`` if ``user`` may see it; raises NotFound otherwise."""
+    query = visible_tickets(user).where(Ticket.id == number)
+    if for_update and is_postgres():
+        # SQLite needs no row lock: its write transactions begin IMMEDIATE.
+        query = query.for_update()
+    ticket = query.first()
+    if ticket is None:
+        raise NotFound(f"ticket {number} not found")
+    return ticket
+
+
+def visible_messages(user: User, ticket: Ticket) -> ModelSelect:
+    query = Message.select().where(Message.ticket == ticket.id)
+    if not user.is_staff:
+        query = query.where(Message.internal == False)  # noqa: E712
+    return query
+
+
+def visible_events(user: User) -> ModelSelect:
+    query = Event.select()
+    if not user.is_staff:
+        query = query.join(Ticket).where(
+            Event.organization == user.organization_id,
+            Event.internal == False,  # noqa: E712
+            Ticket.deleted_at.is_null(),
+        )
+    return query

@@ -1,0 +1,69 @@
+"""Fixtures shared by every test: a database of its own per module on SQLite and
+PostgreSQL, a real server on a free loopback port, and a clean environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from server.db import db
+from tests.support.databases import postgres_database, postgres_problem, sqlite_url
+from tests.support.live import Live, ServerThread, test_settings
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True)
+def _no_personal_config(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Keep the developer's own Padcom config, token and data out of every test."""
+    home = tmp_path_factory.mktemp("home")
+    for name in (
+        "PADCOM_URL",
+        "PADCOM_TOKEN",
+        "PADCOM_DATABASE_URL",
+        "NO_COLOR",
+        "VISUAL",
+        "EDITOR",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PADCOM_CONFIG", str(home / "config.toml"))
+    monkeypatch.setenv("PADCOM_DATA_DIR", str(home / "data"))
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """An empty database of this module's own, on each backend in turn."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path_factory.mktemp("db"))
+        return
+    problem = postgres_problem()
+    if problem:
+        if IN_CI:
+            pytest.fail(f"{problem} (CI=true: PostgreSQL tests may not be skipped)")
+        pytest.skip(problem)
+    with postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def live(database_url: str) -> Iterator[Live]:
+    """A real server on this module's database, shared by the module's tests."""
+    from server.app import create_app
+
+    settings = test_settings(database_url)
+    thread = ServerThread(create_app(settings)).start()
+    world = Live(settings, thread)
+    try:
+        yield world
+    finally:
+        world.close()
+        thread.stop()
+        db.close_all()

@@ -1,0 +1,1 @@
+"""Test helpers: real databases, a real uvicorn, and people to act as."""
