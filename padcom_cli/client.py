@@ -84,6 +84,7 @@ class PadcomClient:
         timeout: httpx.Timeout = TIMEOUT,
     ) -> None:
         self.url = url.rstrip("/")
+        self.token = token
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -94,6 +95,15 @@ class PadcomClient:
             transport=transport or httpx.HTTPTransport(retries=1),
             follow_redirects=False,
         )
+
+    @property
+    def signed_in(self) -> bool:
+        """Whether this client carries a token (it may still have expired)."""
+        return bool(self.token)
+
+    def with_token(self, token: str) -> PadcomClient:
+        """A client for the same server signed in with ``token`` (after ``login``)."""
+        return PadcomClient(self.url, token)
 
     def __enter__(self) -> PadcomClient:
         return self
@@ -151,6 +161,11 @@ class PadcomClient:
 
     def users(self, role: str | None = None) -> list[Json]:
         result: list[Json] = self._json("GET", "/users", params={"role": role} if role else None)
+        return result
+
+    def services(self, organization: int) -> list[Json]:
+        """An organization's services (staff only)."""
+        result: list[Json] = self._json("GET", f"/organizations/{organization}/services")
         return result
 
     # -- tickets ---------------------------------------------------------------
