@@ -294,7 +294,7 @@ def seed(
                 rng,
                 settings,
                 requester,
-                services_by_org[requester.organization_id],
+                services_by_org[int(requester.organization_id or 0)],
                 staff,
                 created,
                 now,

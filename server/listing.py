@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from peewee import Expression, Field, ModelSelect, fn
+from peewee import SQL, Field, ModelSelect, Node, NodeList, fn
 
 from server.errors import ApiError, Invalid
 from server.models import CATEGORIES, PRIORITIES, STATUSES, Ticket, User
@@ -62,12 +62,19 @@ def _person(value: str, me: User, name: str) -> int | None:
     return int(value)
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _contains(field: Field, text: str) -> Node:
+    """``field`` contains ``text``, case-insensitive, with ``%``, ``_`` and ``\\`` literal.
+
+    Spelled out as SQL ``LIKE ... ESCAPE`` because peewee turns its own LIKE into
+    a case-sensitive GLOB on SQLite.
+    """
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return NodeList((fn.LOWER(field), SQL("LIKE"), f"%{escaped}%", SQL("ESCAPE '\\'")))
 
 
-def apply_filters(query: ModelSelect, filters: TicketFilters, user: User) -> ModelSelect:
+def apply_filters(
+    query: ModelSelect[Ticket], filters: TicketFilters, user: User
+) -> ModelSelect[Ticket]:
     """Narrow ``query`` by every filter given."""
     if filters.status:
         query = query.where(Ticket.status.in_(_words(filters.status, STATUSES, "status")))
@@ -84,10 +91,8 @@ def apply_filters(query: ModelSelect, filters: TicketFilters, user: User) -> Mod
     if filters.organization is not None:
         query = query.where(Ticket.organization == filters.organization)
     if filters.q:
-        pattern = _like_pattern(filters.q.lower())
         query = query.where(
-            Expression(fn.LOWER(Ticket.subject), "LIKE", pattern)
-            | Expression(fn.LOWER(Ticket.body), "LIKE", pattern)
+            _contains(Ticket.subject, filters.q) | _contains(Ticket.body, filters.q)
         )
     return query
 
@@ -114,7 +119,7 @@ def _decode_cursor(cursor: str, sort: str) -> list[Any]:
     return list(data[1:])
 
 
-def after_cursor(query: ModelSelect, cursor: str, sort: str) -> ModelSelect:
+def after_cursor(query: ModelSelect[Ticket], cursor: str, sort: str) -> ModelSelect[Ticket]:
     """Rows strictly after the cursor in ``sort`` order (a lexicographic keyset)."""
     values = _decode_cursor(cursor, sort)
     keys = SORTS[sort]
@@ -127,12 +132,12 @@ def after_cursor(query: ModelSelect, cursor: str, sort: str) -> ModelSelect:
     return query.where(condition)
 
 
-def ordered(query: ModelSelect, sort: str) -> ModelSelect:
+def ordered(query: ModelSelect[Ticket], sort: str) -> ModelSelect[Ticket]:
     return query.order_by(*[f.desc() if d else f.asc() for f, d in SORTS[sort]])
 
 
 def page(
-    query: ModelSelect, sort: str, cursor: str | None, limit: int
+    query: ModelSelect[Ticket], sort: str, cursor: str | None, limit: int
 ) -> tuple[list[Ticket], str | None]:
     """One page of tickets and the cursor of the next (None at the end)."""
     if cursor:

@@ -76,7 +76,8 @@ def find_idempotent(user: User, key: str, fingerprint: str, ttl: timedelta) -> T
         return None
     if row.request_hash != fingerprint:
         raise Invalid("this Idempotency-Key was already used for a different request")
-    return Ticket.get_by_id(row.ticket_id)
+    ticket: Ticket = Ticket.get_by_id(row.ticket_id)
+    return ticket
 
 
 def create_ticket(
@@ -84,14 +85,25 @@ def create_ticket(
     data: TicketIn,
     sla: SlaTargets,
     idempotency: tuple[str, str] | None = None,
-) -> tuple[Ticket, list[Event]]:
+    ttl: timedelta = timedelta(hours=24),
+) -> tuple[tuple[Ticket, bool], list[Event]]:
     """File a ticket for the user's organization; requester and service come from the account.
 
-    ``idempotency`` is (key, fingerprint); a concurrent create with the same key
-    fails on the unique index, and the caller retries to find the first ticket.
+    Returns ((ticket, replayed), events). ``idempotency`` is (key, fingerprint):
+    a live key of this user returns its earlier ticket (replayed, no events); a
+    concurrent create with the same key that commits first makes this one fail
+    on the unique index, and the caller looks again. Raises Forbidden, Invalid.
     """
     if user.organization_id is None:
         raise Forbidden("only customers of an organization can open tickets")
+    if idempotency is not None:
+        key, fingerprint = idempotency
+        earlier = find_idempotent(user, key, fingerprint, ttl)
+        if earlier is not None:
+            return (earlier, True), []
+        IdempotencyKey.delete().where(
+            IdempotencyKey.user == user.id, IdempotencyKey.key == key
+        ).execute()  # only an expired key can be left: it may be reused
     service_id = data.service
     if service_id is None:
         services = list(
@@ -118,18 +130,16 @@ def create_ticket(
         resolution_due=resolution_due,
     )
     if idempotency is not None:
-        key, fingerprint = idempotency
-        IdempotencyKey.delete().where(
-            IdempotencyKey.user == user.id, IdempotencyKey.key == key
-        ).execute()  # an expired key may be reused
-        IdempotencyKey.create(user=user.id, key=key, request_hash=fingerprint, ticket=ticket.id)
+        IdempotencyKey.create(
+            user=user.id, key=idempotency[0], request_hash=idempotency[1], ticket=ticket.id
+        )
     event = _event(
         ticket,
         user,
         "created",
         {"subject": ticket.subject, "priority": ticket.priority, "category": ticket.category},
     )
-    return ticket, [event]
+    return (ticket, False), [event]
 
 
 def _status_side_effects(ticket: Ticket, new_status: str, values: dict[str, Any]) -> None:

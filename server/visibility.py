@@ -14,7 +14,7 @@ from server.errors import NotFound
 from server.models import Event, Message, Ticket, User
 
 
-def visible_tickets(user: User) -> ModelSelect:
+def visible_tickets(user: User) -> ModelSelect[Ticket]:
     query = Ticket.select()
     if not user.is_staff:
         query = query.where(
@@ -35,14 +35,14 @@ def get_ticket(user: User, number: int, *, for_update: bool = False) -> Ticket:
     return ticket
 
 
-def visible_messages(user: User, ticket: Ticket) -> ModelSelect:
+def visible_messages(user: User, ticket: Ticket) -> ModelSelect[Message]:
     query = Message.select().where(Message.ticket == ticket.id)
     if not user.is_staff:
         query = query.where(Message.internal == False)  # noqa: E712
     return query
 
 
-def visible_events(user: User) -> ModelSelect:
+def visible_events(user: User) -> ModelSelect[Event]:
     query = Event.select()
     if not user.is_staff:
         query = query.join(Ticket).where(

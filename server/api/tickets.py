@@ -80,24 +80,20 @@ def create_ticket(
         if not IDEMPOTENCY_KEY.match(idempotency_key):
             raise ApiError("Idempotency-Key must be 1-200 printable ASCII characters")
         idempotency = (idempotency_key, tickets.request_fingerprint(data))
-
-    def earlier() -> Any:
+    try:
+        ticket, replayed = write(
+            request, lambda: tickets.create_ticket(user, data, settings.sla, idempotency, ttl)
+        )
+    except IntegrityError:
         if idempotency is None:
-            return None
+            raise
+        # a concurrent create with the same key committed first: answer with its ticket
         with db.connection_context():
-            return tickets.find_idempotent(user, idempotency[0], idempotency[1], ttl)
-
-    ticket = earlier()
-    if ticket is None:
-        try:
-            ticket = write(
-                request, lambda: tickets.create_ticket(user, data, settings.sla, idempotency)
-            )
-        except IntegrityError:
-            ticket = earlier()  # a concurrent retry with the same key won the race
-            if ticket is None:
-                raise
-    else:
+            found = tickets.find_idempotent(user, idempotency[0], idempotency[1], ttl)
+        if found is None:
+            raise
+        ticket, replayed = found, True
+    if replayed:
         response.headers["Idempotent-Replayed"] = "true"
     _etag(response, ticket.version)
     with db.connection_context():
