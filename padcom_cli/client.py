@@ -138,8 +138,17 @@ class PadcomClient:
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        """The decoded body; raises ServerFailed when it is not JSON (not a Padcom server?)."""
         response = self.request(method, path, **kwargs)
-        return response.json() if response.content else None
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ServerFailed(
+                f"{self.url} answered HTTP {response.status_code} without JSON: is it a Padcom server?",
+                status=response.status_code,
+            ) from exc
 
     # -- accounts --------------------------------------------------------------
 
@@ -158,6 +167,11 @@ class PadcomClient:
     def me(self) -> Json:
         result: Json = self._json("GET", "/me")
         return result
+
+    def my_services(self) -> list[Json]:
+        """The services the signed-in user's organization rents (from ``GET /me``)."""
+        services: list[Json] = self.me().get("services", [])
+        return services
 
     def users(self, role: str | None = None) -> list[Json]:
         result: list[Json] = self._json("GET", "/users", params={"role": role} if role else None)
