@@ -14,6 +14,9 @@ from server.errors import install_error_handlers
 from server.migrations import migrate
 from server.passwords import Passwords
 from server.schemas import ErrorOut
+from server.security.client import parse_networks
+from server.security.headers import SecurityHeaders
+from server.security.logs import AccessLog
 
 API_PREFIX = "/api/v1"
 
@@ -35,6 +38,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
         },
     )
     app.state.settings = settings
+    app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
     app.state.passwords = Passwords(settings.passwords, settings.max_concurrent_hashes)
     on_commit: list[Callable[[list[int]], None]] = []
     app.state.on_commit = on_commit
@@ -42,4 +46,6 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     for module in (auth, tickets, events, staff):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(AccessLog, trusted_proxies=app.state.trusted_proxies)
     return app

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from server.outbox.settings import MailSettings, OutboxSettings, WebhookSettings
 from server.sla import SlaTargets
 
 
@@ -32,6 +33,21 @@ class PasswordParams:
 
 
 @dataclass(frozen=True)
+class LoginThrottleParams:
+    """Failed sign-ins allowed per email and per address before each next try must wait.
+
+    The wait doubles with every further failure, from ``base_delay_seconds`` up to
+    ``max_delay_seconds``; failures older than ``forget_after_seconds`` are forgiven.
+    """
+
+    free_per_account: int = 5
+    free_per_address: int = 20
+    base_delay_seconds: int = 2
+    max_delay_seconds: int = 15 * 60
+    forget_after_seconds: int = 60 * 60
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the server needs to know, with a safe default for each."""
 
@@ -51,6 +67,18 @@ class Settings:
     """How long an Idempotency-Key is remembered (at least 24 h)."""
     sla: SlaTargets = field(default_factory=SlaTargets)
     """First-response and resolution targets per priority."""
+    login_throttle: LoginThrottleParams = field(default_factory=LoginThrottleParams)
+    """When failed sign-ins start to wait, and for how long."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses/networks of reverse proxies whose X-Forwarded-For is believed; none by default."""
+    mail: MailSettings = field(default_factory=MailSettings)
+    """Outgoing mail (SMTP); off until a host is set."""
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
+    """Signed webhook POSTs; off until URLs are set."""
+    outbox: OutboxSettings = field(default_factory=OutboxSettings)
+    """Retry and back-off of mail and webhook deliveries."""
+    live_heartbeat_seconds: float = 15.0
+    """Seconds between heartbeat comments on an idle event stream."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -66,4 +94,9 @@ class Settings:
             database_url=os.environ.get("PADCOM_DATABASE_URL", ""),
             data_dir=default_data_dir(),
             token_ttl_hours=int(os.environ.get("PADCOM_TOKEN_TTL_HOURS", 24 * 30)),
+            trusted_proxies=tuple(
+                p.strip() for p in os.environ.get("PADCOM_TRUSTED_PROXIES", "").split(",") if p.strip()
+            ),
+            mail=MailSettings.from_env(),
+            webhooks=WebhookSettings.from_env(),
         )

@@ -7,8 +7,9 @@
      ├── Conflict (409)              ├── TooManyRequests (429, Retry-After)
      ├── PayloadTooLarge (413)       └── Unavailable (503, database down)
 
-Validation errors, unknown routes, database outages and bugs get the same
-shape; no response ever carries a stack trace or a file path.
+Validation errors, values the database refuses (NUL on PostgreSQL), unknown
+routes, database outages and bugs get the same shape; no response ever carries
+a stack trace or a file path.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from peewee import InterfaceError, OperationalError
+from peewee import DataError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("padcom.server")
@@ -146,6 +147,13 @@ def install_error_handlers(app: FastAPI) -> None:
             "unavailable",
             "the database is unavailable; try again shortly",
             headers={"Retry-After": "2"},
+        )
+
+    @app.exception_handler(DataError)
+    async def unstorable(request: Request, exc: DataError) -> JSONResponse:
+        # PostgreSQL refuses NUL in text and out-of-range numbers: the input's fault.
+        return error_response(
+            422, "invalid", "the request holds a value the database cannot store (such as NUL)"
         )
 
     @app.exception_handler(Exception)
