@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from peewee import (
     AutoField,
-    BigIntegerField,
     BooleanField,
     CharField,
     ForeignKeyField,
     IntegerField,
     Model,
-    SmallIntegerField,
     TextField,
 )
 
@@ -106,10 +104,6 @@ class Ticket(BaseModel):
     resolution_due = TimeField(null=True)
     version = IntegerField(default=1)
     deleted_at = TimeField(null=True)
-    sla_paused_at = TimeField(null=True)  # set while waiting on the customer (server/sla.py)
-    sla_paused_ms = BigIntegerField(default=0)  # the clock's total pause so far
-    sla_breached = SmallIntegerField(default=0)  # breaches already recorded (server/sla_watch.py)
-    reopens = SmallIntegerField(default=0)  # times it went from resolved/closed back to open
 
     requester_id: int
     organization_id: int
@@ -122,8 +116,6 @@ class Ticket(BaseModel):
             (("status", "priority", "resolution_due"), False),
             (("created_at", "status"), False),
             (("updated_at", "id"), False),
-            (("resolved_at",), False),  # resolved per day, backlog (server/stats)
-            (("organization", "created_at"), False),  # one organization's period (server/stats)
         )
 
 
@@ -205,31 +197,6 @@ class LoginFailure(BaseModel):
     last_failure_at = TimeField(index=True)
 
 
-class Outbox(BaseModel):
-    """A mail or webhook to send, written in the transaction of the change that caused it.
-
-    ``dedupe_key`` is unique, so a change enqueues each delivery once; workers
-    claim a row with a lease (``lease_until``) so two never send it at once.
-    """
-
-    id = AutoField()
-    channel = CharField(max_length=16)
-    dedupe_key = CharField(max_length=300, unique=True)
-    target = CharField(max_length=2000)
-    payload = JSONField()
-    event_id = IntegerField(null=True)
-    state = CharField(max_length=16, default="pending")
-    attempts = IntegerField(default=0)
-    next_attempt_at = TimeField(default=utcnow)
-    lease_until = TimeField(null=True)
-    sent_at = TimeField(null=True)
-    last_error = CharField(max_length=500, default="")
-    created_at = TimeField(default=utcnow)
-
-    class Meta:
-        indexes = ((("state", "next_attempt_at"), False),)
-
-
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     Organization,
@@ -241,5 +208,4 @@ ALL_MODELS: list[type[BaseModel]] = [
     Token,
     IdempotencyKey,
     LoginFailure,
-    Outbox,
 ]
