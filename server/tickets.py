@@ -102,8 +102,10 @@ def create_ticket(
         if earlier is not None:
             return (earlier, True), []
         IdempotencyKey.delete().where(
-            IdempotencyKey.user == user.id, IdempotencyKey.key == key
-        ).execute()  # only an expired key can be left: it may be reused
+            IdempotencyKey.user == user.id,
+            IdempotencyKey.key == key,
+            IdempotencyKey.created_at <= utcnow() - ttl,
+        ).execute()  # an expired key may be reused; a live one committed since must not go
     service_id = data.service
     if service_id is None:
         services = list(
