@@ -1,0 +1,95 @@
+"""Signing in and out, and who am I."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from padcom_cli import compose
+from padcom_cli.config import ClientConfig, forget_token, load_config, save_config
+from padcom_cli.errors import NotAuthorized
+from padcom_cli.options import AsJson
+from padcom_cli.output import emit, note, usage_error
+from padcom_cli.sanitize import clean
+from padcom_cli.session import anonymous, client
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+
+def login(
+    ctx: typer.Context,
+    url: Annotated[
+        str | None, typer.Option(help="The Padcom server, e.g. https://help.example.com.")
+    ] = None,
+    email: Annotated[str | None, typer.Option(help="Your account's email address.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Sign in and keep a token for later commands.
+
+    Prompts for what is missing (the password is never echoed). The URL and
+    token go to the config file, readable only by you.
+    """
+    current = load_config()
+    url = (url or current.url).rstrip("/")
+    if email is None:
+        if not compose.interactive():
+            usage_error("missing --email (no terminal to ask on)")
+        email = compose.ask("Email", default=current.email)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif compose.interactive():
+        password = typer.prompt("Password", hide_input=True, err=True)
+    else:
+        usage_error("missing password: use --password-stdin (no terminal to ask on)")
+    if not password:
+        usage_error("the password is empty")
+    result = anonymous(ctx, url).login(email, password, f"padcom CLI on {socket.gethostname()}")
+    path = save_config(ClientConfig(url=url, token=result["token"], email=email))
+    user = result["user"]
+    emit(
+        {"url": url, "user": user, "expires_at": result["expires_at"]},
+        as_json,
+        lambda: _account(user, url),
+    )
+    if not as_json:
+        note(f"Token saved in {path}")
+
+
+def _account(me: dict[str, Any], url: str) -> RenderableType:
+    from padcom_cli.render import account
+
+    return account(me, url)
+
+
+def logout(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Revoke the token on the server and forget it.
+
+    A token the server no longer accepts is forgotten all the same; when the
+    server cannot be reached the token is kept (it would still work).
+    """
+    config = load_config()
+    if not config.token:
+        usage_error("not signed in")
+    with contextlib.suppress(NotAuthorized):  # already expired or revoked: nothing to revoke
+        client(ctx).logout()
+    forget_token()
+    emit(
+        {"url": config.url, "signed_out": True},
+        as_json,
+        lambda: f"Signed out of {clean(config.url)}.",
+    )
+
+
+def whoami(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Show who you are signed in as, and where."""
+    config = load_config()
+    me = client(ctx).me()
+    emit(me, as_json, lambda: _account(me, config.url))

@@ -1,0 +1,201 @@
+"""Changing a ticket: edit, priority, close, reopen, delete.
+
+Every change is sent with the version it was based on (``If-Match``). When the
+ticket moved on meanwhile the server refuses it, nothing is overwritten, and
+the command exits 5 saying what changed since.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from padcom_cli import compose
+from padcom_cli.errors import Conflict
+from padcom_cli.history import actor, changes
+from padcom_cli.options import AsJson, Body, BodyFile, Category, IfVersion, Number, Priority
+from padcom_cli.output import emit, emit_json, note, usage_error
+from padcom_cli.sanitize import clean
+from padcom_cli.session import client
+from padcom_cli.timefmt import local, parse
+
+if TYPE_CHECKING:
+    from padcom_cli.client import PadcomClient
+
+Json = dict[str, Any]
+
+EDIT_HELP = """\
+# The first line is the subject, the rest the description. Anything below the
+# line is ignored; leave it unchanged to change nothing."""
+
+
+def _later(value: str, than: str) -> bool:
+    first, second = parse(value), parse(than)
+    return first is not None and second is not None and first > second
+
+
+def _groups_since(events: list[Json], behind: int) -> list[Json]:
+    """The events of the last ``behind`` changes (one change's events share a time)."""
+    times = sorted({e["at"] for e in events if e.get("kind") != "created"})  # ISO UTC: sortable
+    recent = set(times[-behind:]) if behind > 0 else set()
+    return [e for e in events if e["at"] in recent]
+
+
+def what_changed(api: PadcomClient, number: int, seen: Json | None, version: int) -> str:
+    """Words for a refused change: the ticket's current version and every change since."""
+    current = api.get_ticket(number)
+    events = api.history(number)
+    if seen is not None:
+        since = seen["updated_at"]
+        newer = [e for e in events if _later(e["at"], since)]
+    else:
+        newer = _groups_since(events, current["version"] - version)
+    lines = [
+        f"ticket #{number} changed since version {version} (now version "
+        f"{current['version']}); nothing was saved. What changed:"
+    ]
+    for event in newer:
+        at = parse(event["at"])
+        lines.append(f"  {local(at) if at else '-'}  {actor(event)}: {changes(event)}")
+    if not newer:
+        lines.append("  (changes you cannot see, e.g. staff notes)")
+    lines.append(f"See it with `padcom ticket show {number}`, then try again.")
+    return "\n".join(lines)
+
+
+def _update(api: PadcomClient, number: int, fields: Json, seen: Json | None, version: int) -> Json:
+    """Send the change based on ``version``; a refusal becomes a Conflict saying what changed."""
+    try:
+        return api.update_ticket(number, version, fields)
+    except Conflict as error:
+        raise Conflict(
+            what_changed(api, number, seen, version), status=error.status, details=error.details
+        ) from error
+
+
+def _change(
+    ctx: typer.Context,
+    number: int,
+    fields: Json,
+    if_version: int | None,
+    as_json: bool,
+) -> None:
+    """Apply ``fields`` to the ticket unless they are already so, then show the outcome."""
+    api = client(ctx)
+    seen = None if if_version else api.get_ticket(number)
+    if seen is not None and all(seen.get(k) == v for k, v in fields.items()):
+        if as_json:
+            emit_json(seen)
+            return
+        described = ", ".join(f"{k} {clean(str(v))}" for k, v in fields.items())
+        note(f"Ticket #{number} already has {described}; nothing to change.")
+        return
+    version = if_version or int(seen["version"])  # type: ignore[index]
+    ticket = _update(api, number, fields, seen, version)
+    described = ", ".join(f"{k}: {clean(str(v), single_line=True)}" for k, v in fields.items())
+    emit(ticket, as_json, lambda: f"Ticket #{number} updated ({described}).")
+
+
+def edit(
+    ctx: typer.Context,
+    number: Number,
+    subject: Annotated[str | None, typer.Option("--subject", "-s", help="New subject.")] = None,
+    body: Body = None,
+    body_file: BodyFile = None,
+    category: Annotated[Category | None, typer.Option("--category", "-c")] = None,
+    priority: Annotated[Priority | None, typer.Option("--priority", "-p")] = None,
+    editor: Annotated[
+        bool, typer.Option("--editor", "-e", help="Edit subject and text in $VISUAL/$EDITOR.")
+    ] = False,
+    if_version: IfVersion = None,
+    as_json: AsJson = False,
+) -> None:
+    """Change a ticket's subject, body, category or priority.
+
+    With no options on a terminal (or with --editor), opens the subject and
+    text in your editor. If someone changed the ticket meanwhile, nothing is
+    saved: exit 5 and a list of what changed.
+    """
+    fields: Json = {
+        "subject": compose.repaired(subject),
+        "category": category,
+        "priority": priority,
+    }
+    fields["body"] = compose.read_body(body, body_file)
+    fields = {k: (v.value if hasattr(v, "value") else v) for k, v in fields.items() if v}
+    if fields and not editor:
+        _change(ctx, number, fields, if_version, as_json)
+        return
+    if not editor and not compose.interactive():
+        usage_error(
+            "nothing to change: give --subject, --body, --body-file, --category or --priority"
+        )
+    api = client(ctx)
+    seen = api.get_ticket(number)
+    version = if_version or int(seen["version"])
+    subject_now = fields.get("subject", seen["subject"])
+    body_now = fields.get("body", seen["body"])
+    text = compose.edit_text(f"{subject_now}\n\n{body_now}", EDIT_HELP)
+    first, _, rest = text.partition("\n")
+    edited = {**fields, "subject": first.strip(), "body": rest.strip("\n")}
+    wanted = {k: v for k, v in edited.items() if v != seen.get(k)}
+    if not edited["subject"] or not edited["body"].strip():
+        usage_error("the subject or the text is empty; nothing was saved")
+    if not wanted:
+        note(f"Ticket #{number} unchanged.")
+        return
+    ticket = _update(api, number, wanted, seen, version)
+    emit(ticket, as_json, lambda: f"Ticket #{number} updated ({', '.join(sorted(wanted))}).")
+
+
+def priority(
+    ctx: typer.Context,
+    number: Number,
+    level: Annotated[Priority, typer.Argument(help="low, normal, high or urgent.")],
+    if_version: IfVersion = None,
+    as_json: AsJson = False,
+) -> None:
+    """Set a ticket's priority."""
+    _change(ctx, number, {"priority": level.value}, if_version, as_json)
+
+
+def close(
+    ctx: typer.Context, number: Number, if_version: IfVersion = None, as_json: AsJson = False
+) -> None:
+    """Close a ticket.
+
+    Replying on it later reopens it.
+    """
+    _change(ctx, number, {"status": "closed"}, if_version, as_json)
+
+
+def reopen(
+    ctx: typer.Context, number: Number, if_version: IfVersion = None, as_json: AsJson = False
+) -> None:
+    """Reopen a resolved or closed ticket."""
+    _change(ctx, number, {"status": "open"}, if_version, as_json)
+
+
+def delete(
+    ctx: typer.Context,
+    number: Number,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Delete a ticket (asks first).
+
+    It disappears for you and your organization; support keeps its record.
+    Without a terminal, --yes is required.
+    """
+    api = client(ctx)
+    if not yes:
+        if not compose.interactive():
+            usage_error("deleting needs --yes when there is no terminal to ask on")
+        ticket = api.get_ticket(number)
+        subject = clean(ticket["subject"], single_line=True)
+        if not compose.confirm(f"Delete ticket #{number} ({subject})?"):
+            note("Nothing deleted.")
+            return
+    api.delete_ticket(number)
+    emit({"number": number, "deleted": True}, as_json, lambda: f"Deleted ticket #{number}.")

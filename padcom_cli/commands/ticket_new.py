@@ -1,0 +1,120 @@
+"""Writing to support: filing a ticket and replying on one."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from padcom_cli import compose
+from padcom_cli.options import AsJson, Body, BodyFile, Category, Number, Priority
+from padcom_cli.output import emit, emit_json, note, usage_error
+from padcom_cli.sanitize import clean
+from padcom_cli.session import client
+
+Json = dict[str, Any]
+
+
+NEW_TICKET_HELP = """\
+# Describe the problem above this line: what happened, since when, and what
+# you expected instead. Anything below the line is ignored; an empty text cancels."""
+REPLY_HELP = """\
+# Write your reply above this line. Anything below it is ignored; an empty text cancels."""
+
+
+def _pick_service(choice: str | None, services: list[Json]) -> int | None:
+    """The service id for ``--service`` (an id or a label), or asked for on a terminal."""
+    if choice is not None:
+        for item in services:
+            if choice in (str(item["id"]), item["label"]):
+                return int(item["id"])
+        known = ", ".join(f"{s['id']} ({clean(s['label'], single_line=True)})" for s in services)
+        usage_error(f"no service {clean(choice)!r} on this account; yours: {known or 'none'}")
+    if len(services) <= 1 or not compose.interactive():
+        return None  # the server fills in the only service, or leaves it empty
+    for index, item in enumerate(services, 1):
+        note(f"  {index}) {clean(item['kind'])} {clean(item['label'], single_line=True)}")
+    note("  0) none of these")
+    picked = compose.ask("Which service is it about?", default="0")
+    if not picked.isdigit() or int(picked) > len(services):
+        usage_error(f"no choice {clean(picked)!r}")
+    return int(services[int(picked) - 1]["id"]) if int(picked) else None
+
+
+def new(
+    ctx: typer.Context,
+    subject: Annotated[str | None, typer.Option("--subject", "-s", help="One line.")] = None,
+    body: Body = None,
+    body_file: BodyFile = None,
+    category: Annotated[
+        Category | None, typer.Option("--category", "-c", help="What kind of problem.")
+    ] = None,
+    priority: Annotated[
+        Priority | None, typer.Option("--priority", "-p", help="How urgent (default normal).")
+    ] = None,
+    service: Annotated[
+        str | None, typer.Option(help="The service's ID or label (see `padcom services`).")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """File a new ticket.
+
+    On a terminal, asks for what is missing (the text in $VISUAL or $EDITOR
+    when set). Without one, --subject and --body (or --body-file, '-' for
+    standard input) are required. Prints the new ticket's number.
+    """
+    ask = compose.interactive()
+    subject = compose.repaired(subject)
+    if subject is None:
+        if not ask:
+            usage_error("missing --subject (no terminal to ask on)")
+        subject = compose.ask("Subject")
+    if not subject.strip():
+        usage_error("the subject is empty")
+    text = compose.need_body(body, body_file, NEW_TICKET_HELP)
+    if category is None and ask:
+        category = Category(compose.choose("Category", [c.value for c in Category], "other"))
+    if priority is None and ask:
+        priority = Priority(compose.choose("Priority", [p.value for p in Priority], "normal"))
+    api = client(ctx)
+    fields: Json = {"subject": subject, "body": text}
+    if category is not None:
+        fields["category"] = category.value
+    if priority is not None:
+        fields["priority"] = priority.value
+    if service is not None or ask:
+        service_id = _pick_service(service, api.my_services())
+        if service_id is not None:
+            fields["service"] = service_id
+    ticket = api.create_ticket(fields)
+    if as_json:
+        emit_json(ticket)
+        return
+    sys.stdout.write(f"{ticket['number']}\n")
+    note(f"Filed ticket #{ticket['number']}: {clean(ticket['subject'], single_line=True)}")
+
+
+def reply(
+    ctx: typer.Context,
+    number: Number,
+    body: Body = None,
+    body_file: BodyFile = None,
+    as_json: AsJson = False,
+) -> None:
+    """Add a reply to a ticket.
+
+    The text comes from --body or --body-file ('-' reads standard input); on a
+    terminal without either, from $VISUAL/$EDITOR or typed in.
+    """
+    text = compose.need_body(body, body_file, REPLY_HELP)
+    message = client(ctx).reply(number, text)
+
+    def draw() -> object:
+        from padcom_cli.render import message as render_message
+
+        return render_message(message)
+
+    emit(message, as_json, draw)
+    if not as_json:
+        note(f"Replied on ticket #{number}.")

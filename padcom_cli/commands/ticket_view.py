@@ -1,0 +1,104 @@
+"""Reading tickets: the list, and one ticket with its conversation."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from padcom_cli.options import AsJson, Category, Number, Priority
+from padcom_cli.output import emit, usage_error
+from padcom_cli.session import client
+
+STATUSES = ("new", "open", "waiting", "resolved", "closed")
+NOT_CLOSED = "new,open,waiting,resolved"
+
+
+def _words(value: str | None, allowed: tuple[str, ...], option: str) -> str | None:
+    """A comma-separated filter checked against the API's words (exit 2 on a typo)."""
+    if value is None:
+        return None
+    words = [w.strip().lower() for w in value.split(",") if w.strip()]
+    wrong = [w for w in words if w not in allowed]
+    if wrong or not words:
+        usage_error(f"{option} takes {', '.join(allowed)} (comma-separated), not {value!r}")
+    return ",".join(words)
+
+
+def list_tickets(
+    ctx: typer.Context,
+    status: Annotated[
+        str | None, typer.Option(help="Only these statuses, comma-separated, e.g. new,open.")
+    ] = None,
+    priority: Annotated[
+        str | None, typer.Option(help="Only these priorities: low, normal, high, urgent.")
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(help="Only these categories: hardware, software, usage, security, other."),
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-q", help="Text in the subject or body.")
+    ] = None,
+    include_closed: Annotated[
+        bool, typer.Option("--all", "-a", help="Include closed tickets.")
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", "-L", min=1, max=1000)] = 30,
+    as_json: AsJson = False,
+) -> None:
+    """List tickets, newest first.
+
+    Closed tickets are left out unless you pass --all or --status.
+    """
+    filters: dict[str, Any] = {
+        "status": _words(status, STATUSES, "--status") or (None if include_closed else NOT_CLOSED),
+        "priority": _words(priority, tuple(p.value for p in Priority), "--priority"),
+        "category": _words(category, tuple(c.value for c in Category), "--category"),
+        "q": search,
+    }
+    tickets = list(client(ctx).iter_tickets(limit=limit, **filters))
+
+    def draw() -> object:
+        from rich.text import Text
+
+        from padcom_cli.render import ticket_table
+
+        if not tickets:
+            narrowed = any((status, priority, category, search))
+            return Text("No tickets match." if narrowed else "No open tickets.")
+        return ticket_table(tickets)
+
+    emit(tickets, as_json, draw)
+
+
+def show(
+    ctx: typer.Context,
+    number: Number,
+    history: Annotated[
+        bool, typer.Option("--history", help="Also show every change, oldest first.")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Show a ticket and its conversation.
+
+    The properties, the description, then every reply oldest first. --json
+    prints {"ticket", "messages"} (and "events" with --history).
+    """
+    api = client(ctx)
+    ticket = api.get_ticket(number)
+    messages = api.messages(number)
+    events = api.history(number) if history else None
+    data: dict[str, Any] = {"ticket": ticket, "messages": messages}
+    if events is not None:
+        data["events"] = events
+
+    def draw() -> list[object]:
+        from padcom_cli.render import history as render_history
+        from padcom_cli.render import ticket_detail
+
+        parts: list[object] = list(ticket_detail(ticket, messages))
+        if events is not None:
+            parts.append(render_history(events))
+        return parts
+
+    emit(data, as_json, draw)

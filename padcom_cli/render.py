@@ -1,0 +1,178 @@
+"""Rich renderables for tickets, conversations, services and accounts.
+
+Every piece of server text goes through ``plain`` (``clean`` + ``Text``), so
+markup in a subject shows literally and control characters show as symbols.
+Styles are fixed words of ours, never built from server text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from padcom_cli.sanitize import clean
+from padcom_cli.timefmt import ago, when
+
+Json = dict[str, Any]
+
+STATUS_STYLES = {
+    "new": "bold cyan",
+    "open": "green",
+    "waiting": "yellow",
+    "resolved": "dim",
+    "closed": "dim",
+}
+PRIORITY_STYLES = {"urgent": "bold red", "high": "red", "normal": "", "low": "dim"}
+
+
+def plain(value: object, style: str = "", *, single_line: bool = False) -> Text:
+    """Untrusted text as a Rich ``Text``: never markup, control characters made visible."""
+    return Text(clean("" if value is None else str(value), single_line=single_line), style=style)
+
+
+def person(user: Json | None) -> Text:
+    """``Name <email>``, or ``-``."""
+    if not user:
+        return Text("-")
+    return plain(f"{user.get('name', '')} <{user.get('email', '')}>", single_line=True)
+
+
+def service(item: Json | None) -> Text:
+    """``webhosting site.example``, or ``-``."""
+    if not item:
+        return Text("-")
+    return plain(f"{item.get('kind', '')} {item.get('label', '')}", single_line=True)
+
+
+def status(value: str) -> Text:
+    return plain(value, STATUS_STYLES.get(value, ""), single_line=True)
+
+
+def priority(value: str) -> Text:
+    return plain(value, PRIORITY_STYLES.get(value, ""), single_line=True)
+
+
+def ticket_table(tickets: list[Json]) -> Table:
+    """One row per ticket: number, status, priority, subject, service, last change."""
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("#", justify="right")
+    table.add_column("Status")
+    table.add_column("Priority")
+    table.add_column("Subject", overflow="fold", ratio=1)
+    table.add_column("Service")
+    table.add_column("Updated", no_wrap=True)
+    for t in tickets:
+        table.add_row(
+            Text(str(t["number"])),
+            status(t["status"]),
+            priority(t["priority"]),
+            plain(t["subject"], single_line=True),
+            service(t.get("service")),
+            Text(ago(t.get("updated_at"))),
+        )
+    return table
+
+
+def _properties(ticket: Json) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    rows: list[tuple[str, Text]] = [
+        ("Status", status(ticket["status"])),
+        ("Priority", priority(ticket["priority"])),
+        ("Category", plain(ticket["category"])),
+        ("Service", service(ticket.get("service"))),
+        ("Requester", person(ticket.get("requester"))),
+        ("Assignee", person(ticket.get("assignee"))),
+        ("Opened", Text(when(ticket.get("created_at")))),
+        ("Updated", Text(when(ticket.get("updated_at")))),
+    ]
+    if ticket.get("closed_at"):
+        rows.append(("Closed", Text(when(ticket["closed_at"]))))
+    elif ticket.get("resolution_due"):
+        rows.append(("Due", Text(when(ticket["resolution_due"]))))
+    rows.append(("Version", Text(str(ticket["version"]))))
+    for label, value in rows:
+        grid.add_row(label, value)
+    return grid
+
+
+def title(ticket: Json) -> Text:
+    """``#12 Subject`` in bold, on one line."""
+    text = Text(f"#{ticket['number']} ", style="bold")
+    text.append_text(plain(ticket["subject"], "bold", single_line=True))
+    return text
+
+
+def message(item: Json) -> RenderableType:
+    header = person(item.get("author"))
+    header.stylize("bold")
+    header.append(f"  {when(item.get('created_at'))}", style="dim")
+    if item.get("internal"):
+        header.append("  internal note", style="yellow")
+    return Group(header, Padding(plain(item.get("body")), (0, 0, 1, 2), expand=False))
+
+
+def ticket_detail(ticket: Json, messages: list[Json]) -> list[RenderableType]:
+    """The ticket's properties and body, then the conversation, oldest first."""
+    parts: list[RenderableType] = [
+        title(ticket),
+        _properties(ticket),
+        Panel(plain(ticket.get("body")), title="Description", title_align="left"),
+    ]
+    if messages:
+        parts.append(Rule(f"Conversation ({len(messages)})", align="left", style="dim"))
+        parts.extend(message(m) for m in messages)
+    else:
+        parts.append(Text("No replies yet.", style="dim"))
+    return parts
+
+
+def services_table(services: list[Json]) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("ID", "Kind", "Label", "Plan", "Datacenter"):
+        table.add_column(column)
+    for s in services:
+        table.add_row(
+            Text(str(s["id"])),
+            plain(s.get("kind"), single_line=True),
+            plain(s.get("label"), single_line=True),
+            plain(s.get("plan") or "-", single_line=True),
+            plain(s.get("datacenter") or "-", single_line=True),
+        )
+    return table
+
+
+def account(me: Json, url: str) -> Text:
+    """``Signed in to URL as Name <email> (role), Organization``."""
+    text = Text("Signed in to ")
+    text.append(clean(url, single_line=True), style="bold")
+    text.append(" as ")
+    text.append_text(person(me))
+    text.append(f" ({clean(me.get('role', ''), single_line=True)})")
+    org = me.get("organization")
+    if org:
+        text.append(", ")
+        text.append_text(
+            plain(f"{org.get('name', '')} (customer {org.get('customer_number', '')})")
+        )
+    return text
+
+
+def history(events: list[Json]) -> RenderableType:
+    """Every change to a ticket, oldest first: when, who, what."""
+    from padcom_cli.history import actor, changes
+
+    table = Table(box=None, pad_edge=False, header_style="bold", title_justify="left")
+    table.add_column("When", no_wrap=True)
+    table.add_column("Who")
+    table.add_column("What", overflow="fold", ratio=1)
+    for event in events:
+        table.add_row(Text(when(event.get("at"))), Text(actor(event)), Text(changes(event)))
+    return Group(Rule("History", align="left", style="dim"), table)

@@ -1,0 +1,34 @@
+"""The signed-in client a command uses, built once per run from config and environment.
+
+Commands call ``client(ctx)``; the connection closes when the command ends.
+Building it imports httpx, so nothing here runs for ``--help``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from padcom_cli.config import load_config
+from padcom_cli.errors import NotAuthorized
+
+if TYPE_CHECKING:
+    from padcom_cli.client import PadcomClient
+
+
+def anonymous(ctx: typer.Context, url: str) -> PadcomClient:
+    """A client without a token (for signing in), closed when the command ends."""
+    from padcom_cli.client import PadcomClient
+
+    return ctx.with_resource(PadcomClient(url))
+
+
+def client(ctx: typer.Context) -> PadcomClient:
+    """The signed-in client; raises NotAuthorized when there is no token at all."""
+    from padcom_cli.client import PadcomClient
+
+    config = load_config()
+    if not config.token:
+        raise NotAuthorized("not signed in: run `padcom login` (or set PADCOM_TOKEN)")
+    return ctx.with_resource(PadcomClient(config.url, config.token))
