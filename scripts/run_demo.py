@@ -1,8 +1,10 @@
-"""`make run`: Padcom for real on this machine, with the demo company.
+"""`make run`: Padcom for real on this machine, with the demo company, ending in padcom-admin.
 
-Starts ``padcom-server`` on the embedded SQLite database under ``.padcom/`` in
-this checkout (seeded with demo data the first time), signs in as the demo
-agent, and prints how staff and customers use it. Ctrl-C stops the server.
+Starts ``padcom-server`` in the background on the embedded SQLite database under
+``.padcom/`` in this checkout (seeded with demo data the first time), signs in
+as the demo agent (a config file under ``.padcom/``, pointed at by
+``PADCOM_CONFIG``), prints how a customer uses ``padcom`` against the same
+server, and opens ``padcom-admin``. Quitting the app stops the server.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 
 import httpx
 
+from padcom_cli.client import PadcomClient
+from padcom_cli.config import ClientConfig, save_config
 from server.demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,16 +67,32 @@ def main() -> None:
         )
     try:
         wait_until_up(url, server)
+        config = sign_in_staff(url)
         print(f"Padcom is running at {url} (log: {DATA / 'server.log'})")
-        print(f"  staff:    agent@padcom.test / {DEMO_PASSWORD}")
-        print(f"  customer: customer@padcom.test / {DEMO_PASSWORD}")
-        print("Press Ctrl-C to stop the server.")
-        server.wait()
+        print("A customer, in a second terminal:")
+        print(f"  export PADCOM_URL={url} PADCOM_CONFIG={DATA / 'customer.toml'}")
+        print(f"  {BIN / 'padcom'} login customer@padcom.test   # password: {DEMO_PASSWORD}")
+        print(f"  {BIN / 'padcom'} ticket list")
+        print("Opening padcom-admin as agent@padcom.test (q quits and stops the server)...")
+        subprocess.run(
+            [BIN / "padcom-admin"], env=dict(env, PADCOM_CONFIG=str(config), PADCOM_URL=url)
+        )
     except KeyboardInterrupt:
         pass
     finally:
         server.terminate()
         server.wait(timeout=10)
+        print("padcom-server stopped.")
+
+
+def sign_in_staff(url: str) -> Path:
+    """Sign in as the demo agent; the token goes to a config file of this checkout's own."""
+    path = DATA / "agent.toml"
+    os.environ["PADCOM_CONFIG"] = str(path)
+    with PadcomClient(url) as client:
+        result = client.login("agent@padcom.test", DEMO_PASSWORD, token_name="make run")  # noqa: S106
+    save_config(ClientConfig(url=url, token=result["token"], email="agent@padcom.test"))
+    return path
 
 
 if __name__ == "__main__":

@@ -1,0 +1,188 @@
+"""``PadcomAdmin(client)``: the app shell — sign-in, connection state, live feed, help, palette.
+
+Screens do the work; the app owns what they share: the client, who is signed in,
+whether the server answers, and the feed of events that keeps the queue live.
+
+To add a screen (the dashboard, say): put it in ``screens/``, add it to ``SCREENS``
+and give it a key in ``BINDINGS`` with ``push_screen('<name>')``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from padcom_cli.client import PadcomClient
+from padcom_cli.errors import NotAuthorized, PadcomError, ServerFailed, Unreachable
+from padcom_tui.background import in_background
+from padcom_tui.feed import events_since, latest_event_id
+from padcom_tui.format import Clock, utc_now
+from padcom_tui.messages import EventsArrived, Reconnected
+from padcom_tui.screens.help import HelpScreen, shown_bindings
+from padcom_tui.screens.queue import QueueScreen
+from padcom_tui.screens.signin import SignInScreen
+from padcom_tui.settings import AdminSettings
+
+Json = dict[str, Any]
+
+
+class PadcomAdmin(App[None]):
+    """The staff's helpdesk app around one ``PadcomClient``."""
+
+    CSS_PATH = "padcom.tcss"
+    TITLE = "Padcom"
+    SUB_TITLE = "support queue"
+    SCREENS: ClassVar[dict[str, Any]] = {}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        client: PadcomClient,
+        *,
+        settings: AdminSettings | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.settings = settings or AdminSettings()
+        self.clock = clock
+        self.me: Json | None = None
+        self.online = True
+        self.problem = ""
+        self.last_event_id: int | None = None
+
+    # -- start, sign-in -----------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.client.signed_in:
+            self.push_screen(QueueScreen())
+            in_background(self, self.client.me, self._got_me, group="me")
+        else:
+            self.push_screen(SignInScreen(self.client.url))
+        self.set_interval(self.settings.retry_seconds, self._retry_if_offline)
+        if self.settings.live:
+            self.set_interval(self.settings.poll_seconds, self._poll_events)
+
+    def _got_me(self, me: Json) -> None:
+        if me.get("role") not in ("agent", "admin"):
+            self.switch_to_sign_in("This is the staff app: customer accounts cannot use it.")
+            return
+        self.me = me
+        self.refresh_status()
+
+    def signed_in(self, client: PadcomClient, me: Json) -> None:
+        """Called by the sign-in screen with a staff member's new client."""
+        self.client.close()
+        self.client, self.me, self.last_event_id = client, me, None
+        self.reached_server()
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(QueueScreen())
+
+    def switch_to_sign_in(self, reason: str) -> None:
+        if isinstance(self.screen, SignInScreen):
+            return
+        self.notify(reason, title="Signed out", severity="error", markup=False)
+        self.push_screen(SignInScreen(self.client.url, reason))
+
+    # -- connection ---------------------------------------------------------------
+
+    def report(self, error: PadcomError) -> None:
+        """Show a failed request in words: a notification and the status line."""
+        if isinstance(error, Unreachable | ServerFailed):
+            if self.online:
+                self.notify(
+                    f"{error.message}. Retrying every {self.settings.retry_seconds:g} s.",
+                    title="Server unavailable",
+                    severity="error",
+                    markup=False,
+                )
+            self.online, self.problem = False, error.message
+            self.refresh_status()
+        elif isinstance(error, NotAuthorized) and error.status == 401:
+            self.switch_to_sign_in(f"Your sign-in has expired or was revoked: {error.message}")
+        else:
+            self.notify(error.message, title="Not done", severity="warning", markup=False)
+
+    def reached_server(self) -> None:
+        if self.online:
+            return
+        self.online, self.problem = True, ""
+        self.notify("The server answers again.", title="Connected")
+        self.refresh_status()
+        for screen in self.screen_stack:
+            screen.post_message(Reconnected())
+
+    def _retry_if_offline(self) -> None:
+        if not self.online and self.client.signed_in:
+            in_background(self, self.client.me, lambda _me: None, group="retry", exclusive=True)
+
+    def refresh_status(self) -> None:
+        for screen in self.screen_stack:
+            for line in screen.query("StatusLine"):
+                line.refresh()
+
+    # -- the feed of events --------------------------------------------------------
+
+    def _poll_events(self) -> None:
+        if not (self.online and self.client.signed_in and self.me):
+            return
+        after = self.last_event_id
+        if after is None:
+            in_background(
+                self,
+                lambda: latest_event_id(self.client),
+                self._start_feed,
+                group="feed",
+                exclusive=True,
+            )
+        else:
+            in_background(
+                self,
+                lambda: events_since(self.client, after),
+                self._got_events,
+                group="feed",
+                exclusive=True,
+            )
+
+    def _start_feed(self, latest: int) -> None:
+        self.last_event_id = latest
+
+    def _got_events(self, result: tuple[list[Json], int]) -> None:
+        events, self.last_event_id = result
+        if events:
+            self.deliver(events)
+
+    def deliver(self, events: list[Json]) -> None:
+        """Hand a batch of events to every screen that follows them."""
+        for screen in self.screen_stack:
+            screen.post_message(EventsArrived(events))
+
+    # -- help and the command palette ---------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(shown_bindings(self.screen)))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every key of the current screen, so the palette offers every action."""
+        builtin = list(super().get_system_commands(screen))
+        titles = {command.title for command in builtin}
+        yield from builtin
+        for node, binding in shown_bindings(screen):
+            if binding.description in titles:
+                continue
+            yield SystemCommand(
+                binding.description,
+                f"key {binding.key_display or binding.key}",
+                lambda node=node, action=binding.action: self.call_later(
+                    self.run_action, action, node
+                ),
+            )

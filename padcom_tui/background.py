@@ -1,0 +1,51 @@
+"""Run a blocking client call on a thread and come back to the UI with its result.
+
+Every call to the server goes through here, so failures reach ``PadcomAdmin.report``
+(a notification and the status line, never a traceback) and any success tells the
+app the server is reachable again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.dom import DOMNode
+from textual.worker import Worker, get_current_worker
+
+from padcom_cli.errors import PadcomError
+
+if TYPE_CHECKING:
+    from padcom_tui.app import PadcomAdmin
+
+T = TypeVar("T")
+
+
+def in_background(
+    node: DOMNode,
+    call: Callable[[], T],
+    done: Callable[[T], Any],
+    *,
+    failed: Callable[[PadcomError], Any] | None = None,
+    group: str = "default",
+    exclusive: bool = False,
+) -> Worker[None]:
+    """Run ``call`` on a thread; then ``done(result)`` or ``failed(error)`` on the UI thread.
+
+    Without ``failed`` the app reports the error. Nothing comes back once the
+    worker was cancelled (its screen closed, the app quitting).
+    """
+    app: PadcomAdmin = node.app  # type: ignore[assignment]
+
+    def run() -> None:
+        try:
+            result = call()
+        except PadcomError as error:
+            if not get_current_worker().is_cancelled:
+                app.call_from_thread(failed or app.report, error)
+            return
+        if not get_current_worker().is_cancelled:
+            app.call_from_thread(app.reached_server)
+            app.call_from_thread(done, result)
+
+    return node.run_worker(run, thread=True, group=group, exclusive=exclusive)

@@ -1,0 +1,115 @@
+"""How ticket values look on screen: cleaned text, words that carry meaning without colour,
+and times relative to an injectable clock (so snapshots do not drift)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from rich.text import Text
+
+from padcom_cli.sanitize import clean
+
+Clock = Callable[[], datetime]
+Json = dict[str, Any]
+
+PRIORITIES = ("urgent", "high", "normal", "low")
+STATUSES = ("new", "open", "waiting", "resolved", "closed")
+CATEGORIES = ("hardware", "software", "usage", "security", "other")
+OPEN_STATUSES = ("new", "open", "waiting")
+
+PRIORITY_STYLE = {"urgent": "bold red", "high": "yellow", "normal": "", "low": "dim"}
+STATUS_STYLE = {
+    "new": "bold cyan",
+    "open": "",
+    "waiting": "magenta",
+    "resolved": "green",
+    "closed": "dim",
+}
+SHORT = {
+    "urgent": "URG",
+    "high": "high",
+    "normal": "norm",
+    "low": "low",
+    "waiting": "wait",
+    "resolved": "done",
+    "closed": "clsd",
+    "hardware": "hw",
+    "software": "sw",
+    "usage": "use",
+    "security": "sec",
+    "other": "oth",
+}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def span(seconds: float) -> str:
+    """A duration in one short unit: 45s, 12m, 5h, 3d, 6w."""
+    seconds = abs(seconds)
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit}"
+    return f"{int(seconds)}s"
+
+
+def age(ticket: Json, now: datetime) -> str:
+    created = parse_time(ticket.get("created_at"))
+    return span((now - created).total_seconds()) if created else ""
+
+
+def sla_due(ticket: Json, now: datetime, short: bool = False) -> Text:
+    """The next SLA deadline: first response until answered, then resolution.
+
+    A missed one reads '3h late' ('-3h' when ``short``), so it shows without colour too.
+    """
+    if ticket.get("status") in ("resolved", "closed"):
+        return Text("-", style="dim")
+    key = "first_response_due" if not ticket.get("first_response_at") else "resolution_due"
+    due = parse_time(ticket.get(key))
+    if due is None:
+        return Text("-", style="dim")
+    seconds = (due - now).total_seconds()
+    if seconds < 0:
+        late = f"-{span(seconds)}" if short else f"{span(seconds)} late"
+        return Text(late, style="bold red")
+    return Text(span(seconds), style="yellow" if seconds < 3600 else "")
+
+
+def stamp(value: str | None) -> str:
+    """An absolute UTC time, short: 'Nov 28 14:05'."""
+    moment = parse_time(value)
+    return moment.strftime("%b %d %H:%M") if moment else "-"
+
+
+def line(value: Any) -> str:
+    """Untrusted server text for one line (cells, titles): controls visible, no line breaks."""
+    return clean(str(value) if value is not None else "", single_line=True)
+
+
+def person(user: Json | None, empty: str = "-") -> str:
+    return line(user.get("name") or user.get("email")) if user else empty
+
+
+def organization(ticket: Json) -> str:
+    org = ticket.get("organization")
+    return line(org.get("name")) if org else "-"
+
+
+def word(value: str, short: bool = False, styles: dict[str, str] | None = None) -> Text:
+    """An enum value as a word (meaningful without colour), styled when colour is available."""
+    shown = SHORT.get(value, value) if short else value
+    return Text(shown, style=(styles or {}).get(value, ""))
+
+
+def fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"

@@ -1,0 +1,20 @@
+"""Messages the app sends its screens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass
+class EventsArrived(Message):
+    """A batch of ticket events (DESIGN.md's Event dicts), oldest first."""
+
+    events: list[dict[str, Any]]
+
+
+@dataclass
+class Reconnected(Message):
+    """The server answers again after an outage: reload what is shown."""

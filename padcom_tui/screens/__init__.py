@@ -1,0 +1,1 @@
+"""Screens of padcom-admin, one per module."""

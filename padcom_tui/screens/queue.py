@@ -1,0 +1,260 @@
+"""The home screen: the queue in urgency order, filtered by key, paged as the agent scrolls."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input
+
+from padcom_cli.errors import NotFound, PadcomError
+from padcom_tui.background import in_background
+from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, line
+from padcom_tui.messages import EventsArrived, Reconnected
+from padcom_tui.queue import OPEN_WORK, QueueFilters, TicketQueue
+from padcom_tui.screens.choice import ChoiceScreen
+from padcom_tui.widgets.status_line import StatusLine
+from padcom_tui.widgets.ticket_table import TicketTable
+
+Json = dict[str, Any]
+LOOKAHEAD = 20
+"""Rows before the end of the table at which the next page is fetched."""
+
+
+class QueueScreen(Screen[None]):
+    AUTO_FOCUS = "#queue"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("s", "filter_status", "Status"),
+        Binding("p", "filter_priority", "Priority"),
+        Binding("c", "filter_category", "Category"),
+        Binding("m", "filter_assignee('me')", "Mine"),
+        Binding("u", "filter_assignee('none')", "Unassigned"),
+        Binding("x", "clear_filters", "Clear filters"),
+        Binding("ctrl+r", "reload", "Reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queue = TicketQueue()
+        self.loading = False
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="search subject and body; enter applies, esc closes", id="search")
+        yield TicketTable(id="queue")
+        yield StatusLine()
+        yield Footer()
+
+    @property
+    def table(self) -> TicketTable:
+        return self.query_one(TicketTable)
+
+    def on_mount(self) -> None:
+        self.table.lay_out(self.app.size.width)
+        self.watch(self.table, "scroll_y", self._scrolled, init=False)
+        self.load(QueueFilters())
+
+    def on_resize(self, event: Resize) -> None:
+        if self.table.lay_out(event.size.width):
+            self._show_all()
+
+    # -- loading ------------------------------------------------------------------
+
+    def load(self, filters: QueueFilters) -> None:
+        """Start again from the first page under ``filters``."""
+        self.queue.reset(filters)
+        self.table.clear()
+        self.loading = False
+        self._status()
+        self.load_more(first=True)
+
+    def load_more(self, first: bool = False) -> None:
+        if self.loading or not self.queue.more:
+            return
+        self.loading = True
+        filters, cursor = self.queue.filters, self.queue.next_cursor
+        size = self.app.settings.page_size  # type: ignore[attr-defined]
+
+        def fetch() -> tuple[QueueFilters, Json]:
+            page = self.app.client.list_tickets(  # type: ignore[attr-defined]
+                sort="urgency", limit=size, cursor=cursor, **filters.params()
+            )
+            return filters, page
+
+        in_background(
+            self, fetch, self._page_arrived, failed=self._page_failed, group="page", exclusive=first
+        )
+
+    def _page_arrived(self, result: tuple[QueueFilters, Json]) -> None:
+        filters, page = result
+        self.loading = False
+        if filters != self.queue.filters:
+            return  # the filters changed while this page was on its way
+        fresh = self.queue.add_page(page["items"], page.get("next_cursor"))
+        self.table.append(fresh, self._now(), self.queue.marked)
+        self._status()
+
+    def _page_failed(self, error: PadcomError) -> None:
+        self.loading = False
+        self.app.report(error)  # type: ignore[attr-defined]
+
+    def _scrolled(self, scroll_y: float) -> None:
+        if scroll_y >= self.table.max_scroll_y - LOOKAHEAD:
+            self.load_more()
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= self.table.row_count - LOOKAHEAD:
+            self.load_more()
+
+    def on_reconnected(self, _message: Reconnected) -> None:
+        self.load(self.queue.filters)
+
+    def action_reload(self) -> None:
+        self.load(self.queue.filters)
+
+    # -- live changes ---------------------------------------------------------------
+
+    def on_events_arrived(self, message: EventsArrived) -> None:
+        self.apply_events(message.events)
+
+    def apply_events(self, events: list[Json]) -> None:
+        """Refetch the tickets a batch of events touched and merge them into the queue."""
+        numbers = list(dict.fromkeys(int(e["ticket"]) for e in events))
+        client = self.app.client  # type: ignore[attr-defined]
+
+        def refetch() -> tuple[list[Json], list[Json], list[int]]:
+            fresh, gone = [], []
+            for number in numbers:
+                try:
+                    fresh.append(client.get_ticket(number))
+                except NotFound:
+                    gone.append(number)
+            return events, fresh, gone
+
+        in_background(self, refetch, self._merge_events, group="events")
+
+    def _merge_events(self, result: tuple[list[Json], list[Json], list[int]]) -> None:
+        events, fresh, gone = result
+        self.merge(fresh, gone)
+        self.announce(events, {int(t["number"]): t for t in fresh})
+
+    def merge(self, fresh: list[Json], gone: list[int] | None = None) -> None:
+        me = (self.app.me or {}).get("id")  # type: ignore[attr-defined]
+        result = self.queue.merge(fresh, gone or [], me)
+        if result.inserted or result.removed:
+            self._show_all()
+        elif result.updated:
+            self.table.refresh_tickets(
+                [self.queue.tickets[n] for n in result.updated], self._now(), self.queue.marked
+            )
+        self._status()
+
+    def announce(self, events: list[Json], tickets: dict[int, Json]) -> None:
+        """A toast for each new ticket and each ticket that became urgent; a bell for urgent."""
+        app: Any = self.app
+        for event in events:
+            ticket = tickets.get(int(event["ticket"]))
+            if ticket is None:
+                continue
+            became_urgent = "urgent" in (event.get("changes") or {}).get("priority", [])
+            created = event.get("kind") == "created"
+            urgent = ticket.get("priority") == "urgent" and (created or became_urgent)
+            if not (created or urgent):
+                continue
+            subject = line(ticket.get("subject"))
+            self.notify(
+                subject,
+                title=f"{'URGENT' if urgent else 'New'} ticket #{ticket['number']}",
+                severity="error" if urgent else "information",
+                markup=False,
+            )
+            if urgent and app.settings.bell:
+                app.bell()
+
+    # -- keys -----------------------------------------------------------------------
+
+    def action_open(self) -> None:
+        number = self.table.current_number
+        if number is None:
+            return
+        from padcom_tui.screens.ticket import TicketScreen
+
+        self.queue.seen(number)
+        ticket = self.queue.tickets.get(number)
+        if ticket:
+            self.table.refresh_tickets([ticket], self._now(), self.queue.marked)
+        self.app.push_screen(TicketScreen(number), self._ticket_closed)
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open()
+
+    def _ticket_closed(self, ticket: Json | None) -> None:
+        if ticket is not None:
+            self.merge([ticket])
+            self.queue.seen(int(ticket["number"]))
+
+    def _pick(self, title: str, name: str, values: tuple[str, ...], extra: list[tuple[str, str]]):
+        current = getattr(self.queue.filters, name) or ""
+        options = [*extra, *[(v, v) for v in values]]
+        self.app.push_screen(
+            ChoiceScreen(title, options, current),
+            lambda value: (
+                None
+                if value is None
+                else self.load(self.queue.filters.but(**{name: value or None}))
+            ),
+        )
+
+    def action_filter_status(self) -> None:
+        self._pick("Show status", "status", STATUSES, [("open work", OPEN_WORK), ("any", "")])
+
+    def action_filter_priority(self) -> None:
+        self._pick("Show priority", "priority", PRIORITIES, [("any", "")])
+
+    def action_filter_category(self) -> None:
+        self._pick("Show category", "category", CATEGORIES, [("any", "")])
+
+    def action_filter_assignee(self, who: str) -> None:
+        same = self.queue.filters.assignee == who
+        self.load(self.queue.filters.but(assignee=None if same else who))
+
+    def action_clear_filters(self) -> None:
+        self.load(QueueFilters())
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("shown")
+        search.value = self.queue.filters.q or ""
+        search.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search(self, event: Input.Submitted) -> None:
+        self._close_search()
+        self.load(self.queue.filters.but(q=event.value.strip() or None))
+
+    def key_escape(self) -> None:
+        self._close_search()
+
+    def _close_search(self) -> None:
+        self.query_one("#search", Input).remove_class("shown")
+        self.table.focus()
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _now(self) -> Any:
+        return self.app.clock()  # type: ignore[attr-defined]
+
+    def _show_all(self) -> None:
+        self.table.show(self.queue.ordered(), self._now(), self.queue.marked)
+
+    def _status(self) -> None:
+        count = len(self.queue.tickets)
+        more = "+" if self.queue.next_cursor else ""
+        shown = "loading…" if self.loading and not count else f"{count}{more} tickets"
+        self.query_one(StatusLine).set_detail(f"{shown} · {self.queue.filters.describe()}")

@@ -1,0 +1,274 @@
+"""One ticket: properties, conversation, history and the customer's account; actions by key.
+
+Every change carries the version it was based on; when the server says someone
+else got there first, the conflict dialog shows what changed and can re-apply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from padcom_cli.client import PadcomClient
+from padcom_cli.errors import Conflict, PadcomError
+from padcom_tui.background import in_background
+from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, person
+from padcom_tui.messages import EventsArrived, Reconnected
+from padcom_tui.screens.choice import ChoiceScreen
+from padcom_tui.screens.compose import ComposeScreen
+from padcom_tui.screens.confirm import ConfirmScreen
+from padcom_tui.screens.conflict import conflict_text
+from padcom_tui.widgets.account import Account
+from padcom_tui.widgets.conversation import Conversation
+from padcom_tui.widgets.history import History
+from padcom_tui.widgets.status_line import StatusLine
+from padcom_tui.widgets.ticket_header import TicketHeader
+
+Json = dict[str, Any]
+
+
+@dataclass
+class TicketData:
+    """Everything the view shows, fetched together."""
+
+    ticket: Json
+    messages: list[Json]
+    history: list[Json]
+    services: list[Json]
+    staff: list[Json]
+
+    @classmethod
+    def fetch(cls, client: PadcomClient, number: int, staff: list[Json] | None) -> TicketData:
+        ticket = client.get_ticket(number)
+        org = (ticket.get("organization") or {}).get("id")
+        return cls(
+            ticket=ticket,
+            messages=client.messages(number),
+            history=client.history(number),
+            services=client.services(org) if org else [],
+            staff=staff if staff is not None else client.users(role="staff"),
+        )
+
+    @property
+    def names(self) -> dict[int, str]:
+        return {int(u["id"]): person(u) for u in self.staff}
+
+
+class TicketScreen(Screen[Json | None]):
+    """Dismisses with the ticket as last seen, so the queue can update its row."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("r", "reply", "Reply"),
+        Binding("n", "note", "Note"),
+        Binding("s", "status", "Status"),
+        Binding("p", "priority", "Priority"),
+        Binding("c", "category", "Category"),
+        Binding("a", "assign", "Assign"),
+        Binding("ctrl+r", "reload", "Reload", show=False),
+    ]
+
+    def __init__(self, number: int) -> None:
+        super().__init__()
+        self.number = number
+        self.data: TicketData | None = None
+        self.drafts: dict[bool, str] = {}
+
+    @property
+    def client(self) -> PadcomClient:
+        return self.app.client  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield TicketHeader(f"#{self.number} loading…")
+        with TabbedContent():
+            with TabPane("Conversation", id="conversation"):
+                yield Conversation()
+            with TabPane("Customer", id="customer"):
+                yield Account()
+            with TabPane("History", id="history"):
+                yield History()
+        yield StatusLine()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(StatusLine).set_detail(f"ticket #{self.number}")
+        self.action_reload()
+
+    # -- loading ------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        staff = self.data.staff if self.data else None
+        in_background(
+            self,
+            lambda: TicketData.fetch(self.client, self.number, staff),
+            self.show,
+            group="load",
+            exclusive=True,
+        )
+
+    def show(self, data: TicketData) -> None:
+        self.data = data
+        now = self.app.clock()  # type: ignore[attr-defined]
+        self.query_one(TicketHeader).show(data.ticket, now)
+        self.query_one(Conversation).show(data.ticket, data.messages)
+        self.query_one(History).show(data.history, data.names)
+        self.query_one(Account).show(data.ticket, data.services)
+
+    def on_events_arrived(self, message: EventsArrived) -> None:
+        mine = [e for e in message.events if int(e["ticket"]) == self.number]
+        if not mine:
+            return
+        me = (self.app.me or {}).get("id")  # type: ignore[attr-defined]
+        others = {person(e.get("actor")) for e in mine if (e.get("actor") or {}).get("id") != me}
+        if others:
+            self.notify(
+                f"Changed by {', '.join(sorted(others))}.",
+                title=f"Ticket #{self.number}",
+                markup=False,
+            )
+        self.action_reload()
+
+    def on_reconnected(self, _message: Reconnected) -> None:
+        self.action_reload()
+
+    def action_back(self) -> None:
+        self.dismiss(self.data.ticket if self.data else None)
+
+    # -- messages -------------------------------------------------------------------------
+
+    def action_reply(self) -> None:
+        self._write(internal=False)
+
+    def action_note(self) -> None:
+        self._write(internal=True)
+
+    def _write(self, internal: bool) -> None:
+        title = (
+            f"Internal note on #{self.number} (staff only)"
+            if internal
+            else f"Reply to the customer on #{self.number}"
+        )
+
+        def send(body: str | None) -> None:
+            if body is None:
+                self.drafts.pop(internal, None)
+                return
+            self.drafts[internal] = body  # kept until the server has it
+
+            def sent(_message: Json) -> None:
+                self.drafts.pop(internal, None)
+                self.notify("Internal note saved." if internal else "Reply sent.")
+                self.action_reload()
+
+            in_background(
+                self,
+                lambda: self.client.reply(self.number, body, internal=internal),
+                sent,
+                group="send",
+            )
+
+        draft = self.drafts.get(internal, "")
+        self.app.push_screen(ComposeScreen(title, internal=internal, draft=draft), send)
+
+    # -- changes ---------------------------------------------------------------------------
+
+    def _choose(self, title: str, field: str, options: list[tuple[str, str]], current: str) -> None:
+        def chosen(value: str | None) -> None:
+            if value is None or value == current:
+                return
+            if field == "status" and value == "closed":
+                self.app.push_screen(
+                    ConfirmScreen(f"Close ticket #{self.number}? The customer is told.", "Close"),
+                    lambda yes: self.change({field: value}, f"{field} → {value}") if yes else None,
+                )
+                return
+            shown = dict((v, label) for label, v in options)[value]
+            changes: Json = {
+                field: None if value == "none" else (int(value) if field == "assignee" else value)
+            }
+            self.change(changes, f"{field} → {shown}")
+
+        self.app.push_screen(ChoiceScreen(title, options, current), chosen)
+
+    def _current(self, field: str) -> str:
+        return str(self.data.ticket[field]) if self.data else ""
+
+    def action_status(self) -> None:
+        if self.data:
+            self._choose(
+                "Set status", "status", [(s, s) for s in STATUSES], self._current("status")
+            )
+
+    def action_priority(self) -> None:
+        if self.data:
+            self._choose(
+                "Set priority", "priority", [(p, p) for p in PRIORITIES], self._current("priority")
+            )
+
+    def action_category(self) -> None:
+        if self.data:
+            self._choose(
+                "Set category", "category", [(c, c) for c in CATEGORIES], self._current("category")
+            )
+
+    def action_assign(self) -> None:
+        if not self.data:
+            return
+        me = self.app.me or {}  # type: ignore[attr-defined]
+        options = [(f"me ({person(me)})", str(me["id"]))] if me.get("id") else []
+        options.append(("nobody", "none"))
+        options += [(person(u), str(u["id"])) for u in self.data.staff if u["id"] != me.get("id")]
+        current = str((self.data.ticket.get("assignee") or {}).get("id") or "none")
+        self._choose("Assign to", "assignee", options, current)
+
+    def change(self, changes: Json, mine: str) -> None:
+        """PATCH the ticket as of the version shown; on a conflict, ask to re-apply."""
+        if not self.data:
+            return
+        version = self.data.ticket["version"]
+
+        def changed(ticket: Json) -> None:
+            self.notify(f"#{self.number}: {mine}.", markup=False)
+            self.action_reload()
+
+        def failed(error: PadcomError) -> None:
+            if isinstance(error, Conflict):
+                self._conflict(changes, mine)
+            else:
+                self.app.report(error)  # type: ignore[attr-defined]
+
+        in_background(
+            self,
+            lambda: self.client.update_ticket(self.number, version, changes),
+            changed,
+            failed=failed,
+            group="send",
+        )
+
+    def _conflict(self, changes: Json, mine: str) -> None:
+        assert self.data is not None
+        before, staff = self.data, self.data.staff
+        last_seen = max((int(e["id"]) for e in before.history), default=0)
+
+        def fetched(now: TicketData) -> None:
+            from padcom_tui.screens.conflict import ConflictScreen
+
+            newer = [e for e in now.history if int(e["id"]) > last_seen]
+            text = conflict_text(before.ticket, now.ticket, newer, mine, now.names)
+            self.show(now)
+            self.app.push_screen(
+                ConflictScreen(text), lambda again: self.change(changes, mine) if again else None
+            )
+
+        in_background(
+            self,
+            lambda: TicketData.fetch(self.client, self.number, staff),
+            fetched,
+            group="load",
+            exclusive=True,
+        )

@@ -1,0 +1,1 @@
+"""Widgets of padcom-admin, one per module."""

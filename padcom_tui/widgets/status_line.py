@@ -1,0 +1,37 @@
+"""The line above the footer: the connection, who is signed in, and what the screen shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from padcom_tui.format import person
+
+
+class StatusLine(Static):
+    """Reads the app's state on every refresh; screens set ``detail``."""
+
+    DEFAULT_CSS = "StatusLine { height: 1; padding: 0 1; }"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.detail = ""
+
+    def set_detail(self, detail: str) -> None:
+        self.detail = detail
+        self.refresh()
+
+    def render(self) -> Text:
+        app: Any = self.app
+        text = Text()
+        if app.online:
+            text.append("● online", style="green")
+        else:
+            text.append(f"○ OFFLINE: {app.problem} (retrying)", style="bold red")
+        if app.me:
+            text.append(f"  {person(app.me)}", style="dim")
+        if self.detail:
+            text.append(f"  {self.detail}")
+        return text

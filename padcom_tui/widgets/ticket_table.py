@@ -1,0 +1,126 @@
+"""The queue as a DataTable that only ever holds the pages loaded so far.
+
+DataTable measures every cell it is given, so it gets at most a few pages, and
+its columns are laid out for the terminal's width: short words at 80 columns,
+full words and wide organization and assignee columns on a large terminal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from padcom_tui.format import (
+    PRIORITY_STYLE,
+    STATUS_STYLE,
+    age,
+    fit,
+    line,
+    organization,
+    person,
+    sla_due,
+    word,
+)
+
+Json = dict[str, Any]
+WIDE = 130
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int  # 0: the subject, which takes the room left over
+
+
+def columns_for(width: int) -> list[Column]:
+    compact = width < WIDE
+    return [
+        Column("number", "#", 8),
+        Column("priority", "Pri", 4 if compact else 6),
+        Column("status", "Stat" if compact else "Status", 4 if compact else 8),
+        Column("category", "Cat" if compact else "Category", 3 if compact else 8),
+        Column("subject", "Subject", 0),
+        Column("organization", "Org" if compact else "Organization", min(28, max(10, width // 7))),
+        Column("assignee", "Assignee", min(18, max(8, width // 10))),
+        Column("age", "Age", 3),
+        Column("sla", "SLA" if compact else "SLA due", 5 if compact else 8),
+    ]
+
+
+class TicketTable(DataTable[Any]):
+    """Tickets keyed by number; ``show``/``append``/``refresh_tickets`` keep it in step."""
+
+    DEFAULT_CSS = "TicketTable { height: 1fr; }"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Open")]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.layout_width = 0
+        self.columns_now: list[Column] = []
+        self.subject_width = 20
+
+    def lay_out(self, width: int) -> bool:
+        """Set columns for ``width``; True when they changed (the rows must be shown again)."""
+        if width == self.layout_width:
+            return False
+        self.layout_width = width
+        self.columns_now = columns_for(width)
+        fixed = sum(c.width + 2 * self.cell_padding for c in self.columns_now if c.width)
+        self.subject_width = max(12, width - fixed - 2 * self.cell_padding - 3)
+        self.clear(columns=True)
+        for column in self.columns_now:
+            self.add_column(column.label, key=column.key, width=column.width or self.subject_width)
+        return True
+
+    def cells(self, ticket: Json, now: datetime, marked: bool) -> list[Text]:
+        compact = self.layout_width < WIDE
+        widths = {c.key: c.width or self.subject_width for c in self.columns_now}
+        number = Text("● " if marked else "  ", style="bold cyan")
+        number.append(str(ticket["number"]), style="bold" if marked else "")
+        values = {
+            "number": number,
+            "priority": word(ticket["priority"], compact, PRIORITY_STYLE),
+            "status": word(ticket["status"], compact, STATUS_STYLE),
+            "category": word(ticket["category"], compact),
+            "subject": Text(fit(line(ticket.get("subject")), widths["subject"])),
+            "organization": Text(fit(organization(ticket), widths["organization"])),
+            "assignee": Text(fit(person(ticket.get("assignee")), widths["assignee"])),
+            "age": Text(age(ticket, now)),
+            "sla": sla_due(ticket, now, compact),
+        }
+        return [values[c.key] for c in self.columns_now]
+
+    @property
+    def current_number(self) -> int | None:
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        return int(key.value) if key.value is not None else None
+
+    def show(self, tickets: list[Json], now: datetime, marked: set[int]) -> None:
+        """Replace every row, keeping the cursor on the same ticket when it is still there."""
+        keep = self.current_number
+        self.clear()
+        self.append(tickets, now, marked)
+        numbers = [int(t["number"]) for t in tickets]
+        if keep in numbers:
+            self.move_cursor(row=numbers.index(keep), animate=False)
+
+    def append(self, tickets: list[Json], now: datetime, marked: set[int]) -> None:
+        for ticket in tickets:
+            number = int(ticket["number"])
+            self.add_row(*self.cells(ticket, now, number in marked), key=str(number))
+
+    def refresh_tickets(self, tickets: list[Json], now: datetime, marked: set[int]) -> None:
+        """Rewrite the cells of rows already shown (their place in the order is unchanged)."""
+        keys = [c.key for c in self.columns_now]
+        for ticket in tickets:
+            number = int(ticket["number"])
+            for key, value in zip(keys, self.cells(ticket, now, number in marked), strict=True):
+                self.update_cell(str(number), key, value)
