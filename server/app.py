@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from server.api import auth, events, staff, tickets
+from server.api import auth, events, staff, stats, tickets
 from server.body_limit import BodyLimit
 from server.config import Settings
 from server.db import bind
@@ -43,7 +43,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     on_commit: list[Callable[[list[int]], None]] = []
     app.state.on_commit = on_commit
     install_error_handlers(app)
-    for module in (auth, tickets, events, staff):
+    for module in (auth, tickets, events, staff, stats):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeaders)

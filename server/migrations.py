@@ -16,6 +16,7 @@ from playhouse.migrate import SchemaMigrator
 
 from server.db import db, is_postgres
 from server.models import ALL_MODELS, LoginFailure, SchemaVersion
+from server.stats.migration import sla_and_stats
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ def _login_failures(migrator: SchemaMigrator) -> None:
 
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
+    Migration(3, "SLA clock pauses, breaches, reopen count; statistics indexes", sla_and_stats),
     Migration(4, "login throttling: failed sign-ins per email and per address", _login_failures),
 ]
 

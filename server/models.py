@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from peewee import (
     AutoField,
+    BigIntegerField,
     BooleanField,
     CharField,
     ForeignKeyField,
     IntegerField,
     Model,
+    SmallIntegerField,
     TextField,
 )
 
@@ -104,6 +106,10 @@ class Ticket(BaseModel):
     resolution_due = TimeField(null=True)
     version = IntegerField(default=1)
     deleted_at = TimeField(null=True)
+    sla_paused_at = TimeField(null=True)  # set while waiting on the customer (server/sla.py)
+    sla_paused_ms = BigIntegerField(default=0)  # the clock's total pause so far
+    sla_breached = SmallIntegerField(default=0)  # breaches already recorded (server/sla_watch.py)
+    reopens = SmallIntegerField(default=0)  # times it went from resolved/closed back to open
 
     requester_id: int
     organization_id: int
@@ -116,6 +122,8 @@ class Ticket(BaseModel):
             (("status", "priority", "resolution_due"), False),
             (("created_at", "status"), False),
             (("updated_at", "id"), False),
+            (("resolved_at",), False),  # resolved per day, backlog (server/stats)
+            (("organization", "created_at"), False),  # one organization's period (server/stats)
         )
 
 

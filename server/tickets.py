@@ -17,7 +17,7 @@ from server.errors import Forbidden, Invalid, PreconditionFailed
 from server.fields import utcnow
 from server.models import OPEN_STATUSES, Event, IdempotencyKey, Message, Service, Ticket, User
 from server.schemas import TicketIn, TicketPatch
-from server.sla import SlaTargets
+from server.sla import SlaTargets, track_status
 from server.visibility import get_ticket
 
 CUSTOMER_STATUSES = ("open", "closed")
@@ -146,6 +146,7 @@ def create_ticket(
 
 def _status_side_effects(ticket: Ticket, new_status: str, values: dict[str, Any]) -> None:
     """Timestamps that follow a status change: resolved/closed set, reopening clears."""
+    track_status(ticket, new_status, values)  # SLA clock pause/resume, reopen count
     now = values["updated_at"]
     if new_status == "resolved":
         values["resolved_at"] = now
@@ -209,7 +210,7 @@ def update_ticket(
     values: dict[str, Any] = dict(changed, updated_at=now, version=ticket.version + 1)
     if "priority" in changed:
         values["first_response_due"], values["resolution_due"] = sla.due_times(
-            ticket.created_at, changed["priority"]
+            ticket.created_at, changed["priority"], ticket.sla_paused_ms
         )
     if "status" in changed:
         _status_side_effects(ticket, changed["status"], values)

@@ -1,0 +1,52 @@
+"""The organizations and services with the most tickets created in the period."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peewee import ModelSelect, fn
+
+from server.models import Organization, Service, Ticket
+from server.stats.period import in_period
+from server.stats.scope import Period, rows
+
+TOP = 5
+
+
+def top_query(tickets: ModelSelect[Ticket], period: Period, column: Any) -> ModelSelect[Ticket]:
+    """(id, tickets) for the ``TOP`` values of ``column`` by tickets created in the period."""
+    count = fn.COUNT(Ticket.id)
+    return (
+        tickets.select(column, count)
+        .where(in_period(period), column.is_null(False))
+        .group_by(column)
+        .order_by(count.desc(), column)
+        .limit(TOP)
+        .tuples()
+    )
+
+
+def top_organizations(tickets: ModelSelect[Ticket], period: Period) -> list[dict[str, Any]]:
+    found_rows = list(rows(top_query(tickets, period, Ticket.organization)))
+    names = {
+        o.id: o.name
+        for o in Organization.select(Organization.id, Organization.name).where(
+            Organization.id.in_([r[0] for r in found_rows])
+        )
+    }
+    return [{"id": i, "name": names.get(i, ""), "tickets": n} for i, n in found_rows]
+
+
+def top_services(tickets: ModelSelect[Ticket], period: Period) -> list[dict[str, Any]]:
+    found_rows = list(rows(top_query(tickets, period, Ticket.service)))
+    found = {
+        s.id: s
+        for s in Service.select(Service.id, Service.kind, Service.label).where(
+            Service.id.in_([r[0] for r in found_rows])
+        )
+    }
+    return [
+        {"id": i, "kind": found[i].kind, "label": found[i].label, "tickets": n}
+        for i, n in found_rows
+        if i in found
+    ]

@@ -1,0 +1,70 @@
+"""Which tickets a statistics request counts: the user's visible tickets, filtered, over a period.
+
+The same rule as the ticket list (``visible_tickets``): staff count every
+ticket, deleted ones included, because the work on them happened; a customer
+counts only their organization's tickets they have not deleted, exactly what
+``padcom list`` shows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from peewee import ModelSelect
+
+from server.errors import Invalid
+from server.fields import to_ms
+from server.listing import TicketFilters, apply_filters
+from server.models import Ticket, User
+from server.visibility import visible_tickets
+
+DAY_MS = 86_400_000
+MAX_DAYS = 366
+DEFAULT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open span [start, end) in epoch milliseconds, and the clock's now."""
+
+    start: int
+    end: int
+    now: int
+
+    @property
+    def first_day(self) -> int:
+        return self.start // DAY_MS
+
+    @property
+    def last_day(self) -> int:
+        return (self.end - 1) // DAY_MS
+
+
+def make_period(start: datetime | None, end: datetime | None, now: datetime) -> Period:
+    """The requested period, by default the last 30 days up to now.
+
+    Raises Invalid when it is empty, longer than a year, or starts in the future.
+    """
+    end_at = end or now
+    start_at = start or end_at - timedelta(days=DEFAULT_DAYS)
+    period = Period(to_ms(start_at), to_ms(end_at), to_ms(now))
+    if period.end <= period.start:
+        raise Invalid("'from' must be before 'to'")
+    if period.end - period.start > MAX_DAYS * DAY_MS:
+        raise Invalid(f"a period can be at most {MAX_DAYS} days")
+    if period.start > period.now:
+        raise Invalid("'from' is in the future")
+    return period
+
+
+def scoped_tickets(user: User, filters: TicketFilters) -> ModelSelect[Ticket]:
+    """The tickets ``user`` may count, narrowed by the request's filters."""
+    return apply_filters(visible_tickets(user), filters, user)
+
+
+def rows(query: Any) -> Iterator[tuple[Any, ...]]:
+    """The rows of a ``.tuples()`` query, typed as the tuples they are."""
+    return iter(query)
