@@ -29,10 +29,24 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    ssl_certfile: Annotated[
+        Path | None, typer.Option(help="TLS certificate (PEM); serve HTTPS.", exists=True)
+    ] = None,
+    ssl_keyfile: Annotated[
+        Path | None, typer.Option(help="TLS private key (PEM).", exists=True)
+    ] = None,
 ) -> None:
     """Serve the HTTP API (stops gracefully on SIGTERM or Ctrl-C)."""
     import uvicorn
 
+    from server.security.logs import log_config
+    from server.security.transport import plaintext_warning
+
+    if (ssl_certfile is None) != (ssl_keyfile is None):
+        raise typer.BadParameter("--ssl-certfile and --ssl-keyfile go together")
+    warning = plaintext_warning(host, tls=ssl_certfile is not None)
+    if warning:
+        typer.echo(warning, err=True)
     uvicorn.run(
         "server.main:app",
         host=host,
@@ -42,6 +56,10 @@ def serve(
         server_header=False,
         timeout_graceful_shutdown=5,
         log_level="info",
+        log_config=log_config("info"),
+        access_log=False,
+        ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
+        ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
     )
 
 

@@ -54,8 +54,8 @@ def login(data: LoginIn, request: Request, settings: AppSettings) -> dict[str, A
     passwords: Passwords = request.app.state.passwords
     with db.connection_context():
         user = User.get_or_none(User.email == data.email.lower())
-    known = user is not None and user.active
-    if not passwords.verify(user.password_hash if known else None, data.password) or not known:
+    stored = user.password_hash if user is not None and user.active else None
+    if not passwords.verify(stored, data.password) or user is None or stored is None:
         throttle.failed(keys)
         raise Unauthorized("wrong email or password")
     throttle.succeeded(keys)
