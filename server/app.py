@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from server.api import auth, events, staff, stats, tickets
+from server.api import auth, events, staff, stats, stream, tickets
 from server.body_limit import BodyLimit
 from server.config import Settings
 from server.db import bind
 from server.errors import install_error_handlers
+from server.live.lifespan import live_services
 from server.migrations import migrate
 from server.passwords import Passwords
 from server.schemas import ErrorOut
@@ -31,6 +32,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
         version="1",
         summary="The helpdesk of a web-hosting company.",
         docs_url=None,
+        lifespan=live_services,
         redoc_url=None,
         responses={
             status: {"model": ErrorOut, "description": "error"}
@@ -43,7 +45,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     on_commit: list[Callable[[list[int]], None]] = []
     app.state.on_commit = on_commit
     install_error_handlers(app)
-    for module in (auth, tickets, events, staff, stats):
+    for module in (auth, tickets, events, stream, staff, stats):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeaders)

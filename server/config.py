@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from server.outbox.settings import MailSettings, OutboxSettings, WebhookSettings
 from server.sla import SlaTargets
 
 
@@ -70,6 +71,14 @@ class Settings:
     """When failed sign-ins start to wait, and for how long."""
     trusted_proxies: tuple[str, ...] = ()
     """Addresses/networks of reverse proxies whose X-Forwarded-For is believed; none by default."""
+    mail: MailSettings = field(default_factory=MailSettings)
+    """Outgoing mail (SMTP); off until a host is set."""
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
+    """Signed webhook POSTs; off until URLs are set."""
+    outbox: OutboxSettings = field(default_factory=OutboxSettings)
+    """Retry and back-off of mail and webhook deliveries."""
+    live_heartbeat_seconds: float = 15.0
+    """Seconds between heartbeat comments on an idle event stream."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -88,4 +97,6 @@ class Settings:
             trusted_proxies=tuple(
                 p.strip() for p in os.environ.get("PADCOM_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
+            mail=MailSettings.from_env(),
+            webhooks=WebhookSettings.from_env(),
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from playhouse.migrate import SchemaMigrator
 
 from server.db import db, is_postgres
-from server.models import ALL_MODELS, LoginFailure, SchemaVersion
+from server.models import ALL_MODELS, LoginFailure, Outbox, SchemaVersion
 from server.stats.migration import sla_and_stats
 
 
@@ -33,6 +33,11 @@ def _baseline(migrator: SchemaMigrator) -> None:
     db.create_tables(ALL_MODELS)
 
 
+def _outbox(migrator: SchemaMigrator) -> None:
+    """Mails and webhooks waiting to go out, written with the change that caused them."""
+    db.create_tables([Outbox])
+
+
 def _login_failures(migrator: SchemaMigrator) -> None:
     """Failed sign-ins per email and per address, for throttling shared by all workers."""
     db.create_tables([LoginFailure])
@@ -40,6 +45,7 @@ def _login_failures(migrator: SchemaMigrator) -> None:
 
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
+    Migration(2, "outbox of mails and webhooks to deliver", _outbox),
     Migration(3, "SLA clock pauses, breaches, reopen count; statistics indexes", sla_and_stats),
     Migration(4, "login throttling: failed sign-ins per email and per address", _login_failures),
 ]

@@ -205,6 +205,31 @@ class LoginFailure(BaseModel):
     last_failure_at = TimeField(index=True)
 
 
+class Outbox(BaseModel):
+    """A mail or webhook to send, written in the transaction of the change that caused it.
+
+    ``dedupe_key`` is unique, so a change enqueues each delivery once; workers
+    claim a row with a lease (``lease_until``) so two never send it at once.
+    """
+
+    id = AutoField()
+    channel = CharField(max_length=16)
+    dedupe_key = CharField(max_length=300, unique=True)
+    target = CharField(max_length=2000)
+    payload = JSONField()
+    event_id = IntegerField(null=True)
+    state = CharField(max_length=16, default="pending")
+    attempts = IntegerField(default=0)
+    next_attempt_at = TimeField(default=utcnow)
+    lease_until = TimeField(null=True)
+    sent_at = TimeField(null=True)
+    last_error = CharField(max_length=500, default="")
+    created_at = TimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("state", "next_attempt_at"), False),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     Organization,
@@ -216,4 +241,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     Token,
     IdempotencyKey,
     LoginFailure,
+    Outbox,
 ]

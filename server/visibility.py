@@ -7,6 +7,8 @@ is reported as not found, so ticket numbers leak nothing.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from peewee import ModelSelect
 
 from server.db import is_postgres
@@ -51,3 +53,11 @@ def visible_events(user: User) -> ModelSelect[Event]:
             Ticket.deleted_at.is_null(),
         )
     return query
+
+
+def audience(user: User) -> Hashable:
+    """What the rules above read from a user: users with equal audiences see the same events.
+
+    The live hub reads the new events once per audience, not once per stream.
+    """
+    return ("staff",) if user.is_staff else ("customer", user.organization_id)

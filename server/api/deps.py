@@ -17,6 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from server.config import Settings
 from server.db import db
 from server.errors import ApiError, Forbidden, Unauthorized
+from server.live.journal import order_event_writes, record
 from server.models import Event, User
 from server.tokens import authenticate
 
@@ -75,10 +76,14 @@ def write(request: Request, change: Callable[[], tuple[T, list[Event]]]) -> T:
     """Run ``change`` in one write transaction, then wake whoever listens for its events.
 
     ``change`` returns (result, events written). Listeners in
-    ``app.state.on_commit`` hear the event ids only after the commit succeeded.
+    ``app.state.on_commit`` hear the event ids only after the commit succeeded;
+    the mails and webhooks the events cause are enqueued in the same transaction.
     """
     with db.connection_context(), db.atomic():
+        order_event_writes()
         result, events = change()
+        if events:
+            record(events, request.app.state.settings)
     if events:
         ids = [event.id for event in events]
         for listener in request.app.state.on_commit:

@@ -1,0 +1,58 @@
+"""The hub's database read: new events per audience, as ready-to-send JSON.
+
+Runs on a worker thread (peewee is synchronous), once per dispatch round for
+all open streams together; each audience (see ``visibility.audience``) costs
+one query, however many streams share it.
+"""
+
+from __future__ import annotations
+
+from peewee import fn
+
+from server.db import db
+from server.models import Event, User
+from server.schemas import EventOut
+from server.serialize import events_json
+from server.visibility import visible_events
+
+Item = tuple[int, str]
+"""An event ready for the wire: (id, JSON text)."""
+
+
+def latest_event_id() -> int:
+    """The newest committed event id (0 for an empty log)."""
+    with db.connection_context():
+        return int(Event.select(fn.MAX(Event.id)).scalar() or 0)
+
+
+def events_after(user: User, after: int, upto: int, limit: int) -> list[Item]:
+    """Events ``after < id <= upto`` that ``user`` may see, oldest first, at most ``limit``."""
+    rows = list(
+        visible_events(user)
+        .where(Event.id > after, Event.id <= upto)
+        .order_by(Event.id)
+        .limit(limit)
+    )
+    return [
+        (item["id"], EventOut.model_validate(item).model_dump_json()) for item in events_json(rows)
+    ]
+
+
+def read_round(
+    groups: list[tuple[User, int]], limit: int
+) -> tuple[int, list[tuple[int, list[Item]]]]:
+    """For each (user, cursor): the new cursor and the events after it.
+
+    Returns the latest event id and, per group, ``(new cursor, events)``; a
+    group that got ``limit`` events has more to read, so its new cursor is
+    the last of them rather than the latest. A cursor beyond the latest id (a
+    client that remembers a database since reset) is brought back to it.
+    """
+    with db.connection_context():
+        latest = int(Event.select(fn.MAX(Event.id)).scalar() or 0)
+        results = []
+        for user, cursor in groups:
+            start = min(cursor, latest)
+            items = events_after(user, start, latest, limit) if start < latest else []
+            results.append((items[-1][0] if len(items) == limit else latest, items))
+        return latest, results

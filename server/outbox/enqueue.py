@@ -1,0 +1,138 @@
+"""What a committed change sends out: the outbox rows for its events, same transaction.
+
+Staff hear of new tickets and customer replies; the requester hears of staff's
+public replies and status changes; internal notes never reach a customer.
+Webhooks get every chosen event kind. Each row has a dedupe key (event id +
+recipient), so nothing is enqueued twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from server.models import STAFF_ROLES, Event, Message, Organization, Outbox, Ticket, User
+from server.outbox import compose
+from server.outbox.settings import MailSettings, WebhookSettings
+from server.schemas import EventOut, MessageOut, TicketOut
+from server.serialize import events_json, messages_json, tickets_json
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _staff_addresses(mail: MailSettings, ticket: Ticket) -> list[str]:
+    """The configured staff recipients for ``ticket``, in order, without repeats."""
+    found: list[str] = []
+    for entry in mail.staff:
+        if entry == "agents":
+            query = User.select(User.email).where(User.role.in_(STAFF_ROLES), User.active == True)  # noqa: E712
+            found.extend(u.email for u in query.order_by(User.id))
+        elif entry == "assignee" and ticket.assignee_id is not None:
+            assignee = User.get_or_none(User.id == ticket.assignee_id, User.active == True)  # noqa: E712
+            if assignee is not None:
+                found.append(assignee.email)
+        elif "@" in entry:
+            found.append(entry.lower())
+    return list(dict.fromkeys(found))
+
+
+def _mails(mail: MailSettings, event: Event, ticket: Ticket, actor: User) -> list[compose.Mail]:
+    """The mails one event causes (none for internal notes, assignments, edits)."""
+    if event.kind == "created":
+        requester = User.get_by_id(ticket.requester_id)
+        org = Organization.get_by_id(ticket.organization_id)
+        title, body = compose.new_ticket(ticket, requester, org)
+        return [compose.Mail(a, title, body) for a in _staff_addresses(mail, ticket)]
+    if event.kind == "replied":
+        message = Message.get_by_id(event.changes["message"])
+        to_staff = not actor.is_staff
+        title, body = compose.reply(ticket, actor, message, to_staff)
+        if to_staff:
+            return [compose.Mail(a, title, body) for a in _staff_addresses(mail, ticket)]
+        return [compose.Mail(a, title, body) for a in _requester_address(ticket)]
+    if event.kind == "status" and actor.is_staff:
+        old, new = event.changes["status"]
+        title, body = compose.status_change(ticket, actor, old, new)
+        return [compose.Mail(a, title, body) for a in _requester_address(ticket)]
+    return []
+
+
+def _requester_address(ticket: Ticket) -> list[str]:
+    requester = User.get_or_none(User.id == ticket.requester_id, User.active == True)  # noqa: E712
+    return [requester.email] if requester is not None else []
+
+
+def _mail_rows(
+    mail: MailSettings, event: Event, ticket: Ticket, actor: User
+) -> list[dict[str, Any]]:
+    domain = mail.sender.rpartition("@")[2] or "localhost"
+    rows = []
+    for item in _mails(mail, event, ticket, actor):
+        if item.to == actor.email:
+            continue  # nobody is mailed about their own action
+        rows.append(
+            {
+                "channel": "mail",
+                "dedupe_key": f"mail:{event.id}:{_digest(item.to)}",
+                "target": item.to,
+                "event_id": event.id,
+                "payload": {
+                    "subject": item.subject,
+                    "body": item.body,
+                    "message_id": f"<padcom.{event.id}.{_digest(item.to)}@{domain}>",
+                },
+            }
+        )
+    return rows
+
+
+def webhook_body(event: Event, ticket: Ticket) -> dict[str, Any]:
+    """What a webhook receives: the event, the ticket, and the message it carried if any."""
+    body: dict[str, Any] = {
+        "event": EventOut.model_validate(events_json([event])[0]).model_dump(mode="json"),
+        "ticket": TicketOut.model_validate(tickets_json([ticket], True)[0]).model_dump(mode="json"),
+    }
+    message_id = event.changes.get("message")
+    if message_id is not None:
+        message = Message.get_by_id(message_id)
+        body["message"] = MessageOut.model_validate(messages_json([message])[0]).model_dump(
+            mode="json"
+        )
+    return body
+
+
+def _webhook_rows(hooks: WebhookSettings, event: Event, ticket: Ticket) -> list[dict[str, Any]]:
+    if event.kind not in hooks.events or not hooks.urls:
+        return []
+    body = webhook_body(event, ticket)
+    return [
+        {
+            "channel": "webhook",
+            "dedupe_key": f"webhook:{event.id}:{_digest(url)}",
+            "target": url,
+            "event_id": event.id,
+            "payload": {"kind": event.kind, "body": body},
+        }
+        for url in hooks.urls
+    ]
+
+
+def enqueue(events: list[Event], mail: MailSettings, hooks: WebhookSettings) -> int:
+    """Write the outbox rows for ``events``; runs inside the change's transaction.
+
+    Returns how many rows were written (0 when mail and webhooks are off).
+    """
+    if not (mail.enabled or hooks.urls):
+        return 0
+    rows: list[dict[str, Any]] = []
+    for event in events:
+        ticket = Ticket.get_by_id(event.ticket_id)
+        actor = User.get_by_id(event.actor_id)
+        if mail.enabled:
+            rows.extend(_mail_rows(mail, event, ticket, actor))
+        rows.extend(_webhook_rows(hooks, event, ticket))
+    if rows:
+        Outbox.insert_many(rows).on_conflict_ignore().execute()
+    return len(rows)

@@ -1,0 +1,141 @@
+"""The live event stream, as people holding it see it: against a real server, on both databases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+
+from tests.live.sse import StreamReader
+from tests.support.live import Live, Person
+
+Opener = Callable[..., StreamReader]
+
+
+def _file(person: Person, subject: str = "Disk full on web01") -> dict:
+    response = person.api().post(
+        "/tickets",
+        json={"subject": subject, "body": "Nothing can be written.", "category": "hardware"},
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _reply(person: Person, number: int, body: str, internal: bool = False) -> dict:
+    response = person.api().post(
+        f"/tickets/{number}/messages", json={"body": body, "internal": internal}
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_an_agent_sees_a_new_ticket_the_moment_it_is_filed(live: Live, open_stream: Opener) -> None:
+    agent = live.person("agent")
+    customer = live.person("customer")
+    stream = open_stream(agent)
+    assert stream.status == 200
+
+    ticket = _file(customer, "Mail bounces since noon")
+
+    event = stream.next()
+    assert event["kind"] == "created"
+    assert event["ticket"] == ticket["number"]
+    assert event["changes"]["subject"] == "Mail bounces since noon"
+    assert event["actor"]["email"] == customer.email
+
+
+def test_a_reconnecting_client_resumes_without_gap_or_repeat(
+    live: Live, open_stream: Opener
+) -> None:
+    agent = live.person("agent")
+    customer = live.person("customer")
+    first = open_stream(agent)
+    ticket = _file(customer)
+    seen = first.next()
+    first.close()
+
+    # While the agent is away: three more changes.
+    for text in ("Any news?", "Still broken.", "Hello?"):
+        _reply(customer, ticket["number"], text)
+
+    resumed = open_stream(agent, last_event_id=seen["id"])
+    missed = [resumed.next() for _ in range(3)]
+    _reply(customer, ticket["number"], "It works again, thanks.")
+    live_one = resumed.next()
+
+    ids = [e["id"] for e in missed] + [live_one["id"]]
+    assert ids == sorted(set(ids)) and ids[0] > seen["id"]
+    assert [e["kind"] for e in [*missed, live_one]] == ["replied"] * 4
+    listed = agent.api().get("/events", params={"after": seen["id"]}).json()["items"]
+    assert [e["id"] for e in listed if e["ticket"] == ticket["number"]] == ids
+
+
+def test_the_query_parameter_resumes_too(live: Live) -> None:
+    agent = live.person("agent")
+    customer = live.person("customer")
+    ticket = _file(customer)
+    created = agent.api().get(f"/tickets/{ticket['number']}/events").json()[0]
+    _reply(customer, ticket["number"], "More detail: it is web01.")
+    with (
+        httpx.Client(base_url=live.url, timeout=10) as client,
+        client.stream(
+            "GET",
+            "/api/v1/events/stream",
+            params={"last_event_id": created["id"]},
+            headers={"Authorization": f"Bearer {agent.token}"},
+        ) as response,
+    ):
+        lines = response.iter_lines()
+        first_id = next(line for line in lines if line.startswith("id:"))
+    assert int(first_id.split(":", 1)[1]) > created["id"]
+
+
+def test_customers_only_hear_of_their_own_organization(live: Live, open_stream: Opener) -> None:
+    alice = live.person("customer")
+    colleague = live.person("customer", org=live.organization())
+    mallory = live.person("customer")
+    alice_stream = open_stream(alice)
+    mallory_stream = open_stream(mallory)
+
+    theirs = _file(colleague, "Someone else's outage")
+    ours = _file(alice, "Our own outage")
+    mine = _file(mallory, "Mallory's ticket")
+
+    assert alice_stream.next()["ticket"] == ours["number"]
+    assert mallory_stream.next()["ticket"] == mine["number"]
+    assert theirs["number"] not in (ours["number"], mine["number"])
+
+
+def test_internal_notes_never_reach_a_customer(live: Live, open_stream: Opener) -> None:
+    agent = live.person("agent")
+    customer = live.person("customer")
+    ticket = _file(customer)
+    customer_stream = open_stream(customer)
+    agent_stream = open_stream(agent)
+
+    _reply(
+        agent, ticket["number"], "Customer's disk is their own backups. Don't tell.", internal=True
+    )
+    answer = _reply(agent, ticket["number"], "We freed some space; please check.")
+
+    public = customer_stream.next()
+    assert (public["kind"], public["internal"]) == ("replied", False)
+    assert public["changes"]["message"] == answer["id"]
+    assert [agent_stream.next()["kind"], agent_stream.next()["kind"]] == ["note", "replied"]
+
+
+def test_a_bad_token_is_refused_before_the_stream_starts(live: Live) -> None:
+    with httpx.Client(base_url=live.url, timeout=10) as client:
+        response = client.get("/api/v1/events/stream", headers={"Authorization": "Bearer nope"})
+        anonymous = client.get("/api/v1/events/stream")
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["error"]["code"] == "unauthorized"
+    assert anonymous.status_code == 401
+
+
+def test_a_malformed_last_event_id_is_a_clear_error(live: Live) -> None:
+    agent = live.person("agent")
+    response = agent.api().get("/events/stream", headers={"Last-Event-ID": "yesterday"})
+    assert response.status_code == 400
+    assert "Last-Event-ID" in response.json()["error"]["message"]
