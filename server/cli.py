@@ -134,7 +134,11 @@ def demo(
     settings = Settings.from_env()
     bind(settings.resolved_database_url)
     migrate()
-    summary = seed(settings, tickets=tickets, password=password)
+    try:
+        summary = seed(settings, tickets=tickets, password=password)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
     typer.echo(summary)
 
 

@@ -1,0 +1,241 @@
+"""``padcom-server`` as an operator runs it: real processes on a database of their own.
+
+Every test that serves also proves a graceful stop: ``_serving`` sends SIGTERM
+and requires the process to finish its shutdown within 15 s.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.databases import postgres_database, postgres_problem
+
+SERVER = [str(Path(sys.executable).parent / "padcom-server")]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The environment of an operator whose database is new and empty."""
+    values = dict(os.environ, PADCOM_DATA_DIR=str(tmp_path / "data"))
+    values.pop("PADCOM_DATABASE_URL", None)
+    if request.param == "sqlite":
+        yield values
+        return
+    problem = postgres_problem()
+    if problem:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(problem)
+        pytest.skip(problem)
+    with postgres_database() as url:
+        yield dict(values, PADCOM_DATABASE_URL=url)
+
+
+def run(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*SERVER, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_migrate_reports_the_version_and_is_idempotent(env: dict[str, str]) -> None:
+    first = run(env, "migrate")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("schema at version ") and "(was 0)" in first.stdout
+    again = run(env, "migrate")
+    assert again.returncode == 0
+    assert again.stdout.strip() == first.stdout.split(" (was")[0].strip()
+
+
+def test_two_processes_migrating_a_fresh_database_both_succeed(env: dict[str, str]) -> None:
+    both = [
+        subprocess.Popen(
+            [*SERVER, "migrate"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in both]
+    assert [code for code, _, _ in results] == [0, 0], results
+    versions = {out.split(" (was")[0].strip() for _, out, _ in results}
+    assert len(versions) == 1
+
+
+def test_user_add_creates_the_organization_once_and_refuses_a_taken_email(
+    env: dict[str, str],
+) -> None:
+    added = run(
+        env,
+        "user",
+        "add",
+        "Jo@Example.com",
+        "--org",
+        "Acme Hosting",
+        "--password-stdin",
+        stdin="s3cret pass\n",
+    )
+    assert added.returncode == 0, added.stderr
+    assert "added customer jo@example.com" in added.stdout
+    colleague = run(
+        env,
+        "user",
+        "add",
+        "kim@example.com",
+        "--org",
+        "Acme Hosting",
+        "--name",
+        "Kim",
+        "--password-stdin",
+        stdin="other pass\n",
+    )
+    assert colleague.returncode == 0, colleague.stderr
+    again = run(
+        env,
+        "user",
+        "add",
+        "JO@example.com",
+        "--org",
+        "Acme Hosting",
+        "--password-stdin",
+        stdin="x\n",
+    )
+    assert again.returncode == 1
+    assert "already exists" in again.stderr and "Traceback" not in again.stderr
+    agent = run(
+        env, "user", "add", "agent@example.com", "--role", "agent", "--password-stdin", stdin="pw\n"
+    )
+    assert agent.returncode == 0, agent.stderr
+    with _serving(env) as url:
+        login = httpx.post(
+            f"{url}/api/v1/auth/login", json={"email": "kim@example.com", "password": "other pass"}
+        )
+        assert login.status_code == 200, login.text
+        me = login.json()["user"]
+        assert me["name"] == "Kim" and me["organization"]["name"] == "Acme Hosting"
+        jo = httpx.post(
+            f"{url}/api/v1/auth/login", json={"email": "jo@example.com", "password": "s3cret pass"}
+        )
+        assert jo.json()["user"]["organization"]["id"] == me["organization"]["id"]
+
+
+def test_demo_fills_an_empty_database_once(env: dict[str, str]) -> None:
+    seeded = run(env, "demo", "--tickets", "60")
+    assert seeded.returncode == 0, seeded.stderr
+    assert "60 tickets" in seeded.stdout and "agent@padcom.test" in seeded.stdout
+    with _serving(env) as url:
+        token = httpx.post(
+            f"{url}/api/v1/auth/login",
+            json={"email": "agent@padcom.test", "password": _demo_password()},
+        ).json()["token"]
+        api = httpx.Client(base_url=f"{url}/api/v1", headers={"Authorization": f"Bearer {token}"})
+        statuses = {
+            status: len(
+                api.get("/tickets", params={"status": status, "limit": 100}).json()["items"]
+            )
+            for status in ("new", "open", "waiting", "resolved", "closed")
+        }
+        assert all(statuses.values()), statuses
+        assert sum(statuses.values()) == 60
+    refused = run(env, "demo", "--tickets", "5")
+    assert refused.returncode == 1
+    assert "already has users" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_backup_copies_a_database_that_is_being_written(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    if "PADCOM_DATABASE_URL" in env:
+        advice = run(env, "backup", str(tmp_path / "copy.db"))
+        assert advice.returncode == 1 and "pg_dump" in advice.stderr
+        return
+    assert run(env, "demo", "--tickets", "20").returncode == 0
+    with _serving(env) as url:
+        token = httpx.post(
+            f"{url}/api/v1/auth/login",
+            json={"email": "customer@padcom.test", "password": _demo_password()},
+        ).json()["token"]
+        api = httpx.Client(base_url=f"{url}/api/v1", headers={"Authorization": f"Bearer {token}"})
+        stop = threading.Event()
+
+        def keep_writing() -> None:
+            for i in range(200):  # bounded
+                if stop.is_set():
+                    return
+                api.post("/tickets", json={"subject": f"during backup {i}", "body": "x"})
+
+        writer = threading.Thread(target=keep_writing)
+        writer.start()
+        try:
+            time.sleep(0.2)
+            copied = run(env, "backup", str(tmp_path / "copy.db"))
+        finally:
+            stop.set()
+            writer.join(timeout=60)
+    assert copied.returncode == 0, copied.stderr
+    with sqlite3.connect(tmp_path / "copy.db") as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert copy.execute("SELECT count(*) FROM ticket").fetchone()[0] >= 20
+        assert copy.execute("SELECT count(*) FROM event").fetchone()[0] >= 20
+    again = run(env, "backup", str(tmp_path / "copy.db"))
+    assert again.returncode == 1 and "exists" in again.stderr
+
+
+def _demo_password() -> str:
+    from server.demo import DEMO_PASSWORD
+
+    return DEMO_PASSWORD
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _serving:
+    """``padcom-server serve`` in a process; on exit, SIGTERM and wait for it to stop."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.port = _free_port()
+        self.process = subprocess.Popen(
+            [*SERVER, "serve", "--port", str(self.port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    def __enter__(self) -> str:
+        url = f"http://127.0.0.1:{self.port}"
+        for _ in range(300):  # up to 30 s
+            try:
+                httpx.get(f"{url}/openapi.json", timeout=1)
+                return url
+            except httpx.TransportError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.1)
+        self.process.kill()
+        raise AssertionError(
+            f"server did not start: {self.process.stderr.read() if self.process.stderr else ''}"
+        )
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            code = self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise AssertionError("the server was still running 15 s after SIGTERM") from None
+        # uvicorn shuts down gracefully, then re-raises the signal it caught
+        assert code in (0, -signal.SIGTERM)
+        log = self.process.stderr.read().decode() if self.process.stderr else ""
+        assert "Finished server process" in log, log
