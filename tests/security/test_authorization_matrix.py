@@ -1,0 +1,251 @@
+"""Every route times anonymous, customer of the ticket's organization, customer of another,
+agent and admin: each gets exactly what the route's declared level allows.
+
+The routes come from the app itself (tests/security/routes.py). A route missing
+from ``DECLARED`` fails ``test_every_route_is_declared``: nobody can add an
+endpoint without saying who may use it, and the level its dependencies enforce
+must be the level declared here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from server.db import db
+from server.models import Organization, User
+from server.tokens import issue
+from tests.security.routes import api_routes
+from tests.support.live import Live, Person
+
+PASSWORD = "matrix-persona-pass-2026"
+PERSONAS = ("anonymous", "customer_a", "customer_b", "agent", "admin")
+CUSTOMERS = ("customer_a", "customer_b")
+
+
+@dataclass
+class World:
+    """Who acts, on what: organization A owns the tickets; B is the neighbour."""
+
+    live: Live
+    org_a: Organization
+    people: dict[str, Person]
+    victim_org: Organization
+    tokens: dict[str, str] = field(default_factory=dict)
+    shared_ticket: int | None = None
+
+    def ticket(self, fresh: bool) -> int:
+        """A ticket of organization A; a new one when the request may change or delete it."""
+        if fresh or self.shared_ticket is None:
+            with httpx.Client(base_url=f"{self.live.url}/api/v1", timeout=30) as client:
+                reply = client.post(
+                    "/tickets",
+                    json={"subject": "Disk full", "body": "df says 100%"},
+                    headers={"Authorization": f"Bearer {self.token_of('customer_a')}"},
+                )
+            assert reply.status_code == 201, reply.text
+            if fresh:
+                return int(reply.json()["number"])
+            self.shared_ticket = int(reply.json()["number"])
+        return self.shared_ticket
+
+    def victim(self) -> int:
+        return self.live.person("customer", org=self.victim_org).id
+
+    def _user(self, persona: str) -> User:
+        return self.people["customer_a" if persona == "anonymous" else persona].user
+
+    def token_of(self, persona: str) -> str:
+        """A live token of the persona (kept until a request revokes it)."""
+        if persona not in self.tokens:
+            with db.connection_context():
+                self.tokens[persona] = issue(self._user(persona), timedelta(hours=1), "matrix")[0]
+        return self.tokens[persona]
+
+    def token_id_of(self, persona: str) -> int:
+        with db.connection_context():
+            return int(issue(self._user(persona), timedelta(hours=1), "spare")[1].id)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A route's declared level, a valid request for it, and exceptions to the level's rule."""
+
+    level: str
+    body: Callable[[World, str], Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    special: dict[str, int] = field(default_factory=dict)
+
+
+def _unique() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+def _me(world: World, persona: str) -> Person:
+    return world.people["customer_a" if persona == "anonymous" else persona]
+
+
+SIGNS_OUT = ("POST /api/v1/auth/logout", "POST /api/v1/me/password")
+TICKET_ROUTE = {"customer_b": 404}  # another organization's ticket does not exist for them
+STAFF_CANNOT_FILE = {"agent": 403, "admin": 403}
+
+DECLARED: dict[str, Declared] = {
+    "POST /api/v1/auth/login": Declared(
+        "public", body=lambda w, p: {"email": _me(w, p).email, "password": PASSWORD}
+    ),
+    "POST /api/v1/auth/logout": Declared("user"),
+    "POST /api/v1/me/password": Declared(
+        "user", body=lambda w, p: {"current_password": PASSWORD, "new_password": PASSWORD}
+    ),
+    "GET /api/v1/me": Declared("user"),
+    "GET /api/v1/tickets": Declared("user", query={"status": "new,open", "q": "disk"}),
+    "POST /api/v1/tickets": Declared(
+        "user",
+        body=lambda w, p: {"subject": "Mail down", "body": "bounces"},
+        special=STAFF_CANNOT_FILE,
+    ),
+    "GET /api/v1/tickets/{number}": Declared("user", special=TICKET_ROUTE),
+    "PATCH /api/v1/tickets/{number}": Declared(
+        "user",
+        body=lambda w, p: {"priority": "high"},
+        headers={"If-Match": '"1"'},
+        special=TICKET_ROUTE,
+    ),
+    "DELETE /api/v1/tickets/{number}": Declared("user", special=TICKET_ROUTE),
+    "GET /api/v1/tickets/{number}/messages": Declared("user", special=TICKET_ROUTE),
+    "POST /api/v1/tickets/{number}/messages": Declared(
+        "user", body=lambda w, p: {"body": "any news?"}, special=TICKET_ROUTE
+    ),
+    "GET /api/v1/tickets/{number}/events": Declared("user", special=TICKET_ROUTE),
+    "GET /api/v1/events": Declared("user", query={"after": "0"}),
+    "GET /api/v1/events/stream": Declared("user"),
+    "GET /api/v1/stats": Declared("user"),
+    "GET /api/v1/users": Declared("staff"),
+    "POST /api/v1/users": Declared(
+        "admin",
+        body=lambda w, p: {
+            "email": f"new-{_unique()}@example.com",
+            "name": "New Person",
+            "role": "customer",
+            "organization": w.org_a.id,
+            "password": "a-long-enough-passphrase-77",
+        },
+    ),
+    "GET /api/v1/users/{user_id}": Declared("staff"),
+    "PATCH /api/v1/users/{user_id}": Declared("admin", body=lambda w, p: {"name": "Renamed"}),
+    "POST /api/v1/users/{user_id}/revoke-tokens": Declared("admin"),
+    "GET /api/v1/organizations": Declared("staff"),
+    "POST /api/v1/organizations": Declared(
+        "admin", body=lambda w, p: {"name": f"Org {_unique()}", "customer_number": _unique()}
+    ),
+    "GET /api/v1/organizations/{org_id}/services": Declared("staff"),
+    "POST /api/v1/organizations/{org_id}/services": Declared(
+        "admin", body=lambda w, p: {"kind": "vps", "label": "vps1.example.net"}
+    ),
+    "GET /api/v1/tokens": Declared("staff"),
+    "DELETE /api/v1/tokens/{token_id}": Declared("staff"),
+}
+
+
+def expected(declared: Declared, persona: str) -> str:
+    """'2xx' or an exact status, from the declared level and the route's exceptions."""
+    if persona == "anonymous":
+        return "2xx" if declared.level == "public" else "401"
+    if persona in declared.special:
+        return str(declared.special[persona])
+    allowed = {
+        "public": PERSONAS,
+        "user": PERSONAS,
+        "staff": ("agent", "admin"),
+        "admin": ("admin",),
+    }[declared.level]
+    return "2xx" if persona in allowed else "403"
+
+
+@pytest.fixture(scope="module")
+def world(live: Live) -> World:
+    org_a, org_b, victims = live.organization(), live.organization(), live.organization()
+    people = {
+        "customer_a": live.person("customer", org=org_a, password=PASSWORD),
+        "customer_b": live.person("customer", org=org_b, password=PASSWORD),
+        "agent": live.person("agent", password=PASSWORD),
+        "admin": live.person("admin", password=PASSWORD),
+    }
+    return World(live, org_a, people, victims)
+
+
+def test_every_route_is_declared_with_the_level_its_dependencies_enforce(live: Live) -> None:
+    app = live.thread.server.config.app
+    routes = api_routes(app)
+    undeclared = [r.key for r in routes if r.key not in DECLARED]
+    assert not undeclared, f"declare who may use these routes in DECLARED: {undeclared}"
+    wrong = {
+        r.key: (r.level, DECLARED[r.key].level) for r in routes if DECLARED[r.key].level != r.level
+    }
+    assert not wrong, f"(enforced, declared) levels differ: {wrong}"
+
+
+def _path(method: str, template: str, world: World, persona: str) -> str:
+    values: dict[str, Callable[[], int]] = {
+        "number": lambda: world.ticket(fresh=method != "GET"),
+        "user_id": world.victim,
+        "org_id": lambda: int(world.org_a.id),
+        "token_id": lambda: world.token_id_of(persona),
+    }
+    path = template
+    for name, make in values.items():
+        if "{" + name + "}" in path:
+            path = path.replace("{" + name + "}", str(make()))
+    assert "{" not in path, f"no value for a parameter of {template}"
+    return path
+
+
+def _call(world: World, key: str, persona: str) -> int:
+    method, template = key.split(" ", 1)
+    declared = DECLARED[key]
+    headers = dict(declared.headers)
+    if persona != "anonymous":
+        headers["Authorization"] = f"Bearer {world.token_of(persona)}"
+    body = declared.body(world, persona) if declared.body else None
+    request = dict(params=declared.query, headers=headers, json=body)
+    path = _path(method, template, world, persona)
+    with (
+        httpx.Client(base_url=world.live.url, timeout=30) as client,
+        client.stream(method, path, **request) as reply,
+    ):
+        status = reply.status_code  # status only: the event stream never ends by itself
+    if key in SIGNS_OUT:
+        world.tokens.clear()  # a logout or a password change ends that persona's sessions
+    return status
+
+
+def _matches(status: int, want: str) -> bool:
+    return 200 <= status < 300 if want == "2xx" else status == int(want)
+
+
+CASES = [(key, persona) for key in DECLARED for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("key", "persona"), CASES, ids=[f"{k} as {p}" for k, p in CASES])
+def test_the_route_answers_the_persona_as_declared(
+    world: World, live: Live, key: str, persona: str
+) -> None:
+    present = {r.key for r in api_routes(live.thread.server.config.app)}
+    if key not in present:
+        pytest.skip(f"{key} is not part of this build")
+    want = expected(DECLARED[key], persona)
+    status = _call(world, key, persona)
+    assert _matches(status, want), f"{key} as {persona}: {status}, expected {want}"
+
+
+def test_the_matrix_covers_every_route_and_persona(live: Live) -> None:
+    routes = api_routes(live.thread.server.config.app)
+    assert len(routes) * len(PERSONAS) <= len(CASES)
+    assert {r.key for r in routes} <= {key for key, _ in CASES}
