@@ -1,0 +1,42 @@
+"""Reading a bounded piece of the live event stream, as a client would."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+
+def read_until(
+    base_url: str,
+    token: str,
+    stop: Callable[[dict[str, Any]], bool],
+    *,
+    after: int = 0,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    """Events from the stream (replayed from ``after``) up to the first one ``stop`` accepts.
+
+    Bounded: at most ``limit`` events, and a read timeout ends a silent stream.
+    """
+    seen: list[dict[str, Any]] = []
+    with (
+        httpx.Client(base_url=base_url, timeout=httpx.Timeout(10, read=10)) as client,
+        client.stream(
+            "GET",
+            "/api/v1/events/stream",
+            params={"last_event_id": after},
+            headers={"Authorization": f"Bearer {token}"},
+        ) as reply,
+    ):
+        assert reply.status_code == 200, reply.read()
+        for line in reply.iter_lines():
+            if not line.startswith("data:") or not line[5:].strip():
+                continue
+            event = json.loads(line[5:])
+            seen.append(event)
+            if stop(event) or len(seen) >= limit:
+                break
+    return seen
