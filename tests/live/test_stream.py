@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 
 import httpx
+from httpx_sse import EventSource, aconnect_sse
 
 from tests.live.sse import StreamReader
 from tests.support.live import Live, Person
@@ -139,3 +143,34 @@ def test_a_malformed_last_event_id_is_a_clear_error(live: Live) -> None:
     response = agent.api().get("/events/stream", headers={"Last-Event-ID": "yesterday"})
     assert response.status_code == 400
     assert "Last-Event-ID" in response.json()["error"]["message"]
+
+
+STREAMS = 60
+
+
+async def test_sixty_open_streams_all_hear_of_one_new_ticket(live: Live) -> None:
+    agent = live.person("agent")
+    customer = live.person("customer")
+    limits = httpx.Limits(max_connections=STREAMS + 5)
+    headers = {"Authorization": f"Bearer {agent.token}"}
+    async with AsyncExitStack() as stack:
+        client = await stack.enter_async_context(
+            httpx.AsyncClient(base_url=live.url, limits=limits, timeout=httpx.Timeout(10, read=30))
+        )
+        sources = [
+            await stack.enter_async_context(
+                aconnect_sse(client, "GET", "/api/v1/events/stream", headers=headers)
+            )
+            for _ in range(STREAMS)
+        ]
+        assert all(s.response.status_code == 200 for s in sources)
+
+        ticket = await asyncio.to_thread(_file, customer, "Everything is slow")
+
+        async def first(source: EventSource) -> dict:
+            async for sse in source.aiter_sse():
+                return json.loads(sse.data)
+            raise AssertionError("the stream ended")
+
+        received = await asyncio.wait_for(asyncio.gather(*(first(s) for s in sources)), 30)
+    assert {(e["kind"], e["ticket"]) for e in received} == {("created", ticket["number"])}

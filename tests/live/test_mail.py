@@ -1,0 +1,163 @@
+"""Notification mail through a real SMTP server (aiosmtpd on loopback), on both databases."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from server.db import db
+from server.models import Event, Outbox
+from server.outbox.settings import MailSettings, OutboxSettings
+from tests.live.mailbox import Mailbox, free_port
+from tests.support import live as support
+from tests.support.live import Live, Person, ServerThread
+
+TEAM = "support-team@padcom.test"
+FAST_RETRIES = OutboxSettings(
+    first_retry_seconds=0.1, max_retry_seconds=0.4, poll_seconds=0.2, max_attempts=100
+)
+
+
+@pytest.fixture(scope="module")
+def mailbox(database_url: str) -> Iterator[Mailbox]:
+    """A fresh mailbox per database, as ticket numbers start at 1 on each."""
+    box = Mailbox(free_port()).start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture(scope="module")
+def helpdesk(database_url: str, mailbox: Mailbox) -> Iterator[Live]:
+    """A server that mails every agent and the team address, through ``mailbox``."""
+    from server.app import create_app
+
+    mail = MailSettings(
+        host="127.0.0.1",
+        port=mailbox.port,
+        security="none",
+        sender="help@padcom.test",
+        staff=("agents", TEAM),
+    )
+    settings = support.test_settings(database_url, mail=mail, outbox=FAST_RETRIES)
+    thread = ServerThread(create_app(settings)).start()
+    world = Live(settings, thread)
+    yield world
+    world.close()
+    thread.stop()
+    db.close_all()
+
+
+def _file(person: Person, subject: str) -> int:
+    response = person.api().post(
+        "/tickets",
+        json={"subject": subject, "body": "The site shows a 502 since 09:10.\nPlease help."},
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["number"])
+
+
+def _reply(person: Person, number: int, body: str, internal: bool = False) -> None:
+    response = person.api().post(
+        f"/tickets/{number}/messages", json={"body": body, "internal": internal}
+    )
+    assert response.status_code == 201, response.text
+
+
+def _set_status(person: Person, number: int, status: str) -> None:
+    api = person.api()
+    version = api.get(f"/tickets/{number}").json()["version"]
+    response = api.patch(
+        f"/tickets/{number}", json={"status": status}, headers={"If-Match": f'"{version}"'}
+    )
+    assert response.status_code == 200, response.text
+
+
+def _rows(number: int) -> list[Any]:
+    with db.connection_context():
+        return list(
+            Outbox.select()
+            .where(Outbox.event_id.in_(Event.select(Event.id).where(Event.ticket == number)))
+            .order_by(Outbox.id)
+        )
+
+
+def _until(condition: Callable[[], bool], timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the outbox did not get there in time")
+        time.sleep(0.05)
+
+
+def test_staff_hear_of_new_tickets_and_replies_and_the_customer_of_answers(
+    helpdesk: Live, mailbox: Mailbox
+) -> None:
+    agent = helpdesk.person("agent")
+    customer = helpdesk.person("customer")
+
+    number = _file(customer, "Website down")
+    new_ticket = mailbox.wait_for(agent.email, 1)[0]
+    assert new_ticket["Subject"] == f"[Padcom #{number}] New ticket: Website down"
+    assert new_ticket.get_content_type() == "text/plain"
+    assert "The site shows a 502 since 09:10." in new_ticket.get_content()
+    assert customer.email in new_ticket.get_content()
+    assert mailbox.wait_for(TEAM, 1)  # the team address too
+
+    _reply(agent, number, "The customer's PHP pool is exhausted; secret cause.", internal=True)
+    _reply(agent, number, "We restarted PHP; please check.")
+    _reply(customer, number, "Works again, thanks!")
+    _set_status(agent, number, "resolved")
+
+    answer, status = mailbox.wait_for(customer.email, 2)
+    assert answer["Subject"] == f"[Padcom #{number}] New reply: Website down"
+    assert "We restarted PHP; please check." in answer.get_content()
+    assert status["Subject"] == f"[Padcom #{number}] Status resolved: Website down"
+    assert "from open to resolved" in status.get_content()
+    staff_mails = mailbox.wait_for(agent.email, 2)
+    assert staff_mails[1]["Subject"] == f"[Padcom #{number}] Customer reply: Website down"
+    assert "Works again, thanks!" in staff_mails[1].get_content()
+
+    _until(lambda: all(row.state == "sent" for row in _rows(number)))
+    assert len(mailbox.to(customer.email)) == 2  # nothing else: not the note, not their own reply
+    everything = "".join(mail.get_content() for _, mail in mailbox.mails)
+    assert "secret cause" not in everything
+
+
+def test_a_hostile_subject_cannot_add_mail_headers(helpdesk: Live, mailbox: Mailbox) -> None:
+    agent = helpdesk.person("agent")
+    customer = helpdesk.person("customer")
+    number = _file(customer, "Hi\r\nBcc: victim@example.com\x1b[2J")
+    mail = mailbox.wait_for(agent.email, 1)[0]
+    assert mail["Bcc"] is None
+    assert "\n" not in mail["Subject"] and "\x1b" not in mail["Subject"]
+    assert mail["Subject"].startswith(f"[Padcom #{number}] New ticket: Hi")
+
+
+def test_an_smtp_outage_delays_mail_but_loses_none_and_repeats_none(
+    helpdesk: Live, mailbox: Mailbox
+) -> None:
+    agent = helpdesk.person("agent")
+    customer = helpdesk.person("customer")
+    mailbox.stop()
+    try:
+        number = _file(customer, "Backups failing")
+        _reply(agent, number, "Looking into it.")
+        _reply(agent, number, "Fixed the backup job.")
+        _until(lambda: len(_rows(number)) >= 3 and all(r.attempts >= 2 for r in _rows(number)))
+        assert {row.state for row in _rows(number)} == {"pending"}
+        assert "SMTP connection failed" in _rows(number)[0].last_error
+    finally:
+        mailbox.start()
+
+    _until(lambda: all(row.state == "sent" for row in _rows(number)))
+    to_customer = mailbox.to(customer.email)
+    assert [m["Subject"] for m in to_customer] == [
+        f"[Padcom #{number}] New reply: Backups failing"
+    ] * 2
+    assert len({m["Message-ID"] for m in to_customer}) == 2
+    assert [m["Subject"] for m in mailbox.to(agent.email)] == [
+        f"[Padcom #{number}] New ticket: Backups failing"
+    ]

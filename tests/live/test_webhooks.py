@@ -1,0 +1,139 @@
+"""Signed webhooks to a receiver on loopback: verify, retry after a 500, refuse what is not allowed."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from server.db import db
+from server.models import Event, Outbox
+from server.outbox.settings import OutboxSettings, WebhookSettings
+from server.outbox.worker import REFUSED
+from tests.live.receiver import Receiver
+from tests.support import live as support
+from tests.support.live import Live, Person, ServerThread
+
+SECRET = "correct-horse-webhook-secret"
+CHAT, FLAKY, INTERNAL = "/hooks/chat", "/hooks/pager", "/internal/metadata"
+
+
+@pytest.fixture(scope="module")
+def receiver(database_url: str) -> Iterator[Receiver]:
+    """A fresh receiver per database, as ticket numbers start at 1 on each."""
+    server = Receiver(flaky_paths=(FLAKY,)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def helpdesk(database_url: str, receiver: Receiver) -> Iterator[Live]:
+    """Webhooks to chat, a flaky pager, and an internal URL the allow-list does not name."""
+    from server.app import create_app
+
+    hooks = WebhookSettings(
+        urls=(receiver.base + CHAT, receiver.base + FLAKY, receiver.base + INTERNAL),
+        events=("created", "replied"),
+        secret=SECRET,
+        allow=(receiver.base + "/hooks/",),
+    )
+    retries = OutboxSettings(first_retry_seconds=0.1, max_retry_seconds=0.3, poll_seconds=0.2)
+    settings = support.test_settings(database_url, webhooks=hooks, outbox=retries)
+    thread = ServerThread(create_app(settings)).start()
+    world = Live(settings, thread)
+    yield world
+    world.close()
+    thread.stop()
+    db.close_all()
+
+
+def _file(person: Person, subject: str) -> int:
+    response = person.api().post(
+        "/tickets", json={"subject": subject, "body": "Disk SMART errors."}
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["number"])
+
+
+def _deliveries(number: int) -> list[Outbox]:
+    with db.connection_context():
+        events = Event.select(Event.id).where(Event.ticket == number)
+        return list(Outbox.select().where(Outbox.event_id.in_(events)).order_by(Outbox.id))
+
+
+def _for(receiver: Receiver, path: str, number: int) -> list:
+    return [r for r in receiver.at(path) if json.loads(r.body)["ticket"]["number"] == number]
+
+
+def _settled(number: int) -> None:
+    deadline = time.monotonic() + 15
+    while any(row.state == "pending" for row in _deliveries(number)):
+        assert time.monotonic() < deadline, "deliveries still pending"
+        time.sleep(0.05)
+
+
+def test_a_new_ticket_is_posted_signed_so_the_receiver_can_verify_it(
+    helpdesk: Live, receiver: Receiver
+) -> None:
+    customer = helpdesk.person("customer")
+    number = _file(customer, "RAID degraded on db02")
+    _settled(number)
+    (request,) = _for(receiver, CHAT, number)
+
+    timestamp = request.headers["X-Padcom-Timestamp"]
+    expected = hmac.new(SECRET.encode(), timestamp.encode() + b"." + request.body, hashlib.sha256)
+    assert hmac.compare_digest(
+        request.headers["X-Padcom-Signature"], "sha256=" + expected.hexdigest()
+    )
+    assert abs(time.time() - int(timestamp)) < 300
+    payload = json.loads(request.body)
+    assert payload["event"]["kind"] == "created"
+    assert payload["ticket"]["subject"] == "RAID degraded on db02"
+    assert request.headers["X-Padcom-Event"] == "created"
+
+    forged = hmac.new(b"wrong secret", timestamp.encode() + b"." + request.body, hashlib.sha256)
+    assert request.headers["X-Padcom-Signature"] != "sha256=" + forged.hexdigest()
+
+
+def test_a_receiver_answering_500_gets_the_same_delivery_again(
+    helpdesk: Live, receiver: Receiver
+) -> None:
+    customer = helpdesk.person("customer")
+    number = _file(customer, "Pager test")
+    _settled(number)
+
+    failed, retried = _for(receiver, FLAKY, number)
+    assert (failed.answered, retried.answered) == (500, 200)
+    assert failed.headers["X-Padcom-Delivery"] == retried.headers["X-Padcom-Delivery"]
+    assert json.loads(failed.body) == json.loads(retried.body)
+    pager_row = next(r for r in _deliveries(number) if r.target.endswith(FLAKY))
+    assert (pager_row.state, pager_row.attempts) == ("sent", 2)
+    assert len(_for(receiver, CHAT, number)) == 1  # the healthy target got it once
+
+
+def test_a_target_not_on_the_allow_list_is_refused(helpdesk: Live, receiver: Receiver) -> None:
+    customer = helpdesk.person("customer")
+    number = _file(customer, "Try to reach the metadata service")
+    _settled(number)
+
+    assert receiver.at(INTERNAL) == []
+    refused = next(r for r in _deliveries(number) if r.target.endswith(INTERNAL))
+    assert (refused.state, refused.last_error) == ("failed", REFUSED)
+    assert len(_for(receiver, CHAT, number)) == 1
+
+
+def test_only_chosen_event_kinds_are_sent(helpdesk: Live, receiver: Receiver) -> None:
+    customer = helpdesk.person("customer")
+    agent = helpdesk.person("agent")
+    number = _file(customer, "Kinds")
+    api = agent.api()
+    version = api.get(f"/tickets/{number}").json()["version"]
+    api.patch(f"/tickets/{number}", json={"priority": "high"}, headers={"If-Match": f'"{version}"'})
+    api.post(f"/tickets/{number}/messages", json={"body": "On it."})
+    _settled(number)
+    kinds = [json.loads(r.body)["event"]["kind"] for r in _for(receiver, CHAT, number)]
+    assert kinds == ["created", "replied"]  # "updated" was not chosen
