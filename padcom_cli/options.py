@@ -45,3 +45,13 @@ class Priority(StrEnum):
     normal = "normal"
     high = "high"
     urgent = "urgent"
+
+
+Subject = Annotated[str | None, typer.Option("--subject", "-s", help="One line.")]
+CategoryOption = Annotated[
+    Category | None,
+    typer.Option("--category", "-c", help="hardware, software, usage, security or other."),
+]
+PriorityOption = Annotated[
+    Priority | None, typer.Option("--priority", "-p", help="low, normal, high or urgent.")
+]

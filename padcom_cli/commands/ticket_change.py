@@ -14,7 +14,17 @@ import typer
 from padcom_cli import compose
 from padcom_cli.errors import Conflict
 from padcom_cli.history import actor, changes
-from padcom_cli.options import AsJson, Body, BodyFile, Category, IfVersion, Number, Priority
+from padcom_cli.options import (
+    AsJson,
+    Body,
+    BodyFile,
+    CategoryOption,
+    IfVersion,
+    Number,
+    Priority,
+    PriorityOption,
+    Subject,
+)
 from padcom_cli.output import emit, emit_json, note, usage_error
 from padcom_cli.sanitize import clean
 from padcom_cli.session import client
@@ -100,11 +110,11 @@ def _change(
 def edit(
     ctx: typer.Context,
     number: Number,
-    subject: Annotated[str | None, typer.Option("--subject", "-s", help="New subject.")] = None,
+    subject: Subject = None,
     body: Body = None,
     body_file: BodyFile = None,
-    category: Annotated[Category | None, typer.Option("--category", "-c")] = None,
-    priority: Annotated[Priority | None, typer.Option("--priority", "-p")] = None,
+    category: CategoryOption = None,
+    priority: PriorityOption = None,
     editor: Annotated[
         bool, typer.Option("--editor", "-e", help="Edit subject and text in $VISUAL/$EDITOR.")
     ] = False,

@@ -8,7 +8,17 @@ from typing import Annotated, Any
 import typer
 
 from padcom_cli import compose
-from padcom_cli.options import AsJson, Body, BodyFile, Category, Number, Priority
+from padcom_cli.options import (
+    AsJson,
+    Body,
+    BodyFile,
+    Category,
+    CategoryOption,
+    Number,
+    Priority,
+    PriorityOption,
+    Subject,
+)
 from padcom_cli.output import emit, emit_json, note, usage_error
 from padcom_cli.sanitize import clean
 from padcom_cli.session import client
@@ -44,15 +54,11 @@ def _pick_service(choice: str | None, services: list[Json]) -> int | None:
 
 def new(
     ctx: typer.Context,
-    subject: Annotated[str | None, typer.Option("--subject", "-s", help="One line.")] = None,
+    subject: Subject = None,
     body: Body = None,
     body_file: BodyFile = None,
-    category: Annotated[
-        Category | None, typer.Option("--category", "-c", help="What kind of problem.")
-    ] = None,
-    priority: Annotated[
-        Priority | None, typer.Option("--priority", "-p", help="How urgent (default normal).")
-    ] = None,
+    category: CategoryOption = None,
+    priority: PriorityOption = None,
     service: Annotated[
         str | None, typer.Option(help="The service's ID or label (see `padcom services`).")
     ] = None,

@@ -28,14 +28,18 @@ def _words(value: str | None, allowed: tuple[str, ...], option: str) -> str | No
 def list_tickets(
     ctx: typer.Context,
     status: Annotated[
-        str | None, typer.Option(help="Only these statuses, comma-separated, e.g. new,open.")
+        str | None,
+        typer.Option("--status", "-s", help="Only these statuses, comma-separated, e.g. new,open."),
     ] = None,
     priority: Annotated[
-        str | None, typer.Option(help="Only these priorities: low, normal, high, urgent.")
+        str | None,
+        typer.Option("--priority", "-p", help="Only these priorities: low, normal, high, urgent."),
     ] = None,
     category: Annotated[
         str | None,
-        typer.Option(help="Only these categories: hardware, software, usage, security, other."),
+        typer.Option(
+            "--category", "-c", help="Only these: hardware, software, usage, security, other."
+        ),
     ] = None,
     search: Annotated[
         str | None, typer.Option("--search", "-q", help="Text in the subject or body.")
@@ -43,7 +47,9 @@ def list_tickets(
     include_closed: Annotated[
         bool, typer.Option("--all", "-a", help="Include closed tickets.")
     ] = False,
-    limit: Annotated[int, typer.Option("--limit", "-L", min=1, max=1000)] = 30,
+    limit: Annotated[
+        int, typer.Option("--limit", "-L", min=1, max=1000, help="At most this many.")
+    ] = 30,
     as_json: AsJson = False,
 ) -> None:
     """List tickets, newest first.

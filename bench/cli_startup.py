@@ -1,0 +1,131 @@
+"""How long `padcom` takes as a whole process, against a local server, next to Python's floor.
+
+Run: .venv/bin/python bench/cli_startup.py [--runs 30]
+Needs hyperfine (apt-get install -y hyperfine). Seeds a throw-away demo
+database in a temp directory, serves it on a free loopback port, signs in as
+the demo customer, then times `python -c pass`, `padcom --help`,
+`padcom ticket show N` and `padcom ticket show N --json`. Goals: --help
+<= 100 ms, ticket show <= 150 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+BIN = Path(sys.executable).parent
+GOALS_MS = {"padcom --help": 100.0, "padcom ticket show N": 150.0}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(url: str, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{url}/api/v1/me", timeout=1.0)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise SystemExit(f"the server at {url} did not start")
+
+
+def hyperfine(commands: dict[str, str], runs: int, env: dict[str, str]) -> dict[str, dict]:
+    """Mean, stddev and min (ms) per command label."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        argv = ["hyperfine", "-N", "--warmup", "3", "--runs", str(runs), "--export-json", out.name]
+        for label, command in commands.items():
+            argv += ["-n", label, command]
+        subprocess.run(argv, check=True, env=env, stdout=subprocess.DEVNULL)
+        results = json.loads(Path(out.name).read_text())["results"]
+    return {
+        r["command"]: {k: r[k] * 1000 for k in ("mean", "stddev", "min", "median")} for r in results
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    if not shutil.which("hyperfine"):
+        raise SystemExit("hyperfine is missing: apt-get install -y hyperfine")
+    with tempfile.TemporaryDirectory(prefix="padcom-bench-") as folder:
+        env = dict(os.environ, PADCOM_DATA_DIR=f"{folder}/data", PADCOM_CONFIG=f"{folder}/c.toml")
+        env.pop("PADCOM_TOKEN", None)
+        subprocess.run(
+            [BIN / "padcom-server", "demo", "--tickets", "30"],
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        env["PADCOM_URL"] = url
+        server = subprocess.Popen(
+            [BIN / "padcom-server", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_for(url)
+            padcom = str(BIN / "padcom")
+            subprocess.run(
+                [padcom, "login", "--email", "customer@padcom.test", "--password-stdin"],
+                input="padcom-demo-2026\n",
+                text=True,
+                check=True,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            listing = subprocess.run(
+                [padcom, "ticket", "list", "--limit", "1", "--json"],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=env,
+            )
+            number = json.loads(listing.stdout)[0]["number"]
+            results = hyperfine(
+                {
+                    "python -c pass": f"{sys.executable} -c pass",
+                    "padcom --help": f"{padcom} --help",
+                    "padcom ticket show N": f"{padcom} ticket show {number}",
+                    "padcom ticket show N --json": f"{padcom} ticket show {number} --json",
+                },
+                args.runs,
+                env,
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    floor = results["python -c pass"]["mean"]
+    print(f"{'command':32} {'mean':>9} {'± sd':>8} {'min':>8} {'x floor':>8}  goal")
+    for label, r in results.items():
+        goal = GOALS_MS.get(label)
+        verdict = (
+            "" if goal is None else f"<= {goal:.0f} ms {'ok' if r['mean'] <= goal else 'MISSED'}"
+        )
+        print(
+            f"{label:32} {r['mean']:7.1f}ms {r['stddev']:6.1f}ms {r['min']:6.1f}ms "
+            f"{r['mean'] / floor:7.1f}x  {verdict}"
+        )
+
+
+if __name__ == "__main__":
+    main()
