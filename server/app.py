@@ -18,6 +18,7 @@ from server.schemas import ErrorOut
 from server.security.client import parse_networks
 from server.security.headers import SecurityHeaders
 from server.security.logs import AccessLog
+from server.sla_watch import with_sla_watch
 
 API_PREFIX = "/api/v1"
 
@@ -32,7 +33,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
         version="1",
         summary="The helpdesk of a web-hosting company.",
         docs_url=None,
-        lifespan=live_services,
+        lifespan=with_sla_watch(live_services),
         redoc_url=None,
         responses={
             status: {"model": ErrorOut, "description": "error"}

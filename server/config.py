@@ -66,7 +66,9 @@ class Settings:
     idempotency_ttl_hours: int = 48
     """How long an Idempotency-Key is remembered (at least 24 h)."""
     sla: SlaTargets = field(default_factory=SlaTargets)
-    """First-response and resolution targets per priority."""
+    """First-response and resolution targets per priority (``PADCOM_SLA=urgent=1h/4h,...``)."""
+    sla_check_seconds: float = 30.0
+    """How often the server looks for newly missed SLA targets; 0 turns the check off."""
     login_throttle: LoginThrottleParams = field(default_factory=LoginThrottleParams)
     """When failed sign-ins start to wait, and for how long."""
     trusted_proxies: tuple[str, ...] = ()
@@ -94,6 +96,7 @@ class Settings:
             database_url=os.environ.get("PADCOM_DATABASE_URL", ""),
             data_dir=default_data_dir(),
             token_ttl_hours=int(os.environ.get("PADCOM_TOKEN_TTL_HOURS", 24 * 30)),
+            sla=SlaTargets.parse(os.environ.get("PADCOM_SLA", "")),
             trusted_proxies=tuple(
                 p.strip() for p in os.environ.get("PADCOM_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),

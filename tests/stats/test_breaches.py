@@ -1,0 +1,113 @@
+"""A missed target becomes one staff-only ``sla_breached`` event, soon after it is missed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from server.db import db
+from server.fields import utcnow
+from server.models import Ticket
+from tests.support import live as support
+from tests.support.live import Live, ServerThread
+
+CHECK_SECONDS = 0.05
+
+
+@pytest.fixture(scope="module")
+def watched(database_url: str) -> Iterator[Live]:
+    """A server that looks for breaches every 50 ms."""
+    from server.app import create_app
+
+    settings = support.test_settings(database_url, sla_check_seconds=CHECK_SECONDS)
+    thread = ServerThread(create_app(settings)).start()
+    world = Live(settings, thread)
+    try:
+        yield world
+    finally:
+        world.close()
+        thread.stop()
+        db.close_all()
+
+
+def _breaches(api: Any, number: int) -> list[dict[str, Any]]:
+    events = api.get(f"/tickets/{number}/events").json()
+    return [e for e in events if e["kind"] == "sla_breached"]
+
+
+def _wait_for_breaches(api: Any, number: int, count: int) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        found = _breaches(api, number)
+        if len(found) >= count:
+            return found
+        time.sleep(CHECK_SECONDS)
+    return _breaches(api, number)
+
+
+def _overdue(number: int, **due: Any) -> None:
+    """Move due times into the past, as if the hours had gone by."""
+    with db.connection_context():
+        Ticket.update(**due).where(Ticket.id == number).execute()
+
+
+def _file(watched: Live) -> tuple[Any, Any, int]:
+    customer, agent = watched.person("customer"), watched.person("agent")
+    reply = customer.api().post("/tickets", json={"subject": "Server down", "body": "Since 3 am."})
+    assert reply.status_code == 201
+    return customer, agent, reply.json()["number"]
+
+
+def test_an_unanswered_ticket_past_its_due_time_is_recorded_once(watched: Live) -> None:
+    customer, agent, number = _file(watched)
+    _overdue(number, first_response_due=utcnow() - timedelta(minutes=5))
+    found = _wait_for_breaches(agent.api(), number, 1)
+    assert [e["changes"]["targets"] for e in found] == [["first_response"]]
+    assert found[0]["actor"]["name"] == "SLA clock"
+    time.sleep(10 * CHECK_SECONDS)  # later checks add nothing
+    assert len(_breaches(agent.api(), number)) == 1
+    # an alert for staff: the customer's history does not show it
+    assert _breaches(customer.api(), number) == []
+    # the breach is also visible to anyone following the event log
+    kinds = [e["kind"] for e in agent.api().get("/events", params={"limit": 500}).json()["items"]]
+    assert "sla_breached" in kinds
+
+
+def test_a_later_resolution_breach_is_recorded_separately(watched: Live) -> None:
+    _, agent, number = _file(watched)
+    _overdue(number, first_response_due=utcnow() - timedelta(minutes=5))
+    _wait_for_breaches(agent.api(), number, 1)
+    _overdue(number, resolution_due=utcnow() - timedelta(minutes=1))
+    found = _wait_for_breaches(agent.api(), number, 2)
+    assert [e["changes"]["targets"] for e in found] == [["first_response"], ["resolution"]]
+
+
+def test_a_ticket_waiting_on_the_customer_does_not_breach_until_it_resumes(
+    watched: Live,
+) -> None:
+    _, agent, number = _file(watched)
+    staff = agent.api()
+    reply = staff.patch(
+        f"/tickets/{number}", json={"status": "waiting"}, headers={"If-Match": '"1"'}
+    )
+    assert reply.status_code == 200
+    _overdue(number, resolution_due=utcnow() - timedelta(minutes=1), first_response_due=utcnow())
+    time.sleep(10 * CHECK_SECONDS)
+    assert _breaches(staff, number) == []
+    reply = staff.patch(f"/tickets/{number}", json={"status": "open"}, headers={"If-Match": '"2"'})
+    assert reply.status_code == 200
+    found = _wait_for_breaches(staff, number, 1)
+    assert [e["changes"]["targets"] for e in found] == [["first_response", "resolution"]]
+
+
+def test_an_answered_ticket_in_time_does_not_breach(watched: Live) -> None:
+    _, agent, number = _file(watched)
+    staff = agent.api()
+    assert staff.post(f"/tickets/{number}/messages", json={"body": "On it."}).status_code == 201
+    _overdue(number, first_response_due=utcnow() - timedelta(minutes=1))
+    time.sleep(10 * CHECK_SECONDS)
+    assert _breaches(staff, number) == []
