@@ -21,8 +21,6 @@ from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_table import TicketTable
 
 Json = dict[str, Any]
-LOOKAHEAD = 20
-"""Rows before the end of the table at which the next page is fetched."""
 
 
 class QueueScreen(Screen[None]):
@@ -102,13 +100,18 @@ class QueueScreen(Screen[None]):
         self.loading = False
         self.app.report(error)  # type: ignore[attr-defined]
 
+    @property
+    def lookahead(self) -> int:
+        """Rows before the end of the table at which the next page is fetched."""
+        return max(1, self.app.settings.page_size // 5)  # type: ignore[attr-defined]
+
     def _scrolled(self, scroll_y: float) -> None:
-        if scroll_y >= self.table.max_scroll_y - LOOKAHEAD:
+        if scroll_y >= self.table.max_scroll_y - self.lookahead:
             self.load_more()
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= self.table.row_count - LOOKAHEAD:
+        if event.cursor_row >= self.table.row_count - self.lookahead:
             self.load_more()
 
     def on_reconnected(self, _message: Reconnected) -> None:

@@ -71,6 +71,9 @@ class TicketScreen(Screen[Json | None]):
         Binding("c", "category", "Category"),
         Binding("a", "assign", "Assign"),
         Binding("ctrl+r", "reload", "Reload", show=False),
+        Binding("1", "tab('conversation')", "Conversation tab", show=False),
+        Binding("2", "tab('customer')", "Customer tab", show=False),
+        Binding("3", "tab('history')", "History tab", show=False),
     ]
 
     def __init__(self, number: int) -> None:
@@ -135,6 +138,9 @@ class TicketScreen(Screen[Json | None]):
 
     def on_reconnected(self, _message: Reconnected) -> None:
         self.action_reload()
+
+    def action_tab(self, name: str) -> None:
+        self.query_one(TabbedContent).active = name
 
     def action_back(self) -> None:
         self.dismiss(self.data.ticket if self.data else None)

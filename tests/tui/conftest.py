@@ -1,0 +1,123 @@
+"""The admin app driven by Pilot against the module's real server.
+
+``admin_app`` builds ``PadcomAdmin`` around a client signed in as a staff member;
+``settle`` waits until every request the app started has come back and been shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
+
+from padcom_cli.client import PadcomClient
+from padcom_tui.app import PadcomAdmin
+from padcom_tui.settings import AdminSettings
+from padcom_tui.widgets.ticket_table import TicketTable
+from tests.support.live import Live, Person
+
+NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return NOW
+
+
+def build_app(
+    url: str, token: str | None, clock: Callable[[], datetime] | None = None, **settings: Any
+) -> PadcomAdmin:
+    values: dict[str, Any] = {"live": False, "retry_seconds": 0.2}
+    values.update(settings)
+    client = PadcomClient(url, token)
+    return PadcomAdmin(client, settings=AdminSettings(**values), clock=clock or fixed_clock)
+
+
+@pytest.fixture(scope="module")
+def agent(live: Live) -> Person:
+    return live.person("agent")
+
+
+@pytest.fixture(scope="module")
+def customer(live: Live) -> Person:
+    return live.person("customer")
+
+
+@pytest.fixture
+def admin_app(live: Live, agent: Person) -> Callable[..., PadcomAdmin]:
+    """A factory: ``admin_app(page_size=5)`` is the app signed in as the module's agent."""
+    return lambda **settings: build_app(live.url, agent.token, **settings)
+
+
+@pytest.fixture
+def word() -> str:
+    """A word no other test uses, to find this test's tickets with the search."""
+    return f"zq{uuid.uuid4().hex[:10]}"
+
+
+async def settle(pilot: Pilot[Any], rounds: int = 200) -> None:
+    """Wait (bounded) until no worker runs and the UI has handled what they sent back."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in pilot.app.workers):
+            await pilot.pause()
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the app kept working")
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 10) -> None:
+    """Wait (bounded) until ``condition()`` holds, letting the app run meanwhile."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app never got there")
+
+
+def file_ticket(person: Person, subject: str, **fields: Any) -> dict[str, Any]:
+    reply = person.api().post(
+        "/tickets", json={"subject": subject, "body": fields.pop("body", "help"), **fields}
+    )
+    assert reply.status_code == 201, reply.text
+    return reply.json()  # type: ignore[no-any-return]
+
+
+def shown_rows(app: PadcomAdmin) -> list[dict[str, str]]:
+    """The queue as the agent reads it: one dict of column -> text per row."""
+    table = app.screen.query_one(TicketTable)
+    keys = [c.key for c in table.columns_now]
+    rows = []
+    for index in range(table.row_count):
+        cells = table.get_row_at(index)
+        rows.append(
+            {k: getattr(v, "plain", str(v)).strip() for k, v in zip(keys, cells, strict=True)}
+        )
+    return rows
+
+
+def shown_numbers(app: PadcomAdmin) -> list[int]:
+    return [int(row["number"].lstrip("● ")) for row in shown_rows(app)]
+
+
+def status_line(app: PadcomAdmin) -> str:
+    return str(app.screen.query_one("StatusLine").render())
+
+
+def screen_text(app: PadcomAdmin) -> str:
+    """The terminal as the agent sees it, as plain text (what ``export_screenshot`` draws)."""
+    width, height = app.size
+    console = Console(
+        width=width, height=height, file=io.StringIO(), force_terminal=True, record=True
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text(styles=False)

@@ -1,0 +1,112 @@
+"""The queue: what an agent sees first, how they narrow it down, and how it grows as they scroll."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from padcom_tui.app import PadcomAdmin
+from padcom_tui.screens.choice import ChoiceScreen
+from padcom_tui.screens.queue import QueueScreen
+from tests.support.live import Person
+from tests.tui.conftest import file_ticket, settle, shown_numbers, shown_rows, status_line
+
+
+async def search(pilot: Pilot[None], text: str) -> None:
+    """``/``, the text (pasted rather than typed key by key, to keep the test quick), enter."""
+    await pilot.press("slash")
+    pilot.app.screen.query_one("#search", Input).insert_text_at_cursor(text)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_the_queue_opens_most_urgent_first(
+    admin_app: Callable[..., PadcomAdmin], customer: Person, word: str
+) -> None:
+    low = file_ticket(customer, f"{word} low", priority="low")
+    urgent = file_ticket(customer, f"{word} urgent", priority="urgent")
+    normal = file_ticket(customer, f"{word} normal")
+    app = admin_app()
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        mine = [
+            n
+            for n in shown_numbers(app)
+            if n in {low["number"], urgent["number"], normal["number"]}
+        ]
+        assert mine == [urgent["number"], normal["number"], low["number"]]
+        row = next(r for r in shown_rows(app) if r["number"] == str(urgent["number"]))
+        assert row["priority"] == "urgent" and row["status"] == "new"
+        assert row["subject"] == f"{word} urgent"
+        assert row["organization"].startswith("Org")
+        assert row["assignee"] == "-"
+        assert "online" in status_line(app) and "open work" in status_line(app)
+
+
+async def test_search_and_filters_narrow_the_queue(
+    admin_app: Callable[..., PadcomAdmin], customer: Person, agent: Person, word: str
+) -> None:
+    security = file_ticket(customer, f"{word} breach", category="security", priority="high")
+    usage = file_ticket(customer, f"{word} quota", category="usage")
+    agent.api().patch(
+        f"/tickets/{usage['number']}",
+        json={"assignee": agent.id, "status": "waiting"},
+        headers={"If-Match": '"1"'},
+    ).raise_for_status()
+    app = admin_app()
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        await search(pilot, word)
+        assert sorted(shown_numbers(app)) == sorted([security["number"], usage["number"]])
+        assert f"search '{word}'" in status_line(app)
+
+        await pilot.press("m")  # mine
+        await settle(pilot)
+        assert shown_numbers(app) == [usage["number"]]
+        await pilot.press("u")  # unassigned instead
+        await settle(pilot)
+        assert shown_numbers(app) == [security["number"]]
+        await pilot.press("u")  # off again
+        await settle(pilot)
+
+        await pilot.press("c")
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("down", "down", "down", "enter")  # from any: hardware, software, usage
+        await settle(pilot)
+        assert shown_numbers(app) == [usage["number"]]
+        assert all(row["category"] == "usage" for row in shown_rows(app))
+
+        await pilot.press("x")  # clear every filter
+        await settle(pilot)
+        await search(pilot, word)
+        await pilot.press("s")
+        await pilot.press(
+            "down", "down", "down", "down", "enter"
+        )  # from open work: any, new, open, waiting
+        await settle(pilot)
+        assert shown_numbers(app) == [usage["number"]]
+        assert "status waiting" in status_line(app)
+
+        await pilot.press("s", "escape")  # cancelling changes nothing
+        await settle(pilot)
+        assert shown_numbers(app) == [usage["number"]]
+
+
+async def test_the_queue_loads_further_pages_as_the_agent_scrolls(
+    admin_app: Callable[..., PadcomAdmin], customer: Person, word: str
+) -> None:
+    numbers = [file_ticket(customer, f"{word} {i}")["number"] for i in range(10)]
+    app = admin_app(page_size=4)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await search(pilot, word)
+        assert len(shown_numbers(app)) == 4
+        assert "4+ tickets" in status_line(app)
+        for _ in range(9):
+            await pilot.press("down")
+            await settle(pilot)
+        assert shown_numbers(app) == numbers  # same priority and deadline order: by number
+        assert "10 tickets" in status_line(app)
