@@ -1,0 +1,105 @@
+"""``padcom ticket watch [N]``: updates to your tickets, printed the moment they happen.
+
+One line per change for a person (a reply's text follows, indented); with
+``--json`` one compact JSON object (the Event) per line, for ``| jq``. The
+stream resumes by itself after a network drop; Ctrl-C ends it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from padcom_cli.config import load_config
+from padcom_cli.errors import NotAuthorized
+from padcom_cli.output import note
+from padcom_cli.session import client
+
+Json = dict[str, Any]
+
+
+def _print_json(event: Json) -> None:
+    sys.stdout.write(json.dumps(event, ensure_ascii=True, separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+
+
+class _Printer:
+    """Human lines: time, ticket, who, what; a public reply's text below it."""
+
+    def __init__(self, ctx: typer.Context) -> None:
+        from padcom_cli.output import console
+
+        self.ctx = ctx
+        self.out = console()
+
+    def __call__(self, event: Json) -> None:
+        from rich.padding import Padding
+        from rich.text import Text
+
+        from padcom_cli.history import actor, changes
+        from padcom_cli.render import plain
+        from padcom_cli.timefmt import local, parse
+
+        moment = parse(event.get("at"))
+        line = Text(f"{local(moment) if moment else '-'}  ", style="dim")
+        line.append(f"#{event['ticket']}  ", style="bold")
+        line.append_text(plain(actor(event), "bold"))
+        line.append("  ")
+        line.append_text(plain(changes(event)))
+        self.out.print(line)
+        body = self._message_body(event)
+        if body is not None:
+            self.out.print(Padding(plain(body), (0, 0, 0, 4)))
+
+    def _message_body(self, event: Json) -> str | None:
+        message_id = (event.get("changes") or {}).get("message")
+        if event.get("kind") != "replied" or message_id is None:
+            return None
+        for message in client(self.ctx).messages(int(event["ticket"])):
+            if message.get("id") == message_id:
+                return str(message.get("body") or "")
+        return None
+
+
+def watch(
+    ctx: typer.Context,
+    number: Annotated[
+        int | None,
+        typer.Argument(min=1, max=2**31 - 1, help="Only this ticket (default: all you can see)."),
+    ] = None,
+    since: Annotated[
+        int | None,
+        typer.Option("--since", min=0, help="Also print what happened after this event id."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print each update as one JSON object per line.")
+    ] = False,
+) -> None:
+    """Print updates to your tickets as they happen.
+
+    Runs until Ctrl-C; reconnects by itself after a network drop. With --json,
+    each update is one JSON object (an Event) on its own line.
+    """
+    from padcom_cli.live import iter_events
+
+    config = load_config()
+    if not config.token:
+        raise NotAuthorized("not signed in: run `padcom login` (or set PADCOM_TOKEN)")
+    if number is not None:
+        client(ctx).get_ticket(number)  # not found (exit 3) before waiting for nothing
+    show = _print_json if as_json else _Printer(ctx)
+    note(f"Watching {f'ticket #{number}' if number else 'your tickets'}; Ctrl-C stops.")
+
+    def status(state: str) -> None:
+        if state == "reconnecting":
+            note("Connection lost; reconnecting...")
+
+    try:
+        for event in iter_events(config.url, config.token, since, on_status=status):
+            if number is None or event.get("ticket") == number:
+                show(event)
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
