@@ -54,13 +54,13 @@ def emit(data: Any, as_json: bool, render: Callable[[], Any]) -> None:
     if as_json:
         emit_json(data)
         return
+    from rich.text import Text
+
     drawn = render()
     out = console()
-    if isinstance(drawn, str) or not isinstance(drawn, Iterable):
-        out.print(drawn)
-        return
-    for part in drawn:
-        out.print(part)
+    for part in [drawn] if isinstance(drawn, str) or not isinstance(drawn, Iterable) else drawn:
+        # a line of words is left for the terminal to wrap (and stays whole in a pipe)
+        out.print(part, soft_wrap=isinstance(part, str | Text))
 
 
 def note(message: str) -> None:
