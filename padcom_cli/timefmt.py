@@ -8,6 +8,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 
+FAR_SECONDS = 14 * 86400
+"""Beyond two weeks a date says more than "23 d ago"."""
+
+
 def parse(value: str | None) -> datetime | None:
     """An API timestamp (ISO 8601, UTC) as an aware datetime; None stays None."""
     if not value:
@@ -33,7 +37,7 @@ def relative(moment: datetime, now: datetime | None = None) -> str:
         amount = f"{max(1, round(seconds / 60))} min"
     elif seconds < 36 * 3600:
         amount = f"{round(seconds / 3600)} h"
-    elif seconds < 14 * 86400:
+    elif seconds < FAR_SECONDS:
         amount = f"{round(seconds / 86400)} d"
     else:
         return moment.astimezone().strftime("%Y-%m-%d")
@@ -45,8 +49,10 @@ def when(value: str | None, now: datetime | None = None) -> str:
     moment = parse(value)
     if moment is None:
         return "-"
-    near = relative(moment, now)
-    return local(moment) if near[0].isdigit() else f"{local(moment)} ({near})"
+    now = now or datetime.now(UTC)
+    if abs((now - moment).total_seconds()) >= FAR_SECONDS:  # relative() would repeat the date
+        return local(moment)
+    return f"{local(moment)} ({relative(moment, now)})"
 
 
 def ago(value: str | None, now: datetime | None = None) -> str:

@@ -74,3 +74,31 @@ def test_no_arguments_shows_help_and_a_typo_is_a_usage_error() -> None:
     typo = runner.invoke(app, ["ticket", "shwo", "1"])
     assert typo.exit_code == 2
     assert "No such command 'shwo'" in typo.stderr
+
+
+def complete(words: str) -> list[str]:
+    """What bash completion offers for ``words`` (the last one being typed)."""
+    import os
+    import subprocess
+
+    from tests.cli.terminal import PADCOM
+
+    done = subprocess.run(
+        [PADCOM],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "_PADCOM_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - 1),
+        },
+    )
+    return done.stdout.split()
+
+
+def test_shell_completion_knows_lazy_commands_and_their_options() -> None:
+    assert complete("padcom tic") == ["ticket"]
+    assert complete("padcom ticket sh") == ["show"]
+    assert "--status" in complete("padcom ticket list --st")
