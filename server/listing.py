@@ -12,9 +12,9 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from peewee import SQL, Field, ModelSelect, Node, NodeList, fn
+from peewee import SQL, ColumnBase, Field, ModelSelect, NodeList, fn
 
 from server.errors import ApiError, Invalid
 from server.models import CATEGORIES, PRIORITIES, STATUSES, Ticket, User
@@ -62,7 +62,7 @@ def _person(value: str, me: User, name: str) -> int | None:
     return int(value)
 
 
-def _contains(field: Field, text: str) -> Node:
+def _contains(field: Field, text: str) -> ColumnBase:
     """``field`` contains ``text``, case-insensitive, with ``%``, ``_`` and ``\\`` literal.
 
     Spelled out as SQL ``LIKE ... ESCAPE`` because peewee turns its own LIKE into
@@ -97,9 +97,9 @@ def apply_filters(
     return query
 
 
-def encode_cursor(ticket: Ticket, sort: str) -> str:
-    values = [f.db_value(getattr(ticket, f.name)) for f, _ in SORTS[sort]]
-    raw = json.dumps([sort, *values], separators=(",", ":")).encode()
+def encode_cursor(key: tuple[Any, ...], sort: str) -> str:
+    """The cursor after a row whose sort key (as stored: integers) is ``key``."""
+    raw = json.dumps([sort, *key], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -138,11 +138,21 @@ def ordered(query: ModelSelect[Ticket], sort: str) -> ModelSelect[Ticket]:
 
 def page(
     query: ModelSelect[Ticket], sort: str, cursor: str | None, limit: int
-) -> tuple[list[Ticket], str | None]:
-    """One page of tickets and the cursor of the next (None at the end)."""
+) -> tuple[list[int], str | None]:
+    """The numbers of one page of tickets and the cursor of the next (None at the end).
+
+    Only the sort key columns are read here; the caller loads the tickets shown.
+    """
     if cursor:
         query = after_cursor(query, cursor, sort)
-    rows = list(ordered(query, sort).limit(limit + 1))
+    fields = [field for field, _ in SORTS[sort]]
+    rows = cast(
+        list[tuple[Any, ...]], list(ordered(query.select(*fields), sort).limit(limit + 1).tuples())
+    )
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, encode_cursor(rows[-1], sort) if more and rows else None
+    numbers = [row[-1] for row in rows]  # every sort order ends in the id
+    if not (more and rows):
+        return numbers, None
+    key = tuple(field.db_value(value) for field, value in zip(fields, rows[-1], strict=True))
+    return numbers, encode_cursor(key, sort)

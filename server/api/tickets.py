@@ -14,7 +14,7 @@ from server.api.deps import AppSettings, CurrentUser, write
 from server.db import db
 from server.errors import ApiError, PreconditionRequired
 from server.listing import SortName, TicketFilters, apply_filters, page
-from server.models import Event, Message
+from server.models import Event, Message, User
 from server.schemas import (
     EventOut,
     MessageIn,
@@ -24,7 +24,8 @@ from server.schemas import (
     TicketPage,
     TicketPatch,
 )
-from server.serialize import events_json, messages_json, tickets_json
+from server.serialize import events_json, messages_json
+from server.ticket_read import dumps, read_ticket, read_tickets
 from server.visibility import get_ticket, visible_messages, visible_tickets
 
 router = APIRouter(tags=["tickets"])
@@ -32,14 +33,19 @@ router = APIRouter(tags=["tickets"])
 Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="ticket number")]
 ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+JSON = "application/json"
 
 
-def _ticket_json(ticket: Any, staff: bool) -> dict[str, Any]:
-    return tickets_json([ticket], staff)[0]
-
-
-def _etag(response: Response, version: int) -> None:
-    response.headers["ETag"] = f'"{version}"'
+def _ticket_response(user: User, number: int, status_code: int = 200) -> Response:
+    """The ticket as the user may see it now, its version as ETag, written without re-validation."""
+    with db.connection_context():
+        ticket = read_ticket(user, number)
+    return Response(
+        dumps(ticket),
+        status_code=status_code,
+        media_type=JSON,
+        headers={"ETag": f'"{ticket["version"]}"'},
+    )
 
 
 @router.get("/tickets", response_model=TicketPage)
@@ -55,24 +61,24 @@ def list_tickets(
     sort: SortName = "-number",
     cursor: Annotated[str | None, Query(max_length=400)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-) -> dict[str, Any]:
+) -> Response:
     """A page of the tickets the user may see, newest first unless sorted otherwise."""
     filters = TicketFilters(status, priority, category, assignee, requester, organization, q)
     with db.connection_context():
         query = apply_filters(visible_tickets(user), filters, user)
-        rows, next_cursor = page(query, sort, cursor, limit)
-        return {"items": tickets_json(rows, user.is_staff), "next_cursor": next_cursor}
+        numbers, next_cursor = page(query, sort, cursor, limit)
+        items = read_tickets(user, numbers)
+    return Response(dumps({"items": items, "next_cursor": next_cursor}), media_type=JSON)
 
 
 @router.post("/tickets", response_model=TicketOut, status_code=201)
 def create_ticket(
     data: TicketIn,
     request: Request,
-    response: Response,
     user: CurrentUser,
     settings: AppSettings,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-) -> dict[str, Any]:
+) -> Response:
     """File a ticket. A retry with the same ``Idempotency-Key`` returns the first ticket."""
     ttl = timedelta(hours=settings.idempotency_ttl_hours)
     idempotency = None
@@ -93,19 +99,16 @@ def create_ticket(
         if found is None:
             raise
         ticket, replayed = found, True
+    answer = _ticket_response(user, ticket.id, status_code=201)
     if replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    _etag(response, ticket.version)
-    with db.connection_context():
-        return _ticket_json(ticket, user.is_staff)
+        answer.headers["Idempotent-Replayed"] = "true"
+    return answer
 
 
 @router.get("/tickets/{number}", response_model=TicketOut)
-def show_ticket(number: Number, user: CurrentUser, response: Response) -> dict[str, Any]:
-    with db.connection_context():
-        ticket = get_ticket(user, number)
-        _etag(response, ticket.version)
-        return _ticket_json(ticket, user.is_staff)
+def show_ticket(number: Number, user: CurrentUser) -> Response:
+    """One ticket, with its version as ETag (send it back in If-Match to edit)."""
+    return _ticket_response(user, number)
 
 
 def _expected_version(if_match: str | None) -> int:
@@ -122,19 +125,14 @@ def update_ticket(
     number: Number,
     patch: TicketPatch,
     request: Request,
-    response: Response,
     user: CurrentUser,
     settings: AppSettings,
     if_match: Annotated[str | None, Header(max_length=40)] = None,
-) -> dict[str, Any]:
+) -> Response:
     """Change fields of a ticket; 412 if it changed since the version in ``If-Match``."""
     expected = _expected_version(if_match)
-    ticket = write(
-        request, lambda: tickets.update_ticket(user, number, expected, patch, settings.sla)
-    )
-    _etag(response, ticket.version)
-    with db.connection_context():
-        return _ticket_json(ticket, user.is_staff)
+    write(request, lambda: tickets.update_ticket(user, number, expected, patch, settings.sla))
+    return _ticket_response(user, number)
 
 
 @router.delete("/tickets/{number}", status_code=204)

@@ -1,0 +1,153 @@
+"""Load test of padcom-server against a bare FastAPI endpoint, with wrk at 32 connections.
+
+    .venv/bin/python -m bench.load [--seconds 10] [--workers 1,2] [--tickets 2000]
+
+Starts everything itself on loopback: a temporary SQLite data directory
+(``synchronous=full``, the production default) seeded by ``padcom-server demo``,
+``padcom-server serve --workers N``, and ``uvicorn bench.bare_app:app`` with the
+same number of workers as the baseline. Prints req/s, p50, p99 and the ratio to
+the baseline for GET /tickets/{n}, GET /tickets (a page of 50) and POST /tickets.
+Goals (2 cores, 2 workers): GET ticket >= 4,000 req/s with p99 <= 25 ms; create >= 1,000/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from bench import wrk
+from server.demo import DEMO_PASSWORD
+
+BIN = Path(sys.executable).parent
+CONNECTIONS = 32
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(command: list[str], env: dict[str, str], ready_path: str) -> Iterator[str]:
+    """Run a server command on a free loopback port until the block ends; yields its URL."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [*command, "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):  # up to 60 s
+            try:
+                httpx.get(url + ready_path, timeout=1)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None:
+                    raise SystemExit(f"{command[0]} exited with {process.returncode}") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _token(url: str, email: str) -> str:
+    reply = httpx.post(
+        f"{url}/api/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD}, timeout=30
+    )
+    reply.raise_for_status()
+    token: str = reply.json()["token"]
+    return token
+
+
+def _scripts(directory: Path, url: str, tickets: int) -> dict[str, Path]:
+    """wrk scripts: staff read random tickets and pages, a customer files tickets."""
+    staff, customer = _token(url, "agent@padcom.test"), _token(url, "customer@padcom.test")
+    body = json.dumps({"subject": "Load test", "body": "The site is slow under load."})
+    sources = {
+        "GET /tickets/{n}": wrk.lua_request(
+            "GET", f'"/api/v1/tickets/" .. math.random(1, {tickets})', staff
+        ),
+        "GET /tickets (50)": wrk.lua_request("GET", '"/api/v1/tickets?limit=50"', staff),
+        "POST /tickets": wrk.lua_request("POST", '"/api/v1/tickets"', customer, body),
+    }
+    paths = {}
+    for i, (name, source) in enumerate(sources.items()):
+        paths[name] = directory / f"script{i}.lua"
+        paths[name].write_text(source)
+    return paths
+
+
+def _row(name: str, result: wrk.Result, baseline: wrk.Result | None) -> str:
+    ratio = (
+        f"{result.requests_per_second / baseline.requests_per_second:6.2f}"
+        if baseline
+        else "     -"
+    )
+    return (
+        f"  {name:<20} {result.requests_per_second:9.0f} {result.p50_ms:8.2f} "
+        f"{result.p99_ms:8.2f} {ratio} {result.errors:7d}"
+    )
+
+
+def bench(workers: int, seconds: int, tickets: int, env: dict[str, str], tmp: Path) -> None:
+    print(f"\n{workers} worker(s), {CONNECTIONS} connections, {seconds} s each")
+    print(f"  {'endpoint':<20} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'errors':>7}")
+    bare_cmd = [str(BIN / "uvicorn"), "bench.bare_app:app", "--no-access-log", "--log-level"]
+    bare_cmd += ["warning", "--workers", str(workers)]
+    with serving(bare_cmd, env, "/ping") as url:
+        ping = tmp / "ping.lua"
+        ping.write_text('request = function() return wrk.format("GET", "/ping") end\n')
+        baseline = wrk.run(url + "/ping", ping, connections=CONNECTIONS, seconds=seconds)
+    print(_row("bare FastAPI /ping", baseline, None))
+    serve = [str(BIN / "padcom-server"), "serve", "--workers", str(workers)]
+    with serving(serve, env, "/openapi.json") as url:
+        for name, script in _scripts(tmp, url, tickets).items():
+            result = wrk.run(url, script, connections=CONNECTIONS, seconds=seconds)
+            print(_row(name, result, baseline), flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk run (max 60)")
+    parser.add_argument("--workers", default="1,2", help="worker counts to try, e.g. 1,2")
+    parser.add_argument("--tickets", type=int, default=2000, help="tickets to seed")
+    args = parser.parse_args()
+    wrk.require_wrk()
+    seconds = max(1, min(args.seconds, 60))
+    with tempfile.TemporaryDirectory(prefix="padcom-bench-") as directory:
+        tmp = Path(directory)
+        env = dict(os.environ, PADCOM_DATA_DIR=str(tmp / "data"))
+        env.pop("PADCOM_DATABASE_URL", None)
+        print(f"seeding {args.tickets} tickets into {tmp / 'data'} (SQLite, synchronous=full) ...")
+        subprocess.run(
+            [str(BIN / "padcom-server"), "demo", "--tickets", str(args.tickets)],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        for workers in (int(w) for w in args.workers.split(",")):
+            bench(workers, seconds, args.tickets, env, tmp)
+
+
+if __name__ == "__main__":
+    main()
