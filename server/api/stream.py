@@ -16,7 +16,7 @@ from typing import Annotated
 
 import anyio
 from fastapi import APIRouter, Header, Query, Request
-from sse_starlette import EventSourceResponse, ServerSentEvent
+from sse_starlette import EventSourceResponse
 
 from server.api.deps import CurrentUser
 from server.errors import ApiError
@@ -30,15 +30,15 @@ SEND_TIMEOUT = 30.0
 """A client that takes longer than this to accept a write is disconnected."""
 
 
-async def _events(hub: Hub, user: User, cursor: int) -> AsyncIterator[ServerSentEvent]:
+async def _events(hub: Hub, user: User, cursor: int) -> AsyncIterator[bytes]:
+    """Each batch the hub hands over, as one write of ready-encoded SSE frames."""
     subscriber = hub.subscribe(user, cursor)
     try:
         while True:
             batch = await subscriber.queue.get()
             if batch is None:
                 return  # the hub let go (too far behind, or shutting down): client resumes
-            for event_id, data in batch:
-                yield ServerSentEvent(data=data, id=str(event_id))
+            yield b"".join(frame for _, frame in batch)
     finally:
         hub.unsubscribe(subscriber)
 

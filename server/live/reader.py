@@ -7,7 +7,10 @@ one query, however many streams share it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from peewee import fn
+from sse_starlette import ServerSentEvent
 
 from server.db import db
 from server.models import Event, User
@@ -15,8 +18,8 @@ from server.schemas import EventOut
 from server.serialize import events_json
 from server.visibility import visible_events
 
-Item = tuple[int, str]
-"""An event ready for the wire: (id, JSON text)."""
+Item = tuple[int, bytes]
+"""An event ready for the wire: (id, its encoded SSE frame), encoded once for all streams."""
 
 
 def latest_event_id() -> int:
@@ -33,9 +36,13 @@ def events_after(user: User, after: int, upto: int, limit: int) -> list[Item]:
         .order_by(Event.id)
         .limit(limit)
     )
-    return [
-        (item["id"], EventOut.model_validate(item).model_dump_json()) for item in events_json(rows)
-    ]
+    return [(item["id"], _frame(item)) for item in events_json(rows)]
+
+
+def _frame(item: dict[str, Any]) -> bytes:
+    """The SSE frame of one event: ``id`` the Event id, ``data`` its JSON as the API shows it."""
+    data = EventOut.model_validate(item).model_dump_json()
+    return ServerSentEvent(data=data, id=str(item["id"])).encode()
 
 
 def read_round(
