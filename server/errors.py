@@ -7,9 +7,9 @@
      ├── Conflict (409)              ├── TooManyRequests (429, Retry-After)
      ├── PayloadTooLarge (413)       └── Unavailable (503, database down)
 
-Validation errors, values the database refuses (NUL on PostgreSQL), unknown
-routes, database outages and bugs get the same shape; no response ever carries
-a stack trace or a file path.
+Validation errors, values the database refuses (NUL on PostgreSQL, a broken
+constraint), unknown routes, database outages and bugs get the same shape; no
+response ever carries a stack trace or a file path.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from peewee import DataError, InterfaceError, OperationalError
+from peewee import DataError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("padcom.server")
@@ -156,6 +156,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(
             422, "invalid", "the request holds a value the database cannot store (such as NUL)"
         )
+
+    @app.exception_handler(IntegrityError)
+    async def constraint(request: Request, exc: IntegrityError) -> JSONResponse:
+        # A constraint the route did not check first (a null name, a taken value).
+        log.warning("constraint refused on %s %s", request.method, request.url.path)
+        return error_response(409, "conflict", "the change conflicts with the data already stored")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
