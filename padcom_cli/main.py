@@ -5,28 +5,21 @@ a command's path (``"stats"``, ``"ticket watch"``), each value is
 ``("module:attribute", "one-line help")``. The attribute may be a plain function
 (docstring = help, ``Annotated`` parameters = options), a ``typer.Typer`` app or
 a Click command. Adding a command is one line; a two-word path puts it under
-that group (``GROUPS`` holds each group's help). Modules are imported only when
-their command runs (or its own ``--help`` is asked for): ``padcom --help`` lists
-commands from the table alone, so it imports nothing but Typer.
-``tests/cli/test_help.py`` checks the one-line help against each command's own.
+that group (``GROUPS`` holds each group's help). ``padcom_cli.app.LazyGroup``
+imports a module only when its command runs, completes or shows its own help.
+``tests/cli/test_help.py`` checks each one-line help against the command's own.
 
-Errors: every ``PadcomError`` a command lets through becomes one line on
-stderr and its exit code (see ``padcom_cli.errors``); never a traceback.
+This module imports nothing heavy: ``padcom --help`` is printed from these
+tables without importing Typer, and ``tests/cli/test_help.py`` proves it reads
+exactly as Typer's own help.
 """
 
 from __future__ import annotations
 
-import importlib
+import shutil
 import sys
-from typing import TYPE_CHECKING, Any
-
-import typer
-from typer.core import TyperGroup
-
-from padcom_cli import fastparams
-
-if TYPE_CHECKING:
-    from typer._click.core import Context
+import textwrap
+from typing import Any
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "login": ("padcom_cli.commands.account:login", "Sign in and keep a token for later commands."),
@@ -51,6 +44,8 @@ GROUPS: dict[str, str] = {
 }
 """Help of each command group that ``COMMANDS`` names in its paths."""
 
+ABOUT = "File and follow your hosting support tickets from the terminal."
+
 EXIT_CODES_HELP = "\n".join(
     [
         "\b",
@@ -69,7 +64,7 @@ EXIT_CODES_HELP = "\n".join(
 )
 
 
-def _children(path: str) -> dict[str, str]:
+def children(path: str) -> dict[str, str]:
     """The direct sub-commands and sub-groups of the group at ``path`` ("" is the root)."""
     prefix = f"{path} " if path else ""
     found: dict[str, str] = {}
@@ -85,84 +80,66 @@ def _children(path: str) -> dict[str, str]:
     return found
 
 
-def _load(name: str, target: str) -> Any:
-    """Import ``module:attribute`` and make it a Click command called ``name``."""
-    module_name, _, attribute = target.partition(":")
-    obj = getattr(importlib.import_module(module_name), attribute)
-    if isinstance(obj, typer.Typer):
-        command = typer.main.get_command(obj)
-    elif callable(obj) and not hasattr(obj, "invoke"):
-        wrapper = typer.Typer(rich_markup_mode=None, add_completion=False)
-        wrapper.command(name=name)(obj)
-        command = typer.main.get_command(wrapper)
-    else:
-        command = obj
-    command.name = name
-    return command
-
-
-class LazyGroup(TyperGroup):
-    """A group whose commands come from ``COMMANDS`` and are imported only when used."""
-
-    def __init__(self, *args: Any, path: str = "", **kwargs: Any) -> None:
-        kwargs.setdefault("rich_markup_mode", None)
-        super().__init__(*args, **kwargs)
-        self.path = path
-
-    def list_commands(self, ctx: Context) -> list[str]:
-        return list(_children(self.path))
-
-    def get_command(self, ctx: Context, cmd_name: str) -> Any:
-        full = _children(self.path).get(cmd_name)
-        if full is None:
-            return None
-        if full in COMMANDS:
-            return _load(cmd_name, COMMANDS[full][0])
-        return LazyGroup(name=cmd_name, path=full, help=GROUPS.get(full), no_args_is_help=True)
-
-    def format_commands(self, ctx: Context, formatter: Any) -> None:
-        """List commands with their one-line help; only the table is read, nothing imported."""
-        rows = [(name, _summary(full)) for name, full in _children(self.path).items()]
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
-
-    def invoke(self, ctx: Context) -> Any:
-        from padcom_cli.errors import PadcomError
-
-        try:
-            return super().invoke(ctx)
-        except PadcomError as error:
-            from padcom_cli.output import fail
-
-            fail(error)
-
-
-def _summary(full: str) -> str:
+def summary(full: str) -> str:
+    """The one-line help of the command or group at path ``full``."""
     return GROUPS[full] if full in GROUPS else COMMANDS[full][1]
 
 
-def _root_callback(ctx: typer.Context) -> None:
-    """File and follow your hosting support tickets from the terminal."""
+ROOT_OPTIONS = [
+    ("--install-completion", "Install completion for the current shell."),
+    (
+        "--show-completion",
+        "Show completion for the current shell, to copy it or customize the installation.",
+    ),
+    ("-h, --help", "Show this message and exit."),
+]
+"""The root's options as Typer words them (``tests/cli/test_help.py`` compares)."""
 
 
-fastparams.install()
-app = typer.Typer(
-    cls=LazyGroup,
-    name="padcom",
-    help="File and follow your hosting support tickets from the terminal.",
-    epilog=EXIT_CODES_HELP,
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-app.callback()(_root_callback)
+def _definitions(rows: list[tuple[str, str]], width: int) -> list[str]:
+    """Rows laid out as Click's ``write_dl`` does (indent 2, column at most 30)."""
+    first = min(max(len(term) for term, _ in rows), 30) + 2
+    lines = []
+    for term, text in rows:
+        wrapped = textwrap.wrap(text, max(width - first - 2, 10)) or [""]
+        if len(term) <= first - 2:
+            lines.append(f"  {term:<{first}}{wrapped[0]}".rstrip())
+        else:
+            lines += [f"  {term}", f"  {'':<{first}}{wrapped[0]}"]
+        lines += [f"  {'':<{first}}{more}" for more in wrapped[1:]]
+    return lines
+
+
+def quick_help() -> str:
+    """``padcom --help`` as Typer prints it, from the tables alone: no Typer import (~80 ms)."""
+    width = max(min(shutil.get_terminal_size().columns, 80) - 2, 50)
+    lines = ["Usage: padcom [OPTIONS] COMMAND [ARGS]...", ""]
+    lines += textwrap.wrap(ABOUT, width, initial_indent="  ", subsequent_indent="  ")
+    lines += ["", "Options:", *_definitions(ROOT_OPTIONS, width), "", "Commands:"]
+    lines += _definitions([(n, summary(f)) for n, f in children("").items()], width)
+    lines.append("")
+    for block in EXIT_CODES_HELP.split("\b\n"):
+        lines += [f"  {line}" if line else "" for line in block.splitlines()]
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def main() -> None:
     """The ``padcom`` console script."""
+    if sys.argv[1:] in (["--help"], ["-h"]):
+        sys.stdout.write(quick_help())
+        return
     # httpx imports its own command line (rich, pygments, click) on import:
     # ~60 ms we never use. A None entry makes that optional import fail fast.
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+    from padcom_cli.app import app
+
     app(args=sys.argv[1:], prog_name="padcom")
+
+
+def __getattr__(name: str) -> Any:
+    """``padcom_cli.main.app`` still works (the Typer app lives in ``padcom_cli.app``)."""
+    if name == "app":
+        from padcom_cli.app import app
+
+        return app
+    raise AttributeError(name)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-
 FAR_SECONDS = 14 * 86400
 """Beyond two weeks a date says more than "23 d ago"."""
 

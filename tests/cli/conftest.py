@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from padcom_cli.main import app
+from padcom_cli.app import app
 from tests.support.live import Live, Person
 
 Padcom = Callable[..., Result]

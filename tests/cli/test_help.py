@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import typer
 from typer.testing import CliRunner
 
-from padcom_cli.main import COMMANDS, GROUPS, app
+from padcom_cli.app import app
+from padcom_cli.main import COMMANDS, GROUPS
+from tests.cli.terminal import PADCOM
 
 
 def walk(command: object, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], object]]:
@@ -78,11 +83,6 @@ def test_no_arguments_shows_help_and_a_typo_is_a_usage_error() -> None:
 
 def complete(words: str) -> list[str]:
     """What bash completion offers for ``words`` (the last one being typed)."""
-    import os
-    import subprocess
-
-    from tests.cli.terminal import PADCOM
-
     done = subprocess.run(
         [PADCOM],
         capture_output=True,
@@ -102,3 +102,15 @@ def test_shell_completion_knows_lazy_commands_and_their_options() -> None:
     assert complete("padcom tic") == ["ticket"]
     assert complete("padcom ticket sh") == ["show"]
     assert "--status" in complete("padcom ticket list --st")
+
+
+def test_the_quick_top_level_help_reads_exactly_as_typers() -> None:
+    typer_help = "from padcom_cli.app import app; app(['--help'], prog_name='padcom')"
+    for columns in ("50", "80", "132"):
+        env = {**os.environ, "COLUMNS": columns}
+        quick = subprocess.run([PADCOM, "--help"], capture_output=True, text=True, env=env)
+        full = subprocess.run(
+            [sys.executable, "-c", typer_help], capture_output=True, text=True, env=env
+        )
+        assert quick.returncode == full.returncode == 0
+        assert quick.stdout == full.stdout, columns
