@@ -1,7 +1,9 @@
 """``PadcomAdmin(client)``: the app shell — sign-in, connection state, live feed, help, palette.
 
 Screens do the work; the app owns what they share: the client, who is signed in,
-whether the server answers, and the feed of events that keeps the queue live.
+whether the server answers, and the live event stream (``padcom_cli.live``) read on
+a thread; its events are queued and handed to the screens in batches every
+``BATCH_SECONDS``, so a burst of changes costs one repaint, not one per event.
 
 To add a screen (the dashboard, say): put it in ``screens/``, add it to ``SCREENS``
 and give it a key in ``BINDINGS`` with ``push_screen('<name>')``.
@@ -9,7 +11,10 @@ and give it a key in ``BINDINGS`` with ``push_screen('<name>')``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import queue
+import threading
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
@@ -18,8 +23,8 @@ from textual.screen import Screen
 
 from padcom_cli.client import PadcomClient
 from padcom_cli.errors import NotAuthorized, PadcomError, ServerFailed, Unreachable
+from padcom_cli.live import iter_events
 from padcom_tui.background import in_background
-from padcom_tui.feed import events_since, latest_event_id
 from padcom_tui.format import Clock, utc_now
 from padcom_tui.messages import EventsArrived, Reconnected
 from padcom_tui.screens.help import HelpScreen, shown_bindings
@@ -28,6 +33,7 @@ from padcom_tui.screens.signin import SignInScreen
 from padcom_tui.settings import AdminSettings
 
 Json = dict[str, Any]
+BATCH_SECONDS = 0.1
 
 
 class PadcomAdmin(App[None]):
@@ -56,7 +62,9 @@ class PadcomAdmin(App[None]):
         self.me: Json | None = None
         self.online = True
         self.problem = ""
-        self.last_event_id: int | None = None
+        self.live_state = "off"
+        self._incoming: queue.SimpleQueue[Json] = queue.SimpleQueue()
+        self._stop_live = threading.Event()
 
     # -- start, sign-in -----------------------------------------------------------
 
@@ -64,11 +72,11 @@ class PadcomAdmin(App[None]):
         if self.client.signed_in:
             self.push_screen(QueueScreen())
             in_background(self, self.client.me, self._got_me, group="me")
+            self.follow_live()
         else:
             self.push_screen(SignInScreen(self.client.url))
         self.set_interval(self.settings.retry_seconds, self._retry_if_offline)
-        if self.settings.live:
-            self.set_interval(self.settings.poll_seconds, self._poll_events)
+        self.set_interval(BATCH_SECONDS, self._deliver_batch)
 
     def _got_me(self, me: Json) -> None:
         if me.get("role") not in ("agent", "admin"):
@@ -80,8 +88,9 @@ class PadcomAdmin(App[None]):
     def signed_in(self, client: PadcomClient, me: Json) -> None:
         """Called by the sign-in screen with a staff member's new client."""
         self.client.close()
-        self.client, self.me, self.last_event_id = client, me, None
+        self.client, self.me = client, me
         self.reached_server()
+        self.follow_live()
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(QueueScreen())
@@ -129,34 +138,50 @@ class PadcomAdmin(App[None]):
             for line in screen.query("StatusLine"):
                 line.refresh()
 
-    # -- the feed of events --------------------------------------------------------
+    # -- the live event stream ---------------------------------------------------
 
-    def _poll_events(self) -> None:
-        if not (self.online and self.client.signed_in and self.me):
+    def follow_live(self) -> None:
+        """(Re)start reading the event stream with the current token."""
+        self._stop_live.set()
+        if not (self.settings.live and self.client.token):
             return
-        after = self.last_event_id
-        if after is None:
-            in_background(
-                self,
-                lambda: latest_event_id(self.client),
-                self._start_feed,
-                group="feed",
-                exclusive=True,
-            )
-        else:
-            in_background(
-                self,
-                lambda: events_since(self.client, after),
-                self._got_events,
-                group="feed",
-                exclusive=True,
-            )
+        stop = self._stop_live = threading.Event()
+        url, token = self.client.url, self.client.token
+        self.live_state = "connecting"
+        self.run_worker(
+            lambda: self._read_stream(url, token, stop), thread=True, group="live", exclusive=True
+        )
 
-    def _start_feed(self, latest: int) -> None:
-        self.last_event_id = latest
+    def _read_stream(self, url: str, token: str, stop: threading.Event) -> None:
+        """On a thread: queue every event; tell the UI about the connection and refusals."""
 
-    def _got_events(self, result: tuple[list[Json], int]) -> None:
-        events, self.last_event_id = result
+        def tell(callback: Callable[..., Any], *args: Any) -> None:
+            if not stop.is_set():
+                with contextlib.suppress(RuntimeError):  # the event loop is already closed
+                    self.call_later(callback, *args)
+
+        try:
+            for event in iter_events(
+                url, token, stop=stop, on_status=lambda s: tell(self._live, s)
+            ):
+                self._incoming.put(event)
+        except PadcomError as error:
+            tell(self._live, "off")
+            tell(self.report, error)
+
+    def _live(self, state: str) -> None:
+        self.live_state = state
+        if state == "connected":
+            self.reached_server()
+        elif state == "reconnecting" and self.online:
+            # the stream noticed first: a request tells whether the server itself is gone
+            in_background(self, self.client.me, lambda _me: None, group="retry", exclusive=True)
+        self.refresh_status()
+
+    def _deliver_batch(self) -> None:
+        events: list[Json] = []
+        while not self._incoming.empty():
+            events.append(self._incoming.get_nowait())
         if events:
             self.deliver(events)
 
@@ -164,6 +189,9 @@ class PadcomAdmin(App[None]):
         """Hand a batch of events to every screen that follows them."""
         for screen in self.screen_stack:
             screen.post_message(EventsArrived(events))
+
+    def on_unmount(self) -> None:
+        self._stop_live.set()  # the reader thread ends within a fraction of a second
 
     # -- help and the command palette ---------------------------------------------
 

@@ -7,6 +7,7 @@ app the server is reachable again.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -37,15 +38,19 @@ def in_background(
     """
     app: PadcomAdmin = node.app  # type: ignore[assignment]
 
+    def back(callback: Callable[..., Any], *args: Any) -> None:
+        # call_later queues without waiting, so a thread never blocks on an app that has quit
+        if not get_current_worker().is_cancelled:
+            with contextlib.suppress(RuntimeError):  # the event loop is already closed
+                node.call_later(callback, *args)
+
     def run() -> None:
         try:
             result = call()
         except PadcomError as error:
-            if not get_current_worker().is_cancelled:
-                app.call_from_thread(failed or app.report, error)
+            back(failed or app.report, error)
             return
-        if not get_current_worker().is_cancelled:
-            app.call_from_thread(app.reached_server)
-            app.call_from_thread(done, result)
+        back(app.reached_server)
+        back(done, result)
 
     return node.run_worker(run, thread=True, group=group, exclusive=exclusive)

@@ -8,6 +8,7 @@ inserted where the urgency order puts them, or dropped when they no longer match
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -136,8 +137,10 @@ class TicketQueue:
         last = max(self.tickets.values(), key=urgency_key)
         return urgency_key(ticket) < urgency_key(last)
 
-    def merge(self, fresh: list[Json], gone: list[int], me: int | None) -> Merge:
-        """Apply refetched tickets (and numbers no longer visible); marks what changed."""
+    def merge(
+        self, fresh: list[Json], gone: list[int], me: int | None, mark: Collection[int] = ()
+    ) -> Merge:
+        """Apply refetched tickets (and numbers no longer visible); marks those in ``mark``."""
         result = Merge()
         for number in gone:
             if self.tickets.pop(number, None) is not None:
@@ -148,7 +151,8 @@ class TicketQueue:
             if self.filters.matches(ticket, me) and (shown or self._within_loaded(ticket)):
                 moved = shown and urgency_key(self.tickets[number]) != urgency_key(ticket)
                 self.tickets[number] = ticket
-                self.marked.add(number)
+                if number in mark:
+                    self.marked.add(number)
                 (result.inserted if moved or not shown else result.updated).append(number)
             elif shown:
                 del self.tickets[number]

@@ -10,14 +10,12 @@ from dataclasses import dataclass
 class AdminSettings:
     page_size: int = 100
     """Tickets per page fetched from the API (its maximum); the table grows page by page."""
-    poll_seconds: float = 3.0
-    """How often the event log is read when no live stream is available."""
     retry_seconds: float = 3.0
     """How often the app tries to reach the server again after losing it."""
     bell: bool = True
     """Ring the terminal bell when a ticket becomes urgent (``PADCOM_ADMIN_BELL=0`` turns it off)."""
     live: bool = True
-    """Follow changes as they happen; tests and screenshots turn it off for fixed pictures."""
+    """Follow the server's event stream; tests and screenshots turn it off for fixed pictures."""
 
     @classmethod
     def from_env(cls) -> AdminSettings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, ClassVar
 
 from textual import on
@@ -143,12 +144,17 @@ class QueueScreen(Screen[None]):
 
     def _merge_events(self, result: tuple[list[Json], list[Json], list[int]]) -> None:
         events, fresh, gone = result
-        self.merge(fresh, gone)
+        me = (self.app.me or {}).get("id")  # type: ignore[attr-defined]
+        by_others = {int(e["ticket"]) for e in events if (e.get("actor") or {}).get("id") != me}
+        self.merge(fresh, gone, mark=by_others)
         self.announce(events, {int(t["number"]): t for t in fresh})
 
-    def merge(self, fresh: list[Json], gone: list[int] | None = None) -> None:
+    def merge(
+        self, fresh: list[Json], gone: list[int] | None = None, mark: Collection[int] = ()
+    ) -> None:
+        """Merge refetched tickets into the table; those in ``mark`` get the ● until opened."""
         me = (self.app.me or {}).get("id")  # type: ignore[attr-defined]
-        result = self.queue.merge(fresh, gone or [], me)
+        result = self.queue.merge(fresh, gone or [], me, mark)
         if result.inserted or result.removed:
             self._show_all()
         elif result.updated:
@@ -199,8 +205,8 @@ class QueueScreen(Screen[None]):
 
     def _ticket_closed(self, ticket: Json | None) -> None:
         if ticket is not None:
-            self.merge([ticket])
             self.queue.seen(int(ticket["number"]))
+            self.merge([ticket])
 
     def _pick(self, title: str, name: str, values: tuple[str, ...], extra: list[tuple[str, str]]):
         current = getattr(self.queue.filters, name) or ""

@@ -28,6 +28,8 @@ class StatusLine(Static):
         text = Text()
         if app.online:
             text.append("● online", style="green")
+            live = {"connected": " · live", "connecting": " · live…", "reconnecting": " · live…"}
+            text.append(live.get(app.live_state, ""), style="green")
         else:
             text.append(f"○ OFFLINE: {app.problem} (retrying)", style="bold red")
         if app.me:

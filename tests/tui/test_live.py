@@ -1,0 +1,87 @@
+"""The queue follows the server: new and changed tickets show up marked, urgent ones ring."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from padcom_cli.client import PadcomClient
+from padcom_tui.app import PadcomAdmin
+from padcom_tui.screens.queue import QueueScreen
+from tests.support.live import Live, Person
+from tests.tui.conftest import file_ticket, settle, shown_rows, status_line, until
+
+
+def row_of(app: PadcomAdmin, number: int) -> dict[str, str] | None:
+    return next((r for r in shown_rows(app) if r["number"].lstrip("● ") == str(number)), None)
+
+
+async def test_a_new_urgent_ticket_appears_marked_with_a_toast_and_a_bell(
+    admin_app: Callable[..., PadcomAdmin], customer: Person
+) -> None:
+    app = admin_app(live=True)
+    bells: list[bool] = []
+    app.bell = lambda: bells.append(True)  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.live_state == "connected")
+        assert "live" in status_line(app)
+        ticket = file_ticket(customer, "Everything is down", priority="urgent")
+        await until(pilot, lambda: row_of(app, ticket["number"]) is not None)
+        row = row_of(app, ticket["number"])
+        assert row is not None and row["number"].startswith("●")
+        assert shown_rows(app)[0] == row  # most urgent, so on top
+        assert any(f"URGENT ticket #{ticket['number']}" in str(n.title) for n in app._notifications)
+        assert bells == [True]
+
+        await pilot.press("enter")  # opened: no longer marked
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        row = row_of(app, ticket["number"])
+        assert row is not None and not row["number"].startswith("●")
+
+
+async def test_a_colleagues_change_updates_the_row_and_a_ticket_no_longer_matching_leaves(
+    live: Live, admin_app: Callable[..., PadcomAdmin], customer: Person, word: str
+) -> None:
+    ticket = file_ticket(customer, f"{word} slow site")
+    colleague = live.person("agent")
+    app = admin_app(live=True)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.live_state == "connected")
+        colleague.api().patch(
+            f"/tickets/{ticket['number']}", json={"status": "open"}, headers={"If-Match": '"1"'}
+        ).raise_for_status()
+        await until(pilot, lambda: (row_of(app, ticket["number"]) or {}).get("status") == "open")
+        assert (row_of(app, ticket["number"]) or {})["number"].startswith("●")
+        colleague.api().patch(
+            f"/tickets/{ticket['number']}", json={"status": "resolved"}, headers={"If-Match": '"2"'}
+        ).raise_for_status()
+        await until(pilot, lambda: row_of(app, ticket["number"]) is None)  # not open work now
+
+
+async def test_a_batch_from_the_event_log_is_applied_in_one_go(
+    admin_app: Callable[..., PadcomAdmin], customer: Person, agent: Person, word: str
+) -> None:
+    """The queue's batch method, fed the real events of ``GET /events``."""
+    with PadcomClient(agent.base_url, agent.token) as client:
+        before = client.events(after=0, limit=500)
+        after = max([e["id"] for e in before["items"]], default=0)
+        while before["next_cursor"]:
+            before = client.events(after=int(before["next_cursor"]), limit=500)
+            after = max([after, *[e["id"] for e in before["items"]]])
+        app = admin_app()
+        async with app.run_test(size=(140, 36)) as pilot:
+            await settle(pilot)
+            first = file_ticket(customer, f"{word} one", priority="high")
+            second = file_ticket(customer, f"{word} two", priority="low")
+            events = client.events(after=after)["items"]
+            assert {e["ticket"] for e in events} >= {first["number"], second["number"]}
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            screen.apply_events(events)
+            await settle(pilot)
+            numbers = [int(r["number"].lstrip("● ")) for r in shown_rows(app)]
+            assert numbers.index(first["number"]) < numbers.index(second["number"])
+            assert {first["number"], second["number"]} <= screen.queue.marked
