@@ -81,6 +81,8 @@ class Settings:
     """Retry and back-off of mail and webhook deliveries."""
     live_heartbeat_seconds: float = 15.0
     """Seconds between heartbeat comments on an idle event stream."""
+    live_recheck_seconds: float = 60.0
+    """How often an open event stream checks its token again (revoked: the stream ends)."""
 
     @property
     def resolved_database_url(self) -> str:

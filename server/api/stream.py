@@ -10,19 +10,26 @@ thread, and the database is read only when the hub is woken by a commit.
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Hashable
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials
 from sse_starlette import EventSourceResponse
 
-from server.api.deps import CurrentUser
+from server.api.deps import CurrentUser, bearer
+from server.config import Settings
+from server.db import db
 from server.errors import ApiError
 from server.live.hub import Hub
 from server.live.reader import latest_event_id
 from server.models import User
+from server.tokens import authenticate
+from server.visibility import audience
 
 router = APIRouter(tags=["events"])
 EVENT_ID = re.compile(r"^\s*(\d{1,18})\s*$")
@@ -30,15 +37,40 @@ SEND_TIMEOUT = 30.0
 """A client that takes longer than this to accept a write is disconnected."""
 
 
-async def _events(hub: Hub, user: User, cursor: int) -> AsyncIterator[bytes]:
-    """Each batch the hub hands over, as one write of ready-encoded SSE frames."""
+def _still_allowed(secret: str, was: Hashable) -> bool:
+    """Whether the token still works and its user still sees what the stream was opened for."""
+    with db.connection_context():
+        found = authenticate(secret)
+    return found is not None and audience(found[0]) == was
+
+
+async def _events(
+    hub: Hub, user: User, cursor: int, secret: str, recheck: float
+) -> AsyncIterator[bytes]:
+    """Each batch the hub hands over, as one write of ready-encoded SSE frames.
+
+    Every ``recheck`` seconds the token is checked again: a revoked or expired
+    token, a deactivated user or one moved to another organization ends the
+    stream, and the client's reconnect then gets its 401.
+    """
     subscriber = hub.subscribe(user, cursor)
+    was = audience(user)
+    checked = time.monotonic()
     try:
         while True:
-            batch = await subscriber.queue.get()
+            due = checked + recheck - time.monotonic()
+            try:
+                batch = await asyncio.wait_for(subscriber.queue.get(), max(due, 0.0))
+            except TimeoutError:
+                batch = []
+            if time.monotonic() - checked >= recheck:
+                if not await anyio.to_thread.run_sync(_still_allowed, secret, was):
+                    return
+                checked = time.monotonic()
             if batch is None:
                 return  # the hub let go (too far behind, or shutting down): client resumes
-            yield b"".join(frame for _, frame in batch)
+            if batch:
+                yield b"".join(frame for _, frame in batch)
     finally:
         hub.unsubscribe(subscriber)
 
@@ -61,6 +93,7 @@ def _resume_point(header: str | None, query: int | None) -> int | None:
 async def event_stream(
     request: Request,
     user: CurrentUser,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     last_event_id_header: Annotated[
         str | None, Header(alias="Last-Event-ID", max_length=40, include_in_schema=False)
     ] = None,
@@ -73,8 +106,10 @@ async def event_stream(
     if cursor is None:
         cursor = await anyio.to_thread.run_sync(latest_event_id)
     hub: Hub = request.app.state.hub
+    settings: Settings = request.app.state.settings
+    assert credentials is not None  # CurrentUser refused the request otherwise
     return EventSourceResponse(
-        _events(hub, user, cursor),
-        ping=request.app.state.settings.live_heartbeat_seconds,
+        _events(hub, user, cursor, credentials.credentials, settings.live_recheck_seconds),
+        ping=settings.live_heartbeat_seconds,
         send_timeout=SEND_TIMEOUT,
     )

@@ -19,6 +19,8 @@ class StreamReader:
     def __init__(self, base_url: str, token: str, *, last_event_id: int | None = None) -> None:
         self.received: queue.Queue[ServerSentEvent | Exception] = queue.Queue()
         self.opened = threading.Event()
+        self.ended = threading.Event()
+        """Set when the server closed the stream (or the connection failed)."""
         self.status: int | None = None
         self._socket: socket.socket | None = None
         self._client = httpx.Client(base_url=base_url, timeout=httpx.Timeout(10, read=60))
@@ -44,6 +46,7 @@ class StreamReader:
             self.received.put(exc)
         finally:
             self.opened.set()
+            self.ended.set()
 
     def next(self, timeout: float = 10) -> dict[str, Any]:
         """The next event's data, checking its SSE id matches the Event id."""

@@ -1,0 +1,64 @@
+"""An open stream keeps checking who holds it: a revoked token or a changed account ends it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from server.db import db
+from server.models import User
+from tests.live.sse import StreamReader
+from tests.support import live as support
+from tests.support.live import Live, ServerThread
+
+
+@pytest.fixture(scope="module")
+def strict(database_url: str) -> Iterator[Live]:
+    """A server whose streams re-check their token five times a second."""
+    from server.app import create_app
+
+    settings = support.test_settings(database_url, live_recheck_seconds=0.2)
+    thread = ServerThread(create_app(settings)).start()
+    world = Live(settings, thread)
+    yield world
+    world.close()
+    thread.stop()
+    db.close_all()
+
+
+def test_signing_out_ends_the_stream_and_a_reconnect_is_refused(strict: Live) -> None:
+    customer = strict.person("customer")
+    stream = StreamReader(strict.url, customer.token)
+    try:
+        assert customer.api().post("/auth/logout").status_code in (200, 204)
+        assert stream.ended.wait(10)
+        again = customer.api().get("/events/stream")
+        assert again.status_code == 401
+    finally:
+        stream.close()
+
+
+def test_a_customer_moved_to_another_organization_loses_the_old_stream(strict: Live) -> None:
+    customer = strict.person("customer")
+    stream = StreamReader(strict.url, customer.token)
+    try:
+        with db.connection_context():
+            User.update(organization=strict.organization().id).where(
+                User.id == customer.id
+            ).execute()
+        assert stream.ended.wait(10)
+    finally:
+        stream.close()
+
+
+def test_a_valid_stream_outlives_many_checks(strict: Live) -> None:
+    agent = strict.person("agent")
+    customer = strict.person("customer")
+    stream = StreamReader(strict.url, agent.token)
+    try:
+        assert not stream.ended.wait(1)  # five checks passed
+        customer.api().post("/tickets", json={"subject": "Still here?", "body": "-"})
+        assert stream.next()["kind"] == "created"
+    finally:
+        stream.close()
