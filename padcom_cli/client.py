@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -250,4 +251,14 @@ class PadcomClient:
     def events(self, after: int = 0, limit: int = 100) -> Json:
         """Events after id ``after``, oldest first: ``{"items", "next_cursor"}``."""
         result: Json = self._json("GET", "/events", params={"after": after, "limit": limit})
+        return result
+
+    # -- statistics ------------------------------------------------------------
+
+    def stats(self, days: int | None = None, **filters: Any) -> Json:
+        """``GET /stats`` for the last ``days`` days (server default: 30); filters as in the API."""
+        params = {k: v for k, v in filters.items() if v is not None}
+        if days is not None:
+            params["from"] = (datetime.now(UTC) - timedelta(days=days)).isoformat()
+        result: Json = self._json("GET", "/stats", params=params)
         return result

@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ticket reopen": ("padcom_cli.commands.ticket_change:reopen", "Reopen a resolved or closed ticket."),
     "ticket delete": ("padcom_cli.commands.ticket_change:delete", "Delete a ticket (asks first)."),
     "ticket watch": ("padcom_cli.commands.watch:watch", "Print updates to your tickets as they happen."),
+    "stats": ("padcom_cli.commands.stats:stats", "Show your organization's open and solved tickets and typical response times."),
 }  # fmt: skip
 """Every command: path → ("module:attribute", one-line help). Add a line to add a command."""
 

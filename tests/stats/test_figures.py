@@ -6,6 +6,7 @@ it comes from. Runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -180,3 +181,42 @@ def test_the_default_period_is_the_last_30_days(live: Live, history: History) ->
     period = reply.json()["period"]
     assert period["days"] in (30, 31)  # 30 x 24 h touch 31 calendar days unless at midnight
     assert reply.json()["created"] == 11  # the whole history is 13 days old
+
+
+def _padcom(live: Live, person: Any, *args: str) -> Any:
+    from typer.testing import CliRunner
+
+    from padcom_cli.main import app
+
+    env = {"PADCOM_URL": live.url, "PADCOM_TOKEN": person.token}
+    return CliRunner().invoke(app, ["stats", *args], env=env)
+
+
+def test_padcom_stats_tells_a_customer_how_their_tickets_stand(
+    live: Live, history: History
+) -> None:
+    result = _padcom(live, history.customer_a)
+    assert result.exit_code == 0, result.output
+    lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
+    assert "Your tickets, last 30 days" in lines
+    assert "Open now 3 (new 0, in progress 2, waiting on you 1)" in lines
+    assert "Filed 7" in lines  # T1, T2, T3, T7, T8, T10, T11 (T4 deleted)
+    assert "Solved 4" in lines  # T1, T2, T7, T11
+    # responses 0.5, 1, 1, 1, 1, 2, 3 h; resolutions 5, 24, 27, 60 h
+    assert "First response median 1 h, 9 in 10 within 3 h" in lines
+    assert "Resolution median 1 d, 9 in 10 within 2 d 12 h" in lines
+    assert result.stderr == ""
+
+
+def test_padcom_stats_json_is_the_api_document(live: Live, history: History) -> None:
+    result = _padcom(live, history.customer_b, "--json", "--days", "7")
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["period"]["days"] in (7, 8)
+    assert [o["id"] for o in body["top_organizations"]] == [history.org_b.id]
+    assert body["now"]["open"] == 2  # T5, T9
+
+
+def test_padcom_stats_refuses_a_bad_period(live: Live, history: History) -> None:
+    result = _padcom(live, history.customer_b, "--days", "0")
+    assert result.exit_code == 2

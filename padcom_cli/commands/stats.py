@@ -1,0 +1,66 @@
+"""``padcom stats``: how your organization's tickets stand, and how fast they were handled."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from padcom_cli.options import AsJson
+from padcom_cli.output import emit
+from padcom_cli.session import client
+
+Json = dict[str, Any]
+
+Days = Annotated[
+    int, typer.Option("--days", "-d", min=1, max=366, help="The period: this many days back.")
+]
+
+
+def _render(data: Json, days: int) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    from padcom_cli.statsfmt import duration, percent, spread
+
+    now = data["now"]
+    by_status = now["by_status"]
+    table = Table(box=None, pad_edge=False, show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row(
+        "Open now",
+        Text(
+            f"{now['open']}  (new {by_status['new']}, in progress {by_status['open']}, "
+            f"waiting on you {by_status['waiting']})"
+        ),
+    )
+    oldest = now.get("oldest_open")
+    if oldest:
+        table.add_row(
+            "Oldest open", Text(f"#{oldest['number']}, {duration(oldest['age_seconds'])} old")
+        )
+    table.add_row("Filed", Text(str(data["created"])))
+    table.add_row("Solved", Text(str(data["resolved"])))
+    table.add_row("First response", Text(spread(data["first_response"]["overall"])))
+    table.add_row("Resolution", Text(spread(data["resolution"]["overall"])))
+    sla = data["sla"]
+    table.add_row(
+        "Within target",
+        Text(
+            f"response {percent(sla['first_response']['percent'])}, "
+            f"resolution {percent(sla['resolution']['percent'])}"
+        ),
+    )
+    table.add_row("Reopened", Text(percent(data["reopens"]["percent"])))
+    return [Text(f"Your tickets, last {days} days", style="bold underline"), table]
+
+
+def stats(ctx: typer.Context, days: Days = 30, as_json: AsJson = False) -> None:
+    """Show your organization's open and solved tickets and typical response times.
+
+    Staff see the whole company. Times are medians; resolution time leaves out
+    the time a ticket waited on you. `--json` prints the full figures.
+    """
+    data = client(ctx).stats(days=days)
+    emit(data, as_json, lambda: _render(data, days))
