@@ -91,8 +91,10 @@ def _insert(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> 
     db.connection().executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
-def _max_id(table: str) -> int:
-    return int(db.execute_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0])  # noqa: S608
+def _ids(sql: str, pattern: str) -> list[Any]:
+    """Rows of ``sql`` for a LIKE ``pattern``, in insertion (id) order."""
+    mark = "%s" if is_postgres() else "?"
+    return list(db.execute_sql(sql.replace("?", mark), (pattern,)).fetchall())
 
 
 @dataclass(frozen=True)
@@ -106,16 +108,19 @@ class People:
 
 
 def _people(shape: Shape, rng: random.Random, now_ms: int) -> People:
-    """Organizations (each with a requester and 1-3 services) and agents."""
-    first_org = _max_id("organization") + 1
+    """Organizations (each with a requester and 1-3 services) and agents, read back by tag."""
     tag = f"{now_ms:x}"
     _insert(
         "organization",
         ("name", "customer_number", "created_at"),
         [(f"Bench org {tag}-{i}", f"B{tag}-{i}", now_ms) for i in range(shape.organizations)],
     )
-    org_ids = list(range(first_org, first_org + shape.organizations))
-    first_user = _max_id("user") + 1
+    org_ids = [
+        r[0]
+        for r in _ids(
+            "SELECT id FROM organization WHERE customer_number LIKE ? ORDER BY id", f"B{tag}-%"
+        )
+    ]
     users = [
         (f"c{i}.{tag}@bench.example", f"Customer {i}", "customer", org, "!", True, now_ms)
         for i, org in enumerate(org_ids)
@@ -128,36 +133,45 @@ def _people(shape: Shape, rng: random.Random, now_ms: int) -> People:
         ("email", "name", "role", "organization_id", "password_hash", "active", "created_at"),
         users,
     )
-    first_service = _max_id("service") + 1
-    services: list[tuple[Any, ...]] = []
-    by_org: list[list[int]] = []
-    for org in org_ids:
-        mine = []
-        for _ in range(rng.choice((1, 1, 1, 2, 2, 3))):
-            mine.append(first_service + len(services))
-            kind = rng.choice(SERVICE_KINDS)
-            services.append((org, kind, f"{kind}{len(services)}.bench.example", "", "", True))
-        by_org.append(mine)
+    people = _ids(
+        'SELECT id, role FROM "user" WHERE email LIKE ? ORDER BY id', f"%.{tag}@bench.example"
+    )
+    services = [
+        (org, kind, f"{kind}{i}.{tag}.bench.example", "", "", True)
+        for org in org_ids
+        for i, kind in enumerate(rng.choices(SERVICE_KINDS, k=rng.choice((1, 1, 1, 2, 2, 3))))
+    ]
     _insert(
         "service", ("organization_id", "kind", "label", "plan", "datacenter", "active"), services
     )
+    by_org: dict[int, list[int]] = {}
+    for service_id, org in _ids(
+        "SELECT id, organization_id FROM service WHERE label LIKE ? ORDER BY id",
+        f"%.{tag}.bench.example",
+    ):
+        by_org.setdefault(org, []).append(service_id)
     return People(
         organizations=org_ids,
-        requesters=list(range(first_user, first_user + shape.organizations)),
-        agents=list(range(first_user + shape.organizations, first_user + len(users))),
-        services=by_org,
+        requesters=[i for i, role in people if role == "customer"],
+        agents=[i for i, role in people if role == "agent"],
+        services=[by_org[org] for org in org_ids],
     )
 
 
-def _created_at(rng: random.Random, now_ms: int) -> int:
-    """Linear growth over the span, fewer at weekends and at night."""
-    while True:
-        age = SPAN_DAYS * DAY_MS * (1 - math.sqrt(rng.random()))
-        at = int(now_ms - age)
+def _creation_times(count: int, rng: random.Random, now_ms: int) -> list[int]:
+    """Linear growth over the span, fewer at weekends and at night; oldest first.
+
+    Sorted because in production ticket numbers follow time, so a period's
+    tickets sit together in the table (unsorted rows made every read random).
+    """
+    times = []
+    while len(times) < count:
+        at = int(now_ms - SPAN_DAYS * DAY_MS * (1 - math.sqrt(rng.random())))
         day, hour = (at // DAY_MS + 3) % 7, at % DAY_MS // HOUR_MS  # day 0 = Monday
-        weight = (0.35 if day >= 5 else 1.0) * (1.0 if 7 <= hour < 19 else 0.3)
-        if rng.random() < weight:
-            return at
+        if rng.random() < (0.35 if day >= 5 else 1.0) * (1.0 if 7 <= hour < 19 else 0.3):
+            times.append(at)
+    times.sort()
+    return times
 
 
 def _duration(rng: random.Random, target_ms: int, z_late: float) -> int:
@@ -174,13 +188,17 @@ def _targets(sla: SlaTargets) -> list[tuple[int, int]]:
 
 
 def _ticket(
-    i: int, rng: random.Random, now_ms: int, people: People, targets: list[tuple[int, int]]
+    i: int,
+    created: int,
+    rng: random.Random,
+    now_ms: int,
+    people: People,
+    targets: list[tuple[int, int]],
 ) -> tuple[Any, ...]:
     """One ticket row in TICKET_COLUMNS order, consistent with what the server would have written."""
     org = min(len(people.organizations) - 1, int(len(people.organizations) * rng.random() ** 3))
     priority = PRIORITY_DRAW[int(rng.random() * 100)]
     first_target, resolve_target = targets[priority]
-    created = _created_at(rng, now_ms)
     paused = rng.choice((0, 0, 0, 0, HOUR_MS * rng.randint(1, 48)))
     first_due, resolution_due = created + first_target, created + paused + resolve_target
     answered = created + _duration(rng, first_target, 1.405)  # ~8 % late
@@ -238,10 +256,13 @@ def generate(shape: Shape, seed: int = 1, now_ms: int | None = None) -> float:
         with db.atomic():
             people = _people(shape, rng, now)
         targets = _targets(SlaTargets())
+        created = _creation_times(shape.tickets, rng, now)
         done = 0
         while done < shape.tickets:
             size = min(shape.batch, shape.tickets - done)
-            rows = [_ticket(done + k, rng, now, people, targets) for k in range(size)]
+            rows = [
+                _ticket(done + k, created[done + k], rng, now, people, targets) for k in range(size)
+            ]
             with db.atomic():
                 _insert("ticket", TICKET_COLUMNS, rows)
             done += size
