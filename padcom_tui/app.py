@@ -98,6 +98,7 @@ class PadcomAdmin(App[None]):
     def switch_to_sign_in(self, reason: str) -> None:
         if isinstance(self.screen, SignInScreen):
             return
+        self._stop_live.set()
         self.notify(reason, title="Signed out", severity="error", markup=False)
         self.push_screen(SignInScreen(self.client.url, reason))
 

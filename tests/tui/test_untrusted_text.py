@@ -1,0 +1,41 @@
+"""Ticket text is data: markup, actions and terminal escape sequences in a subject or a body
+are shown as characters, never obeyed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from padcom_tui.app import PadcomAdmin
+from padcom_tui.screens.ticket import TicketScreen
+from tests.support.live import Person
+from tests.tui.conftest import file_ticket, screen_text, settle, shown_rows
+from tests.tui.test_queue import search
+
+HOSTILE = "[@click=app.quit]x[/] [b]bold[/b] \x1b[2J\x1b]52;c;cHduZWQ=\x07 \x9b31m"
+
+
+async def test_markup_and_escape_sequences_are_shown_not_obeyed(
+    admin_app: Callable[..., PadcomAdmin], customer: Person, word: str, tmp_path: Path
+) -> None:
+    trap = tmp_path / "owned.svg"
+    body = f"{HOSTILE}\n[@click=app.screenshot('{trap.name}','{tmp_path}')]click me[/]"
+    ticket = file_ticket(customer, f"{word} {HOSTILE}", body=body)
+    app = admin_app()
+    async with app.run_test(size=(160, 36)) as pilot:
+        await settle(pilot)
+        await search(pilot, word)
+        row = next(r for r in shown_rows(app) if r["number"] == str(ticket["number"]))
+        assert row["subject"].startswith(f"{word} [@click=app.quit]x[/] [b]bold[/b] ␛[2J")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        text = screen_text(app)
+        assert "[@click=app.quit]x[/] [b]bold[/b] ␛[2J␛]52;c;cHduZWQ=␇ <U+009B>31m" in text
+        assert "click me[/]" in text
+        assert not any(ch in text for ch in "\x1b\x07\x9b")
+        for y in range(3, 30):  # click all over the conversation: nothing is a link
+            await pilot.click(offset=(10, y))
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, TicketScreen)
+    assert not trap.exists()
