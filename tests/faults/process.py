@@ -1,0 +1,88 @@
+"""``padcom-server serve`` as a real child process on a loopback port, to kill and restart.
+
+Fault tests need what a thread cannot give: a process that dies at once
+(SIGKILL, no shutdown code runs) and whose memory can be read from /proc.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+SERVER = str(Path(sys.executable).parent / "padcom-server")
+"""The installed console script, as an operator runs it."""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ServerProcess:
+    """One ``padcom-server serve`` on 127.0.0.1 over ``database_url``."""
+
+    def __init__(self, database_url: str, data_dir: Path, log: Path) -> None:
+        self.database_url = database_url
+        self.data_dir = data_dir
+        self.log_path = log
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30) -> ServerProcess:
+        env = {
+            **os.environ,
+            "PADCOM_DATABASE_URL": self.database_url,
+            "PADCOM_DATA_DIR": str(self.data_dir),
+        }
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [SERVER, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                env=env,
+                stdout=log,
+                stderr=log,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the server exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{self.url}/api/v1/me", timeout=1).status_code == 401:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("the server did not start in time")
+
+    def kill(self) -> None:
+        """SIGKILL: the process gets no chance to finish anything."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+    def rss_kib(self) -> int:
+        """Resident memory of the server process now, in KiB."""
+        assert self.proc is not None
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise RuntimeError("no VmRSS for the server process")

@@ -1,0 +1,32 @@
+"""People for fault tests, written straight into the server's database."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from server.db import bind, db
+from server.models import Organization, Service, User
+from server.tokens import issue
+
+
+def customer_token(database_url: str, role: str = "customer") -> str:
+    """A new user (a customer of a new organization, or staff) and a live token for them.
+
+    The server has already migrated the database; this process binds it too.
+    """
+    bind(database_url)
+    tag = uuid.uuid4().hex[:10]
+    with db.connection_context(), db.atomic():
+        org = None
+        if role == "customer":
+            org = Organization.create(name=f"Faults {tag}", customer_number=f"F{tag}")
+            Service.create(organization=org, kind="vps", label=f"{tag}.example.net")
+        user = User.create(
+            email=f"{role}.{tag}@example.com",
+            name=f"Fault {role}",
+            role=role,
+            organization=org,
+            password_hash="not-used-by-these-tests",
+        )
+        return issue(user, timedelta(hours=1), "faults")[0]
