@@ -35,9 +35,12 @@ def claim(limit: int, lease_seconds: float) -> list[Outbox]:
     free = Outbox.lease_until.is_null() | (Outbox.lease_until < now)
     due = (Outbox.state == "pending") & (Outbox.next_attempt_at <= now) & free
     until = now + timedelta(seconds=lease_seconds)
+    candidates = list(Outbox.select().where(due).order_by(Outbox.id).limit(limit))
+    if not candidates:
+        return []  # the common case takes no write lock
     claimed = []
     with db.atomic():
-        for row in Outbox.select().where(due).order_by(Outbox.id).limit(limit):
+        for row in candidates:
             if Outbox.update(lease_until=until).where((Outbox.id == row.id) & due).execute():
                 claimed.append(row)
     return claimed

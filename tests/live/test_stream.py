@@ -157,12 +157,14 @@ async def test_sixty_open_streams_all_hear_of_one_new_ticket(live: Live) -> None
         client = await stack.enter_async_context(
             httpx.AsyncClient(base_url=live.url, limits=limits, timeout=httpx.Timeout(10, read=30))
         )
-        sources = [
-            await stack.enter_async_context(
-                aconnect_sse(client, "GET", "/api/v1/events/stream", headers=headers)
+        sources = await asyncio.gather(
+            *(
+                stack.enter_async_context(
+                    aconnect_sse(client, "GET", "/api/v1/events/stream", headers=headers)
+                )
+                for _ in range(STREAMS)
             )
-            for _ in range(STREAMS)
-        ]
+        )
         assert all(s.response.status_code == 200 for s in sources)
 
         ticket = await asyncio.to_thread(_file, customer, "Everything is slow")
