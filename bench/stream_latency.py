@@ -37,6 +37,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def cpu_ms(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
@@ -107,9 +113,9 @@ async def open_stream(port: int, token: str) -> tuple[asyncio.StreamReader, asyn
 
 
 async def measure(
-    url: str, agent: str, customer: str, streams: int, tickets: int
+    url: str, pid: int, agent: str, customer: str, streams: int, tickets: int
 ) -> dict[str, list[float]]:
-    """Per-stream latencies (ms) and POST round trips (ms) for ``tickets`` creates."""
+    """Per-stream latencies (ms), POST round trips (ms) and the server's CPU ms per create."""
     arrivals: dict[int, list[float]] = {}
     complete: dict[int, asyncio.Event] = {}
 
@@ -129,7 +135,10 @@ async def measure(
     posts: list[float] = []
     headers = {"Authorization": f"Bearer {customer}"}
     async with httpx.AsyncClient(base_url=f"{url}/api/v1", timeout=10) as client:
-        for i in range(tickets + 3):  # the first three warm up
+        cpu_before = 0.0
+        for i in range(tickets + 3):
+            if i == 3:
+                cpu_before = cpu_ms(pid)  # the first three warm up
             start = time.perf_counter()
             response = await client.post(
                 "/tickets", json={"subject": f"bench {i}", "body": "-"}, headers=headers
@@ -140,11 +149,12 @@ async def measure(
             if i >= 3:
                 posts.append((posted - start) * 1000)
                 latencies += [(t - start) * 1000 for t in arrivals[number]]
+        cpu = (cpu_ms(pid) - cpu_before) / tickets
     for task in tasks:
         task.cancel()
     for _, writer in connections:
         writer.close()
-    return {"latency": latencies, "post": posts}
+    return {"latency": latencies, "post": posts, "cpu": [cpu]}
 
 
 def main() -> None:
@@ -162,16 +172,23 @@ def main() -> None:
         try:
             agent, customer = token(url, "agent@bench.test"), token(url, "customer@bench.test")
             backend = "PostgreSQL" if args.database_url else "SQLite"
-            print(f"padcom-server on {url} ({backend}), {args.tickets} tickets per row, ms:")
+            load = os.getloadavg()[0]
+            print(f"padcom-server on {url} ({backend}), {args.tickets} tickets per row, ms")
             print(
-                f"{'streams':>7} {'p50':>7} {'p99':>7} {'max':>7} {'POST p50':>9}  goal p99 <= {GOAL_P99_MS:g} ms at 100"
+                f"(load average {load:.1f} on {os.cpu_count()} CPUs; goal p99 <= {GOAL_P99_MS:g} ms at 100)"
+            )
+            print(
+                f"{'streams':>7} {'p50':>7} {'p99':>7} {'max':>7} {'POST p50':>9} {'server CPU/ticket':>18}"
             )
             for streams in STREAM_COUNTS:
-                result = asyncio.run(measure(url, agent, customer, streams, args.tickets))
+                result = asyncio.run(
+                    measure(url, server.pid, agent, customer, streams, args.tickets)
+                )
                 lat = result["latency"]
                 print(
                     f"{streams:>7} {percentile(lat, 50):>7.1f} {percentile(lat, 99):>7.1f} "
-                    f"{max(lat):>7.1f} {statistics.median(result['post']):>9.1f}"
+                    f"{max(lat):>7.1f} {statistics.median(result['post']):>9.1f} "
+                    f"{result['cpu'][0]:>18.1f}"
                 )
         finally:
             server.terminate()
