@@ -1,0 +1,137 @@
+"""Layout guards: the queue and a ticket at 80x24 and 120x36, on fixed data and a fixed clock.
+
+The desk is built through the API like real work, then its times are pinned in the
+database, so every run draws the same picture. ``--snapshot-update`` redraws them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from textual.pilot import Pilot
+
+from server.db import db
+from server.fields import utcnow
+from server.models import Event, Message, Organization, Service, Ticket, User
+from server.tokens import issue
+from tests.support.live import Live
+from tests.tui.conftest import NOW, build_app, settle
+
+SIZES = [(80, 24), (120, 36)]
+DESK = [  # requester, subject, body, category, priority, hours ago, staff work
+    (0, "Server unreachable since this morning", "Our VPS does not answer ping or SSH.",
+     "hardware", "urgent", 3, "assign+reply+note"),
+    (1, "Let's Encrypt certificate not renewed", "The browser warns that it expired today.",
+     "software", "high", 26, "assign"),
+    (0, "Quota full, cannot upload", "The file manager says the quota is exceeded.",
+     "usage", "normal", 50, ""),
+    (1, "Suspicious logins on our mailbox", "Logins from countries we never visited.",
+     "security", "urgent", 1, ""),
+    (0, "Invoice address changed", "Please use our new address from March.",
+     "other", "low", 120, "waiting"),
+]  # fmt: skip
+
+
+def _person(name: str, email: str, role: str, org: Organization | None) -> User:
+    return User.create(
+        email=email, name=name, role=role, organization=org, password_hash="-", created_at=utcnow()
+    )
+
+
+@pytest.fixture(scope="module")
+def desk(live: Live) -> str:
+    """Two customers of two organizations, an agent, and the five tickets of ``DESK``."""
+    with db.connection_context(), db.atomic():
+        huber = Organization.create(name="Bäckerei Huber", customer_number="C10001")
+        Service.create(organization=huber, kind="webhosting", label="huber-backt.de",
+                       plan="M", datacenter="FRA-1")  # fmt: skip
+        nordlicht = Organization.create(name="Nordlicht Media GmbH", customer_number="C10002")
+        Service.create(organization=nordlicht, kind="vps", label="vps-214.nordlicht-media.de",
+                       plan="VPS L", datacenter="NBG-2")  # fmt: skip
+        anna = _person("Anna Schmidt", "anna@huber.example", "customer", huber)
+        jonas = _person("Jonas Becker", "jonas@nordlicht.example", "customer", nordlicht)
+        sam = _person("Sam Support", "sam@padcom.example", "agent", None)
+        tokens = [issue(u, timedelta(hours=1))[0] for u in (anna, jonas, sam)]
+    staff = httpx.Client(
+        base_url=f"{live.url}/api/v1", headers={"Authorization": f"Bearer {tokens[2]}"}
+    )
+    for who, subject, body, category, priority, _hours, work in DESK:
+        with httpx.Client(base_url=f"{live.url}/api/v1",
+                          headers={"Authorization": f"Bearer {tokens[who]}"}) as customer:  # fmt: skip
+            ticket = customer.post("/tickets", json={"subject": subject, "body": body,
+                                                     "category": category, "priority": priority})  # fmt: skip
+            ticket.raise_for_status()
+        number, version = ticket.json()["number"], ticket.json()["version"]
+        if "assign" in work:
+            staff.patch(f"/tickets/{number}", json={"assignee": sam.id},
+                        headers={"If-Match": f'"{version}"'}).raise_for_status()  # fmt: skip
+        if "reply" in work:
+            staff.post(f"/tickets/{number}/messages",
+                       json={"body": "We are on it: the host lost power, it is booting now."}
+                       ).raise_for_status()  # fmt: skip
+        if "note" in work:
+            staff.post(f"/tickets/{number}/messages",
+                       json={"body": "PSU swapped in rack B4; watch the RAID resync.",
+                             "internal": True}).raise_for_status()  # fmt: skip
+        if "waiting" in work:
+            staff.patch(f"/tickets/{number}", json={"status": "waiting"},
+                        headers={"If-Match": f'"{version}"'}).raise_for_status()  # fmt: skip
+    staff.close()
+    _pin_times()
+    return tokens[2]
+
+
+def _pin_times() -> None:
+    """Every time on the desk relative to ``NOW``, so ages and deadlines never drift."""
+    with db.connection_context(), db.atomic():
+        for ticket, (*_, priority, hours, _work) in zip(
+            Ticket.select().order_by(Ticket.id), DESK, strict=True
+        ):
+            opened = NOW - timedelta(hours=hours)
+            answered = opened + timedelta(minutes=20) if ticket.first_response_at else None
+            target = {"urgent": 4, "high": 24, "normal": 72, "low": 168}[priority]
+            Ticket.update(
+                created_at=opened, updated_at=opened + timedelta(minutes=30),
+                first_response_at=answered, resolution_due=opened + timedelta(hours=target),
+                first_response_due=opened + timedelta(hours=target / 4),
+            ).where(Ticket.id == ticket.id).execute()  # fmt: skip
+            for step, message in enumerate(Message.select().where(Message.ticket == ticket.id)):
+                Message.update(created_at=opened + timedelta(minutes=20 + step)).where(
+                    Message.id == message.id
+                ).execute()
+            for step, event in enumerate(Event.select().where(Event.ticket == ticket.id)):
+                Event.update(at=opened + timedelta(minutes=step * 10)).where(
+                    Event.id == event.id
+                ).execute()
+
+
+def _app(live: Live, token: str) -> Any:
+    return build_app(live.url, token)
+
+
+async def _loaded(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+
+
+async def _first_ticket_open(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_queue(
+    snap_compare: Callable[..., bool], live: Live, desk: str, size: tuple[int, int]
+) -> None:
+    assert snap_compare(_app(live, desk), terminal_size=size, run_before=_loaded)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_ticket(
+    snap_compare: Callable[..., bool], live: Live, desk: str, size: tuple[int, int]
+) -> None:
+    assert snap_compare(_app(live, desk), terminal_size=size, run_before=_first_ticket_open)
