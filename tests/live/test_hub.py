@@ -1,0 +1,46 @@
+"""The hub on its own, over the module's real database: batching, and letting go of a slow stream."""
+
+from __future__ import annotations
+
+import asyncio
+
+from server.live.hub import Hub
+from server.live.reader import latest_event_id
+from tests.support.live import Live, Person
+
+
+def _file(person: Person, subject: str) -> int:
+    response = person.api().post("/tickets", json={"subject": subject, "body": "-"})
+    assert response.status_code == 201
+    return int(response.json()["number"])
+
+
+async def test_a_stream_that_falls_behind_is_let_go_while_the_others_go_on(live: Live) -> None:
+    agent = live.person("agent")
+    customer = live.person("customer")
+    hub = Hub(asyncio.get_running_loop(), await asyncio.to_thread(latest_event_id), queue_size=2)
+    slow = hub.subscribe(agent.user, hub.latest)
+    brisk = hub.subscribe(agent.user, hub.latest)
+
+    for subject in ("one", "two", "three"):
+        number = await asyncio.to_thread(_file, customer, subject)
+        hub.notify([])
+        (event_id, frame), *_ = await asyncio.wait_for(brisk.queue.get(), 10)
+        assert f'"ticket":{number}'.encode() in frame and f"id: {event_id}".encode() in frame
+
+    assert slow.closed and hub.subscribers == 1
+    assert slow.queue.get_nowait() is None  # its stream ends; the client resumes from the log
+    assert slow.queue.empty()
+
+
+async def test_a_customer_subscriber_gets_only_their_organization(live: Live) -> None:
+    customer = live.person("customer")
+    stranger = live.person("customer")
+    hub = Hub(asyncio.get_running_loop(), await asyncio.to_thread(latest_event_id))
+    mine = hub.subscribe(customer.user, hub.latest)
+
+    await asyncio.to_thread(_file, stranger, "not yours")
+    own = await asyncio.to_thread(_file, customer, "yours")
+    hub.notify([])
+    batch = await asyncio.wait_for(mine.queue.get(), 10)
+    assert [f'"ticket":{own}'.encode() in frame for _, frame in batch] == [True]
