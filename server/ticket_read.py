@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -19,7 +19,7 @@ from server.db import db
 from server.errors import NotFound
 from server.models import PRIORITIES, User
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH = datetime(1970, 1, 1)  # naive: isoformat() without an offset, then Z
 
 _SELECT = """
 SELECT t.id, t.subject, t.body, t.category, t.priority, t.status,
@@ -52,9 +52,7 @@ def iso(ms: int | None) -> str | None:
     """Stored epoch milliseconds as the API writes times (pydantic's ISO 8601 in UTC)."""
     if ms is None:
         return None
-    moment = _EPOCH + timedelta(milliseconds=ms)
-    fraction = f".{ms % 1000:03d}000" if ms % 1000 else ""
-    return f"{moment:%Y-%m-%dT%H:%M:%S}{fraction}Z"
+    return (_EPOCH + timedelta(milliseconds=ms)).isoformat() + "Z"
 
 
 @cache

@@ -17,6 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from server.config import Settings
 from server.db import db
 from server.errors import ApiError, Forbidden, Unauthorized
+from server.group_commit import committed
 from server.live.journal import order_event_writes, record
 from server.models import Event, User
 from server.tokens import authenticate
@@ -79,11 +80,15 @@ def write(request: Request, change: Callable[[], tuple[T, list[Event]]]) -> T:
     ``app.state.on_commit`` hear the event ids only after the commit succeeded;
     the mails and webhooks the events cause are enqueued in the same transaction.
     """
-    with db.connection_context(), db.atomic():
+
+    def step() -> tuple[T, list[Event]]:
         order_event_writes()
         result, events = change()
         if events:
             record(events, request.app.state.settings)
+        return result, events
+
+    result, events = committed(step)  # shares its COMMIT with concurrent writes
     if events:
         ids = [event.id for event in events]
         for listener in request.app.state.on_commit:
