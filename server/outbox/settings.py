@@ -39,6 +39,8 @@ class MailSettings:
     staff: tuple[str, ...] = ("agents",)
     """Who hears of new tickets and customer replies: ``agents`` (every active staff
     member), ``assignee`` (the ticket's assignee, when it has one) and/or addresses."""
+    ca_file: str = ""
+    """PEM file of a private CA that signed the SMTP server's certificate; empty = the system's."""
     timeout_seconds: float = 15.0
     """Socket timeout of one SMTP conversation."""
 
@@ -52,7 +54,7 @@ class MailSettings:
 
     @classmethod
     def from_env(cls) -> MailSettings:
-        """``PADCOM_SMTP_HOST/PORT/SECURITY/USER/PASSWORD``, ``PADCOM_MAIL_FROM/STAFF``."""
+        """``PADCOM_SMTP_HOST/PORT/SECURITY/USER/PASSWORD/CA_FILE``, ``PADCOM_MAIL_FROM/STAFF``."""
         return cls(
             host=os.environ.get("PADCOM_SMTP_HOST", ""),
             port=int(os.environ.get("PADCOM_SMTP_PORT", 587)),
@@ -61,6 +63,7 @@ class MailSettings:
             password=os.environ.get("PADCOM_SMTP_PASSWORD", ""),
             sender=os.environ.get("PADCOM_MAIL_FROM", "padcom@localhost"),
             staff=env_list("PADCOM_MAIL_STAFF", ("agents",)),
+            ca_file=os.environ.get("PADCOM_SMTP_CA_FILE", ""),
         )
 
 

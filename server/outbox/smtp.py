@@ -25,7 +25,7 @@ def build_message(settings: MailSettings, to: str, payload: dict[str, Any]) -> E
 
 
 def _connect(settings: MailSettings) -> smtplib.SMTP:
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=settings.ca_file or None)
     smtp: smtplib.SMTP
     if settings.security == "tls":
         smtp = smtplib.SMTP_SSL(

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 def free_port() -> int:
@@ -18,11 +22,36 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class Mailbox:
-    """Every mail the SMTP server accepted, per recipient, in arrival order."""
+def self_signed(directory: Path) -> tuple[Path, Path]:
+    """A certificate and key for 127.0.0.1 (openssl); the certificate doubles as its own CA."""
+    cert, key = directory / "smtp.pem", directory / "smtp.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
 
-    def __init__(self, port: int) -> None:
+
+class Mailbox:
+    """Every mail the SMTP server accepted, per recipient, in arrival order.
+
+    With ``tls`` (certificate, key) it demands STARTTLS, and with ``login`` it
+    accepts mail only from a client that signed in with that user and password.
+    """
+
+    def __init__(
+        self,
+        port: int,
+        *,
+        tls: tuple[Path, Path] | None = None,
+        login: tuple[str, str] | None = None,
+    ) -> None:
         self.port = port
+        self.tls = tls
+        self.login = login
+        self.logins: list[str] = []
         self.mails: list[tuple[str, EmailMessage]] = []
         self._lock = threading.Lock()
         self._controller: Controller | None = None
@@ -34,8 +63,24 @@ class Mailbox:
                 self.mails.append((rcpt, mail))  # type: ignore[arg-type]
         return "250 OK"
 
+    def _authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        user, password = data.login.decode(), data.password.decode()
+        ok = self.login is not None and (user, password) == self.login
+        if ok:
+            self.logins.append(user)
+        return AuthResult(success=ok)
+
     def start(self) -> Mailbox:
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        options: dict[str, Any] = {}
+        if self.tls is not None:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*self.tls)
+            options.update(tls_context=context, require_starttls=True)
+        if self.login is not None:
+            options.update(authenticator=self._authenticate, auth_required=True)
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port, **options)
         self._controller.start()
         return self
 

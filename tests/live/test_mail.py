@@ -11,20 +11,23 @@ import pytest
 from server.db import db
 from server.models import Event, Outbox
 from server.outbox.settings import MailSettings, OutboxSettings
-from tests.live.mailbox import Mailbox, free_port
+from tests.live.mailbox import Mailbox, free_port, self_signed
 from tests.support import live as support
 from tests.support.live import Live, Person, ServerThread
 
 TEAM = "support-team@padcom.test"
+SMTP_LOGIN = ("helpdesk", "smtp secret")
 FAST_RETRIES = OutboxSettings(
     first_retry_seconds=0.1, max_retry_seconds=0.4, poll_seconds=0.2, max_attempts=100
 )
 
 
 @pytest.fixture(scope="module")
-def mailbox(database_url: str) -> Iterator[Mailbox]:
-    """A fresh mailbox per database, as ticket numbers start at 1 on each."""
-    box = Mailbox(free_port()).start()
+def mailbox(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mailbox]:
+    """A fresh mailbox per database (ticket numbers start at 1 on each) that demands
+    STARTTLS and a login, as a real submission server does."""
+    tls = self_signed(tmp_path_factory.mktemp("smtp"))
+    box = Mailbox(free_port(), tls=tls, login=SMTP_LOGIN).start()
     yield box
     box.stop()
 
@@ -34,10 +37,14 @@ def helpdesk(database_url: str, mailbox: Mailbox) -> Iterator[Live]:
     """A server that mails every agent and the team address, through ``mailbox``."""
     from server.app import create_app
 
+    assert mailbox.tls is not None
     mail = MailSettings(
         host="127.0.0.1",
         port=mailbox.port,
-        security="none",
+        security="starttls",
+        username=SMTP_LOGIN[0],
+        password=SMTP_LOGIN[1],
+        ca_file=str(mailbox.tls[0]),
         sender="help@padcom.test",
         staff=("agents", TEAM),
     )
@@ -105,6 +112,7 @@ def test_staff_hear_of_new_tickets_and_replies_and_the_customer_of_answers(
     assert "The site shows a 502 since 09:10." in new_ticket.get_content()
     assert customer.email in new_ticket.get_content()
     assert mailbox.wait_for(TEAM, 1)  # the team address too
+    assert mailbox.logins and set(mailbox.logins) == {SMTP_LOGIN[0]}  # over STARTTLS
 
     _reply(agent, number, "The customer's PHP pool is exhausted; secret cause.", internal=True)
     _reply(agent, number, "We restarted PHP; please check.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from server.db import db
@@ -15,10 +16,12 @@ from tests.support.live import Live, ServerThread
 
 @pytest.fixture(scope="module")
 def strict(database_url: str) -> Iterator[Live]:
-    """A server whose streams re-check their token five times a second."""
+    """A server whose streams re-check their token, and send a heartbeat, five times a second."""
     from server.app import create_app
 
-    settings = support.test_settings(database_url, live_recheck_seconds=0.2)
+    settings = support.test_settings(
+        database_url, live_recheck_seconds=0.2, live_heartbeat_seconds=0.2
+    )
     thread = ServerThread(create_app(settings)).start()
     world = Live(settings, thread)
     yield world
@@ -62,3 +65,15 @@ def test_a_valid_stream_outlives_many_checks(strict: Live) -> None:
         assert stream.next()["kind"] == "created"
     finally:
         stream.close()
+
+
+def test_an_idle_stream_carries_heartbeat_comments(strict: Live) -> None:
+    agent = strict.person("agent")
+    headers = {"Authorization": f"Bearer {agent.token}"}
+    with (
+        httpx.Client(base_url=strict.url, timeout=10) as client,
+        client.stream("GET", "/api/v1/events/stream", headers=headers) as response,
+    ):
+        lines = response.iter_lines()
+        comment = next(line for line in lines if line)
+    assert comment.startswith(":")  # a comment: EventSource clients ignore it, proxies see traffic
