@@ -11,6 +11,8 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
@@ -30,6 +32,8 @@ from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_header import TicketHeader
 
 Json = dict[str, Any]
+WIDE = 120
+"""From this width on, the customer's account stays in view beside the conversation."""
 
 
 @dataclass
@@ -88,19 +92,25 @@ class TicketScreen(Screen[Json | None]):
 
     def compose(self) -> ComposeResult:
         yield TicketHeader(f"#{self.number} loading…")
-        with TabbedContent():
-            with TabPane("Conversation", id="conversation"):
-                yield Conversation()
-            with TabPane("Customer", id="customer"):
-                yield Account()
-            with TabPane("History", id="history"):
-                yield History()
+        with Horizontal(id="body"):
+            with TabbedContent():
+                with TabPane("Conversation", id="conversation"):
+                    yield Conversation()
+                with TabPane("Customer", id="customer"):
+                    yield Account()
+                with TabPane("History", id="history"):
+                    yield History()
+            yield Account(id="side")  # the customer beside the conversation on wide terminals
         yield StatusLine()
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(StatusLine).set_detail(f"ticket #{self.number}")
+        self.set_class(self.app.size.width >= WIDE, "wide")
         self.action_reload()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width >= WIDE, "wide")
 
     # -- loading ------------------------------------------------------------------------
 
@@ -120,7 +130,8 @@ class TicketScreen(Screen[Json | None]):
         self.query_one(TicketHeader).show(data.ticket, now)
         self.query_one(Conversation).show(data.ticket, data.messages)
         self.query_one(History).show(data.history, data.names)
-        self.query_one(Account).show(data.ticket, data.services)
+        for account in self.query(Account):
+            account.show(data.ticket, data.services)
 
     def on_events_arrived(self, message: EventsArrived) -> None:
         mine = [e for e in message.events if int(e["ticket"]) == self.number]
