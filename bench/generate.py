@@ -164,7 +164,7 @@ def _creation_times(count: int, rng: random.Random, now_ms: int) -> list[int]:
     Sorted because in production ticket numbers follow time, so a period's
     tickets sit together in the table (unsorted rows made every read random).
     """
-    times = []
+    times: list[int] = []
     while len(times) < count:
         at = int(now_ms - SPAN_DAYS * DAY_MS * (1 - math.sqrt(rng.random())))
         day, hour = (at // DAY_MS + 3) % 7, at % DAY_MS // HOUR_MS  # day 0 = Monday

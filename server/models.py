@@ -122,9 +122,20 @@ class Ticket(BaseModel):
             (("status", "priority", "resolution_due"), False),
             (("created_at", "status"), False),
             (("updated_at", "id"), False),
-            (("resolved_at",), False),  # resolved per day, backlog (server/stats)
+            (("resolved_at", "created_at"), False),  # resolved per day, backlog (server/stats)
             (("organization", "created_at"), False),  # one organization's period (server/stats)
         )
+
+
+PERIOD_STATS_COLUMNS = (
+    "created_at", "priority", "category", "organization", "service", "assignee",
+    "first_response_at", "first_response_due", "resolved_at", "resolution_due",
+    "sla_paused_at", "sla_paused_ms", "reopens", "deleted_at",
+)  # fmt: skip
+"""Every column the statistics read about a period's tickets: the index covers them all."""
+Ticket.add_index(
+    Ticket.index(*(getattr(Ticket, c) for c in PERIOD_STATS_COLUMNS), name="ticket_period_stats")
+)
 
 
 class Message(BaseModel):

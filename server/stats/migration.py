@@ -7,17 +7,30 @@ tickets already waiting paused from their last change.
 
 from __future__ import annotations
 
-from peewee import BigIntegerField, SmallIntegerField
+import operator
+from functools import reduce
+from typing import Any
+
+from peewee import BigIntegerField, Expression, SmallIntegerField, fn
 from playhouse.migrate import SchemaMigrator, migrate
 
-from server.db import db
 from server.fields import TimeField
+from server.models import PERIOD_STATS_COLUMNS, Event, Ticket
 
-_REOPENS = " OR ".join(
-    f'e.changes LIKE \'%"status":["{old}","{new}"]%\''
+REOPEN_PATTERNS = [
+    f'%"status":["{old}","{new}"]%'
     for old in ("resolved", "closed")
     for new in ("new", "open", "waiting")
-)
+]
+"""How a reopening looks in an event's JSON changes (status events and customer replies)."""
+
+
+def _reopens() -> Any:
+    """SQL: the number of reopen events of the ticket being updated."""
+    reopened = reduce(operator.or_, [Expression(Event.changes, "LIKE", p) for p in REOPEN_PATTERNS])
+    return Event.select(fn.COUNT(Event.id)).where(
+        Event.ticket == Ticket.id, Event.kind.in_(("status", "replied")), reopened
+    )
 
 
 def sla_and_stats(migrator: SchemaMigrator) -> None:
@@ -27,11 +40,14 @@ def sla_and_stats(migrator: SchemaMigrator) -> None:
         migrator.add_column("ticket", "sla_paused_ms", BigIntegerField(default=0)),
         migrator.add_column("ticket", "sla_breached", SmallIntegerField(default=0)),
         migrator.add_column("ticket", "reopens", SmallIntegerField(default=0)),
-        migrator.add_index("ticket", ("resolved_at",), False),
+        migrator.add_index("ticket", ("resolved_at", "created_at"), False),
         migrator.add_index("ticket", ("organization_id", "created_at"), False),
+        migrator.add_index(
+            "ticket",
+            [getattr(Ticket, c).column_name for c in PERIOD_STATS_COLUMNS],
+            False,
+            name="ticket_period_stats",
+        ),
     )
-    db.execute_sql(
-        "UPDATE ticket SET reopens = (SELECT COUNT(*) FROM event e"  # noqa: S608 - constant SQL
-        f" WHERE e.ticket_id = ticket.id AND e.kind IN ('status', 'replied') AND ({_REOPENS}))"
-    )
-    db.execute_sql("UPDATE ticket SET sla_paused_at = updated_at WHERE status = 'waiting'")
+    Ticket.update(reopens=_reopens()).execute()
+    Ticket.update(sla_paused_at=Ticket.updated_at).where(Ticket.status == "waiting").execute()

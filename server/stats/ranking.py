@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import ModelSelect, fn
+from peewee import SQL, ModelSelect, fn
 
 from server.models import Organization, Service, Ticket
 from server.stats.period import in_period
@@ -14,13 +14,19 @@ TOP = 5
 
 
 def top_query(tickets: ModelSelect[Ticket], period: Period, column: Any) -> ModelSelect[Ticket]:
-    """(id, tickets) for the ``TOP`` values of ``column`` by tickets created in the period."""
+    """(id, tickets) for the ``TOP`` values of ``column`` by tickets created in the period.
+
+    Grouped by ``column + 0``: given the bare column, SQLite preferred the
+    (organization_id, created_at) index for its order and skip-scanned every
+    organization instead of reading the period's range.
+    """
     count = fn.COUNT(Ticket.id)
+    key = column + SQL("0")
     return (
-        tickets.select(column, count)
+        tickets.select(key, count)
         .where(in_period(period), column.is_null(False))
-        .group_by(column)
-        .order_by(count.desc(), column)
+        .group_by(key)
+        .order_by(count.desc(), key)
         .limit(TOP)
         .tuples()
     )
