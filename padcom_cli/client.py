@@ -11,7 +11,7 @@ from __future__ import annotations
 import ssl
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -268,10 +268,14 @@ class PadcomClient:
 
     # -- statistics ------------------------------------------------------------
 
-    def stats(self, days: int | None = None, **filters: Any) -> Json:
-        """``GET /stats`` for the last ``days`` days (server default: 30); filters as in the API."""
+    def stats(
+        self, start: datetime | None = None, end: datetime | None = None, **filters: Any
+    ) -> Json:
+        """``GET /stats`` for [start, end) (server default: the 30 days up to now); filters
+        (organization, category, priority, assignee) as in the API."""
         params = {k: v for k, v in filters.items() if v is not None}
-        if days is not None:
-            params["from"] = (datetime.now(UTC) - timedelta(days=days)).isoformat()
+        for name, moment in (("from", start), ("to", end)):
+            if moment is not None:
+                params[name] = moment.isoformat()
         result: Json = self._json("GET", "/stats", params=params)
         return result

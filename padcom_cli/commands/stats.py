@@ -62,5 +62,7 @@ def stats(ctx: typer.Context, days: Days = 30, as_json: AsJson = False) -> None:
     Staff see the whole company. Times are medians; resolution time leaves out
     the time a ticket waited on you. `--json` prints the full figures.
     """
-    data = client(ctx).stats(days=days)
+    from datetime import UTC, datetime, timedelta
+
+    data = client(ctx).stats(start=datetime.now(UTC) - timedelta(days=days))
     emit(data, as_json, lambda: _render(data, days))
