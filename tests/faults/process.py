@@ -79,10 +79,10 @@ class ServerProcess:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
 
-    def rss_kib(self) -> int:
-        """Resident memory of the server process now, in KiB."""
+    def rss_kib(self, field: str = "VmRSS") -> int:
+        """Resident memory of the server process in KiB: now (VmRSS) or at its peak (VmHWM)."""
         assert self.proc is not None
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1])
-        raise RuntimeError("no VmRSS for the server process")
+        raise RuntimeError(f"no {field} for the server process")

@@ -10,7 +10,7 @@ from server.models import Organization, Service, User
 from server.tokens import issue
 
 
-def customer_token(database_url: str, role: str = "customer") -> str:
+def customer_token(database_url: str, role: str = "customer", password_hash: str = "-") -> str:
     """A new user (a customer of a new organization, or staff) and a live token for them.
 
     The server has already migrated the database; this process binds it too.
@@ -27,6 +27,6 @@ def customer_token(database_url: str, role: str = "customer") -> str:
             name=f"Fault {role}",
             role=role,
             organization=org,
-            password_hash="not-used-by-these-tests",
+            password_hash=password_hash,
         )
         return issue(user, timedelta(hours=1), "faults")[0]
