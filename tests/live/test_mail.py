@@ -12,8 +12,8 @@ from server.db import db
 from server.models import Event, Outbox
 from server.outbox.settings import MailSettings, OutboxSettings
 from tests.live.mailbox import Mailbox, free_port, self_signed
-from tests.support import live as support
-from tests.support.live import Live, Person, ServerThread
+from tests.live.servers import own_server
+from tests.support.live import Live, Person
 
 TEAM = "support-team@padcom.test"
 SMTP_LOGIN = ("helpdesk", "smtp secret")
@@ -35,8 +35,6 @@ def mailbox(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 @pytest.fixture(scope="module")
 def helpdesk(database_url: str, mailbox: Mailbox) -> Iterator[Live]:
     """A server that mails every agent and the team address, through ``mailbox``."""
-    from server.app import create_app
-
     assert mailbox.tls is not None
     mail = MailSettings(
         host="127.0.0.1",
@@ -48,13 +46,8 @@ def helpdesk(database_url: str, mailbox: Mailbox) -> Iterator[Live]:
         sender="help@padcom.test",
         staff=("agents", TEAM),
     )
-    settings = support.test_settings(database_url, mail=mail, outbox=FAST_RETRIES)
-    thread = ServerThread(create_app(settings)).start()
-    world = Live(settings, thread)
-    yield world
-    world.close()
-    thread.stop()
-    db.close_all()
+    with own_server(database_url, mail=mail, outbox=FAST_RETRIES) as world:
+        yield world
 
 
 def _file(person: Person, subject: str) -> int:

@@ -9,25 +9,16 @@ import pytest
 
 from server.db import db
 from server.models import User
+from tests.live.servers import own_server
 from tests.live.sse import StreamReader
-from tests.support import live as support
-from tests.support.live import Live, ServerThread
+from tests.support.live import Live
 
 
 @pytest.fixture(scope="module")
 def strict(database_url: str) -> Iterator[Live]:
     """A server whose streams re-check their token, and send a heartbeat, five times a second."""
-    from server.app import create_app
-
-    settings = support.test_settings(
-        database_url, live_recheck_seconds=0.2, live_heartbeat_seconds=0.2
-    )
-    thread = ServerThread(create_app(settings)).start()
-    world = Live(settings, thread)
-    yield world
-    world.close()
-    thread.stop()
-    db.close_all()
+    with own_server(database_url, live_recheck_seconds=0.2, live_heartbeat_seconds=0.2) as world:
+        yield world
 
 
 def test_signing_out_ends_the_stream_and_a_reconnect_is_refused(strict: Live) -> None:

@@ -15,8 +15,8 @@ from server.models import Event, Outbox
 from server.outbox.settings import OutboxSettings, WebhookSettings
 from server.outbox.worker import REFUSED
 from tests.live.receiver import Receiver
-from tests.support import live as support
-from tests.support.live import Live, Person, ServerThread
+from tests.live.servers import own_server
+from tests.support.live import Live, Person
 
 SECRET = "correct-horse-webhook-secret"
 CHAT, FLAKY, INTERNAL = "/hooks/chat", "/hooks/pager", "/internal/metadata"
@@ -33,8 +33,6 @@ def receiver(database_url: str) -> Iterator[Receiver]:
 @pytest.fixture(scope="module")
 def helpdesk(database_url: str, receiver: Receiver) -> Iterator[Live]:
     """Webhooks to chat, a flaky pager, and an internal URL the allow-list does not name."""
-    from server.app import create_app
-
     hooks = WebhookSettings(
         urls=(receiver.base + CHAT, receiver.base + FLAKY, receiver.base + INTERNAL),
         events=("created", "replied"),
@@ -42,13 +40,8 @@ def helpdesk(database_url: str, receiver: Receiver) -> Iterator[Live]:
         allow=(receiver.base + "/hooks/",),
     )
     retries = OutboxSettings(first_retry_seconds=0.1, max_retry_seconds=0.3, poll_seconds=0.2)
-    settings = support.test_settings(database_url, webhooks=hooks, outbox=retries)
-    thread = ServerThread(create_app(settings)).start()
-    world = Live(settings, thread)
-    yield world
-    world.close()
-    thread.stop()
-    db.close_all()
+    with own_server(database_url, webhooks=hooks, outbox=retries) as world:
+        yield world
 
 
 def _file(person: Person, subject: str) -> int:
