@@ -10,7 +10,9 @@ import typer
 AsJson = Annotated[
     bool, typer.Option("--json", help="Print the result as one JSON document on stdout.")
 ]
-Number = Annotated[int, typer.Argument(min=1, max=2**31 - 1, help="The ticket number.")]
+Number = Annotated[
+    int, typer.Argument(min=1, max=2**31 - 1, metavar="N", help="The ticket number.")
+]
 Body = Annotated[str | None, typer.Option("--body", "-b", help="The text.")]
 BodyFile = Annotated[
     str | None,
