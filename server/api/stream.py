@@ -60,7 +60,8 @@ async def _events(
         while True:
             due = checked + recheck - time.monotonic()
             try:
-                batch = await asyncio.wait_for(subscriber.queue.get(), max(due, 0.0))
+                async with asyncio.timeout(max(due, 0.0)):  # a timer, not a task per wait
+                    batch = await subscriber.queue.get()
             except TimeoutError:
                 batch = []
             if time.monotonic() - checked >= recheck:
