@@ -146,6 +146,7 @@ def test_a_malformed_last_event_id_is_a_clear_error(live: Live) -> None:
 
 
 STREAMS = 60
+"""More than anyio's 40 worker threads: were a stream to hold a thread, the last ones would starve."""
 
 
 async def test_sixty_open_streams_all_hear_of_one_new_ticket(live: Live) -> None:
