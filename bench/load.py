@@ -8,6 +8,8 @@ Starts everything itself on loopback: a temporary SQLite data directory
 same number of workers as the baseline. Prints req/s, p50, p99 and the ratio to
 the baseline for GET /tickets/{n}, GET /tickets (a page of 50) and POST /tickets.
 Goals (2 cores, 2 workers): GET ticket >= 4,000 req/s with p99 <= 25 ms; create >= 1,000/s.
+The last column is the server's CPU time per request (all its processes, from
+/proc): on a shared machine whose load swings, it is the steadier number.
 """
 
 from __future__ import annotations
@@ -39,9 +41,27 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by process ``pid`` and its children (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            pending += [
+                int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            ]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 @contextmanager
-def serving(command: list[str], env: dict[str, str], ready_path: str) -> Iterator[str]:
-    """Run a server command on a free loopback port until the block ends; yields its URL."""
+def serving(command: list[str], env: dict[str, str], ready_path: str) -> Iterator[tuple[str, int]]:
+    """Run a server command on a free loopback port until the block ends; yields (URL, pid)."""
     port = _free_port()
     process = subprocess.Popen(
         [*command, "--port", str(port)],
@@ -59,7 +79,7 @@ def serving(command: list[str], env: dict[str, str], ready_path: str) -> Iterato
                 if process.poll() is not None:
                     raise SystemExit(f"{command[0]} exited with {process.returncode}") from None
                 time.sleep(0.1)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         try:
@@ -95,33 +115,45 @@ def _scripts(directory: Path, url: str, tickets: int) -> dict[str, Path]:
     return paths
 
 
-def _row(name: str, result: wrk.Result, baseline: wrk.Result | None) -> str:
-    ratio = (
-        f"{result.requests_per_second / baseline.requests_per_second:6.2f}"
-        if baseline
-        else "     -"
-    )
+def measure(url: str, script: Path, pid: int, seconds: int) -> tuple[wrk.Result, float]:
+    """wrk's result and the server's CPU milliseconds per request during the run.
+
+    CPU per request stays meaningful on a shared, busy machine where req/s does not.
+    """
+    before = cpu_seconds(pid)
+    result = wrk.run(url, script, connections=CONNECTIONS, seconds=seconds)
+    used = cpu_seconds(pid) - before
+    requests = max(1.0, result.requests_per_second * seconds)
+    return result, used / requests * 1000
+
+
+def _row(name: str, measured: tuple[wrk.Result, float], baseline: wrk.Result | None) -> str:
+    result, cpu_ms = measured
+    rps = result.requests_per_second
+    ratio = f"{rps / baseline.requests_per_second:6.2f}" if baseline else "     -"
     return (
-        f"  {name:<20} {result.requests_per_second:9.0f} {result.p50_ms:8.2f} "
-        f"{result.p99_ms:8.2f} {ratio} {result.errors:7d}"
+        f"  {name:<20} {rps:9.0f} {result.p50_ms:8.2f} {result.p99_ms:8.2f} {ratio} "
+        f"{result.errors:7d} {cpu_ms:10.3f}"
     )
 
 
 def bench(workers: int, seconds: int, tickets: int, env: dict[str, str], tmp: Path) -> None:
     print(f"\n{workers} worker(s), {CONNECTIONS} connections, {seconds} s each")
-    print(f"  {'endpoint':<20} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'errors':>7}")
+    print(
+        f"  {'endpoint':<20} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} "
+        f"{'errors':>7} {'CPU ms/req':>8}"
+    )
     bare_cmd = [str(BIN / "uvicorn"), "bench.bare_app:app", "--no-access-log", "--log-level"]
     bare_cmd += ["warning", "--workers", str(workers)]
-    with serving(bare_cmd, env, "/ping") as url:
+    with serving(bare_cmd, env, "/ping") as (url, pid):
         ping = tmp / "ping.lua"
         ping.write_text('request = function() return wrk.format("GET", "/ping") end\n')
-        baseline = wrk.run(url + "/ping", ping, connections=CONNECTIONS, seconds=seconds)
-    print(_row("bare FastAPI /ping", baseline, None))
+        base = measure(url + "/ping", ping, pid, seconds)
+    print(_row("bare FastAPI /ping", base, None))
     serve = [str(BIN / "padcom-server"), "serve", "--workers", str(workers)]
-    with serving(serve, env, "/openapi.json") as url:
+    with serving(serve, env, "/openapi.json") as (url, pid):
         for name, script in _scripts(tmp, url, tickets).items():
-            result = wrk.run(url, script, connections=CONNECTIONS, seconds=seconds)
-            print(_row(name, result, baseline), flush=True)
+            print(_row(name, measure(url, script, pid, seconds), base[0]), flush=True)
 
 
 def main() -> None:
