@@ -22,7 +22,7 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _staff_addresses(mail: MailSettings, ticket: Ticket) -> list[str]:
+def staff_addresses(mail: MailSettings, ticket: Ticket) -> list[str]:
     """The configured staff recipients for ``ticket``, in order, without repeats."""
     found: list[str] = []
     for entry in mail.staff:
@@ -44,13 +44,13 @@ def _mails(mail: MailSettings, event: Event, ticket: Ticket, actor: User) -> lis
         requester = User.get_by_id(ticket.requester_id)
         org = Organization.get_by_id(ticket.organization_id)
         title, body = compose.new_ticket(ticket, requester, org)
-        return [compose.Mail(a, title, body) for a in _staff_addresses(mail, ticket)]
+        return [compose.Mail(a, title, body) for a in staff_addresses(mail, ticket)]
     if event.kind == "replied":
         message = Message.get_by_id(event.changes["message"])
         to_staff = not actor.is_staff
         title, body = compose.reply(ticket, actor, message, to_staff)
         if to_staff:
-            return [compose.Mail(a, title, body) for a in _staff_addresses(mail, ticket)]
+            return [compose.Mail(a, title, body) for a in staff_addresses(mail, ticket)]
         return [compose.Mail(a, title, body) for a in _requester_address(ticket)]
     if event.kind == "status" and actor.is_staff:
         old, new = event.changes["status"]

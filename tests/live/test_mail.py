@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from server.db import db
-from server.models import Event, Outbox
+from server.models import Event, Outbox, Ticket
+from server.outbox.enqueue import staff_addresses
 from server.outbox.settings import MailSettings, OutboxSettings
 from tests.live.mailbox import Mailbox, free_port, self_signed
 from tests.live.servers import own_server
@@ -162,3 +163,25 @@ def test_an_smtp_outage_delays_mail_but_loses_none_and_repeats_none(
     assert [m["Subject"] for m in mailbox.to(agent.email)] == [
         f"[Padcom #{number}] New ticket: Backups failing"
     ]
+
+
+def test_staff_recipients_can_be_the_assignee_and_a_team_address(helpdesk: Live) -> None:
+    agent = helpdesk.person("agent")
+    colleague = helpdesk.person("agent")
+    customer = helpdesk.person("customer")
+    number = _file(customer, "Assigned")
+    api = agent.api()
+    version = api.get(f"/tickets/{number}").json()["version"]
+    api.patch(
+        f"/tickets/{number}", json={"assignee": agent.id}, headers={"If-Match": f'"{version}"'}
+    )
+
+    with db.connection_context():
+        ticket = Ticket.get_by_id(number)
+        chosen = staff_addresses(
+            MailSettings(staff=("assignee", "Night-Shift@Example.com")), ticket
+        )
+        everyone = staff_addresses(MailSettings(staff=("agents",)), ticket)
+    assert chosen == [agent.email, "night-shift@example.com"]
+    assert {agent.email, colleague.email} <= set(everyone)
+    assert customer.email not in everyone
