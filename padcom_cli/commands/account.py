@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
@@ -61,6 +62,8 @@ def login(
     )
     if not as_json:
         note(f"Token saved in {path}")
+    if os.environ.get("PADCOM_TOKEN"):
+        note("Note: PADCOM_TOKEN is set and overrides the saved token until you unset it.")
 
 
 def _account(me: dict[str, Any], url: str) -> RenderableType:
@@ -73,14 +76,18 @@ def logout(ctx: typer.Context, as_json: AsJson = False) -> None:
     """Revoke the token on the server and forget it.
 
     A token the server no longer accepts is forgotten all the same; when the
-    server cannot be reached the token is kept (it would still work).
+    server cannot be reached the token is kept (it would still work). A token
+    from PADCOM_TOKEN is revoked, and the config file left alone.
     """
     config = load_config()
     if not config.token:
         usage_error("not signed in")
     with contextlib.suppress(NotAuthorized):  # already expired or revoked: nothing to revoke
         client(ctx).logout()
-    forget_token()
+    if os.environ.get("PADCOM_TOKEN"):
+        note("The token in PADCOM_TOKEN is revoked; unset the variable.")
+    else:
+        forget_token()
     emit(
         {"url": config.url, "signed_out": True},
         as_json,

@@ -111,3 +111,15 @@ def test_services_lists_what_the_account_rents(live: Live, padcom: Padcom) -> No
     assert [s["label"] for s in data] == [s["label"] for s in sorted(data, key=lambda s: s["id"])]
     assert len(data) == 2
     assert os.environ.get("PADCOM_TOKEN") is None  # the runner's env never leaks out
+
+
+def test_logout_with_padcom_token_revokes_that_token_and_keeps_the_file(
+    live: Live, padcom: Padcom
+) -> None:
+    jo, kai = live.person("customer"), live.person("customer")
+    padcom("login", "--email", jo.email, "--password-stdin", input=jo.password + "\n")
+    result = padcom("logout", PADCOM_TOKEN=kai.token)
+    assert result.exit_code == 0 and "unset the variable" in result.stderr
+    assert kai.api().get("/me").status_code == 401
+    still = padcom("whoami", "--json")
+    assert json.loads(still.stdout)["email"] == jo.email
