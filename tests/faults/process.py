@@ -29,8 +29,12 @@ def free_port() -> int:
 class ServerProcess:
     """One ``padcom-server serve`` on 127.0.0.1 over ``database_url``."""
 
-    def __init__(self, database_url: str, data_dir: Path, log: Path) -> None:
+    def __init__(
+        self, database_url: str, data_dir: Path, log: Path, *, extra: tuple[str, ...] = ()
+    ) -> None:
         self.database_url = database_url
+        self.extra = extra
+        self.scheme = "https" if "--ssl-certfile" in extra else "http"
         self.data_dir = data_dir
         self.log_path = log
         self.port = free_port()
@@ -38,9 +42,9 @@ class ServerProcess:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30) -> ServerProcess:
+    def start(self, timeout: float = 90) -> ServerProcess:
         env = {
             **os.environ,
             "PADCOM_DATABASE_URL": self.database_url,
@@ -48,7 +52,7 @@ class ServerProcess:
         }
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
-                [SERVER, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [SERVER, "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.extra],
                 env=env,
                 stdout=log,
                 stderr=log,
@@ -58,7 +62,8 @@ class ServerProcess:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"the server exited: {self.log_path.read_text()[-2000:]}")
             try:
-                if httpx.get(f"{self.url}/api/v1/me", timeout=1).status_code == 401:
+                me = httpx.get(f"{self.url}/api/v1/me", timeout=5, verify=False)  # noqa: S501
+                if me.status_code == 401:
                     return self
             except httpx.HTTPError:
                 time.sleep(0.1)
