@@ -75,7 +75,7 @@ async def settle(pilot: Pilot[Any], rounds: int = 200) -> None:
     raise AssertionError("the app kept working")
 
 
-async def until(pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 10) -> None:
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 20) -> None:
     """Wait (bounded) until ``condition()`` holds, letting the app run meanwhile."""
     for _ in range(int(seconds / 0.05)):
         if condition():

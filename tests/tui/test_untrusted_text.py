@@ -22,7 +22,7 @@ async def test_markup_and_escape_sequences_are_shown_not_obeyed(
     body = f"{HOSTILE}\n[@click=app.screenshot('{trap.name}','{tmp_path}')]click me[/]"
     ticket = file_ticket(customer, f"{word} {HOSTILE}", body=body)
     app = admin_app()
-    async with app.run_test(size=(160, 36)) as pilot:
+    async with app.run_test(size=(220, 40)) as pilot:  # wide: no line of the body wraps
         await settle(pilot)
         await search(pilot, word)
         row = next(r for r in shown_rows(app) if r["number"] == str(ticket["number"]))
