@@ -114,7 +114,8 @@ def create_ticket(
             .limit(2)
         )
         service_id = services[0].id if len(services) == 1 else None
-    _check_service(service_id, user.organization_id)
+    else:
+        _check_service(service_id, user.organization_id)  # one the customer named
     now = utcnow()
     first_due, resolution_due = sla.due_times(now, data.priority)
     ticket = Ticket.create(
