@@ -27,6 +27,7 @@ from padcom_cli.live import iter_events
 from padcom_tui.background import in_background
 from padcom_tui.format import Clock, utc_now
 from padcom_tui.messages import EventsArrived, Reconnected
+from padcom_tui.screens.dashboard import DashboardScreen
 from padcom_tui.screens.help import HelpScreen, shown_bindings
 from padcom_tui.screens.queue import QueueScreen
 from padcom_tui.screens.signin import SignInScreen
@@ -42,9 +43,10 @@ class PadcomAdmin(App[None]):
     CSS_PATH = "padcom.tcss"
     TITLE = "Padcom"
     SUB_TITLE = "support queue"
-    SCREENS: ClassVar[dict[str, Any]] = {}
+    SCREENS: ClassVar[dict[str, Any]] = {"dashboard": DashboardScreen}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
+        Binding("d", "push_screen('dashboard')", "Dashboard", show=False),  # listed in ? help
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
