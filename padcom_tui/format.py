@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
 
 from padcom_cli.sanitize import clean
@@ -41,6 +42,31 @@ SHORT = {
     "security": "sec",
     "other": "oth",
 }
+
+
+_monochrome = False
+
+
+def use_monochrome(on: bool) -> None:
+    """Under NO_COLOR (process-wide, like this switch) colours become bold or reverse.
+
+    Textual's monochrome filter maps a colour to a grey of the same lightness, which made
+    red 'URG' dark grey on a dark background; emphasis keeps it readable.
+    """
+    global _monochrome
+    _monochrome = on
+
+
+def ink(style: str) -> str:
+    """``style``, or its colourless stand-in under NO_COLOR."""
+    if not _monochrome or not style:
+        return style
+    parsed = Style.parse(style)
+    if parsed.bgcolor is not None:
+        return "bold reverse"
+    if parsed.color is not None or parsed.bold:
+        return "bold"
+    return style
 
 
 def utc_now() -> datetime:
@@ -81,8 +107,8 @@ def sla_due(ticket: Json, now: datetime, short: bool = False) -> Text:
     seconds = (due - now).total_seconds()
     if seconds < 0:
         late = f"-{span(seconds)}" if short else f"{span(seconds)} late"
-        return Text(late, style="bold red")
-    return Text(span(seconds), style="yellow" if seconds < 3600 else "")
+        return Text(late, style=ink("bold red"))
+    return Text(span(seconds), style=ink("yellow") if seconds < 3600 else "")
 
 
 def stamp(value: str | None) -> str:
@@ -108,7 +134,7 @@ def organization(ticket: Json) -> str:
 def word(value: str, short: bool = False, styles: dict[str, str] | None = None) -> Text:
     """An enum value as a word (meaningful without colour), styled when colour is available."""
     shown = SHORT.get(value, value) if short else value
-    return Text(shown, style=(styles or {}).get(value, ""))
+    return Text(shown, style=ink((styles or {}).get(value, "")))
 
 
 def fit(text: str, width: int) -> str:

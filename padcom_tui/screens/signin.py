@@ -16,6 +16,7 @@ from padcom_cli.client import PadcomClient
 from padcom_cli.config import ClientConfig, save_config
 from padcom_cli.errors import NotAuthorized, PadcomError
 from padcom_tui.background import in_background
+from padcom_tui.format import ink
 
 REFUSED = "This is the staff app: customer accounts cannot sign in here. Customers use `padcom`."
 
@@ -38,14 +39,14 @@ class SignInScreen(Screen[None]):
             yield Label("Password")
             yield Input(password=True, id="password")
             yield Button("Sign in", variant="primary", id="go")
-            yield Static(Text(self.reason, style="bold red"), id="problem")
+            yield Static(Text(self.reason, style=ink("bold red")), id="problem")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#email", Input).focus()
 
     def say(self, problem: str) -> None:
-        self.query_one("#problem", Static).update(Text(problem, style="bold red"))
+        self.query_one("#problem", Static).update(Text(problem, style=ink("bold red")))
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#go")

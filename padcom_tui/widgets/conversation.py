@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from padcom_cli.sanitize import clean
-from padcom_tui.format import line, person, stamp
+from padcom_tui.format import ink, line, person, stamp
 
 Json = dict[str, Any]
 
@@ -18,7 +18,7 @@ Json = dict[str, Any]
 def message_widget(author: Json | None, at: str | None, body: str, internal: bool) -> Static:
     head = Text()
     if internal:
-        head.append("INTERNAL NOTE ", style="bold black on yellow")
+        head.append("INTERNAL NOTE ", style=ink("bold black on yellow"))
         head.append(" ")
     role = (author or {}).get("role", "")
     head.append(person(author), style="bold")

@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from padcom_tui.format import line, person, stamp
+from padcom_tui.format import ink, line, person, stamp
 
 Json = dict[str, Any]
 
@@ -40,7 +40,7 @@ def history_text(events: list[Json], names: dict[int, str]) -> Text:
         text.append(f"{person(event.get('actor'))}  ", style="bold")
         text.append(line(event.get("kind")))
         if event.get("internal"):
-            text.append(" (internal)", style="yellow")
+            text.append(" (internal)", style=ink("yellow"))
         detail = describe_changes(event.get("changes"), names)
         if detail:
             text.append(f"  {detail}")

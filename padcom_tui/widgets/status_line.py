@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from padcom_tui.format import person
+from padcom_tui.format import ink, person
 
 
 class StatusLine(Static):
@@ -27,11 +27,11 @@ class StatusLine(Static):
         app: Any = self.app
         text = Text()
         if app.online:
-            text.append("● online", style="green")
+            text.append("● online", style=ink("green"))
             live = {"connected": " · live", "connecting": " · live…", "reconnecting": " · live…"}
-            text.append(live.get(app.live_state, ""), style="green")
+            text.append(live.get(app.live_state, ""), style=ink("green"))
         else:
-            text.append(f"○ OFFLINE: {app.problem} (retrying)", style="bold red")
+            text.append(f"○ OFFLINE: {app.problem} (retrying)", style=ink("bold red"))
         if app.me:
             text.append(f"  {person(app.me)}", style="dim")
         if self.detail:

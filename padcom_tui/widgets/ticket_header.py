@@ -12,6 +12,7 @@ from padcom_tui.format import (
     PRIORITY_STYLE,
     STATUS_STYLE,
     age,
+    ink,
     line,
     organization,
     person,
@@ -33,7 +34,7 @@ def header_text(ticket: Json, now: datetime) -> Text:
         ("Category", ticket["category"], {}),
     ):
         text.append(f"{label} ", style="dim")
-        text.append(value, style=styles.get(value, ""))
+        text.append(value, style=ink(styles.get(value, "")))
         text.append("  ")
     text.append("Assignee ", style="dim")
     text.append(person(ticket.get("assignee"), "nobody"))
@@ -50,7 +51,7 @@ def header_text(ticket: Json, now: datetime) -> Text:
     text.append("  SLA due ", style="dim")
     text.append_text(sla_due(ticket, now))
     if ticket.get("deleted_at"):
-        text.append("  DELETED by the customer", style="bold red")
+        text.append("  DELETED by the customer", style=ink("bold red"))
     return text
 
 

@@ -20,6 +20,7 @@ from padcom_tui.format import (
     STATUS_STYLE,
     age,
     fit,
+    ink,
     line,
     organization,
     person,
@@ -81,7 +82,7 @@ class TicketTable(DataTable[Any]):
     def cells(self, ticket: Json, now: datetime, marked: bool) -> list[Text]:
         compact = self.layout_width < WIDE
         widths = {c.key: c.width or self.subject_width for c in self.columns_now}
-        number = Text("● " if marked else "  ", style="bold cyan")
+        number = Text("● " if marked else "  ", style=ink("bold cyan"))
         number.append(str(ticket["number"]), style="bold" if marked else "")
         values = {
             "number": number,
