@@ -25,7 +25,7 @@ from padcom_cli.client import PadcomClient
 from padcom_cli.errors import NotAuthorized, PadcomError, ServerFailed, Unreachable
 from padcom_cli.live import iter_events
 from padcom_tui.background import in_background
-from padcom_tui.format import Clock, utc_now
+from padcom_tui.format import Clock, use_monochrome, utc_now
 from padcom_tui.messages import EventsArrived, Reconnected
 from padcom_tui.screens.dashboard import DashboardScreen
 from padcom_tui.screens.help import HelpScreen, shown_bindings
@@ -58,6 +58,7 @@ class PadcomAdmin(App[None]):
         clock: Clock = utc_now,
     ) -> None:
         super().__init__()
+        use_monochrome(self.no_color)
         self.client = client
         self.settings = settings or AdminSettings()
         self.clock = clock
