@@ -16,6 +16,7 @@ import typer
 from padcom_cli.config import load_config
 from padcom_cli.errors import NotAuthorized
 from padcom_cli.output import note
+from padcom_cli.sanitize import clean
 from padcom_cli.session import client
 
 Json = dict[str, Any]
@@ -93,9 +94,15 @@ def watch(
     show = _print_json if as_json else _Printer(ctx)
     note(f"Watching {f'ticket #{number}' if number else 'your tickets'}; Ctrl-C stops.")
 
+    last = ["starting"]  # say so once per outage, not at every retry
+
     def status(state: str) -> None:
-        if state == "reconnecting":
-            note("Connection lost; reconnecting...")
+        if state == "reconnecting" and last[0] != "reconnecting":
+            lost = "Connection lost" if last[0] == "connected" else f"Cannot reach {config.url}"
+            note(f"{clean(lost)}; retrying...")
+        elif state == "connected" and last[0] == "reconnecting":
+            note("Connected again.")
+        last[0] = state
 
     try:
         for event in iter_events(config.url, config.token, since, on_status=status):
