@@ -12,7 +12,6 @@ import time
 from urllib.parse import urlparse
 
 import httpx
-import pytest
 
 from tests.support.live import Live
 
@@ -39,9 +38,7 @@ def _recovers(api: httpx.Client) -> int:
     raise AssertionError(f"the server did not recover within {MAX_TRIES} tries")
 
 
-def test_a_locked_sqlite_database_is_a_503_then_work_resumes(live: Live) -> None:
-    if not live.settings.resolved_database_url.startswith("sqlite"):
-        pytest.skip("an SQLite lock")
+def _sqlite_locked(live: Live) -> None:
     api = live.person("customer").api()
     path = urlparse(live.settings.resolved_database_url).path[1:]
     blocker = sqlite3.connect(path, timeout=1, isolation_level=None)
@@ -63,9 +60,7 @@ def _pg(live: Live, sql: str) -> None:
         admin.execute(sql.replace("{db}", name))
 
 
-def test_an_unreachable_postgresql_is_a_503_then_work_resumes(live: Live) -> None:
-    if not live.settings.resolved_database_url.startswith("postgres"):
-        pytest.skip("a PostgreSQL outage")
+def _postgresql_unreachable(live: Live) -> None:
     api = live.person("customer").api()
     assert api.post("/tickets", json={"subject": "before", "body": "fine"}).status_code == 201
     _pg(live, 'ALTER DATABASE "{db}" ALLOW_CONNECTIONS false')
@@ -82,3 +77,10 @@ def test_an_unreachable_postgresql_is_a_503_then_work_resumes(live: Live) -> Non
         _pg(live, 'ALTER DATABASE "{db}" ALLOW_CONNECTIONS true')
     _recovers(api)
     assert api.get("/tickets").status_code == 200
+
+
+def test_a_database_outage_is_a_clean_503_and_the_server_recovers_by_itself(live: Live) -> None:
+    if live.settings.resolved_database_url.startswith("sqlite"):
+        _sqlite_locked(live)
+    else:
+        _postgresql_unreachable(live)
