@@ -83,6 +83,9 @@ def child(kind: str, started: float, url: str, token: str) -> None:
         app.exit()
 
     if kind == "queue":
+        from padcom_tui.main import skip_unused_imports
+
+        skip_unused_imports()  # as padcom-admin does
         from padcom_cli.client import PadcomClient
         from padcom_tui.app import PadcomAdmin
         from padcom_tui.settings import AdminSettings
