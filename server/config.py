@@ -100,7 +100,9 @@ class Settings:
             token_ttl_hours=int(os.environ.get("PADCOM_TOKEN_TTL_HOURS", 24 * 30)),
             sla=SlaTargets.parse(os.environ.get("PADCOM_SLA", "")),
             trusted_proxies=tuple(
-                p.strip() for p in os.environ.get("PADCOM_TRUSTED_PROXIES", "").split(",") if p.strip()
+                p.strip()
+                for p in os.environ.get("PADCOM_TRUSTED_PROXIES", "").split(",")
+                if p.strip()
             ),
             mail=MailSettings.from_env(),
             webhooks=WebhookSettings.from_env(),
