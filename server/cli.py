@@ -98,14 +98,17 @@ def user_add(
     from server.errors import ApiError
     from server.migrations import migrate
     from server.passwords import Passwords
+    from server.security import passwords as policy
 
     if role not in ("customer", "agent", "admin"):
         raise typer.BadParameter("role must be customer, agent or admin")
     settings = Settings.from_env()
     bind(settings.resolved_database_url)
     migrate()
-    password_hash = Passwords(settings.passwords, 1).hash(_read_password(password_stdin))
+    password = _read_password(password_stdin)
     try:
+        policy.check(password, email)
+        password_hash = Passwords(settings.passwords, 1).hash(password)
         with db.connection_context(), db.atomic():
             org_id = organization_named(org).id if org else None
             user = create_user(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
 Category = Literal["hardware", "software", "usage", "security", "other"]
 Priority = Literal["low", "normal", "high", "urgent"]
@@ -69,10 +69,20 @@ class UserIn(Strict):
 
 
 class UserPatch(Strict):
+    """What an admin may change; ``organization: null`` takes the person out of theirs."""
+
     name: Name | None = None
     role: Role | None = None
     active: bool | None = None
     organization: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+    @field_validator("name", "role", "active")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        """Leave a field out to keep it; null is not a name, a role or a state."""
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep it")
+        return value
 
 
 class OrganizationIn(Strict):

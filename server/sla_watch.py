@@ -6,7 +6,10 @@ A background task (started in the app's lifespan) looks every
 recorded yet. The ``status`` index finds the open tickets, a small set beside
 the history, so a check costs about a millisecond. Each breach is claimed with
 ``UPDATE ... WHERE sla_breached = <seen>``, so with several server processes
-exactly one records it; the claim and the event commit together. Events are
+exactly one records it; the claim and the event commit together, written the
+way every ticket change is (server/live/journal.py): in event-id order, with
+their mails and webhooks in the outbox and, on PostgreSQL, a NOTIFY that wakes
+the other processes' streams. Events are
 staff-only (``internal``): they are an alert for the team, and their actor is
 the inactive "SLA clock" account rather than a person.
 """
@@ -25,8 +28,10 @@ import anyio
 from fastapi import FastAPI
 from peewee import IntegrityError
 
+from server.config import Settings
 from server.db import db
 from server.fields import to_ms, utcnow
+from server.live.journal import order_event_writes, record
 from server.models import Event, Ticket, User
 
 log = logging.getLogger("padcom.sla")
@@ -91,15 +96,16 @@ def _missed(ticket: Ticket, now: datetime) -> int:
     return missed & ~ticket.sla_breached
 
 
-def record_breaches(now: datetime) -> list[int]:
+def record_breaches(now: datetime, settings: Settings) -> list[int]:
     """Write an event for every newly missed target; returns the new event ids."""
-    ids: list[int] = []
+    events: list[Event] = []
     with db.connection_context():
         tickets = list(overdue_query(to_ms(now)))
         if not tickets:
-            return ids
+            return []
         actor = clock_user()
         with db.atomic():
+            order_event_writes()
             for ticket in tickets:
                 missed = _missed(ticket, now)
                 claimed = (
@@ -114,22 +120,25 @@ def record_breaches(now: datetime) -> list[int]:
                     name: getattr(ticket, f"{name}_due").isoformat().replace("+00:00", "Z")
                     for name in targets
                 }
-                event = Event.create(
-                    ticket=ticket.id,
-                    organization=ticket.organization_id,
-                    kind="sla_breached",
-                    actor=actor.id,
-                    changes={"targets": targets, "due": due},
-                    internal=True,
-                    at=now,
+                events.append(
+                    Event.create(
+                        ticket=ticket.id,
+                        organization=ticket.organization_id,
+                        kind="sla_breached",
+                        actor=actor.id,
+                        changes={"targets": targets, "due": due},
+                        internal=True,
+                        at=now,
+                    )
                 )
-                ids.append(event.id)
-    return ids
+            if events:
+                record(events, settings)
+    return [event.id for event in events]
 
 
 def check_once(app: FastAPI) -> list[int]:
     """One check; the new events go to the same listeners as any committed change."""
-    ids = record_breaches(utcnow())
+    ids = record_breaches(utcnow(), app.state.settings)
     if ids:
         for listener in list(app.state.on_commit):
             listener(ids)

@@ -25,6 +25,7 @@ from server.schemas import (
     UserIn,
     UserPatch,
 )
+from server.security import passwords as policy
 from server.serialize import Related, org_json, service_json, token_json, user_admin_json
 from server.tokens import revoke, revoke_all
 
@@ -73,6 +74,7 @@ def list_users(
 
 @router.post("/users", response_model=UserAdminOut, status_code=201)
 def add_user(data: UserIn, request: Request, admin: AdminUser) -> dict[str, Any]:
+    policy.check(data.password, data.email)
     password_hash = request.app.state.passwords.hash(data.password)
     with db.connection_context(), db.atomic():
         user = create_user(

@@ -9,7 +9,16 @@ import os
 from dataclasses import dataclass
 
 MAIL_SECURITY = ("starttls", "tls", "none")
-EVENT_KINDS = ("created", "updated", "replied", "note", "status", "assigned", "deleted")
+EVENT_KINDS = (
+    "created",
+    "updated",
+    "replied",
+    "note",
+    "status",
+    "assigned",
+    "deleted",
+    "sla_breached",
+)
 
 
 def env_list(name: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -73,8 +82,16 @@ class WebhookSettings:
 
     urls: tuple[str, ...] = ()
     """Where every chosen event is POSTed; none = webhooks off."""
-    events: tuple[str, ...] = ("created", "updated", "replied", "status", "assigned", "deleted")
-    """Event kinds sent (add ``note`` to send internal notes too)."""
+    events: tuple[str, ...] = (
+        "created",
+        "updated",
+        "replied",
+        "status",
+        "assigned",
+        "deleted",
+        "sla_breached",
+    )
+    """Event kinds sent (add ``note`` to send internal notes too); ``sla_breached`` pages on-call."""
     secret: str = ""
     """HMAC-SHA256 key for the ``X-Padcom-Signature`` header; required with ``urls``."""
     allow: tuple[str, ...] = ()

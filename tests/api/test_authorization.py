@@ -138,7 +138,12 @@ def _admin_writes(world: World, n: int) -> list[tuple[str, str, dict[str, Any] |
         (
             "POST",
             "/users",
-            {"email": f"new{n}@example.com", "name": "New", "role": "agent", "password": "pw"},
+            {
+                "email": f"new{n}@example.com",
+                "name": "New",
+                "role": "agent",
+                "password": "copper kettle on the stove",
+            },
             201,
         ),
         ("PATCH", f"/users/{world.b_user}", {"name": f"Renamed {n}"}, 200),

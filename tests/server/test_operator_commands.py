@@ -70,7 +70,7 @@ def test_two_processes_migrating_a_fresh_database_both_succeed(env: dict[str, st
     assert len(versions) == 1
 
 
-def test_user_add_creates_the_organization_once_and_refuses_a_taken_email(
+def test_user_add_creates_the_organization_once_and_refuses_a_taken_email_or_weak_password(
     env: dict[str, str],
 ) -> None:
     added = run(
@@ -81,7 +81,7 @@ def test_user_add_creates_the_organization_once_and_refuses_a_taken_email(
         "--org",
         "Acme Hosting",
         "--password-stdin",
-        stdin="s3cret pass\n",
+        stdin="lighthouse keeper 1987\n",
     )
     assert added.returncode == 0, added.stderr
     assert "added customer jo@example.com" in added.stdout
@@ -95,7 +95,7 @@ def test_user_add_creates_the_organization_once_and_refuses_a_taken_email(
         "--name",
         "Kim",
         "--password-stdin",
-        stdin="other pass\n",
+        stdin="harbour crane at dusk\n",
     )
     assert colleague.returncode == 0, colleague.stderr
     again = run(
@@ -106,23 +106,44 @@ def test_user_add_creates_the_organization_once_and_refuses_a_taken_email(
         "--org",
         "Acme Hosting",
         "--password-stdin",
-        stdin="x\n",
+        stdin="another fine passphrase\n",
     )
     assert again.returncode == 1
     assert "already exists" in again.stderr and "Traceback" not in again.stderr
     agent = run(
-        env, "user", "add", "agent@example.com", "--role", "agent", "--password-stdin", stdin="pw\n"
+        env,
+        "user",
+        "add",
+        "agent@example.com",
+        "--role",
+        "agent",
+        "--password-stdin",
+        stdin="password123456\n",
+    )
+    assert agent.returncode == 1
+    assert "too well known" in agent.stderr and "Traceback" not in agent.stderr
+    agent = run(
+        env,
+        "user",
+        "add",
+        "agent@example.com",
+        "--role",
+        "agent",
+        "--password-stdin",
+        stdin="quiet pine orchard 42\n",
     )
     assert agent.returncode == 0, agent.stderr
     with _serving(env) as url:
         login = httpx.post(
-            f"{url}/api/v1/auth/login", json={"email": "kim@example.com", "password": "other pass"}
+            f"{url}/api/v1/auth/login",
+            json={"email": "kim@example.com", "password": "harbour crane at dusk"},
         )
         assert login.status_code == 200, login.text
         me = login.json()["user"]
         assert me["name"] == "Kim" and me["organization"]["name"] == "Acme Hosting"
         jo = httpx.post(
-            f"{url}/api/v1/auth/login", json={"email": "jo@example.com", "password": "s3cret pass"}
+            f"{url}/api/v1/auth/login",
+            json={"email": "jo@example.com", "password": "lighthouse keeper 1987"},
         )
         assert jo.json()["user"]["organization"]["id"] == me["organization"]["id"]
 

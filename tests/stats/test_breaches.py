@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -12,26 +13,37 @@ import pytest
 from server.db import db
 from server.fields import utcnow
 from server.models import Ticket
-from tests.support import live as support
-from tests.support.live import Live, ServerThread
+from server.outbox.settings import OutboxSettings, WebhookSettings
+from tests.live.receiver import Receiver
+from tests.live.servers import own_server
+from tests.support.live import Live
 
 CHECK_SECONDS = 0.05
+PAGER = "/hooks/pager"
 
 
 @pytest.fixture(scope="module")
-def watched(database_url: str) -> Iterator[Live]:
-    """A server that looks for breaches every 50 ms."""
-    from server.app import create_app
+def pager(database_url: str) -> Iterator[Receiver]:
+    """The on-call tool's webhook receiver (one per database: ticket numbers restart)."""
+    server = Receiver().start()
+    yield server
+    server.stop()
 
-    settings = support.test_settings(database_url, sla_check_seconds=CHECK_SECONDS)
-    thread = ServerThread(create_app(settings)).start()
-    world = Live(settings, thread)
-    try:
+
+@pytest.fixture(scope="module")
+def watched(database_url: str, pager: Receiver) -> Iterator[Live]:
+    """A server that looks for breaches every 50 ms and pages on-call about them."""
+    hooks = WebhookSettings(
+        urls=(pager.base + PAGER,),
+        events=("sla_breached",),
+        secret="on-call-webhook-secret",
+        allow=(pager.base + "/hooks/",),
+    )
+    retries = OutboxSettings(first_retry_seconds=0.1, max_retry_seconds=0.3, poll_seconds=0.1)
+    with own_server(
+        database_url, sla_check_seconds=CHECK_SECONDS, webhooks=hooks, outbox=retries
+    ) as world:
         yield world
-    finally:
-        world.close()
-        thread.stop()
-        db.close_all()
 
 
 def _breaches(api: Any, number: int) -> list[dict[str, Any]]:
@@ -47,6 +59,11 @@ def _wait_for_breaches(api: Any, number: int, count: int) -> list[dict[str, Any]
             return found
         time.sleep(CHECK_SECONDS)
     return _breaches(api, number)
+
+
+def _pages_about(pager: Receiver, number: int) -> list[dict[str, Any]]:
+    pages = (json.loads(r.body) for r in pager.at(PAGER))
+    return [page for page in pages if page["ticket"]["number"] == number]
 
 
 def _overdue(number: int, **due: Any) -> None:
@@ -112,3 +129,19 @@ def test_an_answered_ticket_in_time_does_not_breach(watched: Live) -> None:
     _overdue(number, first_response_due=utcnow() - timedelta(minutes=1))
     time.sleep(10 * CHECK_SECONDS)
     assert _breaches(staff, number) == []
+
+
+def test_on_call_is_paged_about_a_breach_through_the_webhook(
+    watched: Live, pager: Receiver
+) -> None:
+    _, agent, number = _file(watched)
+    _overdue(number, first_response_due=utcnow() - timedelta(minutes=5))
+    (breach,) = _wait_for_breaches(agent.api(), number, 1)
+    deadline = time.monotonic() + 15
+    while not (pages := _pages_about(pager, number)):
+        assert time.monotonic() < deadline, "no page for the breach"
+        time.sleep(CHECK_SECONDS)
+    (page,) = pages
+    assert page["event"]["id"] == breach["id"]
+    assert page["event"]["kind"] == "sla_breached"
+    assert page["event"]["changes"]["targets"] == ["first_response"]

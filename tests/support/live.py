@@ -49,7 +49,11 @@ class ServerThread:
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         config = uvicorn.Config(
-            app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2
+            app,
+            log_level="warning",
+            lifespan="on",
+            timeout_graceful_shutdown=2,
+            proxy_headers=False,  # as `padcom-server serve`: X-Forwarded-For is not trusted
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
