@@ -177,9 +177,11 @@ def _ticket_story(
     agent = rng.choice(staff[1:])
     values: dict[str, Any] = {}
     clock = created
-    # First response: most tickets answered within their target, some late, some never.
+    # First response: most tickets answered within their target, some late; only
+    # the last two days' tickets may still wait for one (a working desk, not a backlog).
     target = settings.sla.first_response[priority]
-    if age > timedelta(minutes=20) and rng.random() < 0.92:
+    unanswered = 0.4 if age < timedelta(days=2) else 0.0
+    if age > timedelta(minutes=20) and rng.random() >= unanswered:
         clock = created + target * rng.uniform(0.05, 1.4)
         if clock < now:
             values.update(assignee=agent.id, first_response_at=clock, status="open")
@@ -222,15 +224,17 @@ def _ticket_story(
     if values.get("status") == "open":
         fate = rng.random()
         later = clock + settings.sla.resolution[priority] * rng.uniform(0.1, 1.3)
-        if fate < 0.15 and later < now:
-            values["status"] = "waiting"
+        # Older than three weeks: a few stragglers still open or waiting, the rest solved.
+        waiting, solved = (0.02, 0.97) if age > timedelta(days=21) else (0.15, 0.85)
+        if fate < waiting and later < now:
+            values.update(status="waiting", sla_paused_at=later)
             events.append(
                 dict(
                     kind="status", actor=agent.id, at=later, changes={"status": ["open", "waiting"]}
                 )
             )
             clock = later
-        elif fate < 0.85 and later < now:
+        elif fate < solved and later < now:
             answer = Message.create(
                 ticket=ticket, author=requester, body=rng.choice(CUSTOMER_REPLIES), created_at=later
             )

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -166,6 +167,10 @@ def test_demo_fills_an_empty_database_once(env: dict[str, str]) -> None:
         }
         assert all(statuses.values()), statuses
         assert sum(statuses.values()) == 60
+        # a working desk: only the last two days' tickets still wait for a first answer
+        fresh = datetime.now(UTC) - timedelta(days=2, minutes=5)
+        for ticket in api.get("/tickets", params={"status": "new"}).json()["items"]:
+            assert datetime.fromisoformat(ticket["created_at"]) > fresh, ticket["number"]
     refused = run(env, "demo", "--tickets", "5")
     assert refused.returncode == 1
     assert "already has users" in refused.stderr and "Traceback" not in refused.stderr
