@@ -8,9 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from server.db import db
 from tests.support.databases import postgres_database, postgres_problem, sqlite_url
-from tests.support.live import Live, ServerThread, test_settings
+from tests.support.live import Live, own_server
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -56,14 +55,5 @@ def database_url(
 @pytest.fixture(scope="module")
 def live(database_url: str) -> Iterator[Live]:
     """A real server on this module's database, shared by the module's tests."""
-    from server.app import create_app
-
-    settings = test_settings(database_url)
-    thread = ServerThread(create_app(settings)).start()
-    world = Live(settings, thread)
-    try:
+    with own_server(database_url) as world:
         yield world
-    finally:
-        world.close()
-        thread.stop()
-        db.close_all()

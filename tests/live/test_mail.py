@@ -13,8 +13,7 @@ from server.models import Event, Outbox, Ticket
 from server.outbox.enqueue import staff_addresses
 from server.outbox.settings import MailSettings, OutboxSettings
 from tests.live.mailbox import Mailbox, free_port, self_signed
-from tests.live.servers import own_server
-from tests.support.live import Live, Person
+from tests.support.live import Live, Person, own_server
 
 TEAM = "support-team@padcom.test"
 SMTP_LOGIN = ("helpdesk", "smtp secret")

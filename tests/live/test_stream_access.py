@@ -9,9 +9,8 @@ import pytest
 
 from server.db import db
 from server.models import User
-from tests.live.servers import own_server
 from tests.live.sse import StreamReader
-from tests.support.live import Live
+from tests.support.live import Live, own_server
 
 
 @pytest.fixture(scope="module")

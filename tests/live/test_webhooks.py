@@ -15,8 +15,7 @@ from server.models import Event, Outbox
 from server.outbox.settings import OutboxSettings, WebhookSettings
 from server.outbox.worker import REFUSED
 from tests.live.receiver import Receiver
-from tests.live.servers import own_server
-from tests.support.live import Live, Person
+from tests.support.live import Live, Person, own_server
 
 SECRET = "correct-horse-webhook-secret"
 CHAT, FLAKY, INTERNAL = "/hooks/chat", "/hooks/pager", "/internal/metadata"

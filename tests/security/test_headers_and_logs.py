@@ -81,10 +81,10 @@ def test_user_text_cannot_forge_a_log_line() -> None:
 def test_the_access_log_names_the_peer_not_a_forged_forwarded_for(
     live: Live, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.security.servers import hardened_server
+    from tests.support.live import own_server
 
     with (
-        hardened_server(live.settings.database_url) as server,
+        own_server(live.settings.database_url) as server,
         caplog.at_level(logging.INFO, logger="padcom.access"),
     ):
         server.anonymous().get("/me", headers={"X-Forwarded-For": "10.9.8.7"})

@@ -9,9 +9,8 @@ import pytest
 
 from server.db import db
 from tests.security.routes import api_routes
-from tests.security.servers import hardened_server
 from tests.security.sse import read_until
-from tests.support.live import Live, Person
+from tests.support.live import Live, Person, own_server
 
 NOTE = "Internal: customer is on the fraud watch-list, stall them"
 
@@ -94,7 +93,7 @@ def test_the_live_stream_never_carries_the_note_to_the_customer(live: Live) -> N
 def mailing(database_url: str) -> Iterator[Live]:
     settings = pytest.importorskip("server.outbox.settings")
     mail = settings.MailSettings(host="127.0.0.1", port=9, security="none", staff=("agents",))
-    with hardened_server(database_url, mail=mail) as server:
+    with own_server(database_url, mail=mail) as server:
         yield server
 
 

@@ -10,8 +10,7 @@ import pytest
 from server.config import LoginThrottleParams
 from server.db import db
 from server.models import LoginFailure
-from tests.security.servers import hardened_server
-from tests.support.live import Live
+from tests.support.live import Live, own_server
 
 THROTTLE = LoginThrottleParams(
     free_per_account=3,
@@ -24,7 +23,7 @@ THROTTLE = LoginThrottleParams(
 
 @pytest.fixture(scope="module")
 def server(database_url: str) -> Iterator[Live]:
-    with hardened_server(database_url, login_throttle=THROTTLE) as live:
+    with own_server(database_url, login_throttle=THROTTLE) as live:
         yield live
 
 
@@ -102,7 +101,7 @@ def test_a_forged_x_forwarded_for_does_not_give_fresh_tries(server: Live) -> Non
 
 
 def test_behind_a_trusted_proxy_each_client_address_counts_alone(database_url: str) -> None:
-    with hardened_server(
+    with own_server(
         database_url, login_throttle=THROTTLE, trusted_proxies=("127.0.0.1",)
     ) as proxied:
         with db.connection_context():
@@ -118,7 +117,7 @@ def test_behind_a_trusted_proxy_each_client_address_counts_alone(database_url: s
 
 def test_every_server_on_the_database_shares_the_count(server: Live, database_url: str) -> None:
     frank = server.person("customer")
-    with hardened_server(database_url, login_throttle=THROTTLE) as other_worker:
+    with own_server(database_url, login_throttle=THROTTLE) as other_worker:
         for _ in range(3):
             _login(server, frank.email, "wrong password")
         assert _login(other_worker, frank.email, frank.password).status_code == 429

@@ -49,6 +49,12 @@ def run(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.Complete
     )
 
 
+def _add_user(
+    env: dict[str, str], email: str, password: str, *options: str
+) -> subprocess.CompletedProcess[str]:
+    return run(env, "user", "add", email, *options, "--password-stdin", stdin=password + "\n")
+
+
 def test_migrate_reports_the_version_and_is_idempotent(env: dict[str, str]) -> None:
     first = run(env, "migrate")
     assert first.returncode == 0, first.stderr
@@ -74,65 +80,20 @@ def test_two_processes_migrating_a_fresh_database_both_succeed(env: dict[str, st
 def test_user_add_creates_the_organization_once_and_refuses_a_taken_email_or_weak_password(
     env: dict[str, str],
 ) -> None:
-    added = run(
-        env,
-        "user",
-        "add",
-        "Jo@Example.com",
-        "--org",
-        "Acme Hosting",
-        "--password-stdin",
-        stdin="lighthouse keeper 1987\n",
-    )
+    added = _add_user(env, "Jo@Example.com", "lighthouse keeper 1987", "--org", "Acme Hosting")
     assert added.returncode == 0, added.stderr
     assert "added customer jo@example.com" in added.stdout
-    colleague = run(
-        env,
-        "user",
-        "add",
-        "kim@example.com",
-        "--org",
-        "Acme Hosting",
-        "--name",
-        "Kim",
-        "--password-stdin",
-        stdin="harbour crane at dusk\n",
+    colleague = _add_user(
+        env, "kim@example.com", "harbour crane at dusk", "--org", "Acme Hosting", "--name", "Kim"
     )
     assert colleague.returncode == 0, colleague.stderr
-    again = run(
-        env,
-        "user",
-        "add",
-        "JO@example.com",
-        "--org",
-        "Acme Hosting",
-        "--password-stdin",
-        stdin="another fine passphrase\n",
-    )
+    again = _add_user(env, "JO@example.com", "another fine passphrase", "--org", "Acme Hosting")
     assert again.returncode == 1
     assert "already exists" in again.stderr and "Traceback" not in again.stderr
-    agent = run(
-        env,
-        "user",
-        "add",
-        "agent@example.com",
-        "--role",
-        "agent",
-        "--password-stdin",
-        stdin="password123456\n",
-    )
-    assert agent.returncode == 1
-    assert "too well known" in agent.stderr and "Traceback" not in agent.stderr
-    agent = run(
-        env,
-        "user",
-        "add",
-        "agent@example.com",
-        "--role",
-        "agent",
-        "--password-stdin",
-        stdin="quiet pine orchard 42\n",
-    )
+    weak = _add_user(env, "agent@example.com", "password123456", "--role", "agent")
+    assert weak.returncode == 1
+    assert "too well known" in weak.stderr and "Traceback" not in weak.stderr
+    agent = _add_user(env, "agent@example.com", "quiet pine orchard 42", "--role", "agent")
     assert agent.returncode == 0, agent.stderr
     with _serving(env) as url:
         login = httpx.post(

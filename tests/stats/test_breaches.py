@@ -15,8 +15,7 @@ from server.fields import utcnow
 from server.models import Ticket
 from server.outbox.settings import OutboxSettings, WebhookSettings
 from tests.live.receiver import Receiver
-from tests.live.servers import own_server
-from tests.support.live import Live
+from tests.support.live import Live, own_server
 
 CHECK_SECONDS = 0.05
 PAGER = "/hooks/pager"

@@ -9,6 +9,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import count
@@ -161,3 +163,19 @@ class Live:
         for person in self.people:
             for client in person.clients:
                 client.close()
+
+
+@contextmanager
+def own_server(database_url: str, **overrides: object) -> Iterator[Live]:
+    """A real server on ``database_url`` with ``overrides`` applied to the test settings."""
+    from server.app import create_app
+
+    settings = test_settings(database_url, **overrides)
+    thread = ServerThread(create_app(settings)).start()
+    world = Live(settings, thread)
+    try:
+        yield world
+    finally:
+        world.close()
+        thread.stop()
+        db.close_all()
