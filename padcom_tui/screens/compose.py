@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from padcom_tui.screens.confirm import ConfirmScreen
+from padcom_tui.widgets.keys_footer import KeysFooter
 
 
 class ComposeScreen(ModalScreen[str | None]):
@@ -32,7 +33,7 @@ class ComposeScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog compose" + (" internal" if self.internal else "")):
             yield Static(Text(self.title_text, style="bold"), classes="title")
             yield TextArea(self.draft, soft_wrap=True, show_line_numbers=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()

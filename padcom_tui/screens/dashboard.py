@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from padcom_cli.statsfmt import duration
 from padcom_tui.background import in_background
@@ -27,6 +26,7 @@ from padcom_tui.widgets.dashboard_bars import DashboardBars
 from padcom_tui.widgets.dashboard_tile import DashboardTile
 from padcom_tui.widgets.dashboard_times import DashboardTimes
 from padcom_tui.widgets.dashboard_trend import DashboardTrend
+from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 
 Json = dict[str, Any]
@@ -75,7 +75,7 @@ class DashboardScreen(Screen[None]):
             yield DashboardBars("SLA met", id="sla")
             yield DashboardBars("Open per agent", id="load")
         yield StatusLine()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.refresher = self.set_interval(REFRESH_SECONDS, self.load, pause=True)

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
 from padcom_cli.errors import NotFound, PadcomError
 from padcom_tui.background import in_background
@@ -18,6 +18,7 @@ from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, line
 from padcom_tui.messages import EventsArrived, Reconnected
 from padcom_tui.queue import OPEN_WORK, QueueFilters, TicketQueue
 from padcom_tui.screens.choice import ChoiceScreen
+from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_table import TicketTable
 
@@ -46,7 +47,7 @@ class QueueScreen(Screen[None]):
         yield Input(placeholder="search subject and body; enter applies, esc closes", id="search")
         yield TicketTable(id="queue")
         yield StatusLine()
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def table(self) -> TicketTable:

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from padcom_cli.client import PadcomClient
 from padcom_cli.config import ClientConfig, save_config
 from padcom_cli.errors import NotAuthorized, PadcomError
 from padcom_tui.background import in_background
 from padcom_tui.format import ink
+from padcom_tui.widgets.keys_footer import KeysFooter
 
 REFUSED = "This is the staff app: customer accounts cannot sign in here. Customers use `padcom`."
 
@@ -40,7 +41,7 @@ class SignInScreen(Screen[None]):
             yield Input(password=True, id="password")
             yield Button("Sign in", variant="primary", id="go")
             yield Static(Text(self.reason, style=ink("bold red")), id="problem")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#email", Input).focus()

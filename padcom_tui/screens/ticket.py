@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from padcom_cli.client import PadcomClient
 from padcom_cli.errors import Conflict, PadcomError
@@ -28,6 +28,7 @@ from padcom_tui.screens.conflict import conflict_text
 from padcom_tui.widgets.account import Account
 from padcom_tui.widgets.conversation import Conversation
 from padcom_tui.widgets.history import History
+from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_header import TicketHeader
 
@@ -102,7 +103,7 @@ class TicketScreen(Screen[Json | None]):
                     yield History()
             yield Account(id="side")  # the customer beside the conversation on wide terminals
         yield StatusLine()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(StatusLine).set_detail(f"ticket #{self.number}")

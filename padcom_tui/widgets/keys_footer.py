@@ -1,0 +1,39 @@
+"""The footer of every screen: Textual's ``Footer``, rebuilt only when its keys change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Footer
+
+
+class KeysFooter(Footer):
+    """A ``Footer`` that skips a rebuild which would show the same keys again.
+
+    Textual's footer remounts all its key widgets once per binding signal, and a
+    screen that opens sends several (focus, screen resume, an idle callback): the
+    queue's footer was rebuilt three times while the first page was painted,
+    ~20 ms each with ~12 keys. The picture is a function of the active bindings,
+    so identical bindings mean an identical footer.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._shown: tuple[Any, ...] | None = None
+
+    def _keys(self) -> tuple[Any, ...]:
+        """What ``compose`` draws from: every shown binding with its state, and the options."""
+        bindings = tuple(
+            (binding.key, binding.action, binding.description, binding.group, enabled, tooltip)
+            for (_node, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            if binding.show or binding.key == self.app.COMMAND_PALETTE_BINDING
+        )
+        return (self.show_command_palette, bindings)
+
+    async def recompose(self) -> None:
+        if self.is_attached:  # a rebuild queued before the screen closed finds no screen
+            keys = self._keys()
+            if keys == self._shown:
+                return
+            self._shown = keys
+        await super().recompose()
