@@ -26,15 +26,19 @@ from padcom_cli.errors import NotAuthorized, PadcomError, ServerFailed, Unreacha
 from padcom_cli.live import iter_events
 from padcom_tui.background import in_background
 from padcom_tui.format import Clock, use_monochrome, utc_now
-from padcom_tui.messages import EventsArrived, Reconnected
-from padcom_tui.screens.dashboard import DashboardScreen
-from padcom_tui.screens.help import HelpScreen, shown_bindings
+from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.screens.queue import QueueScreen
-from padcom_tui.screens.signin import SignInScreen
 from padcom_tui.settings import AdminSettings
 
 Json = dict[str, Any]
 BATCH_SECONDS = 0.1
+
+
+def _dashboard() -> Screen[Any]:
+    """The dashboard, imported when first opened: its charts are no part of the first paint."""
+    from padcom_tui.screens.dashboard import DashboardScreen
+
+    return DashboardScreen()
 
 
 class PadcomAdmin(App[None]):
@@ -43,7 +47,7 @@ class PadcomAdmin(App[None]):
     CSS_PATH = "padcom.tcss"
     TITLE = "Padcom"
     SUB_TITLE = "support queue"
-    SCREENS: ClassVar[dict[str, Any]] = {"dashboard": DashboardScreen}
+    SCREENS: ClassVar[dict[str, Any]] = {"dashboard": _dashboard}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("d", "push_screen('dashboard')", "Dashboard", show=False),  # listed in ? help
@@ -73,13 +77,22 @@ class PadcomAdmin(App[None]):
 
     def on_mount(self) -> None:
         if self.client.signed_in:
-            self.push_screen(QueueScreen())
-            in_background(self, self.client.me, self._got_me, group="me")
-            self.follow_live()
+            self.push_screen(QueueScreen())  # it posts QueuePainted; the rest waits for that
         else:
-            self.push_screen(SignInScreen(self.client.url))
+            self._sign_in()
         self.set_interval(self.settings.retry_seconds, self._retry_if_offline)
         self.set_interval(BATCH_SECONDS, self._deliver_batch)
+
+    def on_queue_painted(self, _message: QueuePainted) -> None:
+        """The queue is on screen: now ask who is signed in and open the event stream.
+
+        Neither is needed for the first picture, and each costs the UI thread time
+        (a request, a thread, a connection) while that picture is being drawn.
+        """
+        if self.me is None:
+            in_background(self, self.client.me, self._got_me, group="me")
+        if self.live_state == "off":
+            self.follow_live()
 
     def _got_me(self, me: Json) -> None:
         if me.get("role") not in ("agent", "admin"):
@@ -99,10 +112,18 @@ class PadcomAdmin(App[None]):
         self.push_screen(QueueScreen())
 
     def switch_to_sign_in(self, reason: str) -> None:
+        from padcom_tui.screens.signin import SignInScreen
+
         if isinstance(self.screen, SignInScreen):
             return
         self._stop_live.set()
         self.notify(reason, title="Signed out", severity="error", markup=False)
+        self._sign_in(reason)
+
+    def _sign_in(self, reason: str = "") -> None:
+        """Show the sign-in screen (imported here: a signed-in start never needs it)."""
+        from padcom_tui.screens.signin import SignInScreen
+
         self.push_screen(SignInScreen(self.client.url, reason))
 
     # -- connection ---------------------------------------------------------------
@@ -200,11 +221,15 @@ class PadcomAdmin(App[None]):
     # -- help and the command palette ---------------------------------------------
 
     def action_help(self) -> None:
+        from padcom_tui.screens.help import HelpScreen, shown_bindings
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(shown_bindings(self.screen)))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every key of the current screen, so the palette offers every action."""
+        from padcom_tui.screens.help import shown_bindings
+
         builtin = list(super().get_system_commands(screen))
         titles = {command.title for command in builtin}
         yield from builtin

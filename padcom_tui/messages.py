@@ -1,4 +1,4 @@
-"""Messages the app sends its screens."""
+"""Messages between the app and its screens."""
 
 from __future__ import annotations
 
@@ -18,3 +18,8 @@ class EventsArrived(Message):
 @dataclass
 class Reconnected(Message):
     """The server answers again after an outage: reload what is shown."""
+
+
+@dataclass
+class QueuePainted(Message):
+    """The queue screen has painted its first page: the app starts what can wait for it."""

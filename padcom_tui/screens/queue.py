@@ -15,9 +15,8 @@ from textual.widgets import DataTable, Input
 from padcom_cli.errors import NotFound, PadcomError
 from padcom_tui.background import in_background
 from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, line
-from padcom_tui.messages import EventsArrived, Reconnected
+from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.queue import OPEN_WORK, QueueFilters, TicketQueue
-from padcom_tui.screens.choice import ChoiceScreen
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_table import TicketTable
@@ -42,6 +41,7 @@ class QueueScreen(Screen[None]):
         super().__init__()
         self.queue = TicketQueue()
         self.loading = False
+        self.painted = False
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search subject and body; enter applies, esc closes", id="search")
@@ -97,6 +97,9 @@ class QueueScreen(Screen[None]):
         fresh = self.queue.add_page(page["items"], page.get("next_cursor"))
         self.table.append(fresh, self._now(), self.queue.marked)
         self._status()
+        if not self.painted:
+            self.painted = True
+            self.call_after_refresh(self.post_message, QueuePainted())
 
     def _page_failed(self, error: PadcomError) -> None:
         self.loading = False
@@ -210,6 +213,8 @@ class QueueScreen(Screen[None]):
             self.merge([ticket])
 
     def _pick(self, title: str, name: str, values: tuple[str, ...], extra: list[tuple[str, str]]):
+        from padcom_tui.screens.choice import ChoiceScreen
+
         current = getattr(self.queue.filters, name) or ""
         options = [*extra, *[(v, v) for v in values]]
         self.app.push_screen(
