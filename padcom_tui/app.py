@@ -2,8 +2,10 @@
 
 Screens do the work; the app owns what they share: the client, who is signed in,
 whether the server answers, and the live event stream (``padcom_cli.live``) read on
-a thread; its events are queued and handed to the screens in batches every
-``BATCH_SECONDS``, so a burst of changes costs one repaint, not one per event.
+a thread; its events are queued and handed to the screens in batches: the first
+event after a quiet spell at once, any more within ``BATCH_SECONDS`` together at the
+end of that window, so a burst of changes costs one repaint, not one per event,
+and a lone change is not kept waiting.
 
 To add a screen (the dashboard, say): put it in ``screens/``, add it to ``SCREENS``
 and give it a key in ``BINDINGS`` with ``push_screen('<name>')``.
@@ -14,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
@@ -71,6 +74,8 @@ class PadcomAdmin(App[None]):
         self.problem = ""
         self.live_state = "off"
         self._incoming: queue.SimpleQueue[Json] = queue.SimpleQueue()
+        self._delivery_due = threading.Event()  # set by the reader, cleared by the delivery
+        self._delivered_at = 0.0
         self._stop_live = threading.Event()
 
     # -- start, sign-in -----------------------------------------------------------
@@ -81,7 +86,6 @@ class PadcomAdmin(App[None]):
         else:
             self._sign_in()
         self.set_interval(self.settings.retry_seconds, self._retry_if_offline)
-        self.set_interval(BATCH_SECONDS, self._deliver_batch)
 
     def on_queue_painted(self, _message: QueuePainted) -> None:
         """The queue is on screen: now ask who is signed in and open the event stream.
@@ -190,6 +194,9 @@ class PadcomAdmin(App[None]):
                 url, token, stop=stop, on_status=lambda s: tell(self._live, s)
             ):
                 self._incoming.put(event)
+                if not self._delivery_due.is_set():
+                    self._delivery_due.set()
+                    tell(self._deliver_soon)
         except PadcomError as error:
             tell(self._live, "off")
             tell(self.report, error)
@@ -203,11 +210,21 @@ class PadcomAdmin(App[None]):
             in_background(self, self.client.me, lambda _me: None, group="retry", exclusive=True)
         self.refresh_status()
 
+    def _deliver_soon(self) -> None:
+        """Deliver now, or at the end of the window that the last delivery opened."""
+        wait = self._delivered_at + BATCH_SECONDS - time.monotonic()
+        if wait > 0:
+            self.set_timer(wait, self._deliver_batch)
+        else:
+            self._deliver_batch()
+
     def _deliver_batch(self) -> None:
+        self._delivery_due.clear()  # before draining: an event put after this asks again
         events: list[Json] = []
         while not self._incoming.empty():
             events.append(self._incoming.get_nowait())
         if events:
+            self._delivered_at = time.monotonic()
             self.deliver(events)
 
     def deliver(self, events: list[Json]) -> None:
