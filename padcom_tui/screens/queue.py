@@ -160,7 +160,12 @@ class QueueScreen(Screen[None]):
         me = (self.app.me or {}).get("id")  # type: ignore[attr-defined]
         result = self.queue.merge(fresh, gone or [], me, mark)
         if result.inserted or result.removed:
-            self._show_all()
+            self.table.rearrange(
+                self.queue.ordered(),
+                [*result.inserted, *result.updated],
+                self._now(),
+                self.queue.marked,
+            )
         elif result.updated:
             self.table.refresh_tickets(
                 [self.queue.tickets[n] for n in result.updated], self._now(), self.queue.marked

@@ -7,6 +7,7 @@ full words and wide organization and assignee columns on a large terminal.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -32,6 +33,8 @@ from padcom_tui.format import (
 
 Json = dict[str, Any]
 WIDE = 130
+MARK = "● "
+"""Before the number of a ticket that is new or changed; ``rearrange`` reads the number after it."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ class TicketTable(DataTable[Any]):
     def cells(self, ticket: Json, now: datetime, marked: bool) -> list[Text]:
         compact = self.layout_width < WIDE
         widths = {c.key: c.width or self.subject_width for c in self.columns_now}
-        number = Text("● " if marked else "  ", style=ink("bold cyan"))
+        number = Text(MARK if marked else " " * len(MARK), style=ink("bold cyan"))
         number.append(str(ticket["number"]), style="bold" if marked else "")
         values = {
             "number": number,
@@ -127,6 +130,29 @@ class TicketTable(DataTable[Any]):
         numbers = [int(t["number"]) for t in tickets]
         if keep in numbers:
             self.move_cursor(row=numbers.index(keep), animate=False)
+
+    def rearrange(
+        self, tickets: list[Json], changed: Collection[int], now: datetime, marked: set[int]
+    ) -> None:
+        """Make the rows ``tickets`` in this order, as ``show`` would, without rebuilding.
+
+        Rows no longer there are removed, new ones added, those in ``changed``
+        rewritten, then one sort puts them in order. A rebuild re-added and
+        re-measured every cell of every loaded page on each live change (~30 ms
+        with 100 rows); this measures only the new rows.
+        """
+        keep = self.current_number
+        wanted = {int(t["number"]): t for t in tickets}
+        for key in list(self.rows):
+            if int(str(key.value)) not in wanted:
+                self.remove_row(key)
+        self.refresh_tickets(
+            [wanted[n] for n in changed if n in wanted and str(n) in self.rows], now, marked
+        )
+        self.append([t for n, t in wanted.items() if str(n) not in self.rows], now, marked)
+        place = {number: index for index, number in enumerate(wanted)}
+        self.sort("number", key=lambda cell: place[int(cell.plain[len(MARK) :])])
+        self.move_cursor(row=place.get(keep, 0) if keep is not None else 0, animate=False)
 
     def append(self, tickets: list[Json], now: datetime, marked: set[int]) -> None:
         for ticket in tickets:
