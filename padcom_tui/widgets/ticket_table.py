@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -30,6 +32,7 @@ from padcom_tui.format import (
     sla_due,
     word,
 )
+from padcom_tui.widgets.table_cells import cell_lines
 
 Json = dict[str, Any]
 WIDE = 130
@@ -83,6 +86,21 @@ class TicketTable(DataTable[Any]):
         if event.size == self._sized:
             event.prevent_default()
         self._sized = event.size
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> list[list[Segment]]:
+        """DataTable's cell rendering; the queue's plain one-line cells take the fast way."""
+        lines = cell_lines(self, row_index, column_index, base_style, width, cursor, hover)
+        if lines is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        return lines
 
     def lay_out(self, width: int) -> bool:
         """Set columns for ``width``; True when they changed (the rows must be shown again)."""
