@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from padcom_cli.client import PadcomClient
@@ -82,6 +83,28 @@ async def until(pilot: Pilot[Any], condition: Callable[[], bool], seconds: float
             return
         await pilot.pause(0.05)
     raise AssertionError("the app never got there")
+
+
+class TableApp(App[None]):
+    """Only the queue table, for tests of the table itself."""
+
+    def compose(self) -> ComposeResult:
+        yield TicketTable()
+
+
+def sample_ticket(number: int, subject: str, priority: str = "normal") -> dict[str, Any]:
+    """A ticket as the API returns it, with just what the queue table shows (no server)."""
+    return {
+        "number": number,
+        "subject": subject,
+        "priority": priority,
+        "status": "new",
+        "category": "other",
+        "organization": {"name": "Org"},
+        "assignee": None,
+        "created_at": "2026-01-15T10:00:00Z",
+        "first_response_due": "2026-01-15T14:00:00Z",
+    }
 
 
 def file_ticket(person: Person, subject: str, **fields: Any) -> dict[str, Any]:

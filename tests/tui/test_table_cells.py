@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
 from padcom_tui.format import use_monochrome
 from padcom_tui.widgets.table_cells import cell_lines
 from padcom_tui.widgets.ticket_table import TicketTable
-from tests.tui.conftest import NOW
-from tests.tui.test_ticket_table import ticket
-
-
-class TableApp(App[None]):
-    def compose(self) -> ComposeResult:
-        yield TicketTable()
+from tests.tui.conftest import NOW, TableApp, sample_ticket
 
 
 @pytest.mark.parametrize("width", [80, 140])
@@ -36,7 +29,8 @@ async def test_every_cell_matches_datatables_rendering(width: int, no_color: boo
                 "Bäckerei 日本",
             ]
             tickets = [
-                ticket(n, subjects[n % len(subjects)], priorities[n % 4]) for n in range(1, 30)
+                sample_ticket(n, subjects[n % len(subjects)], priorities[n % 4])
+                for n in range(1, 30)
             ]
             table.show(tickets, NOW, {3, 5})
             table.move_cursor(row=2)

@@ -2,33 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from textual.app import App, ComposeResult
-
 from padcom_tui.widgets.ticket_table import TicketTable
-from tests.tui.conftest import NOW
-
-Json = dict[str, Any]
-
-
-def ticket(number: int, subject: str, priority: str = "normal") -> Json:
-    return {
-        "number": number,
-        "subject": subject,
-        "priority": priority,
-        "status": "new",
-        "category": "other",
-        "organization": {"name": "Org"},
-        "assignee": None,
-        "created_at": "2026-01-15T10:00:00Z",
-        "first_response_due": "2026-01-15T14:00:00Z",
-    }
-
-
-class TableApp(App[None]):
-    def compose(self) -> ComposeResult:
-        yield TicketTable()
+from tests.tui.conftest import NOW, TableApp, sample_ticket
 
 
 def order(table: TicketTable) -> list[tuple[str, str]]:
@@ -43,11 +18,19 @@ async def test_rearrange_adds_removes_rewrites_and_keeps_the_cursor_on_its_ticke
     async with app.run_test(size=(120, 20)) as pilot:
         table = app.query_one(TicketTable)
         table.lay_out(120)
-        table.show([ticket(1, "one"), ticket(2, "two"), ticket(3, "three")], NOW, set())
+        table.show(
+            [sample_ticket(1, "one"), sample_ticket(2, "two"), sample_ticket(3, "three")],
+            NOW,
+            set(),
+        )
         table.move_cursor(row=1)
         await pilot.pause()
 
-        shown = [ticket(4, "four", "urgent"), ticket(3, "three, changed"), ticket(2, "two")]
+        shown = [
+            sample_ticket(4, "four", "urgent"),
+            sample_ticket(3, "three, changed"),
+            sample_ticket(2, "two"),
+        ]
         table.rearrange(shown, [4, 3], NOW, {3})
         await pilot.pause()
         rearranged = order(table)
@@ -57,6 +40,6 @@ async def test_rearrange_adds_removes_rewrites_and_keeps_the_cursor_on_its_ticke
         table.show(shown, NOW, {3})
         assert order(table) == rearranged  # the same rows as a rebuild
 
-        table.rearrange([ticket(4, "four", "urgent")], [], NOW, set())
+        table.rearrange([sample_ticket(4, "four", "urgent")], [], NOW, set())
         assert order(table) == [("  4", "four")]
         assert table.current_number == 4  # its ticket left: back to the top, as show does
