@@ -97,9 +97,12 @@ def sla_due(ticket: Json, now: datetime, short: bool = False) -> Text:
     """The next SLA deadline: first response until answered, then resolution.
 
     A missed one reads '3h late' ('-3h' when ``short``), so it shows without colour too.
+    While the ticket waits on the customer the clock stands still: 'paused'.
     """
     if ticket.get("status") in ("resolved", "closed"):
         return Text("-", style="dim")
+    if ticket.get("status") == "waiting":
+        return Text("pause" if short else "paused", style="dim")
     key = "first_response_due" if not ticket.get("first_response_at") else "resolution_due"
     due = parse_time(ticket.get(key))
     if due is None:

@@ -24,6 +24,10 @@ from padcom_tui.widgets.ticket_table import TicketTable
 Json = dict[str, Any]
 
 
+CLOCK_SECONDS = 30
+"""How often the queue's ages and SLA due times are brought up to the clock."""
+
+
 class QueueScreen(Screen[None]):
     AUTO_FOCUS = "#queue"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -56,7 +60,13 @@ class QueueScreen(Screen[None]):
     def on_mount(self) -> None:
         self.table.lay_out(self.app.size.width)
         self.watch(self.table, "scroll_y", self._scrolled, init=False)
+        self.set_interval(CLOCK_SECONDS, self.tick)
         self.load(QueueFilters())
+
+    def tick(self) -> None:
+        """Ages and SLA due times move on while the queue stays open (a live change
+        rewrites only its own rows, and a quiet hour brings none)."""
+        self.table.refresh_clock(self.queue.ordered(), self._now())
 
     def on_resize(self, event: Resize) -> None:
         if self.table.lay_out(event.size.width):

@@ -36,6 +36,7 @@ from padcom_tui.widgets.table_cells import cell_lines
 
 Json = dict[str, Any]
 WIDE = 130
+NARROW = 100
 MARK = "● "
 """Before the number of a ticket that is new or changed; ``rearrange`` reads the number after it."""
 
@@ -48,12 +49,15 @@ class Column:
 
 
 def columns_for(width: int) -> list[Column]:
+    """The queue's columns for a terminal ``width`` wide; below ``NARROW`` the category
+    (a filter away with ``c``) gives its room to the subject."""
     compact = width < WIDE
+    category = [Column("category", "Cat" if compact else "Category", 3 if compact else 8)]
     return [
         Column("number", "#", 8),
         Column("priority", "Pri", 4 if compact else 6),
         Column("status", "Stat" if compact else "Status", 4 if compact else 8),
-        Column("category", "Cat" if compact else "Category", 3 if compact else 8),
+        *(category if width >= NARROW else []),
         Column("subject", "Subject", 0),
         Column("organization", "Org" if compact else "Organization", min(28, max(10, width // 7))),
         Column("assignee", "Assignee", min(18, max(8, width // 10))),
@@ -184,3 +188,12 @@ class TicketTable(DataTable[Any]):
             number = int(ticket["number"])
             for key, value in zip(keys, self.cells(ticket, now, number in marked), strict=True):
                 self.update_cell(str(number), key, value)
+
+    def refresh_clock(self, tickets: list[Json], now: datetime) -> None:
+        """Rewrite only the cells that move with the clock: each row's age and SLA due."""
+        compact = self.layout_width < WIDE
+        for ticket in tickets:
+            number = str(ticket["number"])
+            if number in self.rows:
+                self.update_cell(number, "age", Text(age(ticket, now)))
+                self.update_cell(number, "sla", sla_due(ticket, now, compact))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -10,8 +11,15 @@ from textual.widgets import Input
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.screens.choice import ChoiceScreen
 from padcom_tui.screens.queue import QueueScreen
-from tests.support.live import Person
-from tests.tui.conftest import file_ticket, settle, shown_numbers, shown_rows, status_line
+from tests.support.live import Live, Person
+from tests.tui.conftest import (
+    build_app,
+    file_ticket,
+    settle,
+    shown_numbers,
+    shown_rows,
+    status_line,
+)
 
 
 async def search(pilot: Pilot[None], text: str) -> None:
@@ -110,3 +118,42 @@ async def test_the_queue_loads_further_pages_as_the_agent_scrolls(
             await settle(pilot)
         assert shown_numbers(app) == numbers  # same priority and deadline order: by number
         assert "10 tickets" in status_line(app)
+
+
+async def test_ages_and_due_times_move_on_while_the_queue_stays_open(
+    live: Live, agent: Person, customer: Person, word: str
+) -> None:
+    urgent = file_ticket(customer, f"{word} site down", priority="urgent")
+    waiting = file_ticket(customer, f"{word} needs the customer")
+    agent.api().patch(
+        f"/tickets/{waiting['number']}", json={"status": "waiting"}, headers={"If-Match": '"1"'}
+    ).raise_for_status()
+    later = timedelta(0)
+    app = build_app(live.url, agent.token, clock=lambda: datetime.now(UTC) + later)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await search(pilot, word)
+        rows = {row["number"].lstrip("● "): row for row in shown_rows(app)}
+        assert "late" not in rows[str(urgent["number"])]["sla"]
+        assert rows[str(waiting["number"])]["sla"] == "paused"  # the clock stands still
+
+        later = timedelta(hours=3)  # the agent leaves the queue open; nothing changes
+        assert isinstance(app.screen, QueueScreen)
+        app.screen.tick()
+        await pilot.pause()
+        rows = {row["number"].lstrip("● "): row for row in shown_rows(app)}
+        assert rows[str(urgent["number"])]["sla"] == "2h late"
+        assert rows[str(urgent["number"])]["age"] == "3h"
+        assert rows[str(waiting["number"])]["sla"] == "paused"
+
+
+async def test_on_a_narrow_terminal_the_subject_gets_the_category_columns_room(
+    admin_app: Callable[..., PadcomAdmin], customer: Person, word: str
+) -> None:
+    subject = f"{word} dns"  # 16 characters: at 80 columns it was cut after 12
+    file_ticket(customer, subject)
+    app = admin_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await search(pilot, word)
+        (row,) = shown_rows(app)
+        assert "category" not in row
+        assert row["subject"] == subject
