@@ -261,6 +261,10 @@ class PadcomClient:
 
     # -- events ----------------------------------------------------------------
 
+    def latest_event(self) -> int:
+        """The newest event id this user may see: follow from here after reading a snapshot."""
+        return int(self._json("GET", "/events/latest")["id"])
+
     def events(self, after: int = 0, limit: int = 100) -> Json:
         """Events after id ``after``, oldest first: ``{"items", "next_cursor"}``."""
         result: Json = self._json("GET", "/events", params={"after": after, "limit": limit})

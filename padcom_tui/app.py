@@ -87,7 +87,7 @@ class PadcomAdmin(App[None]):
             self._sign_in()
         self.set_interval(self.settings.retry_seconds, self._retry_if_offline)
 
-    def on_queue_painted(self, _message: QueuePainted) -> None:
+    def on_queue_painted(self, message: QueuePainted) -> None:
         """The queue is on screen: now ask who is signed in and open the event stream.
 
         Neither is needed for the first picture, and each costs the UI thread time
@@ -96,7 +96,7 @@ class PadcomAdmin(App[None]):
         if self.me is None:
             in_background(self, self.client.me, self._got_me, group="me")
         if self.live_state == "off":
-            self.follow_live()
+            self.follow_live(since=message.since)
 
     def _got_me(self, me: Json) -> None:
         if me.get("role") not in ("agent", "admin"):
@@ -169,8 +169,9 @@ class PadcomAdmin(App[None]):
 
     # -- the live event stream ---------------------------------------------------
 
-    def follow_live(self) -> None:
-        """(Re)start reading the event stream with the current token."""
+    def follow_live(self, since: int | None = None) -> None:
+        """(Re)start reading the event stream with the current token, after event ``since``
+        (None: from the moment it connects)."""
         self._stop_live.set()
         if not (self.settings.live and self.client.token):
             return
@@ -178,10 +179,13 @@ class PadcomAdmin(App[None]):
         url, token = self.client.url, self.client.token
         self.live_state = "connecting"
         self.run_worker(
-            lambda: self._read_stream(url, token, stop), thread=True, group="live", exclusive=True
+            lambda: self._read_stream(url, token, since, stop),
+            thread=True,
+            group="live",
+            exclusive=True,
         )
 
-    def _read_stream(self, url: str, token: str, stop: threading.Event) -> None:
+    def _read_stream(self, url: str, token: str, since: int | None, stop: threading.Event) -> None:
         """On a thread: queue every event; tell the UI about the connection and refusals."""
 
         def tell(callback: Callable[..., Any], *args: Any) -> None:
@@ -191,7 +195,7 @@ class PadcomAdmin(App[None]):
 
         try:
             for event in iter_events(
-                url, token, stop=stop, on_status=lambda s: tell(self._live, s)
+                url, token, since, stop=stop, on_status=lambda s: tell(self._live, s)
             ):
                 self._incoming.put(event)
                 if not self._delivery_due.is_set():

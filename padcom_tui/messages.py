@@ -23,3 +23,6 @@ class Reconnected(Message):
 @dataclass
 class QueuePainted(Message):
     """The queue screen has painted its first page: the app starts what can wait for it."""
+
+    since: int
+    """The newest event id before the page was read: the live stream resumes after it."""

@@ -200,6 +200,10 @@ class EventPage(BaseModel):
     next_cursor: str | None
 
 
+class LatestEvent(BaseModel):
+    id: int = Field(description="the newest event id the user may see; 0 when there is none")
+
+
 class Page(BaseModel):
     items: list[Any]
     next_cursor: str | None = None

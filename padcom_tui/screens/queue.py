@@ -46,6 +46,7 @@ class QueueScreen(Screen[None]):
         self.queue = TicketQueue()
         self.loading = False
         self.painted = False
+        self.live_since = 0
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search subject and body; enter applies, esc closes", id="search")
@@ -89,8 +90,13 @@ class QueueScreen(Screen[None]):
         filters, cursor = self.queue.filters, self.queue.next_cursor
         size = self.app.settings.page_size  # type: ignore[attr-defined]
 
+        start_live = not self.painted
+
         def fetch() -> tuple[QueueFilters, Json]:
-            page = self.app.client.list_tickets(  # type: ignore[attr-defined]
+            client = self.app.client  # type: ignore[attr-defined]
+            if start_live:  # asked before the page is read: no change can fall in between
+                self.live_since = client.latest_event()
+            page = client.list_tickets(
                 sort="urgency", limit=size, cursor=cursor, **filters.params()
             )
             return filters, page
@@ -109,7 +115,7 @@ class QueueScreen(Screen[None]):
         self._status()
         if not self.painted:
             self.painted = True
-            self.call_after_refresh(self.post_message, QueuePainted())
+            self.call_after_refresh(self.post_message, QueuePainted(self.live_since))
 
     def _page_failed(self, error: PadcomError) -> None:
         self.loading = False

@@ -1,15 +1,21 @@
-"""The event log as pages, for clients that poll (the live stream builds on the same query)."""
+"""The event log as pages, for clients that poll (the live stream builds on the same query).
+
+``/events/latest`` is where a client that shows a snapshot (a queue page) starts
+following: asked before the snapshot is read and given to the stream as
+``Last-Event-ID``, every change after the snapshot arrives, none falls between.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from peewee import fn
 
 from server.api.deps import CurrentUser
 from server.db import db
 from server.models import Event
-from server.schemas import EventPage
+from server.schemas import EventPage, LatestEvent
 from server.serialize import events_json
 from server.visibility import visible_events
 
@@ -33,3 +39,11 @@ def list_events(
             "items": events_json(rows),
             "next_cursor": str(rows[-1].id) if more else None,
         }
+
+
+@router.get("/events/latest", response_model=LatestEvent)
+def latest_event(user: CurrentUser) -> dict[str, int]:
+    """The newest event id the user may see (0 when none): a stream's starting point."""
+    with db.connection_context():
+        newest = visible_events(user).select(fn.MAX(Event.id)).scalar()
+        return {"id": int(newest or 0)}

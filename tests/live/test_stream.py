@@ -177,3 +177,18 @@ async def test_sixty_open_streams_all_hear_of_one_new_ticket(live: Live) -> None
 
         received = await asyncio.wait_for(asyncio.gather(*(first(s) for s in sources)), 30)
     assert {(e["kind"], e["ticket"]) for e in received} == {("created", ticket["number"])}
+
+
+def test_the_latest_event_is_where_a_snapshot_reader_starts_following(live: Live) -> None:
+    agent, customer, other = live.person("agent"), live.person("customer"), live.person("customer")
+    ticket = _file(customer)
+    mine = customer.api().get("/events/latest").json()["id"]
+    # a staff-only note and another organization's ticket: newer, yet not the customer's
+    _reply(agent, ticket["number"], "Checking the RAID first.", internal=True)
+    _file(other, "Someone else's problem")
+    assert customer.api().get("/events/latest").json()["id"] == mine
+    newest = agent.api().get("/events/latest").json()["id"]
+    assert newest > mine
+    assert agent.api().get("/events", params={"after": newest}).json()["items"] == []
+    # a new customer sees nothing yet
+    assert live.person("customer").api().get("/events/latest").json() == {"id": 0}

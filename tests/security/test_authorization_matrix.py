@@ -126,6 +126,7 @@ DECLARED: dict[str, Declared] = {
     "GET /api/v1/tickets/{number}/events": Declared("user", special=TICKET_ROUTE),
     "GET /api/v1/events": Declared("user", query={"after": "0"}),
     "GET /api/v1/events/stream": Declared("user"),
+    "GET /api/v1/events/latest": Declared("user"),
     "GET /api/v1/stats": Declared("user"),
     "GET /api/v1/users": Declared("staff"),
     "POST /api/v1/users": Declared(

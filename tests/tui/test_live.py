@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from padcom_cli.client import PadcomClient
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.screens.queue import QueueScreen
+from padcom_tui.settings import AdminSettings
 from tests.support.live import Live, Person
 from tests.tui.conftest import file_ticket, settle, shown_rows, status_line, until
 
@@ -85,3 +87,31 @@ async def test_a_batch_from_the_event_log_is_applied_in_one_go(
             numbers = [int(r["number"].lstrip("● ")) for r in shown_rows(app)]
             assert numbers.index(first["number"]) < numbers.index(second["number"])
             assert {first["number"], second["number"]} <= screen.queue.marked
+
+
+class FiledWhileReading(PadcomClient):
+    """A client that, the moment it has read the first queue page, lets a customer file
+    a ticket: the change lands after the snapshot and before the stream is open."""
+
+    def __init__(self, url: str, token: str, customer: Person, subject: str) -> None:
+        super().__init__(url, token)
+        self.customer, self.subject, self.filed = customer, subject, 0
+
+    def list_tickets(self, **kwargs: Any) -> dict[str, Any]:
+        page = super().list_tickets(**kwargs)
+        if not self.filed:
+            self.filed = file_ticket(self.customer, self.subject)["number"]
+        return page
+
+
+async def test_a_ticket_filed_while_the_first_page_loads_is_not_missed(
+    live: Live, agent: Person, customer: Person, word: str
+) -> None:
+    client = FiledWhileReading(live.url, agent.token, customer, f"{word} filed meanwhile")
+    app = PadcomAdmin(client, settings=AdminSettings(live=True, retry_seconds=0.2))
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.live_state == "connected")
+        await until(pilot, lambda: row_of(app, client.filed) is not None)
+        row = row_of(app, client.filed)
+        assert row is not None and row["number"].startswith("●")
