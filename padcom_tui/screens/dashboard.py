@@ -40,10 +40,11 @@ class DashboardScreen(Screen[None]):
 
     DEFAULT_CSS = """
     DashboardScreen #tiles { height: 5; }
-    DashboardScreen #trends { height: auto; margin: 0 1; }
-    DashboardScreen #trends Vertical { height: auto; width: 1fr; margin: 0 1 0 0; }
-    DashboardScreen #trends DashboardTrend { width: 1fr; }
-    DashboardScreen #details { height: 1fr; margin: 1 0 0 0; }
+    DashboardScreen #trends { height: 1fr; min-height: 6; margin: 0 1; }
+    DashboardScreen #trends Vertical { height: 1fr; width: 1fr; margin: 0 1 0 0; }
+    DashboardScreen #trends DashboardTrend { width: 1fr; height: 1fr; }
+    DashboardScreen #trends Sparkline { height: 1fr; min-height: 2; }
+    DashboardScreen #details { height: auto; margin: 1 0 0 0; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("7", "period(7)", "7 days"),
