@@ -99,7 +99,7 @@ def main() -> None:
                 stderr=subprocess.DEVNULL,
             )
             listing = subprocess.run(
-                [padcom, "ticket", "list", "--limit", "1", "--json"],
+                [padcom, "ticket", "list", "--all", "--limit", "1", "--json"],
                 capture_output=True,
                 text=True,
                 check=True,
