@@ -11,7 +11,8 @@ imports a module only when its command runs, completes or shows its own help.
 
 This module imports nothing heavy: ``padcom --help`` is printed from these
 tables without importing Typer, and ``tests/cli/test_help.py`` proves it reads
-exactly as Typer's own help.
+exactly as Typer's own help. ``padcom ticket show N`` runs without Typer too
+(``padcom_cli.fastpath``).
 """
 
 from __future__ import annotations
@@ -132,6 +133,11 @@ def main() -> None:
     # httpx imports its own command line (rich, pygments, click) on import:
     # ~60 ms we never use. A None entry makes that optional import fail fast.
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+    from padcom_cli import fastpath
+
+    code = fastpath.run(sys.argv[1:])
+    if code is not None:
+        raise SystemExit(code)
     from padcom_cli.app import app
 
     app(args=sys.argv[1:], prog_name="padcom")

@@ -15,8 +15,6 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NoReturn
 
-import typer
-
 from padcom_cli.errors import NotAuthorized, PadcomError
 from padcom_cli.sanitize import clean
 
@@ -77,13 +75,22 @@ def describe(error: PadcomError) -> str:
     return text
 
 
+def report(error: PadcomError) -> int:
+    """Say what went wrong on stderr; returns the exit code for it."""
+    note(f"padcom: {describe(error)}")
+    return error.exit_code
+
+
 def fail(error: PadcomError) -> NoReturn:
     """Report ``error`` on stderr and end with its exit code."""
-    note(f"padcom: {describe(error)}")
-    raise typer.Exit(error.exit_code)
+    import typer  # here, not at the top: the fast path (``padcom_cli.fastpath``) runs without it
+
+    raise typer.Exit(report(error))
 
 
 def usage_error(message: str) -> NoReturn:
     """A mistake in how the command was called: exit 2, like Click's own usage errors."""
+    import typer
+
     note(f"padcom: {message}")
     raise typer.Exit(2)

@@ -1,19 +1,20 @@
 """The signed-in client a command uses, built once per run from config and environment.
 
 Commands call ``client(ctx)``; the connection closes when the command ends.
-Building it imports httpx, so nothing here runs for ``--help``.
+Building it imports httpx, so nothing here runs for ``--help``. Typer is only
+a type here: ``signed_in`` serves the fast path, which runs without Typer.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import typer
-
 from padcom_cli.config import load_config
 from padcom_cli.errors import NotAuthorized
 
 if TYPE_CHECKING:
+    import typer
+
     from padcom_cli.client import PadcomClient
 
 
@@ -24,11 +25,16 @@ def anonymous(ctx: typer.Context, url: str) -> PadcomClient:
     return ctx.with_resource(PadcomClient(url))
 
 
-def client(ctx: typer.Context) -> PadcomClient:
-    """The signed-in client; raises NotAuthorized when there is no token at all."""
+def signed_in() -> PadcomClient:
+    """A client for the configured server and token; raises NotAuthorized when there is no token."""
     from padcom_cli.client import PadcomClient
 
     config = load_config()
     if not config.token:
         raise NotAuthorized("not signed in: run `padcom login` (or set PADCOM_TOKEN)")
-    return ctx.with_resource(PadcomClient(config.url, config.token))
+    return PadcomClient(config.url, config.token)
+
+
+def client(ctx: typer.Context) -> PadcomClient:
+    """The signed-in client, closed when the command ends; raises NotAuthorized without a token."""
+    return ctx.with_resource(signed_in())

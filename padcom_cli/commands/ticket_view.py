@@ -9,6 +9,7 @@ import typer
 from padcom_cli.options import AsJson, Category, Number, Priority
 from padcom_cli.output import emit, usage_error
 from padcom_cli.session import client
+from padcom_cli.showing import show as show_ticket
 
 STATUSES = ("new", "open", "waiting", "resolved", "closed")
 NOT_CLOSED = "new,open,waiting,resolved"
@@ -90,21 +91,4 @@ def show(
     The properties, the description, then every reply oldest first. --json
     prints {"ticket", "messages"} (and "events" with --history).
     """
-    api = client(ctx)
-    ticket = api.get_ticket(number)
-    messages = api.messages(number)
-    events = api.history(number) if history else None
-    data: dict[str, Any] = {"ticket": ticket, "messages": messages}
-    if events is not None:
-        data["events"] = events
-
-    def draw() -> list[object]:
-        from padcom_cli.render import history as render_history
-        from padcom_cli.render import ticket_detail
-
-        parts: list[object] = list(ticket_detail(ticket, messages))
-        if events is not None:
-            parts.append(render_history(events))
-        return parts
-
-    emit(data, as_json, draw)
+    show_ticket(client(ctx), number, history=history, as_json=as_json)

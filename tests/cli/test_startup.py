@@ -10,7 +10,16 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("pydantic", "rich", "httpx", "textual", "peewee", "fastapi", "padcom_cli.commands")
+HEAVY = (
+    "pydantic",
+    "rich",
+    "httpx",
+    "typer",
+    "textual",
+    "peewee",
+    "fastapi",
+    "padcom_cli.commands",
+)
 
 PROBE = """
 import json, sys
@@ -40,14 +49,26 @@ def imported(*args: str, **env: str) -> set[str]:
 
 def test_help_imports_no_command_and_no_heavy_library() -> None:
     assert imported("--help") == set()
-    assert imported("ticket", "--help") == set()
+    assert imported("ticket", "--help") == {"typer"}
 
 
 def test_a_json_command_needs_httpx_but_not_rich_or_pydantic() -> None:
-    found = imported(
-        "ticket", "show", "7", "--json", PADCOM_URL="http://127.0.0.1:9", PADCOM_TOKEN="x"
-    )
+    found = imported("ticket", "list", "--json", PADCOM_URL="http://127.0.0.1:9", PADCOM_TOKEN="x")
     assert "httpx" in found
     assert "padcom_cli.commands.ticket_view" in found
     assert not found & {"pydantic", "rich", "textual", "peewee", "fastapi"}
     assert "padcom_cli.commands.ticket_change" not in found
+
+
+def test_ticket_show_runs_without_typer() -> None:
+    """The fast path (``padcom_cli.fastpath``) at work."""
+    for extra in ((), ("--json",), ("--history",)):
+        found = imported(
+            "ticket", "show", "7", *extra, PADCOM_URL="http://127.0.0.1:9", PADCOM_TOKEN="x"
+        )
+        assert found == {"httpx"}, extra
+
+
+def test_an_unusual_ticket_show_still_goes_through_typer() -> None:
+    assert "typer" in imported("ticket", "show", "7", "--json", "--json")
+    assert "typer" in imported("ticket", "show", "--help")
