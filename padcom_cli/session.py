@@ -22,7 +22,7 @@ def anonymous(ctx: typer.Context, url: str) -> PadcomClient:
     """A client without a token (for signing in), closed when the command ends."""
     from padcom_cli.client import PadcomClient
 
-    return ctx.with_resource(PadcomClient(url))
+    return ctx.with_resource(PadcomClient(url, one_shot=True))
 
 
 def signed_in() -> PadcomClient:
@@ -32,7 +32,7 @@ def signed_in() -> PadcomClient:
     config = load_config()
     if not config.token:
         raise NotAuthorized("not signed in: run `padcom login` (or set PADCOM_TOKEN)")
-    return PadcomClient(config.url, config.token)
+    return PadcomClient(config.url, config.token, one_shot=True)
 
 
 def client(ctx: typer.Context) -> PadcomClient:

@@ -14,6 +14,7 @@ HEAVY = (
     "pydantic",
     "rich",
     "httpx",
+    "httpcore",
     "typer",
     "textual",
     "peewee",
@@ -56,12 +57,12 @@ def test_a_json_command_needs_httpx_but_not_rich_or_pydantic() -> None:
     found = imported("ticket", "list", "--json", PADCOM_URL="http://127.0.0.1:9", PADCOM_TOKEN="x")
     assert "httpx" in found
     assert "padcom_cli.commands.ticket_view" in found
-    assert not found & {"pydantic", "rich", "textual", "peewee", "fastapi"}
+    assert not found & {"pydantic", "rich", "httpcore", "textual", "peewee", "fastapi"}
     assert "padcom_cli.commands.ticket_change" not in found
 
 
-def test_ticket_show_runs_without_typer() -> None:
-    """The fast path (``padcom_cli.fastpath``) at work."""
+def test_ticket_show_runs_without_typer_or_httpcore() -> None:
+    """The fast path (``padcom_cli.fastpath``) and the plain-HTTP transport at work."""
     for extra in ((), ("--json",), ("--history",)):
         found = imported(
             "ticket", "show", "7", *extra, PADCOM_URL="http://127.0.0.1:9", PADCOM_TOKEN="x"
