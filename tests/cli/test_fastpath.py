@@ -120,3 +120,19 @@ def test_a_server_that_is_down_is_one_line_and_exit_1() -> None:
     )
     assert (done.stdout, done.returncode) == ("", 1)
     assert done.stderr == "padcom: cannot reach http://127.0.0.1:9: connection refused\n"
+
+
+def test_a_reader_that_went_away_ends_it_quietly_with_1(live: Live) -> None:
+    ida = live.person("customer")
+    number = file_ticket(ida)
+    env = dict(os.environ, PADCOM_URL=live.url, PADCOM_TOKEN=ida.token)
+    process = subprocess.Popen(
+        [PADCOM, "ticket", "show", str(number), "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # like `| head -0`: gone before the ticket is printed
+    _, errors = process.communicate(timeout=60)
+    assert (process.returncode, errors) == (1, b"")
