@@ -1,4 +1,4 @@
-"""``padcom ticket show N`` without Typer: the hottest read starts ~60 ms sooner.
+"""``padcom ticket show N`` without Typer: the hottest read starts ~55 ms sooner.
 
 Importing Typer (and the Click inside it) takes ~55 ms, over a third of the
 150 ms a whole ``ticket show`` may take. Called the plain way — the command's
