@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from server.db import db
 from server.fields import from_ms, to_ms, utcnow
-from server.group_commit import committed
+from server.group_commit import soon
 from server.models import Token, User
 
 SECRET_PREFIX = "pdc_"  # noqa: S105 - a public marker, not a secret
@@ -77,8 +77,9 @@ def authenticate(secret: str) -> tuple[User, Token] | None:
         last_used_at=_time(row[4]),
     )
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
-        # a write: queued with the others (left to SQLite's busy handler, it starved)
-        committed(Token.update(last_used_at=now).where(Token.id == token.id).execute)
+        # a write: queued with the others (left to SQLite's busy handler, it starved),
+        # and not waited for: the request needs only the lookup
+        soon(Token.update(last_used_at=now).where(Token.id == token.id).execute)
     return user, token
 
 
