@@ -11,6 +11,7 @@ from server.body_limit import BodyLimit
 from server.config import Settings
 from server.db import bind
 from server.errors import install_error_handlers
+from server.fast_read import FastTicketRead
 from server.live.lifespan import live_services
 from server.migrations import migrate
 from server.passwords import Passwords
@@ -48,6 +49,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     install_error_handlers(app)
     for module in (auth, tickets, events, stream, staff, stats):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.add_middleware(FastTicketRead)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog, trusted_proxies=app.state.trusted_proxies)

@@ -1,10 +1,11 @@
 """One database for the whole server, bound at start-up from a URL.
 
 SQLite (the default) runs in WAL mode with ``synchronous=full`` so an acknowledged
-ticket survives a power cut, and takes the write lock up front (``BEGIN
-IMMEDIATE``) so concurrent writers wait for each other instead of failing with
-"database is locked". PostgreSQL uses a connection pool. Code above this module
-uses only ``db`` (the proxy) and portable SQL.
+ticket survives a power cut, and writers queue for the write lock (in this
+process, then across processes) and take it up front (``BEGIN IMMEDIATE``), so
+concurrent writers wait their turn instead of failing with "database is locked".
+PostgreSQL uses a connection pool. Code above this module uses only ``db`` (the
+proxy) and portable SQL.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 from peewee import Database, DatabaseProxy, OperationalError
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
+
+from server.turnstile import Turnstile
 
 db = DatabaseProxy()
 
@@ -32,24 +35,28 @@ WRITE_WAIT_SECONDS = 10
 
 
 class QueuedSqliteDatabase(PooledSqliteDatabase):
-    """SQLite whose transactions first queue on a lock of this process, then BEGIN IMMEDIATE.
+    """SQLite whose transactions queue for the write lock before they BEGIN IMMEDIATE.
 
-    SQLite's busy handler polls with growing sleeps, so with dozens of threads
-    wanting the write lock some waited past the busy timeout and failed with
-    "database is locked" (9 of 800 creates from 32 clients on two workers).
-    Queued here, at most one thread per process polls SQLite for the lock.
+    First on a lock of this process, then on the turnstile all processes on the
+    file share (server/turnstile.py). SQLite's busy handler polls with growing
+    sleeps, so writers left to it waited past the busy timeout and failed with
+    "database is locked": threads of one process (9 of 800 creates from 32
+    clients on two workers), and a process starved by another that commits back
+    to back. Queued here, SQLite's lock is free whenever a transaction begins.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, database: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(database, *args, **kwargs)
         self._writer = threading.Lock()
         self._holder = threading.local()
+        self._turnstile = Turnstile(database)
 
     def begin(self, lock_type: str | None = None) -> None:
         if not self._writer.acquire(timeout=WRITE_WAIT_SECONDS):
             raise OperationalError("database is locked: waited too long for other writers")
         self._holder.holds = True
         try:
+            self._turnstile.acquire()
             super().begin(lock_type)
         except BaseException:
             self._release()
@@ -70,6 +77,7 @@ class QueuedSqliteDatabase(PooledSqliteDatabase):
     def _release(self) -> None:
         if getattr(self._holder, "holds", False):
             self._holder.holds = False
+            self._turnstile.release()
             self._writer.release()
 
 

@@ -11,6 +11,7 @@ disk before its response, as before.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -18,6 +19,8 @@ from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from server.db import db
+
+log = logging.getLogger("padcom.server")
 
 T = TypeVar("T")
 MAX_BATCH = 64
@@ -41,10 +44,14 @@ class GroupCommit:
         Raises whatever ``change`` raised (nothing of it is written), or the
         database's error if the commit failed (nothing of the batch is written).
         """
+        return self.submit(change).result()
+
+    def submit(self, change: Callable[[], T]) -> Future[T]:
+        """Queue ``change`` without waiting; the future completes as ``run`` would return."""
         future: Future[T] = Future()
         self._jobs.put((change, future))
         self._ensure_thread()
-        return future.result()
+        return future
 
     def _ensure_thread(self) -> None:
         if self._thread is not None and self._thread.is_alive():
@@ -93,3 +100,17 @@ _writer = GroupCommit()
 def committed(change: Callable[[], T]) -> T:
     """Run ``change`` in this process's group commit; see ``GroupCommit.run``."""
     return _writer.run(change)
+
+
+def soon(change: Callable[[], object]) -> None:
+    """Queue ``change`` in this process's group commit and go on; a failure is only logged.
+
+    For bookkeeping no answer depends on (a token's last use), so a request
+    never waits for a commit it does not need.
+    """
+    _writer.submit(change).add_done_callback(_log_failure)
+
+
+def _log_failure(future: Future[Any]) -> None:
+    if future.exception() is not None:
+        log.warning("background write failed: %s", future.exception())

@@ -15,9 +15,13 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
+from starlette.responses import Response
+
 from server.db import db
 from server.errors import NotFound
 from server.models import PRIORITIES, User
+
+JSON = "application/json"
 
 _EPOCH = datetime(1970, 1, 1)  # naive: isoformat() without an offset, then Z
 
@@ -137,3 +141,15 @@ def read_ticket(user: User, number: int) -> dict[str, Any]:
 def dumps(data: Any) -> bytes:
     """JSON as Starlette's JSONResponse writes it (compact, UTF-8 kept)."""
     return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
+def ticket_response(user: User, number: int, status_code: int = 200) -> Response:
+    """The ticket as the user may see it now, its version as ETag, written without re-validation."""
+    with db.connection_context():
+        ticket = read_ticket(user, number)
+    return Response(
+        dumps(ticket),
+        status_code=status_code,
+        media_type=JSON,
+        headers={"ETag": f'"{ticket["version"]}"'},
+    )

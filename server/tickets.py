@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from server.errors import Forbidden, Invalid, PreconditionFailed
+from server.fast_insert import insert
 from server.fields import utcnow
 from server.models import OPEN_STATUSES, Event, IdempotencyKey, Message, Service, Ticket, User
 from server.schemas import TicketIn, TicketPatch
@@ -37,7 +38,8 @@ def _attr(name: str) -> str:
 def _event(
     ticket: Ticket, actor: User, kind: str, changes: dict[str, Any], internal: bool = False
 ) -> Event:
-    return Event.create(
+    return insert(
+        Event,
         ticket=ticket.id,
         organization=ticket.organization_id,
         kind=kind,
@@ -118,7 +120,8 @@ def create_ticket(
         _check_service(service_id, user.organization_id)  # one the customer named
     now = utcnow()
     first_due, resolution_due = sla.due_times(now, data.priority)
-    ticket = Ticket.create(
+    ticket = insert(
+        Ticket,
         subject=data.subject,
         body=data.body,
         category=data.category,

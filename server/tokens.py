@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from server.db import db
 from server.fields import from_ms, to_ms, utcnow
+from server.group_commit import soon
 from server.models import Token, User
 
 SECRET_PREFIX = "pdc_"  # noqa: S105 - a public marker, not a secret
@@ -76,15 +77,18 @@ def authenticate(secret: str) -> tuple[User, Token] | None:
         last_used_at=_time(row[4]),
     )
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
-        Token.update(last_used_at=now).where(Token.id == token.id).execute()
+        # a write: queued with the others (left to SQLite's busy handler, it starved),
+        # and not waited for: the request needs only the lookup
+        soon(Token.update(last_used_at=now).where(Token.id == token.id).execute)
     return user, token
 
 
 def revoke(token_id: int) -> None:
     """Revoke one token now."""
-    Token.update(revoked_at=utcnow()).where(
-        Token.id == token_id, Token.revoked_at.is_null()
-    ).execute()
+    with db.atomic():  # queues for the write lock like every write
+        Token.update(revoked_at=utcnow()).where(
+            Token.id == token_id, Token.revoked_at.is_null()
+        ).execute()
 
 
 def revoke_all(user_id: int, keep: int | None = None, at: datetime | None = None) -> int:

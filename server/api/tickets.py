@@ -14,7 +14,7 @@ from server.api.deps import AppSettings, CurrentUser, write
 from server.db import db
 from server.errors import ApiError, PreconditionRequired
 from server.listing import SortName, TicketFilters, apply_filters, page
-from server.models import Event, Message, User
+from server.models import Event, Message
 from server.schemas import (
     EventOut,
     MessageIn,
@@ -25,7 +25,7 @@ from server.schemas import (
     TicketPatch,
 )
 from server.serialize import events_json, messages_json
-from server.ticket_read import dumps, read_ticket, read_tickets
+from server.ticket_read import JSON, dumps, read_tickets, ticket_response
 from server.visibility import get_ticket, visible_messages, visible_tickets
 
 router = APIRouter(tags=["tickets"])
@@ -33,19 +33,6 @@ router = APIRouter(tags=["tickets"])
 Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="ticket number")]
 ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
-JSON = "application/json"
-
-
-def _ticket_response(user: User, number: int, status_code: int = 200) -> Response:
-    """The ticket as the user may see it now, its version as ETag, written without re-validation."""
-    with db.connection_context():
-        ticket = read_ticket(user, number)
-    return Response(
-        dumps(ticket),
-        status_code=status_code,
-        media_type=JSON,
-        headers={"ETag": f'"{ticket["version"]}"'},
-    )
 
 
 @router.get("/tickets", response_model=TicketPage)
@@ -99,7 +86,7 @@ def create_ticket(
         if found is None:
             raise
         ticket, replayed = found, True
-    answer = _ticket_response(user, ticket.id, status_code=201)
+    answer = ticket_response(user, ticket.id, status_code=201)
     if replayed:
         answer.headers["Idempotent-Replayed"] = "true"
     return answer
@@ -108,7 +95,7 @@ def create_ticket(
 @router.get("/tickets/{number}", response_model=TicketOut)
 def show_ticket(number: Number, user: CurrentUser) -> Response:
     """One ticket, with its version as ETag (send it back in If-Match to edit)."""
-    return _ticket_response(user, number)
+    return ticket_response(user, number)
 
 
 def _expected_version(if_match: str | None) -> int:
@@ -132,7 +119,7 @@ def update_ticket(
     """Change fields of a ticket; 412 if it changed since the version in ``If-Match``."""
     expected = _expected_version(if_match)
     write(request, lambda: tickets.update_ticket(user, number, expected, patch, settings.sla))
-    return _ticket_response(user, number)
+    return ticket_response(user, number)
 
 
 @router.delete("/tickets/{number}", status_code=204)
