@@ -15,16 +15,18 @@ from server.stats.rollup import ROW_COLUMNS, row_statements
 
 FORGET, COUNT = "stats_forget", "stats_count"
 """Trigger names: take the old row's contribution away, add the new row's."""
+SQLITE_TRIGGERS = (f"{FORGET}_update", f"{FORGET}_delete", f"{COUNT}_insert", f"{COUNT}_update")
 
 
 def _sqlite(columns: str, forget: str, count: str) -> list[str]:
     when_old, when_new = "WHEN OLD.resolved_at IS NOT NULL", "WHEN NEW.resolved_at IS NOT NULL"
     return [
-        f"CREATE TRIGGER {FORGET}_update BEFORE UPDATE OF {columns} ON ticket"
+        f"CREATE TRIGGER {SQLITE_TRIGGERS[0]} BEFORE UPDATE OF {columns} ON ticket"
         f" {when_old} BEGIN {forget}; END",
-        f"CREATE TRIGGER {FORGET}_delete BEFORE DELETE ON ticket {when_old} BEGIN {forget}; END",
-        f"CREATE TRIGGER {COUNT}_insert AFTER INSERT ON ticket {when_new} BEGIN {count}; END",
-        f"CREATE TRIGGER {COUNT}_update AFTER UPDATE OF {columns} ON ticket"
+        f"CREATE TRIGGER {SQLITE_TRIGGERS[1]} BEFORE DELETE ON ticket {when_old}"
+        f" BEGIN {forget}; END",
+        f"CREATE TRIGGER {SQLITE_TRIGGERS[2]} AFTER INSERT ON ticket {when_new} BEGIN {count}; END",
+        f"CREATE TRIGGER {SQLITE_TRIGGERS[3]} AFTER UPDATE OF {columns} ON ticket"
         f" {when_new} BEGIN {count}; END",
     ]
 
@@ -50,4 +52,16 @@ def install() -> None:
     count = "; ".join(row_statements("NEW", 1))
     dialect = _postgres if is_postgres() else _sqlite
     for statement in dialect(columns, forget, count):
+        db.execute_sql(statement)
+
+
+def remove() -> None:
+    """Drop the triggers: for a bulk load into a database nobody else writes to, which
+    installs them again and recounts the pre-aggregate once (``rollup.rebuild``)."""
+    if is_postgres():
+        statements = [f"DROP TRIGGER IF EXISTS {name} ON ticket" for name in (FORGET, COUNT)]
+        statements += [f"DROP FUNCTION IF EXISTS {name}()" for name in (FORGET, COUNT)]
+    else:
+        statements = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS]
+    for statement in statements:
         db.execute_sql(statement)

@@ -1,6 +1,6 @@
 """The pre-aggregate of resolved tickets always equals what ``ticket`` says, on both databases.
 
-A generated history is loaded into a database from before migration 5 (no
+A generated history is taken back to a database from before migration 5 (no
 pre-aggregate, no triggers); the migration back-fills it. Then tickets are
 resolved, reopened, re-prioritised, moved, deleted and removed with plain SQL
 (the triggers must catch any writer, not only the API), and after each round:
@@ -18,44 +18,32 @@ from typing import Any
 import pytest
 
 from bench.generate import Shape, generate
-from server.db import bind, db, is_postgres
+from server.db import bind, db
 from server.fields import to_ms, utcnow
 from server.listing import TicketFilters
 from server.migrations import LATEST, current_version, migrate
 from server.models import PRIORITIES, SchemaVersion, SettledDay, SettledDuration, Ticket, User
-from server.stats import rollup
+from server.stats import rollup, triggers
 from server.stats.report import build_report
 from server.stats.scope import DAY_MS, Period, scoped_tickets
 from server.stats.split import Split, make_split
-
-DROP_SQLITE = [
-    f"DROP TRIGGER stats_{name}"
-    for name in ("forget_update", "forget_delete", "count_insert", "count_update")
-]
-DROP_POSTGRES = [
-    "DROP TRIGGER stats_forget ON ticket",
-    "DROP TRIGGER stats_count ON ticket",
-    "DROP FUNCTION stats_forget()",
-    "DROP FUNCTION stats_count()",
-]
 
 
 def _as_before_migration_5() -> None:
     """Take the pre-aggregate and its triggers away, as a database of schema 4 has none."""
     with db.connection_context(), db.atomic():
-        for statement in DROP_POSTGRES if is_postgres() else DROP_SQLITE:
-            db.execute_sql(statement)
+        triggers.remove()
         db.drop_tables([SettledDay, SettledDuration])
         SchemaVersion.update(version=4).execute()
 
 
 @pytest.fixture(scope="module")
 def upgraded(database_url: str) -> Iterator[None]:
-    """A history of 4,000 tickets loaded at schema 4, then migrated."""
+    """A history of 4,000 tickets, taken back to schema 4, then migrated."""
     bind(database_url)
     migrate()
-    _as_before_migration_5()
     generate(Shape(tickets=4_000, organizations=80), seed=11)
+    _as_before_migration_5()
     assert migrate() == (4, LATEST)
     yield
     db.close_all()
