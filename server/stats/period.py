@@ -1,11 +1,12 @@
 """What happened over a period: tickets created and resolved per day, backlog, SLA outcomes.
 
-Two grouped queries: the tickets created in the period (read in order from
-the covering ``ticket_period_stats`` index, so the groups by day stream out
-without a sort, with the SLA and reopen outcomes counted alongside), and the
-tickets resolved since the period began (the ``resolved_at`` index, by day). The backlog per day follows
-from those and the open count: open at the start, plus created, minus resolved.
-A reopened ticket counts from its current timestamps (its last resolution).
+Two grouped questions, each asked of ``ticket`` for what the pre-aggregate
+does not hold and of ``SettledDay`` for the whole days it does (``split.py``):
+the tickets created in the period by day, with the SLA and reopen outcomes
+counted alongside, and the tickets resolved since the period began, by day.
+The backlog per day follows from those and the open count: open at the start,
+plus created, minus resolved. A reopened ticket counts from its current
+timestamps (its last resolution).
 """
 
 from __future__ import annotations

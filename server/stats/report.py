@@ -1,4 +1,8 @@
-"""Assemble ``GET /stats`` from the grouped queries: six statements, whatever the table size."""
+"""Assemble ``GET /stats`` from grouped queries over ``ticket`` and the pre-aggregate.
+
+About a dozen statements whatever the table size; see ``split.py`` for which
+tickets each source counts.
+"""
 
 from __future__ import annotations
 
