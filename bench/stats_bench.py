@@ -26,12 +26,18 @@ from server.db import bind, db, is_postgres
 from server.fields import to_ms, utcnow
 from server.listing import TicketFilters, apply_filters, page
 from server.models import Ticket, User
-from server.stats.durations import histogram_query
+from server.stats.durations import histogram_query, settled_histogram_query
 from server.stats.now import now_query
-from server.stats.period import created_query, resolved_query
+from server.stats.period import (
+    created_query,
+    resolved_query,
+    settled_created_query,
+    settled_resolved_query,
+)
 from server.stats.ranking import top_query
 from server.stats.report import build_report
 from server.stats.scope import make_period, scoped_tickets
+from server.stats.split import make_split
 from server.ticket_read import dumps, read_tickets
 from server.visibility import visible_tickets
 
@@ -60,7 +66,8 @@ def stats_call(user: User, days: int) -> Callable[[], Any]:
     def call() -> Any:
         now = utcnow()
         period = make_period(now - timedelta(days=days), now, now)
-        return build_report(scoped_tickets(user, TicketFilters()), period)
+        filters = TicketFilters()
+        return build_report(scoped_tickets(user, filters), make_split(user, filters, period))
 
     return call
 
@@ -89,11 +96,15 @@ def print_plans(user: User) -> None:
     now = utcnow()
     period = make_period(now - timedelta(days=30), now, now)
     tickets = scoped_tickets(user, TicketFilters())
+    split = make_split(user, TicketFilters(), period)
     queries = {
         "now": now_query(tickets, period),
-        "created": created_query(tickets, period),
-        "resolved": resolved_query(tickets, period),
-        "first response times": histogram_query(tickets, period, "first_response"),
+        "created": created_query(tickets, split),
+        "created, pre-aggregated": settled_created_query(split),
+        "resolved": resolved_query(tickets, split),
+        "resolved, pre-aggregated": settled_resolved_query(split),
+        "first response times": histogram_query(tickets, split, "first_response"),
+        "first response times, pre-aggregated": settled_histogram_query(split, "first_response"),
         "top organizations": top_query(tickets, period, Ticket.organization),
     }
     explain = "EXPLAIN" if is_postgres() else "EXPLAIN QUERY PLAN"

@@ -1,7 +1,8 @@
 """Numbered schema migrations, applied by ``padcom-server migrate`` and at start-up.
 
 A fresh database gets the tables as the models declare them and is stamped with
-the latest number (like Alembic's create-all + stamp). An older database gets
+the latest number (like Alembic's create-all + stamp), plus the triggers the
+models cannot declare. An older database gets
 each migration after its number, in order, each in its own transaction. To
 change the schema: change the model, then append a ``Migration`` that alters an
 existing database the same way (``playhouse.migrate`` works on both dialects).
@@ -16,7 +17,8 @@ from playhouse.migrate import SchemaMigrator
 
 from server.db import db, is_postgres
 from server.models import ALL_MODELS, LoginFailure, Outbox, SchemaVersion
-from server.stats.migration import sla_and_stats
+from server.stats import triggers
+from server.stats.migration import settled_rollup, sla_and_stats
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ MIGRATIONS: list[Migration] = [
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
     Migration(3, "SLA clock pauses, breaches, reopen count; statistics indexes", sla_and_stats),
     Migration(4, "login throttling: failed sign-ins per email and per address", _login_failures),
+    Migration(5, "statistics pre-aggregate of resolved tickets, kept by triggers", settled_rollup),
 ]
 
 LATEST = MIGRATIONS[-1].number
@@ -74,6 +77,7 @@ def migrate() -> tuple[int, int]:
         before = current_version()
         if before == 0:
             db.create_tables(ALL_MODELS)
+            triggers.install()  # what the models cannot declare
             SchemaVersion.create(version=LATEST)
             return before, LATEST
         migrator = SchemaMigrator.from_database(db.obj)

@@ -12,6 +12,7 @@ from peewee import (
     BigIntegerField,
     BooleanField,
     CharField,
+    CompositeKey,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -138,6 +139,53 @@ Ticket.add_index(
 )
 
 
+class SettledDay(BaseModel):
+    """Resolved tickets counted per (created day, resolved day, priority, category).
+
+    A pre-aggregate of ``ticket`` kept by database triggers (server/stats/rollup.py)
+    in the transaction of every change, for the statistics of whole past days.
+    """
+
+    created_day = IntegerField()
+    resolved_day = IntegerField()
+    priority = SmallIntegerField()
+    category = CharField(max_length=16)
+    tickets = IntegerField(default=0)
+    first_response_met = IntegerField(default=0)
+    first_response_late = IntegerField(default=0)
+    resolution_met = IntegerField(default=0)
+    resolution_late = IntegerField(default=0)
+    solved = IntegerField(default=0)
+    reopened = IntegerField(default=0)
+    deleted = IntegerField(default=0)
+
+    class Meta:
+        table_name = "stats_settled_day"
+        primary_key = CompositeKey("created_day", "resolved_day", "priority", "category")
+        indexes = ((("resolved_day", "created_day"), False),)
+
+
+class SettledDuration(BaseModel):
+    """Resolved tickets' durations per (metric, span of creation days, histogram group key).
+
+    The bucketed histograms ``server/stats/durations.py`` reads; histograms merge
+    by addition. A ticket counts in one row per span length (1, 8 and 64 days,
+    aligned): a day holds about as many distinct keys as tickets, so a long
+    period is read mostly from the few rows of its whole 8- and 64-day spans.
+    Kept by the same triggers as ``SettledDay``.
+    """
+
+    metric = SmallIntegerField()  # index into server.stats.durations.METRICS
+    span = SmallIntegerField()  # days: one of server.stats.spans.SPANS
+    start_day = IntegerField()  # a multiple of span
+    key = BigIntegerField()  # bucket * 64 + priority * 8 + category
+    tickets = IntegerField(default=0)
+
+    class Meta:
+        table_name = "stats_settled_duration"
+        primary_key = CompositeKey("metric", "span", "start_day", "key")
+
+
 class Message(BaseModel):
     """A reply on a ticket; ``internal`` notes are for staff eyes only."""
 
@@ -247,6 +295,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     User,
     Service,
     Ticket,
+    SettledDay,
+    SettledDuration,
     Message,
     Event,
     Token,

@@ -16,6 +16,7 @@ from server.models import Organization
 from server.stats.report import build_report
 from server.stats.scope import make_period, scoped_tickets
 from server.stats.shapes import StatsOut
+from server.stats.split import make_split
 
 router = APIRouter(tags=["stats"])
 
@@ -61,4 +62,5 @@ def stats(
             assignee=assignee,
             organization=_organization(user, organization),
         )
-        return build_report(scoped_tickets(user, filters), period)
+        tickets = scoped_tickets(user, filters)  # checks the filters
+        return build_report(tickets, make_split(user, filters, period))

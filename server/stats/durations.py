@@ -12,15 +12,18 @@ waiting on the customer (the paused SLA clock); first response is wall-clock.
 
 from __future__ import annotations
 
-from collections import Counter
+import operator
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 from peewee import SQL, Case, ModelSelect, fn
 
-from server.models import CATEGORIES, PRIORITIES, Ticket
-from server.stats.period import in_period
-from server.stats.scope import Period, rows
+from server.db import db
+from server.models import CATEGORIES, PRIORITIES, SettledDuration, Ticket
+from server.stats.spans import cover
+from server.stats.split import Split
 
 METRICS = ("first_response", "resolution")
 BUCKETS_MS = (  # (below this, round down to this)
@@ -79,16 +82,35 @@ def group_key(value: Any) -> Any:
     return bucket(value) * SQL("64") + Ticket.priority * SQL("8") + category
 
 
-def histogram_query(
-    tickets: ModelSelect[Ticket], period: Period, metric: str
-) -> ModelSelect[Ticket]:
-    """(group key, count) of the period's finished durations; see ``group_key``."""
+def histogram_query(tickets: ModelSelect[Ticket], split: Split, metric: str) -> ModelSelect[Ticket]:
+    """(group key, count) of the period's finished durations the pre-aggregate does not hold."""
     value = metric_ms(metric)
     key = group_key(value)
     return (
         tickets.select(key, fn.COUNT(Ticket.id))
-        .where(in_period(period), value.is_null(False))
+        .where(split.created_rest(), value.is_null(False))
         .group_by(key)
+        .tuples()
+    )
+
+
+def settled_histogram_query(split: Split, metric: str) -> ModelSelect[SettledDuration]:
+    """(group key, count) of the resolved tickets created on the split's whole days.
+
+    Read from the fewest aligned spans that cover those days (``spans.cover``).
+    """
+    number = METRICS.index(metric)
+    pieces = [  # each term whole, so each reads its own range of the primary key
+        (SettledDuration.metric == number)
+        & (SettledDuration.span == span)
+        & SettledDuration.start_day.in_(starts)
+        for span, starts in cover(split.first_day, split.end_day).items()
+        if starts
+    ]
+    return (
+        SettledDuration.select(SettledDuration.key, fn.SUM(SettledDuration.tickets))
+        .where(reduce(operator.or_, pieces))
+        .group_by(SettledDuration.key)
         .tuples()
     )
 
@@ -109,18 +131,37 @@ def nearest_rank(counts: Counter[int]) -> Spread:
     return Spread(n, found["median"], found["p90"])
 
 
-def durations(tickets: ModelSelect[Ticket], period: Period) -> dict[str, Durations]:
+def _decode(key: int) -> tuple[int, str, str]:
+    """(bucket start in ms, priority, category) of a group key."""
+    return key // 64, PRIORITIES[key % 64 // 8], CATEGORIES[key % 8]
+
+
+def _histogram(tickets: ModelSelect[Ticket], split: Split, metric: str) -> Counter[int]:
+    """{group key: count} of the period's finished durations, from both sources, in scope.
+
+    Read with plain cursors: a month holds thousands of keys, and peewee's row
+    objects cost more than the query.
+    """
+    counts: Counter[int] = Counter(dict(db.execute(histogram_query(tickets, split, metric))))
+    if split.whole_days:
+        for key, n in db.execute(settled_histogram_query(split, metric)):
+            if split.keeps(*_decode(key)[1:]):
+                counts[key] += n
+    return counts
+
+
+def durations(tickets: ModelSelect[Ticket], split: Split) -> dict[str, Durations]:
     """First-response and resolution spreads of the tickets created in the period."""
     found = {}
     for metric in METRICS:
         overall: Counter[int] = Counter()
-        by_priority: dict[str, Counter[int]] = {}
-        by_category: dict[str, Counter[int]] = {}
-        for key, n in rows(histogram_query(tickets, period, metric)):
-            start, priority, category = key // 64, PRIORITIES[key % 64 // 8], CATEGORIES[key % 8]
+        by_priority: defaultdict[str, Counter[int]] = defaultdict(Counter)
+        by_category: defaultdict[str, Counter[int]] = defaultdict(Counter)
+        for key, n in _histogram(tickets, split, metric).items():
+            start, priority, category = _decode(key)
             overall[start] += n
-            by_priority.setdefault(priority, Counter())[start] += n
-            by_category.setdefault(category, Counter())[start] += n
+            by_priority[priority][start] += n
+            by_category[category][start] += n
         found[metric] = Durations(
             nearest_rank(overall),
             {p: nearest_rank(c) for p, c in by_priority.items()},

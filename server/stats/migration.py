@@ -1,8 +1,9 @@
-"""Migration 3: the SLA clock's columns, the reopen count and the indexes the statistics read.
+"""Migrations 3 and 5: the SLA clock's columns, the reopen count and the indexes the statistics read.
 
 An existing database gets the columns with their defaults, the reopen count
 backfilled from the status history in the event log (one UPDATE, in SQL), and
-tickets already waiting paused from their last change.
+tickets already waiting paused from their last change. Migration 5 adds the
+pre-aggregate of resolved tickets (``rollup.py``) and counts it from ``ticket``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import Any
 from peewee import BigIntegerField, Expression, SmallIntegerField, fn
 from playhouse.migrate import SchemaMigrator, migrate
 
+from server.db import db
 from server.fields import TimeField
-from server.models import PERIOD_STATS_COLUMNS, Event, Ticket
+from server.models import PERIOD_STATS_COLUMNS, Event, SettledDay, SettledDuration, Ticket
+from server.stats import rollup, triggers
 
 REOPEN_PATTERNS = [
     f'%"status":["{old}","{new}"]%'
@@ -51,3 +54,10 @@ def sla_and_stats(migrator: SchemaMigrator) -> None:
     )
     Ticket.update(reopens=_reopens()).execute()
     Ticket.update(sla_paused_at=Ticket.updated_at).where(Ticket.status == "waiting").execute()
+
+
+def settled_rollup(migrator: SchemaMigrator) -> None:
+    """Migration 5: the statistics pre-aggregate, its triggers, and its back-fill from ``ticket``."""
+    db.create_tables([SettledDay, SettledDuration])
+    triggers.install()
+    rollup.rebuild()

@@ -1,22 +1,24 @@
 """What happened over a period: tickets created and resolved per day, backlog, SLA outcomes.
 
-Two grouped queries: the tickets created in the period (read in order from
-the covering ``ticket_period_stats`` index, so the groups by day stream out
-without a sort, with the SLA and reopen outcomes counted alongside), and the
-tickets resolved since the period began (the ``resolved_at`` index, by day). The backlog per day follows
-from those and the open count: open at the start, plus created, minus resolved.
-A reopened ticket counts from its current timestamps (its last resolution).
+Two grouped questions, each asked of ``ticket`` for what the pre-aggregate
+does not hold and of ``SettledDay`` for the whole days it does (``split.py``):
+the tickets created in the period by day, with the SLA and reopen outcomes
+counted alongside, and the tickets resolved since the period began, by day.
+The backlog per day follows from those and the open count: open at the start,
+plus created, minus resolved. A reopened ticket counts from its current
+timestamps (its last resolution).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
-from peewee import SQL, ModelSelect, fn
+from peewee import SQL, Case, Expression, ModelSelect, fn
 
-from server.models import Ticket
+from server.models import PRIORITIES, SettledDay, Ticket
 from server.stats.clock import (
     count_if,
     first_response_late,
@@ -24,17 +26,8 @@ from server.stats.clock import (
     resolution_late,
     resolution_met,
 )
-from server.stats.scope import DAY_MS, Period, rows
-
-OUTCOMES = (
-    "first_response_met",
-    "first_response_late",
-    "resolution_met",
-    "resolution_late",
-    "solved",
-    "reopened",
-    "deleted",
-)
+from server.stats.scope import DAY_MS, rows
+from server.stats.split import Split
 
 
 @dataclass
@@ -51,34 +44,59 @@ def day_of(column: Any) -> Any:
     return column / SQL(str(DAY_MS))
 
 
-def in_period(period: Period) -> Any:
-    return (Ticket.created_at >= period.start) & (Ticket.created_at < period.end)
+def outcomes(now_ms: int) -> dict[str, Expression]:
+    """What is counted about each ticket created in the period, in ``OUTCOMES`` order."""
+    return {
+        "first_response_met": first_response_met(),
+        "first_response_late": first_response_late(now_ms),
+        "resolution_met": resolution_met(),
+        "resolution_late": resolution_late(now_ms),
+        "solved": Ticket.resolved_at.is_null(False) | (Ticket.reopens > 0),
+        "reopened": Ticket.reopens > 0,
+        "deleted": Ticket.deleted_at.is_null(False),
+    }
 
 
-def created_query(tickets: ModelSelect[Ticket], period: Period) -> ModelSelect[Ticket]:
-    """Tickets created in the period by day, with their outcomes."""
+def created_query(tickets: ModelSelect[Ticket], split: Split) -> ModelSelect[Ticket]:
+    """The period's tickets the pre-aggregate does not hold, by day, with their outcomes."""
     day = day_of(Ticket.created_at)
     return (
         tickets.select(
-            day,
-            fn.COUNT(Ticket.id),
-            count_if(first_response_met()),
-            count_if(first_response_late(period.now)),
-            count_if(resolution_met()),
-            count_if(resolution_late(period.now)),
-            count_if(Ticket.resolved_at.is_null(False) | (Ticket.reopens > 0)),
-            count_if(Ticket.reopens > 0),
-            count_if(Ticket.deleted_at.is_null(False)),
+            day, fn.COUNT(Ticket.id), *(count_if(c) for c in outcomes(split.period.now).values())
         )
-        .where(in_period(period))
+        .where(split.created_rest())
         .group_by(day)
         .tuples()
     )
 
 
-def resolved_query(tickets: ModelSelect[Ticket], period: Period) -> ModelSelect[Ticket]:
-    """Tickets resolved since the period began, by day: how many in the period, how many
-    created before it (those were open when it began)."""
+def _settled(split: Split) -> ModelSelect[SettledDay]:
+    """The pre-aggregate's rows in the split's scope (priority and category)."""
+    ranks = [PRIORITIES.index(p) for p in split.priorities]
+    return SettledDay.select().where(
+        SettledDay.priority.in_(ranks), SettledDay.category.in_(split.categories)
+    )
+
+
+def settled_created_query(split: Split) -> ModelSelect[SettledDay]:
+    """The resolved tickets created on the split's whole days, by day, with their outcomes."""
+    return (
+        _settled(split)
+        .select(
+            SettledDay.created_day,
+            fn.SUM(SettledDay.tickets),
+            *(fn.SUM(getattr(SettledDay, name)) for name in outcomes(0)),
+        )
+        .where(SettledDay.created_day >= split.first_day, SettledDay.created_day < split.end_day)
+        .group_by(SettledDay.created_day)
+        .tuples()
+    )
+
+
+def resolved_query(tickets: ModelSelect[Ticket], split: Split) -> ModelSelect[Ticket]:
+    """Tickets resolved since the period began (outside the pre-aggregate's days), by day:
+    how many in the period, how many created before it (those were open when it began)."""
+    period = split.period
     day = day_of(Ticket.resolved_at)
     return (
         tickets.select(
@@ -86,19 +104,42 @@ def resolved_query(tickets: ModelSelect[Ticket], period: Period) -> ModelSelect[
             count_if(Ticket.resolved_at < period.end),
             count_if(Ticket.created_at < period.start),
         )
-        .where(Ticket.resolved_at >= period.start)
+        .where(split.resolved_rest())
         .group_by(day)
         .tuples()
     )
 
 
-def created(tickets: ModelSelect[Ticket], period: Period) -> Outcomes:
+def settled_resolved_query(split: Split) -> ModelSelect[SettledDay]:
+    """The same for the split's whole days, from the pre-aggregate.
+
+    Created before the period means created on an earlier day; tickets created on
+    the period's first (partial) day before it began are counted by ``straddling``.
+    """
+    before = SettledDay.created_day < split.period.start // DAY_MS
+    return (
+        _settled(split)
+        .select(
+            SettledDay.resolved_day,
+            fn.SUM(SettledDay.tickets),
+            fn.SUM(Case(None, [(before, SettledDay.tickets)], 0)),
+        )
+        .where(SettledDay.resolved_day >= split.first_day, SettledDay.resolved_day < split.end_day)
+        .group_by(SettledDay.resolved_day)
+        .tuples()
+    )
+
+
+def created(tickets: ModelSelect[Ticket], split: Split) -> Outcomes:
     """Counts of the period's tickets by day, and their outcomes."""
     out = Outcomes()
-    for day, n, *counts in rows(created_query(tickets, period)):
+    found = rows(created_query(tickets, split))
+    if split.whole_days:
+        found = chain(found, rows(settled_created_query(split)))
+    for day, n, *counts in found:
         out.created += n
         out.by_day[day] += n
-        for name, value in zip(OUTCOMES, counts, strict=True):
+        for name, value in zip(outcomes(0), counts, strict=True):
             out.totals[name] += value
     return out
 
@@ -114,15 +155,20 @@ class Daily:
 
 
 def daily(
-    tickets: ModelSelect[Ticket], period: Period, created_by_day: Counter[int], open_before: int
+    tickets: ModelSelect[Ticket], split: Split, created_by_day: Counter[int], open_before: int
 ) -> tuple[list[Daily], int]:
     """Per-day created/resolved/backlog for the period, and the number resolved in it.
 
     ``open_before`` counts tickets open now that were created before the period.
     """
+    period = split.period
     resolved_by_day: Counter[int] = Counter()
     backlog = open_before
-    for day, n, created_before in rows(resolved_query(tickets, period)):
+    found = rows(resolved_query(tickets, split))
+    if split.whole_days:
+        found = chain(found, rows(settled_resolved_query(split)))
+        backlog += tickets.where(split.straddling()).count()
+    for day, n, created_before in found:
         backlog += created_before  # resolved since the start, so open at the start
         if day <= period.last_day:
             resolved_by_day[day] += n

@@ -7,8 +7,8 @@ from typing import Any
 from peewee import SQL, ModelSelect, fn
 
 from server.models import Organization, Service, Ticket
-from server.stats.period import in_period
 from server.stats.scope import Period, rows
+from server.stats.split import in_period
 
 TOP = 5
 

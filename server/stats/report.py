@@ -1,4 +1,8 @@
-"""Assemble ``GET /stats`` from the grouped queries: six statements, whatever the table size."""
+"""Assemble ``GET /stats`` from grouped queries over ``ticket`` and the pre-aggregate.
+
+About a dozen statements whatever the table size; see ``split.py`` for which
+tickets each source counts.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from server.stats.now import Now, assignee_names, current
 from server.stats.period import created, daily
 from server.stats.ranking import top_organizations, top_services
 from server.stats.scope import DAY_MS, Period
+from server.stats.split import Split
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -60,12 +65,16 @@ def _day(number: int) -> date:
     return datetime.fromtimestamp(number * DAY_MS / 1000, tz=UTC).date()
 
 
-def build_report(tickets: ModelSelect[Ticket], period: Period) -> dict[str, Any]:
-    """The whole statistics response for the tickets in ``tickets`` (already scoped)."""
+def build_report(tickets: ModelSelect[Ticket], split: Split) -> dict[str, Any]:
+    """The whole statistics response for the tickets in ``tickets`` (already scoped).
+
+    ``split`` says which whole days the pre-aggregate answers for (``split.py``).
+    """
+    period = split.period
     now = current(tickets, period)
-    made = created(tickets, period)
-    days, resolved = daily(tickets, period, made.by_day, now.open_before_period)
-    spreads = durations(tickets, period)
+    made = created(tickets, split)
+    days, resolved = daily(tickets, split, made.by_day, now.open_before_period)
+    spreads = durations(tickets, split)
     totals = made.totals
     return {
         "generated_at": from_ms(period.now),
