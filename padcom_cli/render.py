@@ -111,12 +111,15 @@ def title(ticket: Json) -> Text:
 
 
 def message(item: Json) -> RenderableType:
+    """Author and time over the body, indented; the body's trailing blank lines (a file
+    or ``echo`` ends in a newline) are not shown, one empty line separates messages."""
     header = person(item.get("author"))
     header.stylize("bold")
     header.append(f"  {when(item.get('created_at'))}", style="dim")
     if item.get("internal"):
         header.append("  internal note", style="yellow")
-    return Group(header, Padding(plain(item.get("body")), (0, 0, 1, 2), expand=False))
+    body = (item.get("body") or "").rstrip()
+    return Group(header, Padding(plain(body), (0, 0, 1, 2), expand=False))
 
 
 def ticket_detail(ticket: Json, messages: list[Json]) -> list[RenderableType]:

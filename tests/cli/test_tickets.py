@@ -165,6 +165,9 @@ def test_reply_from_flags_and_standard_input(live: Live, padcom: Padcom) -> None
     assert bodies == ["Any news?", "Still down"]
     nothing = padcom("ticket", "reply", str(number), as_=lea)
     assert nothing.exit_code == 2
+    echoed = padcom("ticket", "reply", str(number), "-F", "-", as_=lea, input="Found it\n\n")
+    after = echoed.stdout.split("  Found it\n")[1]
+    assert after.replace(" ", "") == "\n"  # the body's own blank lines are not shown
 
 
 def test_priority_close_and_reopen(live: Live, padcom: Padcom) -> None:
