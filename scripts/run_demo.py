@@ -28,14 +28,13 @@ BIN = Path(sys.executable).parent
 
 
 def free_port(preferred: int = 8000) -> int:
-    """``preferred`` when it is free on loopback, otherwise any free port."""
+    """``preferred`` when it is free on loopback, otherwise (or for 0) any free port."""
     with socket.socket() as probe:
         try:
             probe.bind(("127.0.0.1", preferred))
-            return preferred
         except OSError:
             probe.bind(("127.0.0.1", 0))
-            return int(probe.getsockname()[1])
+        return int(probe.getsockname()[1])
 
 
 def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
