@@ -8,6 +8,12 @@ from pathlib import Path
 
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.screens.ticket import TicketScreen
+from tests.security.terminal import (
+    EMOJI_TEXT,
+    INVISIBLE_BODY,
+    INVISIBLE_VISIBLE,
+    hidden_characters,
+)
 from tests.support.live import Person
 from tests.tui.conftest import file_ticket, screen_text, settle, shown_rows
 from tests.tui.test_queue import search
@@ -39,3 +45,25 @@ async def test_markup_and_escape_sequences_are_shown_not_obeyed(
         await settle(pilot)
         assert app.is_running and isinstance(app.screen, TicketScreen)
     assert not trap.exists()
+
+
+async def test_invisible_and_reordering_characters_are_shown_in_queue_and_ticket(
+    admin_app: Callable[..., PadcomAdmin], customer: Person, word: str
+) -> None:
+    """Zero-width characters, bidi marks and tags in a subject and a body read as stand-ins."""
+    subject = f"{word} pay\u200bpal\u200e\u202eevil\U000e0041"
+    ticket = file_ticket(customer, subject, body=f"{INVISIBLE_BODY}\n{EMOJI_TEXT}")
+    app = admin_app()
+    async with app.run_test(size=(220, 40)) as pilot:
+        await settle(pilot)
+        await search(pilot, word)
+        row = next(r for r in shown_rows(app) if r["number"] == str(ticket["number"]))
+        assert row["subject"].startswith(f"{word} pay<U+200B>pal<U+200E><U+202E>evil<U+E0041>")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        text = screen_text(app)
+        assert hidden_characters(text) == [], text
+        for visible in INVISIBLE_VISIBLE:
+            assert visible in text, (visible, text)
+        assert EMOJI_TEXT in text
