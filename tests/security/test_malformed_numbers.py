@@ -12,6 +12,8 @@ import json
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from server.listing import SORTS
 from tests.security.test_hostile_input import assert_clean
@@ -90,6 +92,38 @@ def test_a_tampered_cursor_is_a_400_and_the_honest_one_still_works(
     assert first["next_cursor"], "there is a second page"
     second = api.get("/tickets", params={"sort": sort, "limit": 1, "cursor": first["next_cursor"]})
     assert second.status_code == 200 and second.json()["items"]
+
+
+KEY_VALUES = st.one_of(
+    st.integers(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False),
+    st.text(max_size=5),
+    st.none(),
+    st.booleans(),
+)
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    sort=st.sampled_from(list(SORTS)),
+    keys=st.lists(KEY_VALUES, max_size=4),
+    junk=st.binary(max_size=200),
+)
+def test_fuzzed_cursors_are_a_page_or_a_400(
+    live: Live, bob: Person, sort: str, keys: list[object], junk: bytes
+) -> None:
+    """A cursor holding exactly the sort's keys, each in 0..2**63-1, is a page; all else a 400."""
+    api = bob.api()
+    honest = len(keys) == len(SORTS[sort]) and all(
+        type(k) is int and 0 <= k <= 2**63 - 1 for k in keys
+    )
+    reply = api.get("/tickets", params={"sort": sort, "cursor": _cursor([sort, *keys])})
+    assert_clean(reply, 200 if honest else 400)
+    assert_clean(api.get("/tickets", params={"sort": sort, "cursor": _cursor(junk)}), 200, 400)
+    api.close()
 
 
 PEOPLE_VALUES = ["\u00b2", "\u0663", "99999999999", "2147483648", "-1", "1e3", " 1", "0x10", "1.0"]
