@@ -22,7 +22,8 @@ from fastapi import FastAPI
 from server import clock
 from server.clock import SteadyClock
 from server.db import db
-from server.models import Event
+from server.models import Event, Outbox
+from server.outbox.worker import claim
 from server.sla_watch import check_once
 from server.tokens import issue
 from tests.support.live import Live, own_server
@@ -124,6 +125,26 @@ def test_a_clock_step_does_not_end_the_idempotency_window(quiet: Live, shift: Sh
         shift.pass_time(2 * HOUR)
         again = file_backup()
         assert again.status_code == 201 and again.json()["number"] != first.json()["number"]
+
+
+def test_a_clock_step_neither_delays_a_due_mail_nor_breaks_a_workers_lease(
+    quiet: Live, shift: Shift
+) -> None:
+    """The outbox (no worker runs on this server): -1 day must not hold a due mail back for a
+    day, +2 h must not end another worker's 5-minute lease (the mail would go out twice)."""
+    with db.connection_context():
+        due = Outbox.create(
+            channel="mail", dedupe_key=f"clock-{time.monotonic_ns()}", target="a@example.com",
+            payload={"subject": "s", "body": "b"},
+        )  # fmt: skip
+        shift.step(-DAY)
+        assert [row.id for row in claim(10, lease_seconds=300)] == [due.id]
+        shift.step(DAY + 2 * HOUR)
+        assert claim(10, lease_seconds=300) == [], "the lease of the first claim still holds"
+        shift.step(-2 * HOUR)
+        shift.pass_time(301)
+        assert [row.id for row in claim(10, lease_seconds=300)] == [due.id]  # lease really over
+        Outbox.delete().where(Outbox.id == due.id).execute()
 
 
 def test_a_step_that_lasts_is_believed_and_short_wobbles_are_followed() -> None:
