@@ -9,14 +9,20 @@ them — is searched, raw, for the staff members' addresses. Staff still see the
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from server.db import db
 from tests.security.sse import read_until
 from tests.support.live import Live, Person, own_server
+
+PADCOM = str(Path(sys.executable).parent / "padcom")
 
 
 @dataclass
@@ -125,3 +131,19 @@ def test_staff_still_see_each_others_addresses(mailing: Live, scene: Scene) -> N
     assert ticket["assignee"]["email"] == scene.agent.email
     messages = api.get(f"/tickets/{scene.number}/messages").text
     assert scene.agent.email in messages and scene.admin.email in messages
+
+
+def test_padcom_shows_the_customer_staff_names_alone(mailing: Live, scene: Scene) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update({"PADCOM_URL": mailing.url, "PADCOM_TOKEN": scene.customer.token, "COLUMNS": "200"})
+    done = subprocess.run(
+        [PADCOM, "ticket", "show", str(scene.number), "--history"],
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+    shown = done.stdout.decode()
+    assert done.returncode == 0, done.stderr
+    assert scene.agent.user.name in shown and "<None>" not in shown
+    for email in scene.staff_emails:
+        assert email not in shown
