@@ -157,7 +157,7 @@ def test_a_step_that_lasts_is_believed_and_short_wobbles_are_followed() -> None:
     assert steady.time() == 1_000_003.0
     wall[0] += 300
     elapsed[0] += 300
-    assert steady.time() == 1_000_303.0  # still held off, time runs on by the elapsed clock
+    assert steady.time() == 1_000_303.0  # held off: time runs on unstepped
     wall[0] += 300
     elapsed[0] += 300
     assert steady.time() == 1_000_603.0 + 2 * HOUR  # it lasted 600 s: believed
