@@ -37,10 +37,13 @@ def plain(value: object, style: str = "", *, single_line: bool = False) -> Text:
 
 
 def person(user: Json | None) -> Text:
-    """``Name <email>``, or ``-``."""
+    """``Name <email>``, ``Name`` (staff shown to a customer have no email), or ``-``."""
     if not user:
         return Text("-")
-    return plain(f"{user.get('name', '')} <{user.get('email', '')}>", single_line=True)
+    email = user.get("email")
+    return plain(
+        f"{user.get('name', '')} <{email}>" if email else user.get("name", ""), single_line=True
+    )
 
 
 def service(item: Json | None) -> Text:

@@ -8,16 +8,23 @@ databases, with no dialect-specific date functions.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from peewee import BigIntegerField, SmallIntegerField, TextField
 
+from server import clock
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 
 def utcnow() -> datetime:
-    """The current time, timezone-aware UTC, truncated to milliseconds as stored."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+    """The current time, timezone-aware UTC, truncated to milliseconds as stored.
+
+    Read from ``server.clock.CLOCK``, which does not jump with a short-lived step
+    of the system clock (so neither do SLA breaches, expiries or retries).
+    """
+    return _EPOCH + timedelta(milliseconds=int(clock.CLOCK.time() * 1000))
 
 
 def to_ms(value: datetime) -> int:

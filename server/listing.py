@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -52,12 +53,20 @@ def _words(value: str, allowed: tuple[str, ...], name: str) -> list[str]:
     return words
 
 
+MAX_ID = 2**31 - 1
+"""The largest id a row can have (ids are 32-bit on both databases)."""
+MAX_KEY = 2**63 - 1
+"""The largest value a sort key column holds (64-bit integers: ids, ranks, epoch ms)."""
+_ID = re.compile(r"[0-9]{1,10}")
+
+
 def _person(value: str, me: User, name: str) -> int | None:
     if value == "me":
         return int(me.id)
     if value == "none":
         return None
-    if not value.isdigit() or int(value) > 2**31 - 1:
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses
+    if not _ID.fullmatch(value) or int(value) > MAX_ID:
         raise Invalid(f"{name} must be a user id, 'me' or 'none'")
     return int(value)
 
@@ -103,17 +112,27 @@ def encode_cursor(key: tuple[Any, ...], sort: str) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _is_key(value: Any) -> bool:
+    """A value a sort key column can hold: a non-negative 64-bit integer (not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_KEY
+
+
 def _decode_cursor(cursor: str, sort: str) -> list[Any]:
+    """The sort key in ``cursor``; a 400 for anything this server did not write.
+
+    Every value is range-checked before it reaches SQL: a number past 64 bits
+    made SQLite's driver raise OverflowError (a 500) where PostgreSQL compared it.
+    """
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ApiError("the cursor is not valid") from exc
     keys = SORTS[sort]
     if (
         not isinstance(data, list)
         or len(data) != len(keys) + 1
         or data[0] != sort
-        or not all(isinstance(v, int) and not isinstance(v, bool) for v in data[1:])
+        or not all(_is_key(v) for v in data[1:])
     ):
         raise ApiError("the cursor is not valid for this sort order")
     return list(data[1:])

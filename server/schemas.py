@@ -118,7 +118,7 @@ class ServiceOut(BaseModel):
 
 class UserOut(BaseModel):
     id: int
-    email: str
+    email: str | None = Field(description="null for a staff member shown to a customer")
     name: str
     role: Role
     organization: OrganizationOut | None

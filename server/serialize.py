@@ -2,6 +2,8 @@
 
 A page of 50 tickets costs three extra queries (users, organizations,
 services), not 150: ``Related`` collects the ids first, then fetches each table once.
+Each shape takes ``staff``, whether the reader is staff: a customer sees staff
+members by name only (``visibility.shown_email``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from server.models import Event, Message, Organization, Service, Ticket, Token, User
+from server.visibility import shown_email
 
 
 def org_json(org: Organization) -> dict[str, Any]:
@@ -34,7 +37,10 @@ class Related:
         user_ids: Iterable[int | None] = (),
         org_ids: Iterable[int | None] = (),
         service_ids: Iterable[int | None] = (),
+        *,
+        staff: bool,
     ) -> None:
+        self.staff = staff
         wanted_users = {i for i in user_ids if i is not None}
         self.users = (
             {u.id: u for u in User.select().where(User.id.in_(wanted_users))}
@@ -61,16 +67,18 @@ class Related:
     def user(self, user_id: int | None) -> dict[str, Any] | None:
         if user_id not in self.users:
             return None
-        return user_json(self.users[user_id], self.org(self.users[user_id].organization_id))
+        found = self.users[user_id]
+        return user_json(found, self.org(found.organization_id), staff=self.staff)
 
     def service(self, service_id: int | None) -> dict[str, Any] | None:
         return service_json(self.services[service_id]) if service_id in self.services else None
 
 
-def user_json(user: User, org: dict[str, Any] | None) -> dict[str, Any]:
+def user_json(user: User, org: dict[str, Any] | None, *, staff: bool) -> dict[str, Any]:
+    """``user`` as a reader sees them (``staff``: whether the reader is staff)."""
     return {
         "id": user.id,
-        "email": user.email,
+        "email": shown_email(staff, user.role, user.email),
         "name": user.name,
         "role": user.role,
         "organization": org,
@@ -78,13 +86,13 @@ def user_json(user: User, org: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def single_user_json(user: User) -> dict[str, Any]:
-    """A user with its organization, for one-off responses."""
+    """A user with its organization, for one-off responses to that user themself."""
     org = Organization.get_or_none(Organization.id == user.organization_id)
-    return user_json(user, org_json(org) if org else None)
+    return user_json(user, org_json(org) if org else None, staff=True)
 
 
 def user_admin_json(user: User, related: Related) -> dict[str, Any]:
-    data = user_json(user, related.org(user.organization_id))
+    data = user_json(user, related.org(user.organization_id), staff=True)
     data.update(active=user.active, last_login_at=user.last_login_at, created_at=user.created_at)
     return data
 
@@ -95,6 +103,7 @@ def tickets_json(tickets: list[Ticket], staff: bool) -> list[dict[str, Any]]:
         user_ids=[t.requester_id for t in tickets] + [t.assignee_id for t in tickets],
         org_ids=[t.organization_id for t in tickets],
         service_ids=[t.service_id for t in tickets],
+        staff=staff,
     )
     out = []
     for t in tickets:
@@ -124,8 +133,8 @@ def tickets_json(tickets: list[Ticket], staff: bool) -> list[dict[str, Any]]:
     return out
 
 
-def messages_json(messages: list[Message]) -> list[dict[str, Any]]:
-    related = Related(user_ids=[m.author_id for m in messages])
+def messages_json(messages: list[Message], staff: bool) -> list[dict[str, Any]]:
+    related = Related(user_ids=[m.author_id for m in messages], staff=staff)
     return [
         {
             "id": m.id,
@@ -138,8 +147,8 @@ def messages_json(messages: list[Message]) -> list[dict[str, Any]]:
     ]
 
 
-def events_json(events: list[Event]) -> list[dict[str, Any]]:
-    related = Related(user_ids=[e.actor_id for e in events])
+def events_json(events: list[Event], staff: bool) -> list[dict[str, Any]]:
+    related = Related(user_ids=[e.actor_id for e in events], staff=staff)
     return [
         {
             "id": e.id,

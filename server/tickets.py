@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from server.errors import Forbidden, Invalid, PreconditionFailed
@@ -36,8 +36,14 @@ def _attr(name: str) -> str:
 
 
 def _event(
-    ticket: Ticket, actor: User, kind: str, changes: dict[str, Any], internal: bool = False
+    ticket: Ticket,
+    actor: User,
+    kind: str,
+    changes: dict[str, Any],
+    internal: bool = False,
+    at: datetime | None = None,
 ) -> Event:
+    """The log entry of a change, at the ticket's new ``updated_at`` unless ``at`` is given."""
     return insert(
         Event,
         ticket=ticket.id,
@@ -46,7 +52,7 @@ def _event(
         actor=actor.id,
         changes=changes,
         internal=internal,
-        at=ticket.updated_at,
+        at=at or ticket.updated_at,
     )
 
 
@@ -253,7 +259,10 @@ def add_message(
     """A reply (or a staff-only note); replies move the ticket along.
 
     A staff reply records the first response and opens a new ticket; a customer
-    reply reopens a ticket that was waiting, resolved or closed.
+    reply reopens a ticket that was waiting, resolved or closed. A note leaves
+    the ticket row alone: its ``version``, ``updated_at`` (so the ETag and the
+    ``-updated`` order) are what a customer sees, and a note must not show
+    there, nor fail a customer's ``If-Match``; no field of the ticket changed.
     """
     if internal and not user.is_staff:
         raise Invalid("customers cannot write internal notes")
@@ -262,26 +271,27 @@ def add_message(
     message = Message.create(
         ticket=ticket.id, author=user.id, body=body, internal=internal, created_at=now
     )
+    if internal:
+        note = _event(ticket, user, "note", {"message": message.id}, internal=True, at=now)
+        return message, ticket, [note]
     values: dict[str, Any] = {"updated_at": now, "version": ticket.version + 1}
     changes: dict[str, Any] = {"message": message.id}
-    if not internal:
-        new_status = ticket.status
-        if user.is_staff:
-            if ticket.first_response_at is None:
-                values["first_response_at"] = now
-            if ticket.status == "new":
-                new_status = "open"
-        elif ticket.status in ("waiting", "resolved", "closed"):
+    new_status = ticket.status
+    if user.is_staff:
+        if ticket.first_response_at is None:
+            values["first_response_at"] = now
+        if ticket.status == "new":
             new_status = "open"
-        if new_status != ticket.status:
-            values["status"] = new_status
-            _status_side_effects(ticket, new_status, values)
-            changes["status"] = [ticket.status, new_status]
+    elif ticket.status in ("waiting", "resolved", "closed"):
+        new_status = "open"
+    if new_status != ticket.status:
+        values["status"] = new_status
+        _status_side_effects(ticket, new_status, values)
+        changes["status"] = [ticket.status, new_status]
     Ticket.update(**values).where(Ticket.id == ticket.id).execute()
     for key, value in values.items():
         setattr(ticket, key, value)
-    event = _event(ticket, user, "note" if internal else "replied", changes, internal=internal)
-    return message, ticket, [event]
+    return message, ticket, [_event(ticket, user, "replied", changes)]
 
 
 def delete_ticket(user: User, number: int) -> list[Event]:

@@ -1,7 +1,8 @@
 """Who may see which ticket, event and message: the one place the rule lives.
 
 A customer sees their own organization's tickets that they have not deleted,
-and never an internal note or event; staff see everything. Anything invisible
+and never an internal note or event; staff see everything. A customer sees
+staff members by name only, never their email addresses. Anything invisible
 is reported as not found, so ticket numbers leak nothing.
 """
 
@@ -53,6 +54,15 @@ def visible_events(user: User) -> ModelSelect[Event]:
             Ticket.deleted_at.is_null(),
         )
     return query
+
+
+def shown_email(staff_viewer: bool, role: str, email: str) -> str | None:
+    """The email of a person with ``role`` as a viewer sees it: None for staff seen by a customer.
+
+    Staff addresses are for the team (and for phishing a customer with, once known);
+    a customer still sees their own colleagues' addresses.
+    """
+    return email if staff_viewer or role == "customer" else None
 
 
 def audience(user: User) -> Hashable:

@@ -48,7 +48,7 @@ def _org(org_id: int) -> Organization:
 
 
 def _user_out(user: User) -> dict[str, Any]:
-    return user_admin_json(user, Related(org_ids=[user.organization_id]))
+    return user_admin_json(user, Related(org_ids=[user.organization_id], staff=True))
 
 
 @router.get("/users", response_model=list[UserAdminOut])
@@ -68,7 +68,7 @@ def list_users(
         if organization:
             query = query.where(User.organization == organization)
         users = list(query)
-        related = Related(org_ids=[u.organization_id for u in users])
+        related = Related(org_ids=[u.organization_id for u in users], staff=True)
         return [user_admin_json(u, related) for u in users]
 
 

@@ -89,17 +89,22 @@ def _mail_rows(
 
 
 def webhook_body(event: Event, ticket: Ticket) -> dict[str, Any]:
-    """What a webhook receives: the event, the ticket, and the message it carried if any."""
+    """What a webhook receives: the event, the ticket, and the message it carried if any.
+
+    Webhooks go to the operator's own tools (an allow-list), so they get the staff view.
+    """
     body: dict[str, Any] = {
-        "event": EventOut.model_validate(events_json([event])[0]).model_dump(mode="json"),
+        "event": EventOut.model_validate(events_json([event], staff=True)[0]).model_dump(
+            mode="json"
+        ),
         "ticket": TicketOut.model_validate(tickets_json([ticket], True)[0]).model_dump(mode="json"),
     }
     message_id = event.changes.get("message")
     if message_id is not None:
         message = Message.get_by_id(message_id)
-        body["message"] = MessageOut.model_validate(messages_json([message])[0]).model_dump(
-            mode="json"
-        )
+        body["message"] = MessageOut.model_validate(
+            messages_json([message], staff=True)[0]
+        ).model_dump(mode="json")
     return body
 
 

@@ -16,7 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.security.terminal import HOSTILE_BODY, HOSTILE_SUBJECT, LITERAL_MARKUP, raw_controls
+from tests.security.terminal import (
+    EMOJI_TEXT,
+    HOSTILE_BODY,
+    HOSTILE_SUBJECT,
+    INVISIBLE_BODY,
+    INVISIBLE_VISIBLE,
+    LITERAL_MARKUP,
+    hidden_characters,
+    raw_controls,
+)
 from tests.support.live import Live
 
 PADCOM = str(Path(sys.executable).parent / "padcom")
@@ -67,3 +76,20 @@ def test_json_output_carries_the_text_exactly_for_scripts(
     ticket = shown.get("ticket", shown)
     assert ticket["subject"] == HOSTILE_SUBJECT.strip()
     assert ticket["body"] == HOSTILE_BODY
+
+
+def test_invisible_and_reordering_characters_are_shown_by_ticket_show(live: Live) -> None:
+    """Zero-width characters, bidi marks, tags and private use reach the terminal as stand-ins."""
+    author = live.person("customer")
+    api = author.api()
+    number = api.post("/tickets", json={"subject": "Invoice", "body": INVISIBLE_BODY}).json()[
+        "number"
+    ]
+    api.post(f"/tickets/{number}/messages", json={"body": f"{INVISIBLE_BODY}\n{EMOJI_TEXT}"})
+    for colour in (False, True):
+        output = _padcom(live, author.token, "ticket", "show", str(number), colour=colour)
+        assert hidden_characters(output) == [], output
+        flat = output.replace("\n", "")
+        for visible in INVISIBLE_VISIBLE:
+            assert visible in flat, (visible, output)
+        assert EMOJI_TEXT in output
