@@ -8,15 +8,12 @@ so of two concurrent writers with the same version exactly one wins.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from datetime import timedelta
 from typing import Any
 
 from server.errors import Forbidden, Invalid, PreconditionFailed
 from server.fast_insert import insert
 from server.fields import utcnow
-from server.models import OPEN_STATUSES, Event, IdempotencyKey, Message, Service, Ticket, User
+from server.models import OPEN_STATUSES, Event, Message, Service, Ticket, User
 from server.schemas import TicketIn, TicketPatch
 from server.sla import SlaTargets, track_status
 from server.visibility import get_ticket
@@ -61,53 +58,13 @@ def _check_service(service_id: int | None, organization_id: int) -> None:
         raise Invalid(f"service {service_id} does not belong to this organization")
 
 
-def request_fingerprint(data: TicketIn) -> str:
-    """A stable hash of a create request, to tell a retry from a different request."""
-    canonical = json.dumps(data.model_dump(), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def find_idempotent(user: User, key: str, fingerprint: str, ttl: timedelta) -> Ticket | None:
-    """The ticket an earlier create with ``key`` made, or None; 422 if the body differs."""
-    row = IdempotencyKey.get_or_none(
-        IdempotencyKey.user == user.id,
-        IdempotencyKey.key == key,
-        IdempotencyKey.created_at > utcnow() - ttl,
-    )
-    if row is None:
-        return None
-    if row.request_hash != fingerprint:
-        raise Invalid("this Idempotency-Key was already used for a different request")
-    ticket: Ticket = Ticket.get_by_id(row.ticket_id)
-    return ticket
-
-
-def create_ticket(
-    user: User,
-    data: TicketIn,
-    sla: SlaTargets,
-    idempotency: tuple[str, str] | None = None,
-    ttl: timedelta = timedelta(hours=24),
-) -> tuple[tuple[Ticket, bool], list[Event]]:
+def create_ticket(user: User, data: TicketIn, sla: SlaTargets) -> tuple[Ticket, list[Event]]:
     """File a ticket for the user's organization; requester and service come from the account.
 
-    Returns ((ticket, replayed), events). ``idempotency`` is (key, fingerprint):
-    a live key of this user returns its earlier ticket (replayed, no events); a
-    concurrent create with the same key that commits first makes this one fail
-    on the unique index, and the caller looks again. Raises Forbidden, Invalid.
+    Raises Forbidden, Invalid.
     """
     if user.organization_id is None:
         raise Forbidden("only customers of an organization can open tickets")
-    if idempotency is not None:
-        key, fingerprint = idempotency
-        earlier = find_idempotent(user, key, fingerprint, ttl)
-        if earlier is not None:
-            return (earlier, True), []
-        IdempotencyKey.delete().where(
-            IdempotencyKey.user == user.id,
-            IdempotencyKey.key == key,
-            IdempotencyKey.created_at <= utcnow() - ttl,
-        ).execute()  # an expired key may be reused; a live one committed since must not go
     service_id = data.service
     if service_id is None:
         services = list(
@@ -135,17 +92,13 @@ def create_ticket(
         first_response_due=first_due,
         resolution_due=resolution_due,
     )
-    if idempotency is not None:
-        IdempotencyKey.create(
-            user=user.id, key=idempotency[0], request_hash=idempotency[1], ticket=ticket.id
-        )
     event = _event(
         ticket,
         user,
         "created",
         {"subject": ticket.subject, "priority": ticket.priority, "category": ticket.category},
     )
-    return (ticket, False), [event]
+    return ticket, [event]
 
 
 def _status_side_effects(ticket: Ticket, new_status: str, values: dict[str, Any]) -> None:
@@ -284,14 +237,17 @@ def add_message(
     return message, ticket, [event]
 
 
-def delete_ticket(user: User, number: int) -> list[Event]:
-    """Hide a ticket from customers; the record and its history stay for staff."""
+def delete_ticket(user: User, number: int) -> tuple[int, list[Event]]:
+    """Hide a ticket from customers; the record and its history stay for staff.
+
+    Returns (the ticket's id, events).
+    """
     ticket = get_ticket(user, number, for_update=True)
     if ticket.deleted_at is not None:
-        return []
+        return ticket.id, []
     now = utcnow()
     Ticket.update(deleted_at=now, updated_at=now, version=ticket.version + 1).where(
         Ticket.id == ticket.id
     ).execute()
     ticket.updated_at = now
-    return [_event(ticket, user, "deleted", {})]
+    return ticket.id, [_event(ticket, user, "deleted", {})]
