@@ -74,7 +74,7 @@ def find(user: User, key: str, request_hash: str, ttl: timedelta) -> Answer | No
         raise Invalid("this Idempotency-Key was already used for a different request")
     if row.response is None:  # a create remembered before every write kept its answer
         return Answer.of(201, read_ticket(user, row.ticket_id))
-    return Answer(int(row.status_code), row.response.encode())
+    return Answer(row.status_code or 201, row.response.encode())
 
 
 def remember(
