@@ -54,3 +54,67 @@ class CuttableProxy:
     def close(self) -> None:
         self.listener.close()
         self.cut()
+
+
+class LosingProxy:
+    """Forwards to ``upstream``, but loses the answer to the first request with ``method``.
+
+    That request reaches the server (and is committed there); its answer is
+    read and thrown away, then the client gets ``instead`` on that connection:
+    nothing (it just closes, as at a cut) or a canned response (a gateway's
+    503). Every other request and answer passes through unchanged.
+    """
+
+    def __init__(self, upstream_port: int, method: bytes, instead: bytes = b"") -> None:
+        self.upstream_port = upstream_port
+        self.method = method
+        self.instead = instead
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self._lock = threading.Lock()
+        self.lost = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            losing = threading.Event()
+            threading.Thread(target=self._ask, args=(client, upstream, losing), daemon=True).start()
+            threading.Thread(
+                target=self._answer, args=(upstream, client, losing), daemon=True
+            ).start()
+
+    def _ask(self, client: socket.socket, upstream: socket.socket, losing: threading.Event) -> None:
+        with contextlib.suppress(OSError):
+            while chunk := client.recv(65536):
+                with self._lock:
+                    if not self.lost and chunk.startswith(self.method):
+                        self.lost = 1
+                        losing.set()  # before the request goes on: its answer is lost
+                upstream.sendall(chunk)
+
+    def _answer(
+        self, upstream: socket.socket, client: socket.socket, losing: threading.Event
+    ) -> None:
+        with contextlib.suppress(OSError):
+            while chunk := upstream.recv(65536):
+                if losing.is_set():  # the server has answered: the write is committed
+                    if self.instead:
+                        client.sendall(self.instead)
+                    break
+                client.sendall(chunk)
+        for sock in (client, upstream):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def close(self) -> None:
+        self.listener.close()
