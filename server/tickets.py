@@ -16,10 +16,9 @@ from server.fields import utcnow
 from server.models import OPEN_STATUSES, Event, Message, Service, Ticket, User
 from server.schemas import TicketIn, TicketPatch
 from server.sla import SlaTargets, track_status
+from server.ticket_status import count_reopen, reopened_status, wanted_status
 from server.visibility import get_ticket
 
-CUSTOMER_STATUSES = ("open", "closed")
-"""A customer may only close a ticket or reopen it."""
 STAFF_ONLY_FIELDS = ("assignee",)
 CONTENT_FIELDS = ("subject", "body", "category", "priority", "service")
 REFERENCE_FIELDS = ("service", "assignee")
@@ -103,7 +102,8 @@ def create_ticket(user: User, data: TicketIn, sla: SlaTargets) -> tuple[Ticket, 
 
 def _status_side_effects(ticket: Ticket, new_status: str, values: dict[str, Any]) -> None:
     """Timestamps that follow a status change: resolved/closed set, reopening clears."""
-    track_status(ticket, new_status, values)  # SLA clock pause/resume, reopen count
+    track_status(ticket, new_status, values)  # SLA clock pause/resume
+    count_reopen(ticket, new_status, values)
     now = values["updated_at"]
     if new_status == "resolved":
         values["resolved_at"] = now
@@ -122,12 +122,6 @@ def _check_permissions(user: User, ticket: Ticket, patch: dict[str, Any]) -> Non
     for name in STAFF_ONLY_FIELDS:
         if name in patch:
             raise Invalid(f"customers cannot set {name}")
-    status = patch.get("status")
-    if status is not None:
-        if status not in CUSTOMER_STATUSES:
-            raise Invalid("customers can only close or reopen a ticket")
-        if status == "open" and ticket.status not in ("resolved", "closed"):
-            raise Invalid("only a resolved or closed ticket can be reopened")
 
 
 def _check_assignee(assignee_id: int | None) -> None:
@@ -148,6 +142,8 @@ def update_ticket(
     ticket = get_ticket(user, number, for_update=True)
     wanted = patch.model_dump(exclude_unset=True)
     _check_permissions(user, ticket, wanted)
+    if wanted.get("status") is not None:
+        wanted["status"] = wanted_status(user, ticket, wanted["status"])
     if ticket.version != expected_version:
         raise PreconditionFailed(
             f"ticket {number} was changed by someone else (now version {ticket.version})",
@@ -206,7 +202,8 @@ def add_message(
     """A reply (or a staff-only note); replies move the ticket along.
 
     A staff reply records the first response and opens a new ticket; a customer
-    reply reopens a ticket that was waiting, resolved or closed.
+    reply reopens a ticket that was waiting, resolved or closed (to ``new`` if no
+    staff member ever touched it: server/ticket_status.py).
     """
     if internal and not user.is_staff:
         raise Invalid("customers cannot write internal notes")
@@ -224,8 +221,10 @@ def add_message(
                 values["first_response_at"] = now
             if ticket.status == "new":
                 new_status = "open"
-        elif ticket.status in ("waiting", "resolved", "closed"):
+        elif ticket.status == "waiting":
             new_status = "open"
+        elif ticket.status in ("resolved", "closed"):
+            new_status = reopened_status(ticket)
         if new_status != ticket.status:
             values["status"] = new_status
             _status_side_effects(ticket, new_status, values)
