@@ -50,10 +50,9 @@ def _write_limits(migrator: SchemaMigrator) -> None:
     """Rate limit counters shared by all workers; every write's first answer kept for retries."""
     db.create_tables([RateLimit])
     table = IdempotencyKey._meta.table_name
-    alter(
-        migrator.add_column(table, "status_code", IdempotencyKey.status_code),
-        migrator.add_column(table, "response", IdempotencyKey.response),
-    )
+    present = {column.name for column in db.get_columns(table)}
+    missing = [name for name in ("status_code", "response") if name not in present]
+    alter(*(migrator.add_column(table, name, getattr(IdempotencyKey, name)) for name in missing))
 
 
 MIGRATIONS: list[Migration] = [
