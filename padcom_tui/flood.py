@@ -67,8 +67,7 @@ class FloodGate:
             notices.append(
                 Notice(
                     title=f"Flood from {burst.organization}",
-                    text=f"{count} {kind}tickets from {burst.organization} "
-                    f"in {self.window:.0f} s",
+                    text=f"{count} {kind}tickets from {burst.organization} in {self.window:.0f} s",
                     urgent=burst.urgent,
                     bell=False,
                 )

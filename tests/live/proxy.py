@@ -57,7 +57,7 @@ class CuttableProxy:
 
 
 class LosingProxy:
-    """Forwards to ``upstream``, but loses the answer to the first request with ``method``.
+    """Forwards to ``upstream``, but loses the answers to the first ``times`` requests with ``method``.
 
     That request reaches the server (and is committed there); its answer is
     read and thrown away, then the client gets ``instead`` on that connection:
@@ -65,9 +65,12 @@ class LosingProxy:
     503). Every other request and answer passes through unchanged.
     """
 
-    def __init__(self, upstream_port: int, method: bytes, instead: bytes = b"") -> None:
+    def __init__(
+        self, upstream_port: int, method: bytes, instead: bytes = b"", times: int = 1
+    ) -> None:
         self.upstream_port = upstream_port
         self.method = method
+        self.times = times
         self.instead = instead
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
@@ -96,8 +99,8 @@ class LosingProxy:
         with contextlib.suppress(OSError):
             while chunk := client.recv(65536):
                 with self._lock:
-                    if not self.lost and chunk.startswith(self.method):
-                        self.lost = 1
+                    if self.lost < self.times and chunk.startswith(self.method):
+                        self.lost += 1
                         losing.set()  # before the request goes on: its answer is lost
                 upstream.sendall(chunk)
 
