@@ -84,7 +84,10 @@ class StatsGate:
             async with self._semaphore():
                 self.computed += 1
                 value = await run_in_threadpool(compute)
-        except BaseException as exc:
+        except asyncio.CancelledError:
+            flight.cancel()  # the server is stopping: so are those waiting for this one
+            raise
+        except Exception as exc:
             flight.set_exception(exc)
             flight.exception()  # retrieved: no "never retrieved" warning without waiters
             raise
