@@ -33,8 +33,12 @@ class CuttableProxy:
             with self._lock:
                 self._open += [client, upstream]
                 self.connections += 1
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+            self._forward(client, upstream)
+
+    def _forward(self, client: socket.socket, upstream: socket.socket) -> None:
+        """Pump both ways until either side closes."""
+        for source, sink in ((client, upstream), (upstream, client)):
+            threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
     @staticmethod
     def _pump(source: socket.socket, sink: socket.socket) -> None:
@@ -56,10 +60,10 @@ class CuttableProxy:
         self.cut()
 
 
-class LosingProxy:
+class LosingProxy(CuttableProxy):
     """Forwards to ``upstream``, but loses the answers to the first ``times`` requests with ``method``.
 
-    That request reaches the server (and is committed there); its answer is
+    Such a request reaches the server (and is committed there); its answer is
     read and thrown away, then the client gets ``instead`` on that connection:
     nothing (it just closes, as at a cut) or a canned response (a gateway's
     503). Every other request and answer passes through unchanged.
@@ -68,32 +72,16 @@ class LosingProxy:
     def __init__(
         self, upstream_port: int, method: bytes, instead: bytes = b"", times: int = 1
     ) -> None:
-        self.upstream_port = upstream_port
         self.method = method
         self.times = times
         self.instead = instead
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self._lock = threading.Lock()
         self.lost = 0
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__(upstream_port)
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
-            losing = threading.Event()
-            threading.Thread(target=self._ask, args=(client, upstream, losing), daemon=True).start()
-            threading.Thread(
-                target=self._answer, args=(upstream, client, losing), daemon=True
-            ).start()
+    def _forward(self, client: socket.socket, upstream: socket.socket) -> None:
+        losing = threading.Event()
+        threading.Thread(target=self._ask, args=(client, upstream, losing), daemon=True).start()
+        threading.Thread(target=self._answer, args=(upstream, client, losing), daemon=True).start()
 
     def _ask(self, client: socket.socket, upstream: socket.socket, losing: threading.Event) -> None:
         with contextlib.suppress(OSError):
@@ -118,6 +106,3 @@ class LosingProxy:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
-
-    def close(self) -> None:
-        self.listener.close()
