@@ -18,6 +18,7 @@ from server.db import db
 from server.models import Ticket
 from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
+from tests.support.limits import NO_WRITE_LIMITS_ENV as NO_LIMITS  # one customer files fast
 
 CLIENTS = 4
 MAX_PER_CLIENT = 200
@@ -48,7 +49,7 @@ def _client(url: str, token: str, name: str, acked: dict[str, int], cut: set[str
 def test_a_killed_server_loses_no_acknowledged_ticket_and_retries_do_not_double(
     database_url: str, tmp_path: Path
 ) -> None:
-    server = ServerProcess(database_url, tmp_path, tmp_path / "server.log").start()
+    server = ServerProcess(database_url, tmp_path, tmp_path / "server.log", env=NO_LIMITS).start()
     token = customer_token(database_url)
     acked: dict[str, int] = {}
     cut: set[str] = set()
@@ -66,7 +67,9 @@ def test_a_killed_server_loses_no_acknowledged_ticket_and_retries_do_not_double(
         thread.join(timeout=30)
     assert acked, "no create was acknowledged before the kill"
 
-    restarted = ServerProcess(database_url, tmp_path, tmp_path / "server.log").start()
+    restarted = ServerProcess(
+        database_url, tmp_path, tmp_path / "server.log", env=NO_LIMITS
+    ).start()
     try:
         headers = {"Authorization": f"Bearer {token}"}
         with httpx.Client(base_url=f"{restarted.url}/api/v1", headers=headers, timeout=10) as api:
