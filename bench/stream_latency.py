@@ -25,6 +25,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.limits import NO_WRITE_LIMITS_ENV
+
 BIN = Path(sys.executable).parent
 PASSWORD = "bench password 1234"
 STREAM_COUNTS = (1, 10, 100)
@@ -167,7 +169,12 @@ def main() -> None:
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data:
-        env = dict(os.environ, PADCOM_DATA_DIR=data, PADCOM_DATABASE_URL=args.database_url)
+        env = dict(
+            os.environ,
+            PADCOM_DATA_DIR=data,
+            PADCOM_DATABASE_URL=args.database_url,
+            **NO_WRITE_LIMITS_ENV,  # one customer files every ticket: limits raised
+        )
         server, url = start_server(env)
         try:
             agent, customer = token(url, "agent@bench.test"), token(url, "customer@bench.test")

@@ -36,6 +36,7 @@ from padcom_cli.client import PadcomClient
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.settings import AdminSettings
 from padcom_tui.widgets.ticket_table import TicketTable
+from tests.support.limits import NO_WRITE_LIMITS_ENV
 
 GOAL_P99_MS = 150.0
 SIZE = (120, 36)
@@ -199,7 +200,7 @@ def main() -> None:
     parser.add_argument("--backlog", type=int, default=100, help="open tickets before the start")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data:
-        env = dict(os.environ, PADCOM_DATA_DIR=data, PADCOM_DATABASE_URL="")
+        env = dict(os.environ, PADCOM_DATA_DIR=data, PADCOM_DATABASE_URL="", **NO_WRITE_LIMITS_ENV)
         server, url = start_server(env)
         try:
             agent, customer = token(url, "agent@bench.test"), token(url, "customer@bench.test")

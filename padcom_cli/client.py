@@ -2,13 +2,15 @@
 
 The CLI and the admin app both use ``PadcomClient``; it knows the API's paths
 and turns every httpx failure and error response into the tree in ``errors``.
-Requests that are safe to repeat (reads, and creates carrying an
-Idempotency-Key) are retried once after a connection failure or timeout.
+Requests that are safe to repeat (reads, and every write, each of which
+carries an Idempotency-Key) are retried once after a connection failure, a
+timeout or a 503: the server answers a repeated write with its first answer.
 """
 
 from __future__ import annotations
 
 import ssl
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -29,6 +31,8 @@ from padcom_cli.errors import (
 Json = dict[str, Any]
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 USER_AGENT = "padcom/0.1"
+MAX_RETRY_WAIT = 3.0
+"""Seconds at most to wait before the one retry after a 503 (its Retry-After, if shorter)."""
 
 _STATUS_ERRORS: dict[int, type[PadcomError]] = {
     400: InvalidRequest,
@@ -71,6 +75,18 @@ def error_from_response(response: httpx.Response) -> PadcomError:
         )
     kind = _STATUS_ERRORS.get(status, ServerFailed if status >= 500 else InvalidRequest)
     return kind(message, status=status, details=details)
+
+
+def new_key() -> str:
+    """A fresh Idempotency-Key for one write (and its retries)."""
+    import uuid  # here: ~3 ms to import, and only writing needs it
+
+    return str(uuid.uuid4())
+
+
+def _retry_wait(response: httpx.Response) -> float:
+    retry = response.headers.get("Retry-After", "")
+    return min(float(retry), MAX_RETRY_WAIT) if retry.isdigit() else 1.0
 
 
 def _transport(url: str, *, one_shot: bool = False) -> httpx.BaseTransport:
@@ -143,17 +159,22 @@ class PadcomClient:
     ) -> httpx.Response:
         """Send a request; raises a ``PadcomError`` for any failure.
 
-        ``retry`` defaults to True for GET: one more try after a timeout or a
-        dropped connection (connection refusals are already retried by the transport).
+        ``retry`` defaults to True for GET: one more try after a timeout, a
+        dropped connection (connection refusals are already retried by the
+        transport) or a 503. Writes pass True with an Idempotency-Key.
         """
         attempts = 2 if (retry if retry is not None else method == "GET") else 1
         for attempt in range(attempts):
+            last = attempt + 1 == attempts
             try:
                 response = self._http.request(method, path, **kwargs)
             except httpx.TransportError as exc:
-                if attempt + 1 < attempts:
+                if not last:
                     continue
                 raise Unreachable(_describe_transport_error(self.url, exc)) from exc
+            if response.status_code == 503 and not last:
+                time.sleep(_retry_wait(response))
+                continue
             if response.status_code >= 400:
                 raise error_from_response(response)
             return response
@@ -235,33 +256,60 @@ class PadcomClient:
         result: Json = self._json("GET", f"/tickets/{number}")
         return result
 
+    def _write(
+        self,
+        method: str,
+        path: str,
+        idempotency_key: str | None,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """A write with an Idempotency-Key (``idempotency_key`` or a new one), retried once.
+
+        Pass the same key again to repeat a write whose outcome is unknown
+        (the admin app keeps it with an unsent draft).
+        """
+        key = {"Idempotency-Key": idempotency_key or new_key()}
+        return self._json(method, path, headers={**(headers or {}), **key}, retry=True, **kwargs)
+
     def create_ticket(self, fields: Json, idempotency_key: str | None = None) -> Json:
         """File a ticket; retried safely, since the Idempotency-Key makes a repeat harmless."""
-        import uuid  # here: ~3 ms to import, and only creating needs it
-
-        key = idempotency_key or str(uuid.uuid4())
-        result: Json = self._json(
-            "POST", "/tickets", json=fields, headers={"Idempotency-Key": key}, retry=True
-        )
+        result: Json = self._write("POST", "/tickets", idempotency_key, json=fields)
         return result
 
-    def update_ticket(self, number: int, version: int, changes: Json) -> Json:
+    def update_ticket(
+        self, number: int, version: int, changes: Json, idempotency_key: str | None = None
+    ) -> Json:
         """Change a ticket as of ``version``; raises Conflict when it moved on."""
-        result: Json = self._json(
-            "PATCH", f"/tickets/{number}", json=changes, headers={"If-Match": f'"{version}"'}
+        result: Json = self._write(
+            "PATCH",
+            f"/tickets/{number}",
+            idempotency_key,
+            headers={"If-Match": f'"{version}"'},
+            json=changes,
         )
         return result
 
-    def delete_ticket(self, number: int) -> None:
-        self.request("DELETE", f"/tickets/{number}")
+    def delete_ticket(self, number: int, idempotency_key: str | None = None) -> None:
+        self._write("DELETE", f"/tickets/{number}", idempotency_key)
 
     def messages(self, number: int) -> list[Json]:
         result: list[Json] = self._json("GET", f"/tickets/{number}/messages")
         return result
 
-    def reply(self, number: int, body: str, *, internal: bool = False) -> Json:
-        result: Json = self._json(
-            "POST", f"/tickets/{number}/messages", json={"body": body, "internal": internal}
+    def reply(
+        self,
+        number: int,
+        body: str,
+        *,
+        internal: bool = False,
+        idempotency_key: str | None = None,
+    ) -> Json:
+        result: Json = self._write(
+            "POST",
+            f"/tickets/{number}/messages",
+            idempotency_key,
+            json={"body": body, "internal": internal},
         )
         return result
 

@@ -16,8 +16,12 @@ class AdminSettings:
     """Ring the terminal bell when a ticket becomes urgent (``PADCOM_ADMIN_BELL=0`` turns it off)."""
     live: bool = True
     """Follow the server's event stream; tests and screenshots turn it off for fixed pictures."""
+    flood_window_seconds: float = 10.0
+    """New or urgent tickets from one organization within this time after the first are
+    summed up in one notice, without a bell each (``PADCOM_ADMIN_FLOOD_SECONDS``)."""
 
     @classmethod
     def from_env(cls) -> AdminSettings:
         bell = os.environ.get("PADCOM_ADMIN_BELL", "1").strip().lower()
-        return cls(bell=bell not in ("0", "false", "no", "off"))
+        flood = float(os.environ.get("PADCOM_ADMIN_FLOOD_SECONDS", cls.flood_window_seconds))
+        return cls(bell=bell not in ("0", "false", "no", "off"), flood_window_seconds=flood)

@@ -20,6 +20,7 @@ from server.security.client import parse_networks
 from server.security.headers import SecurityHeaders
 from server.security.logs import AccessLog
 from server.sla_watch import with_sla_watch
+from server.stats.gate import StatsGate
 
 API_PREFIX = "/api/v1"
 
@@ -46,6 +47,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.state.passwords = Passwords(settings.passwords, settings.max_concurrent_hashes)
     on_commit: list[Callable[[list[int]], None]] = []
     app.state.on_commit = on_commit
+    app.state.stats_gate = StatsGate(settings.stats_limits)
+    on_commit.append(app.state.stats_gate.changed)
     install_error_handlers(app)
     for module in (auth, tickets, events, stream, staff, stats):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from server.outbox.settings import MailSettings, OutboxSettings, WebhookSettings
+from server.security.limits import StatsLimits, WriteLimits
 from server.sla import SlaTargets
 
 
@@ -83,6 +84,10 @@ class Settings:
     """Seconds between heartbeat comments on an idle event stream."""
     live_recheck_seconds: float = 60.0
     """How often an open event stream checks its token again (revoked: the stream ends)."""
+    write_limits: WriteLimits = field(default_factory=WriteLimits)
+    """Customer creates, replies and changes per user and per organization (``PADCOM_RATE_*``)."""
+    stats_limits: StatsLimits = field(default_factory=StatsLimits)
+    """``GET /stats`` per user: short cache, shared computations, a bound (``PADCOM_STATS_*``)."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -106,4 +111,6 @@ class Settings:
             ),
             mail=MailSettings.from_env(),
             webhooks=WebhookSettings.from_env(),
+            write_limits=WriteLimits.from_env(),
+            stats_limits=StatsLimits.from_env(),
         )

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import migrate as alter
 
 from server.db import db, is_postgres
-from server.models import ALL_MODELS, LoginFailure, Outbox, SchemaVersion
+from server.models import ALL_MODELS, IdempotencyKey, LoginFailure, Outbox, RateLimit, SchemaVersion
 from server.stats import triggers
 from server.stats.migration import settled_rollup, sla_and_stats
 
@@ -45,12 +46,22 @@ def _login_failures(migrator: SchemaMigrator) -> None:
     db.create_tables([LoginFailure])
 
 
+def _write_limits(migrator: SchemaMigrator) -> None:
+    """Rate limit counters shared by all workers; every write's first answer kept for retries."""
+    db.create_tables([RateLimit])
+    table = IdempotencyKey._meta.table_name
+    present = {column.name for column in db.get_columns(table)}
+    missing = [name for name in ("status_code", "response") if name not in present]
+    alter(*(migrator.add_column(table, name, getattr(IdempotencyKey, name)) for name in missing))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
     Migration(3, "SLA clock pauses, breaches, reopen count; statistics indexes", sla_and_stats),
     Migration(4, "login throttling: failed sign-ins per email and per address", _login_failures),
     Migration(5, "statistics pre-aggregate of resolved tickets, kept by triggers", settled_rollup),
+    Migration(7, "write rate limits; Idempotency-Key on every write", _write_limits),
 ]
 
 LATEST = MIGRATIONS[-1].number

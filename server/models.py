@@ -236,7 +236,12 @@ class Token(BaseModel):
 
 
 class IdempotencyKey(BaseModel):
-    """A create that already happened, so its retry returns the same ticket."""
+    """A write that already happened, so its retry answers the same and changes nothing.
+
+    ``request_hash`` covers method, path, If-Match and body; ``status_code`` and
+    ``response`` are the first answer (null for creates stored before migration 7,
+    which are answered with their ticket as it is now).
+    """
 
     id = AutoField()
     user = ForeignKeyField(User, on_delete="CASCADE")
@@ -244,6 +249,8 @@ class IdempotencyKey(BaseModel):
     request_hash = CharField(max_length=64)
     ticket = ForeignKeyField(Ticket, on_delete="CASCADE")
     created_at = TimeField(default=utcnow)
+    status_code = SmallIntegerField(null=True)
+    response = TextField(null=True)
 
     user_id: int
     ticket_id: int
@@ -262,6 +269,20 @@ class LoginFailure(BaseModel):
     key = CharField(max_length=300, unique=True)
     failures = IntegerField(default=0)
     last_failure_at = TimeField(index=True)
+
+
+class RateLimit(BaseModel):
+    """One rate limit key's theoretical arrival time (GCRA), in epoch ms.
+
+    Kept in the database and moved by one atomic upsert, so every server process
+    on the database counts alike (server/security/rate_limit.py).
+    """
+
+    key = CharField(max_length=100, primary_key=True)
+    tat_ms = BigIntegerField()
+
+    class Meta:
+        table_name = "rate_limit"
 
 
 class Outbox(BaseModel):
@@ -303,4 +324,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     IdempotencyKey,
     LoginFailure,
     Outbox,
+    RateLimit,
 ]

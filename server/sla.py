@@ -71,14 +71,12 @@ class SlaTargets:
 
 
 def track_status(ticket: Any, new_status: str, values: dict[str, Any]) -> None:
-    """Add to ``values`` what a status change does to the SLA clock and the reopen count.
+    """Add to ``values`` what a status change does to the SLA clock.
 
     ``ticket`` holds the row before the change; ``values`` the columns about to
     be written (it may already hold due times recomputed for a new priority).
     """
     now: datetime = values["updated_at"]
-    if ticket.status in DONE_STATUSES and new_status in OPEN_STATUSES:
-        values["reopens"] = ticket.reopens + 1
     if new_status == PAUSING_STATUS:
         if ticket.sla_paused_at is None:
             values["sla_paused_at"] = now

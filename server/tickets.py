@@ -8,21 +8,18 @@ so of two concurrent writers with the same version exactly one wins.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from server.errors import Forbidden, Invalid, PreconditionFailed
 from server.fast_insert import insert
 from server.fields import utcnow
-from server.models import OPEN_STATUSES, Event, IdempotencyKey, Message, Service, Ticket, User
+from server.models import OPEN_STATUSES, Event, Message, Service, Ticket, User
 from server.schemas import TicketIn, TicketPatch
 from server.sla import SlaTargets, track_status
+from server.ticket_status import count_reopen, reopened_status, wanted_status
 from server.visibility import get_ticket
 
-CUSTOMER_STATUSES = ("open", "closed")
-"""A customer may only close a ticket or reopen it."""
 STAFF_ONLY_FIELDS = ("assignee",)
 CONTENT_FIELDS = ("subject", "body", "category", "priority", "service")
 REFERENCE_FIELDS = ("service", "assignee")
@@ -67,53 +64,13 @@ def _check_service(service_id: int | None, organization_id: int) -> None:
         raise Invalid(f"service {service_id} does not belong to this organization")
 
 
-def request_fingerprint(data: TicketIn) -> str:
-    """A stable hash of a create request, to tell a retry from a different request."""
-    canonical = json.dumps(data.model_dump(), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def find_idempotent(user: User, key: str, fingerprint: str, ttl: timedelta) -> Ticket | None:
-    """The ticket an earlier create with ``key`` made, or None; 422 if the body differs."""
-    row = IdempotencyKey.get_or_none(
-        IdempotencyKey.user == user.id,
-        IdempotencyKey.key == key,
-        IdempotencyKey.created_at > utcnow() - ttl,
-    )
-    if row is None:
-        return None
-    if row.request_hash != fingerprint:
-        raise Invalid("this Idempotency-Key was already used for a different request")
-    ticket: Ticket = Ticket.get_by_id(row.ticket_id)
-    return ticket
-
-
-def create_ticket(
-    user: User,
-    data: TicketIn,
-    sla: SlaTargets,
-    idempotency: tuple[str, str] | None = None,
-    ttl: timedelta = timedelta(hours=24),
-) -> tuple[tuple[Ticket, bool], list[Event]]:
+def create_ticket(user: User, data: TicketIn, sla: SlaTargets) -> tuple[Ticket, list[Event]]:
     """File a ticket for the user's organization; requester and service come from the account.
 
-    Returns ((ticket, replayed), events). ``idempotency`` is (key, fingerprint):
-    a live key of this user returns its earlier ticket (replayed, no events); a
-    concurrent create with the same key that commits first makes this one fail
-    on the unique index, and the caller looks again. Raises Forbidden, Invalid.
+    Raises Forbidden, Invalid.
     """
     if user.organization_id is None:
         raise Forbidden("only customers of an organization can open tickets")
-    if idempotency is not None:
-        key, fingerprint = idempotency
-        earlier = find_idempotent(user, key, fingerprint, ttl)
-        if earlier is not None:
-            return (earlier, True), []
-        IdempotencyKey.delete().where(
-            IdempotencyKey.user == user.id,
-            IdempotencyKey.key == key,
-            IdempotencyKey.created_at <= utcnow() - ttl,
-        ).execute()  # an expired key may be reused; a live one committed since must not go
     service_id = data.service
     if service_id is None:
         services = list(
@@ -141,22 +98,19 @@ def create_ticket(
         first_response_due=first_due,
         resolution_due=resolution_due,
     )
-    if idempotency is not None:
-        IdempotencyKey.create(
-            user=user.id, key=idempotency[0], request_hash=idempotency[1], ticket=ticket.id
-        )
     event = _event(
         ticket,
         user,
         "created",
         {"subject": ticket.subject, "priority": ticket.priority, "category": ticket.category},
     )
-    return (ticket, False), [event]
+    return ticket, [event]
 
 
 def _status_side_effects(ticket: Ticket, new_status: str, values: dict[str, Any]) -> None:
     """Timestamps that follow a status change: resolved/closed set, reopening clears."""
-    track_status(ticket, new_status, values)  # SLA clock pause/resume, reopen count
+    track_status(ticket, new_status, values)  # SLA clock pause/resume
+    count_reopen(ticket, new_status, values)
     now = values["updated_at"]
     if new_status == "resolved":
         values["resolved_at"] = now
@@ -175,12 +129,6 @@ def _check_permissions(user: User, ticket: Ticket, patch: dict[str, Any]) -> Non
     for name in STAFF_ONLY_FIELDS:
         if name in patch:
             raise Invalid(f"customers cannot set {name}")
-    status = patch.get("status")
-    if status is not None:
-        if status not in CUSTOMER_STATUSES:
-            raise Invalid("customers can only close or reopen a ticket")
-        if status == "open" and ticket.status not in ("resolved", "closed"):
-            raise Invalid("only a resolved or closed ticket can be reopened")
 
 
 def _check_assignee(assignee_id: int | None) -> None:
@@ -201,6 +149,8 @@ def update_ticket(
     ticket = get_ticket(user, number, for_update=True)
     wanted = patch.model_dump(exclude_unset=True)
     _check_permissions(user, ticket, wanted)
+    if wanted.get("status") is not None:
+        wanted["status"] = wanted_status(user, ticket, wanted["status"])
     if ticket.version != expected_version:
         raise PreconditionFailed(
             f"ticket {number} was changed by someone else (now version {ticket.version})",
@@ -259,7 +209,8 @@ def add_message(
     """A reply (or a staff-only note); replies move the ticket along.
 
     A staff reply records the first response and opens a new ticket; a customer
-    reply reopens a ticket that was waiting, resolved or closed. A note leaves
+    reply reopens a ticket that was waiting, resolved or closed (to ``new`` if no
+    staff member ever touched it: server/ticket_status.py). A note leaves
     the ticket row alone: its ``version``, ``updated_at`` (so the ETag and the
     ``-updated`` order) are what a customer sees, and a note must not show
     there, nor fail a customer's ``If-Match``; no field of the ticket changed.
@@ -282,8 +233,10 @@ def add_message(
             values["first_response_at"] = now
         if ticket.status == "new":
             new_status = "open"
-    elif ticket.status in ("waiting", "resolved", "closed"):
+    elif ticket.status == "waiting":
         new_status = "open"
+    elif ticket.status in ("resolved", "closed"):
+        new_status = reopened_status(ticket)
     if new_status != ticket.status:
         values["status"] = new_status
         _status_side_effects(ticket, new_status, values)
@@ -294,14 +247,17 @@ def add_message(
     return message, ticket, [_event(ticket, user, "replied", changes)]
 
 
-def delete_ticket(user: User, number: int) -> list[Event]:
-    """Hide a ticket from customers; the record and its history stay for staff."""
+def delete_ticket(user: User, number: int) -> tuple[int, list[Event]]:
+    """Hide a ticket from customers; the record and its history stay for staff.
+
+    Returns (the ticket's id, events).
+    """
     ticket = get_ticket(user, number, for_update=True)
     if ticket.deleted_at is not None:
-        return []
+        return ticket.id, []
     now = utcnow()
     Ticket.update(deleted_at=now, updated_at=now, version=ticket.version + 1).where(
         Ticket.id == ticket.id
     ).execute()
     ticket.updated_at = now
-    return [_event(ticket, user, "deleted", {})]
+    return ticket.id, [_event(ticket, user, "deleted", {})]

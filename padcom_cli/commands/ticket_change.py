@@ -103,7 +103,9 @@ def _change(
         return
     version = if_version or int(seen["version"])  # type: ignore[index]
     ticket = _update(api, number, fields, seen, version)
-    described = ", ".join(f"{k}: {clean(str(v), single_line=True)}" for k, v in fields.items())
+    described = ", ".join(  # as stored: a reopened untouched ticket is "new" again
+        f"{k}: {clean(str(ticket.get(k, v)), single_line=True)}" for k, v in fields.items()
+    )
     emit(ticket, as_json, lambda: f"Ticket #{number} updated ({described}).")
 
 

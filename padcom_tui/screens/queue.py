@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection
 from typing import Any, ClassVar
 
@@ -9,11 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import DataTable, Input
 
 from padcom_cli.errors import NotFound, PadcomError
 from padcom_tui.background import in_background
+from padcom_tui.flood import FloodGate, Notice
 from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, line
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.queue import OPEN_WORK, QueueFilters, TicketQueue
@@ -47,6 +50,7 @@ class QueueScreen(Screen[None]):
         self.loading = False
         self.painted = False
         self.live_since = 0
+        self.floods = FloodGate(10.0)
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search subject and body; enter applies, esc closes", id="search")
@@ -62,6 +66,9 @@ class QueueScreen(Screen[None]):
         self.table.lay_out(self.app.size.width)
         self.watch(self.table, "scroll_y", self._scrolled, init=False)
         self.set_interval(CLOCK_SECONDS, self.tick)
+        window = self.app.settings.flood_window_seconds  # type: ignore[attr-defined]
+        self.floods = FloodGate(window)
+        self.set_interval(min(1.0, window / 4), self._floods_due)
         self.load(QueueFilters())
 
     def tick(self) -> None:
@@ -189,8 +196,9 @@ class QueueScreen(Screen[None]):
         self._status()
 
     def announce(self, events: list[Json], tickets: dict[int, Json]) -> None:
-        """A toast for each new ticket and each ticket that became urgent; a bell for urgent."""
-        app: Any = self.app
+        """A toast for a new ticket or one that became urgent, a bell for urgent; a burst
+        from one organization is summed up in one notice (padcom_tui/flood.py)."""
+        now = time.monotonic()
         for event in events:
             ticket = tickets.get(int(event["ticket"]))
             if ticket is None:
@@ -200,15 +208,27 @@ class QueueScreen(Screen[None]):
             urgent = ticket.get("priority") == "urgent" and (created or became_urgent)
             if not (created or urgent):
                 continue
-            subject = line(ticket.get("subject"))
-            self.notify(
-                subject,
+            single = Notice(
                 title=f"{'URGENT' if urgent else 'New'} ticket #{ticket['number']}",
-                severity="error" if urgent else "information",
-                markup=False,
+                text=line(ticket.get("subject")),
+                urgent=urgent,
+                bell=urgent,
             )
-            if urgent and app.settings.bell:
-                app.bell()
+            organization = line((ticket.get("organization") or {}).get("name") or "?")
+            shown = self.floods.arrived(organization, urgent, created, now, single)
+            if shown is not None:
+                self._show_notice(shown)
+
+    def _floods_due(self) -> None:
+        for notice in self.floods.due(time.monotonic()):
+            self._show_notice(notice)
+
+    def _show_notice(self, notice: Notice) -> None:
+        app: Any = self.app
+        severity: SeverityLevel = "error" if notice.urgent else "information"
+        self.notify(notice.text, title=notice.title, severity=severity, markup=False)
+        if notice.bell and app.settings.bell:
+            app.bell()
 
     # -- keys -----------------------------------------------------------------------
 

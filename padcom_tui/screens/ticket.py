@@ -16,7 +16,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import TabbedContent, TabPane
 
-from padcom_cli.client import PadcomClient
+from padcom_cli.client import PadcomClient, new_key
 from padcom_cli.errors import Conflict, PadcomError
 from padcom_tui.background import in_background
 from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, person
@@ -85,7 +85,8 @@ class TicketScreen(Screen[Json | None]):
         super().__init__()
         self.number = number
         self.data: TicketData | None = None
-        self.drafts: dict[bool, str] = {}
+        self.drafts: dict[bool, tuple[str, str]] = {}
+        """Unsent text per kind (note or reply) with the Idempotency-Key it was sent with."""
 
     @property
     def client(self) -> PadcomClient:
@@ -176,7 +177,11 @@ class TicketScreen(Screen[Json | None]):
             if body is None:
                 self.drafts.pop(internal, None)
                 return
-            self.drafts[internal] = body  # kept until the server has it
+            kept = self.drafts.get(internal)
+            # the same text again keeps its key: if an earlier try was stored after all, the
+            # server answers with that message instead of posting it twice
+            key = kept[1] if kept and kept[0] == body else new_key()
+            self.drafts[internal] = (body, key)  # kept until the server has it
 
             def sent(_message: Json) -> None:
                 self.drafts.pop(internal, None)
@@ -185,12 +190,14 @@ class TicketScreen(Screen[Json | None]):
 
             in_background(
                 self,
-                lambda: self.client.reply(self.number, body, internal=internal),
+                lambda: self.client.reply(
+                    self.number, body, internal=internal, idempotency_key=key
+                ),
                 sent,
                 group="send",
             )
 
-        draft = self.drafts.get(internal, "")
+        draft = self.drafts.get(internal, ("", ""))[0]
         self.app.push_screen(ComposeScreen(title, internal=internal, draft=draft), send)
 
     # -- changes ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from server.api.deps import CurrentUser
 from server.db import db
@@ -13,6 +13,7 @@ from server.errors import Invalid, NotFound
 from server.fields import utcnow
 from server.listing import TicketFilters
 from server.models import Organization
+from server.stats.gate import StatsGate
 from server.stats.report import build_report
 from server.stats.scope import make_period, scoped_tickets
 from server.stats.shapes import StatsOut
@@ -33,7 +34,8 @@ def _organization(user: Any, organization: int | None) -> int | None:
 
 
 @router.get("/stats", response_model=StatsOut)
-def stats(
+async def stats(
+    request: Request,
     user: CurrentUser,
     start: Annotated[
         datetime | None, Query(alias="from", description="period start (default: to - 30 days)")
@@ -50,17 +52,25 @@ def stats(
 
     Staff count every ticket (deleted ones too: the work on them happened); a
     customer counts their organization's tickets they have not deleted.
+    Identical requests share one computation; see server/stats/gate.py.
     """
-    try:
-        period = make_period(start, end, utcnow())
-    except (OverflowError, ValueError) as exc:  # dates near year 1 or 9999
-        raise Invalid("the period is out of range") from exc
-    with db.connection_context():
-        filters = TicketFilters(
-            priority=priority,
-            category=category,
-            assignee=assignee,
-            organization=_organization(user, organization),
-        )
-        tickets = scoped_tickets(user, filters)  # checks the filters
-        return build_report(tickets, make_split(user, filters, period))
+
+    def compute() -> dict[str, Any]:
+        try:
+            period = make_period(start, end, utcnow())
+        except (OverflowError, ValueError) as exc:  # dates near year 1 or 9999
+            raise Invalid("the period is out of range") from exc
+        with db.connection_context():
+            filters = TicketFilters(
+                priority=priority,
+                category=category,
+                assignee=assignee,
+                organization=_organization(user, organization),
+            )
+            tickets = scoped_tickets(user, filters)  # checks the filters
+            return build_report(tickets, make_split(user, filters, period))
+
+    gate: StatsGate = request.app.state.stats_gate
+    key = (start, end, organization, category, priority, assignee)
+    report: dict[str, Any] = await gate.report(user.id, key, compute)
+    return report

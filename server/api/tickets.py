@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
-from peewee import IntegrityError
 
 from server import tickets
-from server.api.deps import AppSettings, CurrentUser, write
+from server.api.deps import AppSettings, CurrentUser
+from server.api.once import Done, Once, write_once
 from server.db import db
 from server.errors import ApiError, PreconditionRequired
+from server.idempotency import Answer
 from server.listing import SortName, TicketFilters, apply_filters, page
 from server.models import Event, Message
 from server.schemas import (
@@ -25,14 +26,13 @@ from server.schemas import (
     TicketPatch,
 )
 from server.serialize import events_json, messages_json
-from server.ticket_read import JSON, dumps, read_tickets, ticket_response
+from server.ticket_read import JSON, dumps, read_ticket, read_tickets, ticket_response
 from server.visibility import get_ticket, visible_messages, visible_tickets
 
 router = APIRouter(tags=["tickets"])
 
 Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="ticket number")]
 ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
-IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
 
 @router.get("/tickets", response_model=TicketPage)
@@ -58,38 +58,36 @@ def list_tickets(
     return Response(dumps({"items": items, "next_cursor": next_cursor}), media_type=JSON)
 
 
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(max_length=200, description="retry-safe: a repeat answers as the first time"),
+]
+
+
+def _ticket_answer(user: Any, number: int, status: int = 200) -> Callable[[], Answer]:
+    def answer() -> Answer:
+        with db.connection_context():
+            return Answer.of(status, read_ticket(user, number))
+
+    return answer
+
+
 @router.post("/tickets", response_model=TicketOut, status_code=201)
 def create_ticket(
     data: TicketIn,
     request: Request,
     user: CurrentUser,
     settings: AppSettings,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
     """File a ticket. A retry with the same ``Idempotency-Key`` returns the first ticket."""
-    ttl = timedelta(hours=settings.idempotency_ttl_hours)
-    idempotency = None
-    if idempotency_key is not None:
-        if not IDEMPOTENCY_KEY.match(idempotency_key):
-            raise ApiError("Idempotency-Key must be 1-200 printable ASCII characters")
-        idempotency = (idempotency_key, tickets.request_fingerprint(data))
-    try:
-        ticket, replayed = write(
-            request, lambda: tickets.create_ticket(user, data, settings.sla, idempotency, ttl)
-        )
-    except IntegrityError:
-        if idempotency is None:
-            raise
-        # a concurrent create with the same key committed first: answer with its ticket
-        with db.connection_context():
-            found = tickets.find_idempotent(user, idempotency[0], idempotency[1], ttl)
-        if found is None:
-            raise
-        ticket, replayed = found, True
-    answer = ticket_response(user, ticket.id, status_code=201)
-    if replayed:
-        answer.headers["Idempotent-Replayed"] = "true"
-    return answer
+    once = Once.of(request, idempotency_key, data.model_dump())
+
+    def change() -> tuple[Done, list[Event]]:
+        ticket, events = tickets.create_ticket(user, data, settings.sla)
+        return Done(ticket.id, _ticket_answer(user, ticket.id, 201)), events
+
+    return write_once(request, user, once, "create", change)
 
 
 @router.get("/tickets/{number}", response_model=TicketOut)
@@ -115,18 +113,34 @@ def update_ticket(
     user: CurrentUser,
     settings: AppSettings,
     if_match: Annotated[str | None, Header(max_length=40)] = None,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
     """Change fields of a ticket; 412 if it changed since the version in ``If-Match``."""
     expected = _expected_version(if_match)
-    write(request, lambda: tickets.update_ticket(user, number, expected, patch, settings.sla))
-    return ticket_response(user, number)
+    once = Once.of(request, idempotency_key, patch.model_dump(exclude_unset=True), str(expected))
+
+    def change() -> tuple[Done, list[Event]]:
+        ticket, events = tickets.update_ticket(user, number, expected, patch, settings.sla)
+        return Done(ticket.id, _ticket_answer(user, number)), events
+
+    return write_once(request, user, once, "change", change)
 
 
 @router.delete("/tickets/{number}", status_code=204)
-def delete_ticket(number: Number, request: Request, user: CurrentUser) -> Response:
+def delete_ticket(
+    number: Number,
+    request: Request,
+    user: CurrentUser,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     """Hide the ticket from customers; staff keep it and its history."""
-    write(request, lambda: (None, tickets.delete_ticket(user, number)))
-    return Response(status_code=204)
+    once = Once.of(request, idempotency_key, None)
+
+    def change() -> tuple[Done, list[Event]]:
+        ticket_id, events = tickets.delete_ticket(user, number)
+        return Done(ticket_id, lambda: Answer(204)), events
+
+    return write_once(request, user, once, "change", change)
 
 
 @router.get("/tickets/{number}/messages", response_model=list[MessageOut])
@@ -140,17 +154,26 @@ def list_messages(number: Number, user: CurrentUser) -> list[dict[str, Any]]:
 
 @router.post("/tickets/{number}/messages", response_model=MessageOut, status_code=201)
 def add_message(
-    number: Number, data: MessageIn, request: Request, user: CurrentUser
-) -> dict[str, Any]:
+    number: Number,
+    data: MessageIn,
+    request: Request,
+    user: CurrentUser,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     """Reply on a ticket (or, for staff, leave an internal note)."""
+    once = Once.of(request, idempotency_key, data.model_dump())
 
-    def change() -> tuple[Any, list[Event]]:
-        message, _ticket, events = tickets.add_message(user, number, data.body, data.internal)
-        return message, events
+    def change() -> tuple[Done, list[Event]]:
+        message, ticket, events = tickets.add_message(user, number, data.body, data.internal)
 
-    message = write(request, change)
-    with db.connection_context():
-        return messages_json([message], user.is_staff)[0]
+        def answer() -> Answer:
+            with db.connection_context():
+                shown = MessageOut.model_validate(messages_json([message], user.is_staff)[0])
+            return Answer(201, shown.model_dump_json().encode())
+
+        return Done(ticket.id, answer), events
+
+    return write_once(request, user, once, "reply", change)
 
 
 @router.get("/tickets/{number}/events", response_model=list[EventOut])

@@ -1,8 +1,17 @@
-"""A retried create returns the first ticket instead of filing a second one."""
+"""A retried write (create, reply, change, close, delete) answers as the first one did.
+
+The client lost the first answer (a cut, a 503 after the commit) and sends the
+same request with the same Idempotency-Key: nothing is written twice.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
 
 from server.db import db
 from server.models import Ticket
@@ -76,3 +85,78 @@ def test_eight_simultaneous_retries_file_exactly_one_ticket(live: Live) -> None:
     # the server's connections are still healthy after the losers' unique-index errors
     assert clients[0].post("/tickets", json=REQUEST).status_code == 201
     assert _tickets_of(carla.id) == 4
+
+
+def _ticket(api: httpx.Client) -> dict[str, Any]:
+    reply = api.post("/tickets", json=REQUEST)
+    assert reply.status_code == 201
+    ticket: dict[str, Any] = reply.json()
+    return ticket
+
+
+def _twice(send: Callable[[], httpx.Response]) -> tuple[httpx.Response, httpx.Response]:
+    """A write and its retry (the answer to the first was "lost"); nothing may change between."""
+    first = send()
+    before = counts()
+    again = send()
+    assert counts() == before
+    return first, again
+
+
+def test_a_retried_reply_is_stored_once(live: Live) -> None:
+    api = live.person("customer").api()
+    number = _ticket(api)["number"]
+    key = {"Idempotency-Key": "reply-1"}
+    first, again = _twice(
+        lambda: api.post(f"/tickets/{number}/messages", json={"body": "Still down"}, headers=key)
+    )
+    assert first.status_code == again.status_code == 201
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json()
+    assert [m["body"] for m in api.get(f"/tickets/{number}/messages").json()] == ["Still down"]
+
+
+@pytest.mark.parametrize("change", [{"priority": "urgent"}, {"status": "closed"}])
+def test_a_retried_change_answers_as_the_first_time_instead_of_412(
+    live: Live, change: dict[str, str]
+) -> None:
+    api = live.person("customer").api()
+    ticket = _ticket(api)
+    number = ticket["number"]
+    headers = {"If-Match": f'"{ticket["version"]}"', "Idempotency-Key": f"change-{number}"}
+    first, again = _twice(lambda: api.patch(f"/tickets/{number}", json=change, headers=headers))
+    assert first.status_code == again.status_code == 200, again.text
+    assert again.json() == first.json()
+    assert again.headers["etag"] == first.headers["etag"] == f'"{ticket["version"] + 1}"'
+    assert api.get(f"/tickets/{number}").json()["version"] == ticket["version"] + 1
+    without_key = api.patch(
+        f"/tickets/{number}", json=change, headers={"If-Match": headers["If-Match"]}
+    )
+    assert without_key.status_code == 412  # what a retry without the key meets
+
+
+def test_a_retried_delete_answers_204_not_404(live: Live) -> None:
+    api = live.person("customer").api()
+    number = _ticket(api)["number"]
+    key = {"Idempotency-Key": "delete-1"}
+    first, again = _twice(lambda: api.delete(f"/tickets/{number}", headers=key))
+    assert first.status_code == again.status_code == 204
+    assert again.headers["idempotent-replayed"] == "true"
+    assert api.delete(f"/tickets/{number}").status_code == 404  # gone for the customer
+
+
+def test_the_same_key_for_another_write_is_refused(live: Live) -> None:
+    api = live.person("customer").api()
+    ticket = _ticket(api)
+    number, version = ticket["number"], ticket["version"]
+    key = {"Idempotency-Key": "once"}
+    api.post(f"/tickets/{number}/messages", json={"body": "a"}, headers=key).raise_for_status()
+    before = counts()
+    other_body = api.post(f"/tickets/{number}/messages", json={"body": "b"}, headers=key)
+    other_route = api.patch(
+        f"/tickets/{number}", json={"priority": "low"}, headers={**key, "If-Match": f'"{version}"'}
+    )
+    assert other_body.status_code == other_route.status_code == 422
+    assert "Idempotency-Key" in other_route.json()["error"]["message"]
+    assert counts() == before
+    assert api.get(f"/tickets/{number}").json()["priority"] == "normal"

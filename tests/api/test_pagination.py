@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -13,7 +14,15 @@ from server.fields import utcnow
 from server.listing import SORTS
 from server.models import Ticket
 from tests.api.tickets_support import all_numbers, file_ticket
-from tests.support.live import Live, Person
+from tests.support.limits import NO_WRITE_LIMITS
+from tests.support.live import Live, Person, own_server
+
+
+@pytest.fixture(scope="module")
+def live(database_url: str) -> Iterator[Live]:
+    """The module's server without write limits: one customer files ~300 tickets here."""
+    with own_server(database_url, write_limits=NO_WRITE_LIMITS) as world:
+        yield world
 
 
 @pytest.fixture(scope="module")

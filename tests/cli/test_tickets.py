@@ -180,11 +180,11 @@ def test_priority_close_and_reopen(live: Live, padcom: Padcom) -> None:
     again = padcom("ticket", "close", str(number), as_=max_)
     assert again.exit_code == 0 and "already has status closed" in again.stderr
     reopened = padcom("ticket", "reopen", str(number), as_=max_)
-    assert reopened.exit_code == 0 and "status: open" in reopened.stdout
+    assert reopened.exit_code == 0 and "status: new" in reopened.stdout  # untouched by staff
     refused = padcom("ticket", "priority", str(number), "extreme", as_=max_)
     assert refused.exit_code == 2
     ticket = max_.api().get(f"/tickets/{number}").json()
-    assert (ticket["status"], ticket["priority"]) == ("open", "urgent")
+    assert (ticket["status"], ticket["priority"]) == ("new", "urgent")
 
 
 def test_edit_with_flags(live: Live, padcom: Padcom) -> None:

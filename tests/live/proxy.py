@@ -33,8 +33,12 @@ class CuttableProxy:
             with self._lock:
                 self._open += [client, upstream]
                 self.connections += 1
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+            self._forward(client, upstream)
+
+    def _forward(self, client: socket.socket, upstream: socket.socket) -> None:
+        """Pump both ways until either side closes."""
+        for source, sink in ((client, upstream), (upstream, client)):
+            threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
     @staticmethod
     def _pump(source: socket.socket, sink: socket.socket) -> None:
@@ -54,3 +58,51 @@ class CuttableProxy:
     def close(self) -> None:
         self.listener.close()
         self.cut()
+
+
+class LosingProxy(CuttableProxy):
+    """Forwards to ``upstream``, but loses the answers to the first ``times`` requests with ``method``.
+
+    Such a request reaches the server (and is committed there); its answer is
+    read and thrown away, then the client gets ``instead`` on that connection:
+    nothing (it just closes, as at a cut) or a canned response (a gateway's
+    503). Every other request and answer passes through unchanged.
+    """
+
+    def __init__(
+        self, upstream_port: int, method: bytes, instead: bytes = b"", times: int = 1
+    ) -> None:
+        self.method = method
+        self.times = times
+        self.instead = instead
+        self.lost = 0
+        super().__init__(upstream_port)
+
+    def _forward(self, client: socket.socket, upstream: socket.socket) -> None:
+        losing = threading.Event()
+        threading.Thread(target=self._ask, args=(client, upstream, losing), daemon=True).start()
+        threading.Thread(target=self._answer, args=(upstream, client, losing), daemon=True).start()
+
+    def _ask(self, client: socket.socket, upstream: socket.socket, losing: threading.Event) -> None:
+        with contextlib.suppress(OSError):
+            while chunk := client.recv(65536):
+                with self._lock:
+                    if self.lost < self.times and chunk.startswith(self.method):
+                        self.lost += 1
+                        losing.set()  # before the request goes on: its answer is lost
+                upstream.sendall(chunk)
+
+    def _answer(
+        self, upstream: socket.socket, client: socket.socket, losing: threading.Event
+    ) -> None:
+        with contextlib.suppress(OSError):
+            while chunk := upstream.recv(65536):
+                if losing.is_set():  # the server has answered: the write is committed
+                    if self.instead:
+                        client.sendall(self.instead)
+                    break
+                client.sendall(chunk)
+        for sock in (client, upstream):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()

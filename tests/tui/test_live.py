@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -115,3 +116,32 @@ async def test_a_ticket_filed_while_the_first_page_loads_is_not_missed(
         await until(pilot, lambda: row_of(app, client.filed) is not None)
         row = row_of(app, client.filed)
         assert row is not None and row["number"].startswith("●")
+
+
+async def test_a_burst_of_urgent_tickets_is_one_flood_notice_and_one_bell(
+    live: Live, admin_app: Callable[..., PadcomAdmin]
+) -> None:
+    org = live.organization(f"Acme {uuid.uuid4().hex[:6]}")
+    flooder = live.person("customer", org=org)
+    app = admin_app(live=True, flood_window_seconds=5)
+    bells: list[bool] = []
+    app.bell = lambda: bells.append(True)  # type: ignore[method-assign]
+    shown: list[tuple[str, str]] = []  # every toast, kept after it fades
+    notify = app.notify
+
+    def seen(message: str, **options: Any) -> None:
+        shown.append((str(options.get("title")), message))
+        notify(message, **options)
+
+    app.notify = seen  # type: ignore[method-assign,assignment]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.live_state == "connected")
+        numbers = [
+            file_ticket(flooder, f"down {i}", priority="urgent")["number"] for i in range(12)
+        ]
+        await until(pilot, lambda: all(row_of(app, n) is not None for n in numbers))
+        summary = (f"Flood from {org.name}", f"12 new urgent tickets from {org.name} in 5 s")
+        await until(pilot, lambda: summary in shown)
+    assert bells == [True]  # the first ticket rang; the other eleven did not
+    assert [title for title, _ in shown] == [f"URGENT ticket #{numbers[0]}", summary[0]]

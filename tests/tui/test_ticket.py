@@ -14,8 +14,9 @@ from padcom_tui.screens.confirm import ConfirmScreen
 from padcom_tui.screens.conflict import ConflictScreen
 from padcom_tui.screens.queue import QueueScreen
 from padcom_tui.screens.ticket import TicketScreen
+from tests.live.proxy import LosingProxy
 from tests.support.live import Live, Person
-from tests.tui.conftest import file_ticket, screen_text, settle, shown_rows
+from tests.tui.conftest import build_app, file_ticket, screen_text, settle, shown_rows
 from tests.tui.test_queue import search
 
 
@@ -196,3 +197,27 @@ async def test_a_conflict_can_be_left_to_the_other_change(
         assert "Status waiting" in screen_text(app)
     now = ticket_as(colleague, ticket["number"])
     assert (now["status"], now["priority"]) == ("waiting", "normal")
+
+
+async def test_sending_a_draft_again_after_lost_answers_posts_it_once(
+    live: Live, agent: Person, customer: Person, word: str
+) -> None:
+    ticket = file_ticket(customer, f"{word} lost answers")
+    proxy = LosingProxy(live.thread.port, b"POST", times=2)  # the send and the client's retry
+    app = build_app(proxy.url, agent.token)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_ticket(pilot, word)
+            await pilot.press("r")
+            app.screen.query_one(TextArea).insert("Restarted the mail server.")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert proxy.lost == 2  # both answers lost: the app cannot know it was stored
+            await pilot.press("r")  # the draft is still there; send it again
+            assert app.screen.query_one(TextArea).text == "Restarted the mail server."
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+    finally:
+        proxy.close()
+    seen_by_customer = customer.api().get(f"/tickets/{ticket['number']}/messages").json()
+    assert [m["body"] for m in seen_by_customer] == ["Restarted the mail server."]
