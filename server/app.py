@@ -43,7 +43,9 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     )
     app.state.settings = settings
     app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
-    app.state.passwords = Passwords(settings.passwords, settings.max_concurrent_hashes)
+    app.state.passwords = Passwords(
+        settings.passwords, settings.max_concurrent_hashes, settings.sign_in_queue
+    )
     on_commit: list[Callable[[list[int]], None]] = []
     app.state.on_commit = on_commit
     install_error_handlers(app)

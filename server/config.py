@@ -36,8 +36,13 @@ class PasswordParams:
 class LoginThrottleParams:
     """Failed sign-ins allowed per email and per address before each next try must wait.
 
-    The wait doubles with every further failure, from ``base_delay_seconds`` up to
-    ``max_delay_seconds``; failures older than ``forget_after_seconds`` are forgiven.
+    ``free_per_account`` counts an email's failures from one client address;
+    ``free_per_address`` one address's failures at any email; and the softer
+    ``free_per_account_all_addresses`` an email's failures from everywhere, whose
+    wait stops at ``max_account_delay_seconds`` so a distributed attacker slows
+    the owner down a little but never locks them out. The wait doubles with every
+    further failure, from ``base_delay_seconds`` up to ``max_delay_seconds``;
+    failures older than ``forget_after_seconds`` are forgiven.
     """
 
     free_per_account: int = 5
@@ -45,6 +50,18 @@ class LoginThrottleParams:
     base_delay_seconds: int = 2
     max_delay_seconds: int = 15 * 60
     forget_after_seconds: int = 60 * 60
+    free_per_account_all_addresses: int = 50
+    max_account_delay_seconds: int = 60
+
+    @classmethod
+    def from_env(cls) -> LoginThrottleParams:
+        """The defaults, each overridable by ``PADCOM_LOGIN_<FIELD>`` (an integer)."""
+        given = {
+            n: int(os.environ[f"PADCOM_LOGIN_{n.upper()}"])
+            for n in cls.__dataclass_fields__
+            if os.environ.get(f"PADCOM_LOGIN_{n.upper()}")
+        }
+        return cls(**given)
 
 
 @dataclass(frozen=True)
@@ -83,6 +100,8 @@ class Settings:
     """Seconds between heartbeat comments on an idle event stream."""
     live_recheck_seconds: float = 60.0
     """How often an open event stream checks its token again (revoked: the stream ends)."""
+    sign_in_queue: int = 32
+    """Password checks that may wait for an argon2 slot; more get 503 with Retry-After."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -106,4 +125,7 @@ class Settings:
             ),
             mail=MailSettings.from_env(),
             webhooks=WebhookSettings.from_env(),
+            login_throttle=LoginThrottleParams.from_env(),
+            max_concurrent_hashes=int(os.environ.get("PADCOM_MAX_CONCURRENT_HASHES", 2)),
+            sign_in_queue=int(os.environ.get("PADCOM_SIGN_IN_QUEUE", 32)),
         )
