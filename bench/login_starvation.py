@@ -28,7 +28,7 @@ from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.support.databases import sqlite_url
 
-PASSWORD = "bench-quartz-meadow-2026"  # noqa: S105 - a bench account's password
+PASSWORD = "bench-quartz-meadow-2026"
 ME_SAMPLES = 200
 
 

@@ -108,12 +108,16 @@ class LoginThrottle:
 
         Raises Refused (with the wait) when any key must wait; then nothing is counted.
         """
-        now = now or utcnow()
-        forgotten = now - timedelta(seconds=self.params.forget_after_seconds)
-        stale = LoginFailure.last_failure_at <= forgotten
         with db.connection_context(), db.atomic():
+            now = now or utcnow()  # inside: a writer that went first has an earlier time
+            forgotten = now - timedelta(seconds=self.params.forget_after_seconds)
+            stale = LoginFailure.last_failure_at <= forgotten
             for key, limit in self._limits(keys).items():
-                ready = LoginFailure.last_failure_at + self._delay_ms_sql(limit) <= to_ms(now)
+                # Free tries pass whatever the clocks say; a concurrent attempt may have
+                # stamped the row a moment later than this one's ``now``.
+                ready = (LoginFailure.failures < limit.free) | (
+                    LoginFailure.last_failure_at + self._delay_ms_sql(limit) <= to_ms(now)
+                )
                 counted = (
                     LoginFailure.insert(key=key, failures=1, last_failure_at=now)
                     .on_conflict(
