@@ -18,6 +18,7 @@ from server.passwords import Passwords
 from server.schemas import ErrorOut
 from server.security.client import parse_networks
 from server.security.headers import SecurityHeaders
+from server.security.in_flight import InFlight
 from server.security.logs import AccessLog
 from server.sla_watch import with_sla_watch
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.state.passwords = Passwords(
         settings.passwords, settings.max_concurrent_hashes, settings.sign_in_queue
     )
+    app.state.sign_ins_in_flight = InFlight()
     on_commit: list[Callable[[list[int]], None]] = []
     app.state.on_commit = on_commit
     install_error_handlers(app)

@@ -8,6 +8,8 @@ tells which it was. argon2 runs on the app's own bounded pool (``Passwords``).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -24,6 +26,7 @@ from server.passwords import Passwords
 from server.schemas import LoginIn, LoginOut, MeOut, Strict
 from server.security import passwords as policy
 from server.security.client import scope_address
+from server.security.in_flight import InFlight
 from server.security.throttle import Keys, LoginThrottle, Refused, keys_for
 from server.serialize import service_json, single_user_json
 from server.tokens import issue, revoke, revoke_all
@@ -36,18 +39,47 @@ class PasswordChangeIn(Strict):
     new_password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 
 
-def _reserve(request: Request, settings: AppSettings, email: str) -> tuple[LoginThrottle, Keys]:
-    """Count this attempt before the password is checked; 429 with Retry-After when it must wait."""
+SETTLE_WAIT_SECONDS = 10
+"""How long a refused attempt waits at most for a running check of its keys to finish."""
+MAX_WAITS = 64
+
+
+def _too_many(retry_after: int) -> TooManyRequests:
+    return TooManyRequests(
+        f"too many failed sign-ins; try again in {retry_after} s",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+@asynccontextmanager
+async def _attempt(
+    request: Request, settings: AppSettings, email: str
+) -> AsyncIterator[tuple[LoginThrottle, Keys]]:
+    """Count this attempt before the block checks the password; 429 with Retry-After when it
+    must wait. The block calls ``throttle.succeeded(keys)`` when the password was right.
+
+    Refused only because a check of the same keys is still running in this
+    process, it waits for that one to finish and asks again (``InFlight``).
+    """
     throttle = LoginThrottle(settings.login_throttle)
     keys = keys_for(email, scope_address(request.scope, request.app.state.trusted_proxies))
-    try:
-        throttle.reserve(keys)
-    except Refused as refused:
-        raise TooManyRequests(
-            f"too many failed sign-ins; try again in {refused.retry_after} s",
-            headers={"Retry-After": str(refused.retry_after)},
-        ) from None
-    return throttle, keys
+    in_flight: InFlight = request.app.state.sign_ins_in_flight
+    refused: Refused | None = None
+    for _ in range(MAX_WAITS):
+        try:
+            await to_thread.run_sync(throttle.reserve, keys)
+        except Refused as again:
+            refused = again
+            if not in_flight.busy(keys.all):
+                break
+            await in_flight.settled(SETTLE_WAIT_SECONDS)
+        else:
+            refused = None
+            break
+    if refused is not None:
+        raise _too_many(refused.retry_after)
+    with in_flight.running(keys.all):
+        yield throttle, keys
 
 
 def _lookup(email: str) -> User | None:
@@ -75,12 +107,12 @@ async def login(data: LoginIn, request: Request, settings: AppSettings) -> dict[
     """
     passwords: Passwords = request.app.state.passwords
     with passwords.admission():
-        throttle, keys = await to_thread.run_sync(_reserve, request, settings, data.email)
-        user = await to_thread.run_sync(_lookup, data.email)
-        stored = user.password_hash if user is not None and user.active else None
-        if not await passwords.verify_async(stored, data.password) or user is None:
-            raise Unauthorized("wrong email or password")
-        await to_thread.run_sync(throttle.succeeded, keys)
+        async with _attempt(request, settings, data.email) as (throttle, keys):
+            user = await to_thread.run_sync(_lookup, data.email)
+            stored = user.password_hash if user is not None and user.active else None
+            if not await passwords.verify_async(stored, data.password) or user is None:
+                raise Unauthorized("wrong email or password")
+            await to_thread.run_sync(throttle.succeeded, keys)
         rehash = passwords.needs_rehash(user.password_hash)
         new_hash = await passwords.hash_async(data.password) if rehash else None
     result: dict[str, Any] = await to_thread.run_sync(
@@ -114,10 +146,10 @@ async def change_password(
     """
     passwords: Passwords = request.app.state.passwords
     with passwords.admission():
-        throttle, keys = await to_thread.run_sync(_reserve, request, settings, user.email)
-        if not await passwords.verify_async(user.password_hash, data.current_password):
-            raise Forbidden("the current password is wrong")
-        await to_thread.run_sync(throttle.succeeded, keys)
+        async with _attempt(request, settings, user.email) as (throttle, keys):
+            if not await passwords.verify_async(user.password_hash, data.current_password):
+                raise Forbidden("the current password is wrong")
+            await to_thread.run_sync(throttle.succeeded, keys)
         await to_thread.run_sync(policy.check, data.new_password, user.email, user.name)
         new_hash = await passwords.hash_async(data.new_password)
     await to_thread.run_sync(_set_password, user, new_hash, request.state.token_id)

@@ -53,6 +53,10 @@ class Keys:
     address: str
     pair: str
 
+    @property
+    def all(self) -> tuple[str, str, str]:
+        return (self.account, self.pair, self.address)
+
 
 def keys_for(email: str, address: str) -> Keys:
     typed = email.strip().lower()

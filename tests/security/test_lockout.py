@@ -10,6 +10,8 @@ ceiling). The addresses come through a trusted proxy's X-Forwarded-For.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
 
 import httpx
 import pytest
@@ -79,3 +81,21 @@ def test_many_addresses_at_one_account_meet_the_softer_limit(server: Live) -> No
     assert statuses[:12] == [401] * 12 and 429 in statuses[12:], statuses
     waits = [int(a.headers["retry-after"]) for a in answers if a.status_code == 429]
     assert max(waits) <= THROTTLE.max_account_delay_seconds  # the owner waits seconds, not hours
+
+
+def test_an_office_behind_one_address_signs_in_at_once(database_url: str) -> None:
+    """Attempts are counted while they run; parallel right passwords still all get in."""
+    strict = LoginThrottleParams(free_per_account=2, free_per_address=3, base_delay_seconds=60)
+    with own_server(database_url, login_throttle=strict, trusted_proxies=("127.0.0.1",)) as office:
+        people = [office.person("customer") for _ in range(12)]
+        start = Barrier(len(people), timeout=60)
+
+        def sign_in(n: int) -> int:
+            with office.anonymous() as anon:
+                start.wait()
+                body = {"email": people[n].email, "password": people[n].password}
+                return anon.post("/auth/login", json=body, headers=OWNER).status_code
+
+        with ThreadPoolExecutor(len(people)) as pool:
+            statuses = list(pool.map(sign_in, range(len(people))))
+    assert statuses == [200] * len(people)
