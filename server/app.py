@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from anyio import CapacityLimiter
 from fastapi import FastAPI
 
 from server.api import auth, events, staff, stats, stream, tickets
@@ -48,6 +49,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
         settings.passwords, settings.max_concurrent_hashes, settings.sign_in_queue
     )
     app.state.sign_ins_in_flight = InFlight()
+    app.state.sign_in_threads = CapacityLimiter(settings.sign_in_threads)
     on_commit: list[Callable[[list[int]], None]] = []
     app.state.on_commit = on_commit
     install_error_handlers(app)

@@ -102,6 +102,8 @@ class Settings:
     """How often an open event stream checks its token again (revoked: the stream ends)."""
     sign_in_queue: int = 32
     """Password checks that may wait for an argon2 slot; more get 503 with Retry-After."""
+    sign_in_threads: int = 4
+    """Threads sign-ins may use at once for their database steps (beside the argon2 pool)."""
 
     @property
     def resolved_database_url(self) -> str:

@@ -8,12 +8,12 @@ tells which it was. argon2 runs on the app's own bounded pool (``Passwords``).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Request, Response
 from pydantic import StringConstraints
 
@@ -32,6 +32,7 @@ from server.serialize import service_json, single_user_json
 from server.tokens import issue, revoke, revoke_all
 
 router = APIRouter(tags=["auth"])
+T = TypeVar("T")
 
 
 class PasswordChangeIn(Strict):
@@ -42,6 +43,13 @@ class PasswordChangeIn(Strict):
 SETTLE_WAIT_SECONDS = 10
 """How long a refused attempt waits at most for a running check of its keys to finish."""
 MAX_WAITS = 64
+
+
+async def _off_loop(request: Request, work: Callable[..., T], *args: Any) -> T:
+    """Run a sign-in's database step on a thread, counted against the sign-ins' own few
+    (``Settings.sign_in_threads``), never against the pool every other request needs."""
+    limiter: CapacityLimiter = request.app.state.sign_in_threads
+    return await to_thread.run_sync(work, *args, limiter=limiter)
 
 
 def _too_many(retry_after: int) -> TooManyRequests:
@@ -67,7 +75,7 @@ async def _attempt(
     refused: Refused | None = None
     for _ in range(MAX_WAITS):
         try:
-            await to_thread.run_sync(throttle.reserve, keys)
+            await _off_loop(request, throttle.reserve, keys)
         except Refused as again:
             refused = again
             if not in_flight.busy(keys.all):
@@ -108,15 +116,15 @@ async def login(data: LoginIn, request: Request, settings: AppSettings) -> dict[
     passwords: Passwords = request.app.state.passwords
     with passwords.admission():
         async with _attempt(request, settings, data.email) as (throttle, keys):
-            user = await to_thread.run_sync(_lookup, data.email)
+            user = await _off_loop(request, _lookup, data.email)
             stored = user.password_hash if user is not None and user.active else None
             if not await passwords.verify_async(stored, data.password) or user is None:
                 raise Unauthorized("wrong email or password")
-            await to_thread.run_sync(throttle.succeeded, keys)
+            await _off_loop(request, throttle.succeeded, keys)
         rehash = passwords.needs_rehash(user.password_hash)
         new_hash = await passwords.hash_async(data.password) if rehash else None
-    result: dict[str, Any] = await to_thread.run_sync(
-        _signed_in, user, new_hash, settings, data.token_name
+    result: dict[str, Any] = await _off_loop(
+        request, _signed_in, user, new_hash, settings, data.token_name
     )
     return result
 
@@ -149,10 +157,10 @@ async def change_password(
         async with _attempt(request, settings, user.email) as (throttle, keys):
             if not await passwords.verify_async(user.password_hash, data.current_password):
                 raise Forbidden("the current password is wrong")
-            await to_thread.run_sync(throttle.succeeded, keys)
-        await to_thread.run_sync(policy.check, data.new_password, user.email, user.name)
+            await _off_loop(request, throttle.succeeded, keys)
+        await _off_loop(request, policy.check, data.new_password, user.email, user.name)
         new_hash = await passwords.hash_async(data.new_password)
-    await to_thread.run_sync(_set_password, user, new_hash, request.state.token_id)
+    await _off_loop(request, _set_password, user, new_hash, request.state.token_id)
     return Response(status_code=204)
 
 
