@@ -14,6 +14,8 @@ as a wrong password.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +30,17 @@ from server.errors import Unavailable
 BUSY_RETRY_SECONDS = 1
 
 
+HASH_NICENESS = 10
+"""How much lower the hashing threads' CPU priority is than the threads answering requests."""
+
+
+def _yield_to_requests() -> None:
+    """Lower this hashing thread's CPU priority (Linux: per thread, inherited by argon2's lanes),
+    so that on a busy machine a hash waits for the CPU rather than everyone's requests."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_NICENESS)
+
+
 class Passwords:
     """Hash and verify passwords under one set of argon2id parameters."""
 
@@ -37,7 +50,9 @@ class Passwords:
             memory_cost=params.memory_cost,
             parallelism=params.parallelism,
         )
-        self._pool = ThreadPoolExecutor(max_concurrent, thread_name_prefix="argon2")
+        self._pool = ThreadPoolExecutor(
+            max_concurrent, thread_name_prefix="argon2", initializer=_yield_to_requests
+        )
         self._admitted = threading.BoundedSemaphore(max_concurrent + max_waiting)
         self._dummy_hash = self._hasher.hash("padcom-no-such-user")
 
