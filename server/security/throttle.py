@@ -13,7 +13,8 @@ OWASP's authentication guidance ("slow the attacker, not the owner"):
 
 - ``pair`` — this account from this address: few free tries, long waits.
   It is what stops one attacker at one account.
-- ``address`` — this address at any account: stops one address spraying many.
+- ``address`` — this address at any account: stops one address spraying many
+  (an IPv6 address counts by its /64, which one client usually holds whole).
 - ``account`` — this account from everywhere: many free tries and a short
   ceiling, so a distributed attacker is slowed, and the owner, whose own
   ``pair`` is clean, is at worst delayed a little, never locked out.
@@ -25,6 +26,7 @@ accounts.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -58,8 +60,26 @@ class Keys:
         return (self.account, self.pair, self.address)
 
 
+IPV6_PREFIX = 64
+"""One IPv6 client usually holds a whole /64: its addresses count as one."""
+
+
+def _client_block(address: str) -> str:
+    """The address as the throttle counts it: IPv4 alone, IPv6 by its /64."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/{IPV6_PREFIX}", strict=False))
+    return str(ip)
+
+
 def keys_for(email: str, address: str) -> Keys:
     typed = email.strip().lower()
+    address = _client_block(address)
     return Keys(
         account=f"account:{typed[:254]}",
         address=f"address:{address[:60]}",

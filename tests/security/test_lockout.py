@@ -99,3 +99,14 @@ def test_an_office_behind_one_address_signs_in_at_once(database_url: str) -> Non
         with ThreadPoolExecutor(len(people)) as pool:
             statuses = list(pool.map(sign_in, range(len(people))))
     assert statuses == [200] * len(people)
+
+
+def test_fresh_addresses_from_one_ipv6_block_buy_no_fresh_tries(server: Live) -> None:
+    dora = server.person("customer")
+    answers = []
+    for n in range(8):
+        rotated = {"X-Forwarded-For": f"2001:db8:66:1::{n + 1:x}"}
+        answers.append(_login(server, dora.email, f"guess {n}", rotated).status_code)
+    assert answers[:5] == [401] * 5 and set(answers[5:]) == {429}, answers
+    neighbour = {"X-Forwarded-For": "2001:db8:66:2::1"}  # another /64: another client
+    assert _login(server, dora.email, dora.password, neighbour).status_code == 200
