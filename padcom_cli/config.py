@@ -29,6 +29,13 @@ class ClientConfig:
     url: str = DEFAULT_URL
     token: str | None = None
     email: str | None = None
+    insecure_url: str | None = None
+    """The plain-http, non-loopback URL the user accepted with ``padcom login --insecure``."""
+
+    @property
+    def insecure_accepted(self) -> bool:
+        """Whether the user accepted sending secrets in clear to ``url``."""
+        return self.insecure_url is not None and self.insecure_url == self.url
 
 
 def load_config() -> ClientConfig:
@@ -45,7 +52,8 @@ def load_config() -> ClientConfig:
         str(stored["token"]) if stored.get("token") else None
     )
     email = str(stored["email"]) if stored.get("email") else None
-    return ClientConfig(url=url.rstrip("/"), token=token, email=email)
+    insecure = str(stored["insecure_url"]) if stored.get("insecure_url") else None
+    return ClientConfig(url=url.rstrip("/"), token=token, email=email, insecure_url=insecure)
 
 
 def save_config(config: ClientConfig) -> Path:
@@ -54,11 +62,13 @@ def save_config(config: ClientConfig) -> Path:
 
     path = config_path()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    data = {
-        k: v
-        for k, v in {"url": config.url, "token": config.token, "email": config.email}.items()
-        if v
+    values = {
+        "url": config.url,
+        "token": config.token,
+        "email": config.email,
+        "insecure_url": config.insecure_url,
     }
+    data = {k: v for k, v in values.items() if v}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:
@@ -72,4 +82,8 @@ def forget_token() -> None:
     """Remove the token from the config file, keeping the URL and email."""
     current = load_config()
     if config_path().exists():
-        save_config(ClientConfig(url=current.url, token=None, email=current.email))
+        save_config(
+            ClientConfig(
+                url=current.url, token=None, email=current.email, insecure_url=current.insecure_url
+            )
+        )

@@ -5,6 +5,7 @@
      ├── ServerFailed            exit 1  5xx, or 429 (RateLimited)
      │    └── RateLimited
      ├── InvalidRequest          exit 2  the server refused the input (400/413/422/428)
+     ├── InsecureTransport       exit 2  a secret would go over plain http (not loopback)
      ├── NotFound                exit 3
      ├── NotAuthorized           exit 4  not signed in, token expired (401) or forbidden (403)
      └── Conflict                exit 5  someone else changed the ticket (409/412)
@@ -48,6 +49,12 @@ class RateLimited(ServerFailed):
 
 
 class InvalidRequest(PadcomError):
+    exit_code = 2
+
+
+class InsecureTransport(PadcomError):
+    """A password or token would cross a network in clear; nothing was sent."""
+
     exit_code = 2
 
 

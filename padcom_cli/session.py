@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from padcom_cli.config import load_config
+from padcom_cli.config import ClientConfig, load_config
 from padcom_cli.errors import NotAuthorized
+from padcom_cli.plaintext import guard
 
 if TYPE_CHECKING:
     import typer
@@ -25,13 +26,24 @@ def anonymous(ctx: typer.Context, url: str) -> PadcomClient:
     return ctx.with_resource(PadcomClient(url, one_shot=True))
 
 
-def signed_in() -> PadcomClient:
-    """A client for the configured server and token; raises NotAuthorized when there is no token."""
-    from padcom_cli.client import PadcomClient
+def credentials() -> ClientConfig:
+    """The configured server and token, once it is safe to send the token there.
 
+    Raises NotAuthorized without a token, InsecureTransport when it would go
+    over plain http to another host without the user's say-so (``plaintext``).
+    """
     config = load_config()
     if not config.token:
         raise NotAuthorized("not signed in: run `padcom login` (or set PADCOM_TOKEN)")
+    guard(config.url, accepted=config.insecure_accepted)
+    return config
+
+
+def signed_in() -> PadcomClient:
+    """A client for the configured server and token (see ``credentials`` for what it raises)."""
+    from padcom_cli.client import PadcomClient
+
+    config = credentials()
     return PadcomClient(config.url, config.token, one_shot=True)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from anyio import CapacityLimiter
 from fastapi import FastAPI
 
 from server.api import auth, events, staff, stats, stream, tickets
@@ -18,6 +19,7 @@ from server.passwords import Passwords
 from server.schemas import ErrorOut
 from server.security.client import parse_networks
 from server.security.headers import SecurityHeaders
+from server.security.in_flight import InFlight
 from server.security.logs import AccessLog
 from server.sla_watch import with_sla_watch
 from server.stats.gate import StatsGate
@@ -44,7 +46,11 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     )
     app.state.settings = settings
     app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
-    app.state.passwords = Passwords(settings.passwords, settings.max_concurrent_hashes)
+    app.state.passwords = Passwords(
+        settings.passwords, settings.max_concurrent_hashes, settings.sign_in_queue
+    )
+    app.state.sign_ins_in_flight = InFlight()
+    app.state.sign_in_threads = CapacityLimiter(settings.sign_in_threads)
     on_commit: list[Callable[[list[int]], None]] = []
     app.state.on_commit = on_commit
     app.state.stats_gate = StatsGate(settings.stats_limits)

@@ -107,7 +107,7 @@ def user_add(
     migrate()
     password = _read_password(password_stdin)
     try:
-        policy.check(password, email)
+        policy.check(password, email, name or "")
         password_hash = Passwords(settings.passwords, 1).hash(password)
         with db.connection_context(), db.atomic():
             org_id = organization_named(org).id if org else None

@@ -37,8 +37,13 @@ class PasswordParams:
 class LoginThrottleParams:
     """Failed sign-ins allowed per email and per address before each next try must wait.
 
-    The wait doubles with every further failure, from ``base_delay_seconds`` up to
-    ``max_delay_seconds``; failures older than ``forget_after_seconds`` are forgiven.
+    ``free_per_account`` counts an email's failures from one client address;
+    ``free_per_address`` one address's failures at any email; and the softer
+    ``free_per_account_all_addresses`` an email's failures from everywhere, whose
+    wait stops at ``max_account_delay_seconds`` so a distributed attacker slows
+    the owner down a little but never locks them out. The wait doubles with every
+    further failure, from ``base_delay_seconds`` up to ``max_delay_seconds``;
+    failures older than ``forget_after_seconds`` are forgiven.
     """
 
     free_per_account: int = 5
@@ -46,6 +51,18 @@ class LoginThrottleParams:
     base_delay_seconds: int = 2
     max_delay_seconds: int = 15 * 60
     forget_after_seconds: int = 60 * 60
+    free_per_account_all_addresses: int = 50
+    max_account_delay_seconds: int = 60
+
+    @classmethod
+    def from_env(cls) -> LoginThrottleParams:
+        """The defaults, each overridable by ``PADCOM_LOGIN_<FIELD>`` (an integer)."""
+        given = {
+            n: int(os.environ[f"PADCOM_LOGIN_{n.upper()}"])
+            for n in cls.__dataclass_fields__
+            if os.environ.get(f"PADCOM_LOGIN_{n.upper()}")
+        }
+        return cls(**given)
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,10 @@ class Settings:
     """Customer creates, replies and changes per user and per organization (``PADCOM_RATE_*``)."""
     stats_limits: StatsLimits = field(default_factory=StatsLimits)
     """``GET /stats`` per user: short cache, shared computations, a bound (``PADCOM_STATS_*``)."""
+    sign_in_queue: int = 32
+    """Password checks that may wait for an argon2 slot; more get 503 with Retry-After."""
+    sign_in_threads: int = 4
+    """Threads sign-ins may use at once for their database steps (beside the argon2 pool)."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -113,4 +134,7 @@ class Settings:
             webhooks=WebhookSettings.from_env(),
             write_limits=WriteLimits.from_env(),
             stats_limits=StatsLimits.from_env(),
+            login_throttle=LoginThrottleParams.from_env(),
+            max_concurrent_hashes=int(os.environ.get("PADCOM_MAX_CONCURRENT_HASHES", 2)),
+            sign_in_queue=int(os.environ.get("PADCOM_SIGN_IN_QUEUE", 32)),
         )

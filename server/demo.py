@@ -16,6 +16,7 @@ from server.db import db
 from server.fields import utcnow
 from server.models import Event, Message, Organization, Service, Ticket, User
 from server.passwords import Passwords
+from server.security.passwords import DEMO_PASSWORD
 
 COMPANIES = [
     ("Bäckerei Huber", "webhosting", "huber-backt.de"),
@@ -98,7 +99,6 @@ NOTES = [
     "Looks like a compromised WordPress plugin; scanning the account.",
     "Escalated to the datacenter team, ticket DC-4471.",
 ]
-DEMO_PASSWORD = "padcom-demo-2026"  # noqa: S105 - the published demo credential
 PRIORITY_WEIGHTS = {"low": 2, "normal": 6, "high": 3, "urgent": 1}
 
 

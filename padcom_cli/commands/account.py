@@ -15,6 +15,7 @@ from padcom_cli.config import ClientConfig, forget_token, load_config, save_conf
 from padcom_cli.errors import NotAuthorized
 from padcom_cli.options import AsJson
 from padcom_cli.output import emit, note, usage_error
+from padcom_cli.plaintext import guard, in_clear
 from padcom_cli.sanitize import clean
 from padcom_cli.session import anonymous, client
 
@@ -31,15 +32,26 @@ def login(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
+    insecure: Annotated[
+        bool,
+        typer.Option(
+            "--insecure",
+            help="Send the password, and later the token, over plain http:// to a host "
+            "other than this machine (remembered for this URL).",
+        ),
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
     """Sign in and keep a token for later commands.
 
     Prompts for what is missing (the password is never echoed). The URL and
-    token go to the config file, readable only by you.
+    token go to the config file, readable only by you. A plain http:// URL to
+    another host is refused without --insecure: anyone on the way reads it.
     """
     current = load_config()
     url = (url or current.url).rstrip("/")
+    accepted = insecure or current.insecure_url == url
+    guard(url, accepted=accepted, what="password")
     if email is None:
         if not compose.interactive():
             usage_error("missing --email (no terminal to ask on)")
@@ -53,7 +65,14 @@ def login(
     if not password:
         usage_error("the password is empty")
     result = anonymous(ctx, url).login(email, password, f"padcom CLI on {socket.gethostname()}")
-    path = save_config(ClientConfig(url=url, token=result["token"], email=email))
+    path = save_config(
+        ClientConfig(
+            url=url,
+            token=result["token"],
+            email=email,
+            insecure_url=url if accepted and in_clear(url) else None,
+        )
+    )
     user = result["user"]
     emit(
         {"url": url, "user": user, "expires_at": result["expires_at"]},

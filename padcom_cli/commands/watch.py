@@ -13,11 +13,9 @@ from typing import Annotated, Any
 
 import typer
 
-from padcom_cli.config import load_config
-from padcom_cli.errors import NotAuthorized
 from padcom_cli.output import note
 from padcom_cli.sanitize import clean
-from padcom_cli.session import client
+from padcom_cli.session import client, credentials
 
 Json = dict[str, Any]
 
@@ -86,9 +84,7 @@ def watch(
     """
     from padcom_cli.live import iter_events
 
-    config = load_config()
-    if not config.token:
-        raise NotAuthorized("not signed in: run `padcom login` (or set PADCOM_TOKEN)")
+    config = credentials()
     if number is not None:
         client(ctx).get_ticket(number)  # not found (exit 3) before waiting for nothing
     show = _print_json if as_json else _Printer(ctx)
@@ -105,7 +101,7 @@ def watch(
         last[0] = state
 
     try:
-        for event in iter_events(config.url, config.token, since, on_status=status):
+        for event in iter_events(config.url, config.token or "", since, on_status=status):
             if number is None or event.get("ticket") == number:
                 show(event)
     except KeyboardInterrupt:
