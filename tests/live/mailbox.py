@@ -53,6 +53,8 @@ class Mailbox:
         self.login = login
         self.logins: list[str] = []
         self.mails: list[tuple[str, EmailMessage]] = []
+        self.raw: list[tuple[str, bytes]] = []
+        """Every mail exactly as the server received it (``DATA``), per recipient."""
         self._lock = threading.Lock()
         self._controller: Controller | None = None
 
@@ -61,6 +63,7 @@ class Mailbox:
         with self._lock:
             for rcpt in envelope.rcpt_tos:
                 self.mails.append((rcpt, mail))  # type: ignore[arg-type]
+                self.raw.append((rcpt, envelope.content))
         return "250 OK"
 
     def _authenticate(
@@ -92,6 +95,12 @@ class Mailbox:
     def to(self, address: str) -> list[EmailMessage]:
         with self._lock:
             return [mail for rcpt, mail in self.mails if rcpt == address]
+
+    def wait_for_raw(self, address: str, count: int) -> list[tuple[str, bytes]]:
+        """The first ``count`` raw mails to ``address``, waiting for them to arrive."""
+        self.wait_for(address, count)
+        with self._lock:
+            return [(rcpt, raw) for rcpt, raw in self.raw if rcpt == address][:count]
 
     def wait_for(self, address: str, count: int, timeout: float = 15) -> list[EmailMessage]:
         """The first ``count`` mails to ``address``, waiting for them to arrive."""
