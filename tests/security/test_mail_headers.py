@@ -43,6 +43,7 @@ HOSTILE = [
     "=?iso-8859-1?q?Hi=0D=0AX-Injected:_latin1?=",
     "=?x-no-such-charset?q?Hi=0D=0AX-Injected:_unknown?=",
     "=?utf-8?b?/w==?= broken utf-8",
+    "Grüße =?utf-8?b?/w==?=",
     "=?utf-8?q?=FF=FE=0D=0AX-Injected:_broken?=",
     "=?utf-8?b?not base64!?= =?utf-8?q?unterminated",
     "Hi\r\nX-Injected: raw crlf",
@@ -90,7 +91,8 @@ def _raw_mails(mailbox: Mailbox, to: str, number: int, count: int) -> list[bytes
         found = [raw for rcpt, raw in list(mailbox.raw) if rcpt == to and about(raw)]
         if len(found) >= count:
             return found[:count]
-        assert time.monotonic() < deadline, f"{to} got {len(found)} of {count} mails on #{number}"
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{to} got {len(found)} of {count} mails on #{number}")
         time.sleep(0.02)
 
 
