@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from server.models import Event, Message, Organization, Service, Ticket, Token, User
+from server.visibility import sees_organization
 
 
 def org_json(org: Organization) -> dict[str, Any]:
@@ -27,14 +28,20 @@ def service_json(service: Service) -> dict[str, Any]:
 
 
 class Related:
-    """Users, organizations and services by id, fetched once per response."""
+    """Users, organizations and services by id, fetched once per response.
+
+    People are shown with their organization only where ``viewer`` may see it
+    (``visibility.sees_organization``; no viewer = staff's view).
+    """
 
     def __init__(
         self,
         user_ids: Iterable[int | None] = (),
         org_ids: Iterable[int | None] = (),
         service_ids: Iterable[int | None] = (),
+        viewer: User | None = None,
     ) -> None:
+        self.viewer = viewer
         wanted_users = {i for i in user_ids if i is not None}
         self.users = (
             {u.id: u for u in User.select().where(User.id.in_(wanted_users))}
@@ -61,7 +68,9 @@ class Related:
     def user(self, user_id: int | None) -> dict[str, Any] | None:
         if user_id not in self.users:
             return None
-        return user_json(self.users[user_id], self.org(self.users[user_id].organization_id))
+        org_id = self.users[user_id].organization_id
+        shown = org_id if sees_organization(self.viewer, org_id) else None
+        return user_json(self.users[user_id], self.org(shown))
 
     def service(self, service_id: int | None) -> dict[str, Any] | None:
         return service_json(self.services[service_id]) if service_id in self.services else None
@@ -124,8 +133,8 @@ def tickets_json(tickets: list[Ticket], staff: bool) -> list[dict[str, Any]]:
     return out
 
 
-def messages_json(messages: list[Message]) -> list[dict[str, Any]]:
-    related = Related(user_ids=[m.author_id for m in messages])
+def messages_json(messages: list[Message], viewer: User | None = None) -> list[dict[str, Any]]:
+    related = Related(user_ids=[m.author_id for m in messages], viewer=viewer)
     return [
         {
             "id": m.id,
@@ -138,8 +147,8 @@ def messages_json(messages: list[Message]) -> list[dict[str, Any]]:
     ]
 
 
-def events_json(events: list[Event]) -> list[dict[str, Any]]:
-    related = Related(user_ids=[e.actor_id for e in events])
+def events_json(events: list[Event], viewer: User | None = None) -> list[dict[str, Any]]:
+    related = Related(user_ids=[e.actor_id for e in events], viewer=viewer)
     return [
         {
             "id": e.id,

@@ -55,6 +55,16 @@ def visible_events(user: User) -> ModelSelect[Event]:
     return query
 
 
+def sees_organization(viewer: User | None, org_id: int | None) -> bool:
+    """Whether ``viewer`` may see organization ``org_id`` named beside a person.
+
+    A customer sees no organization but their own: someone who moved elsewhere
+    still appears on their old tickets, without where they went. ``None`` is
+    the system itself (webhooks to staff tools), which sees everything.
+    """
+    return viewer is None or viewer.is_staff or org_id == viewer.organization_id
+
+
 def audience(user: User) -> Hashable:
     """What the rules above read from a user: users with equal audiences see the same events.
 

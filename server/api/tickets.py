@@ -135,7 +135,7 @@ def list_messages(number: Number, user: CurrentUser) -> list[dict[str, Any]]:
     with db.connection_context():
         ticket = get_ticket(user, number)
         rows = list(visible_messages(user, ticket).order_by(Message.id).limit(1000))
-        return messages_json(rows)
+        return messages_json(rows, user)
 
 
 @router.post("/tickets/{number}/messages", response_model=MessageOut, status_code=201)
@@ -150,7 +150,7 @@ def add_message(
 
     message = write(request, change)
     with db.connection_context():
-        return messages_json([message])[0]
+        return messages_json([message], user)[0]
 
 
 @router.get("/tickets/{number}/events", response_model=list[EventOut])
@@ -161,4 +161,4 @@ def ticket_history(number: Number, user: CurrentUser) -> list[dict[str, Any]]:
         query = Event.select().where(Event.ticket == ticket.id)
         if not user.is_staff:
             query = query.where(Event.internal == False)  # noqa: E712
-        return events_json(list(query.order_by(Event.id).limit(1000)))
+        return events_json(list(query.order_by(Event.id).limit(1000)), user)
