@@ -152,8 +152,10 @@ def test_an_smtp_outage_delays_mail_but_loses_none_and_repeats_none(
         _reply(agent, number, "Looking into it.")
         _reply(agent, number, "Fixed the backup job.")
         _until(
-            lambda: len(_rows(number)) >= 3
-            and all("SMTP connection failed" in r.last_error for r in _rows(number))
+            lambda: (
+                len(_rows(number)) >= 3
+                and all("SMTP connection failed" in r.last_error for r in _rows(number))
+            )
         )
         assert {row.state for row in _rows(number)} == {"pending"}
         assert {row.attempts for row in _rows(number)} == {0}  # an outage spends no attempts
