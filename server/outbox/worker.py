@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -38,7 +38,7 @@ WITHHELD = "withheld"
 """The state of a mail not sent because its recipient may no longer see the ticket."""
 
 
-def _not_waiting(outages: Outages) -> ColumnBase | None:
+def not_waiting(outages: Outages) -> ColumnBase | None:
     """A condition leaving out the rows of destinations that are down, or None for all rows.
 
     Named positively (``channel = 'webhook'``) so the (channel, state, next_attempt_at)
@@ -54,14 +54,18 @@ def _not_waiting(outages: Outages) -> ColumnBase | None:
     return None
 
 
+def due_now(now: datetime, only: ColumnBase | None = None) -> ColumnBase:
+    """Pending rows due at ``now``, not leased, matching ``only``."""
+    free = Outbox.lease_until.is_null() | (Outbox.lease_until < now)
+    due = (Outbox.state == "pending") & (Outbox.next_attempt_at <= now) & free
+    return due if only is None else due & only
+
+
 def claim(limit: int, lease_seconds: float, only: ColumnBase | None = None) -> list[Outbox]:
     """Reserve up to ``limit`` due rows (matching ``only``) for this worker (a conditional
     UPDATE per row, so of two workers racing for a row exactly one gets it)."""
     now = utcnow()
-    free = Outbox.lease_until.is_null() | (Outbox.lease_until < now)
-    due = (Outbox.state == "pending") & (Outbox.next_attempt_at <= now) & free
-    if only is not None:
-        due = due & only
+    due = due_now(now, only)
     until = now + timedelta(seconds=lease_seconds)
     candidates = list(Outbox.select().where(due).order_by(Outbox.id).limit(limit))
     if not candidates:
@@ -163,7 +167,7 @@ class OutboxWorker:
                 with db.connection_context():
                     self.deliver_due()
                     cap = self.outages.seconds_to_next_probe(self.policy.poll_seconds)
-                    delay = seconds_until_due(cap, _not_waiting(self.outages))
+                    delay = seconds_until_due(cap, not_waiting(self.outages))
             except Exception:  # the worker must outlive a database hiccup
                 log.exception("outbox round failed")
                 delay = self.policy.poll_seconds
@@ -175,7 +179,7 @@ class OutboxWorker:
         were claimed."""
         attempted = 0
         while not self._stop.is_set():
-            rows = claim(BATCH, self.policy.lease_seconds, _not_waiting(self.outages))
+            rows = claim(BATCH, self.policy.lease_seconds, not_waiting(self.outages))
             if not rows:
                 break
             attempted += len(rows)
