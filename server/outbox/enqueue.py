@@ -43,11 +43,6 @@ def staff_recipients(mail: MailSettings, ticket: Ticket) -> dict[str, int | None
     return found
 
 
-def staff_addresses(mail: MailSettings, ticket: Ticket) -> list[str]:
-    """The configured staff recipients' addresses for ``ticket``, in order."""
-    return list(staff_recipients(mail, ticket))
-
-
 def _to_staff(mail: MailSettings, ticket: Ticket, title: str, body: str) -> list[compose.Mail]:
     return [
         compose.Mail(address, title, body, user_id, staff_only=True)

@@ -11,15 +11,13 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
-from server.db import db
-from server.models import Event, Outbox
-from server.outbox.settings import MailSettings, OutboxSettings, WebhookSettings
+from server.outbox.settings import MailSettings, WebhookSettings
 from tests.live.mailbox import Mailbox, free_port
+from tests.live.outbox_support import FAST_RETRIES, ticket_rows, until
 from tests.live.receiver import Receiver
 from tests.support.live import Live, Person, own_server
 
@@ -48,29 +46,8 @@ def helpdesk(database_url: str, mailbox: Mailbox) -> Iterator[Live]:
     hooks = WebhookSettings(
         urls=(HOOK,), events=("created",), secret="s3cret", allow=(f"127.0.0.1:{HOOK_PORT}",)
     )
-    retries = OutboxSettings(
-        first_retry_seconds=0.1,
-        max_retry_seconds=0.3,
-        poll_seconds=0.2,
-        outage_probe_max_seconds=0.3,
-    )
-    with own_server(database_url, mail=mail, webhooks=hooks, outbox=retries) as world:
+    with own_server(database_url, mail=mail, webhooks=hooks, outbox=FAST_RETRIES) as world:
         yield world
-
-
-def _rows(numbers: list[int], channel: str) -> list[Any]:
-    with db.connection_context():
-        events = Event.select(Event.id).where(Event.ticket.in_(numbers))
-        query = Outbox.select().where(Outbox.event_id.in_(events), Outbox.channel == channel)
-        return list(query)
-
-
-def _until(condition: Callable[[], bool], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the outbox did not get there in time")
-        time.sleep(0.05)
 
 
 def _file_many(customer: Person) -> list[int]:
@@ -92,7 +69,7 @@ def _lines(caplog: pytest.LogCaptureFixture, about: str) -> list[str]:
 
 
 def _states(numbers: list[int], channel: str) -> set[tuple[str, int]]:
-    return {(r.state, r.attempts) for r in _rows(numbers, channel)}
+    return {(r.state, r.attempts) for r in ticket_rows(numbers, channel)}
 
 
 def test_outages_are_logged_once_cost_no_attempts_and_delivery_resumes(
@@ -101,9 +78,9 @@ def test_outages_are_logged_once_cost_no_attempts_and_delivery_resumes(
     caplog.set_level(logging.INFO, logger="padcom.outbox")
     smtp, hook = "SMTP server", f"webhook receiver http://127.0.0.1:{HOOK_PORT}"
     numbers = _file_many(helpdesk.person("customer"))  # neither far side is up yet
-    _until(lambda: bool(_lines(caplog, smtp) and _lines(caplog, hook)))
+    until(lambda: bool(_lines(caplog, smtp) and _lines(caplog, hook)))
     time.sleep(1.0)  # several probes, 0.1-0.3 s apart
-    assert len(_rows(numbers, "mail")) == len(_rows(numbers, "webhook")) == ROWS
+    assert len(ticket_rows(numbers, "mail")) == len(ticket_rows(numbers, "webhook")) == ROWS
     assert _states(numbers, "mail") == _states(numbers, "webhook") == {("pending", 0)}
     for about in (smtp, hook):
         (line,) = _lines(caplog, about)
@@ -111,7 +88,7 @@ def test_outages_are_logged_once_cost_no_attempts_and_delivery_resumes(
     assert not _lines(caplog, "failed (attempt")  # not a line per row
 
     mailbox.start()
-    _until(lambda: _states(numbers, "mail") == {("sent", 1)})
+    until(lambda: _states(numbers, "mail") == {("sent", 1)})
     subjects = sorted(str(m["Subject"]) for m in mailbox.to("team@padcom.test"))
     assert subjects == sorted(
         f"[Padcom #{n}] New ticket: Quota warning {i}" for i, n in enumerate(numbers)
@@ -121,7 +98,7 @@ def test_outages_are_logged_once_cost_no_attempts_and_delivery_resumes(
 
     receiver = Receiver(port=HOOK_PORT).start()
     try:
-        _until(lambda: _states(numbers, "webhook") == {("sent", 1)})
+        until(lambda: _states(numbers, "webhook") == {("sent", 1)})
         got = sorted(json.loads(r.body)["ticket"]["number"] for r in receiver.at("/hooks/pager"))
         assert got == sorted(numbers)
     finally:

@@ -13,21 +13,24 @@ from __future__ import annotations
 import base64
 import re
 import time
-from collections.abc import Iterator
 from email import message_from_bytes, policy
 
 import pytest
 
 from server.outbox import smtp
-from server.outbox.settings import MailSettings, OutboxSettings
-from tests.live.mailbox import Mailbox, free_port
-from tests.support.live import Live, Person, own_server
+from server.outbox.settings import MailSettings
+from tests.live.mailbox import Mailbox
+from tests.live.outbox_support import fresh_mailbox, mailing_helpdesk
+from tests.support.live import Live, Person
 
 OUR_HEADERS = {
     "from", "to", "subject", "date", "message-id", "auto-submitted",
     "mime-version", "content-type", "content-transfer-encoding",
 }  # fmt: skip
 INJECTED = "Reply-To: evil@attacker.test\r\nContent-Type: text/html\r\n\r\n<b>Pay here</b>"
+
+mailbox = pytest.fixture(scope="module", name="mailbox")(fresh_mailbox)
+helpdesk = pytest.fixture(scope="module", name="helpdesk")(mailing_helpdesk)
 
 
 def _b(text: str, charset: str = "utf-8") -> str:
@@ -54,23 +57,6 @@ HOSTILE = [
     "=?utf-8?q?" + "A" * 150 + "=0D=0AX-Injected:_long?=",
     "W" * 190,
 ]
-
-
-@pytest.fixture(scope="module")
-def mailbox(database_url: str) -> Iterator[Mailbox]:
-    box = Mailbox(free_port()).start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture(scope="module")
-def helpdesk(database_url: str, mailbox: Mailbox) -> Iterator[Live]:
-    mail = MailSettings(
-        host="127.0.0.1", port=mailbox.port, security="none", sender="help@padcom.test"
-    )
-    retries = OutboxSettings(first_retry_seconds=0.1, max_retry_seconds=0.3, poll_seconds=0.2)
-    with own_server(database_url, mail=mail, outbox=retries) as world:
-        yield world
 
 
 @pytest.fixture(scope="module")

@@ -9,67 +9,33 @@ from it which organization the person went to.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from server.db import db
-from server.models import Event, Organization, Outbox
-from server.outbox.settings import MailSettings, OutboxSettings
-from tests.live.mailbox import Mailbox, free_port
-from tests.support.live import Live, Person, own_server
+from server.models import Organization
+from tests.live.mailbox import Mailbox
+from tests.live.outbox_support import (
+    fresh_mailbox,
+    mailing_helpdesk,
+    set_status,
+    ticket_rows,
+    until,
+)
+from tests.support.live import Live
 
-
-@pytest.fixture(scope="module")
-def mailbox(database_url: str) -> Iterator[Mailbox]:
-    box = Mailbox(free_port()).start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture(scope="module")
-def helpdesk(database_url: str, mailbox: Mailbox) -> Iterator[Live]:
-    mail = MailSettings(
-        host="127.0.0.1", port=mailbox.port, security="none", sender="help@padcom.test"
-    )
-    retries = OutboxSettings(
-        first_retry_seconds=0.1,
-        max_retry_seconds=0.3,
-        poll_seconds=0.2,
-        outage_probe_max_seconds=0.3,
-    )
-    with own_server(database_url, mail=mail, outbox=retries) as world:
-        yield world
-
-
-def _rows(number: int) -> list[Any]:
-    with db.connection_context():
-        events = Event.select(Event.id).where(Event.ticket == number)
-        return list(Outbox.select().where(Outbox.event_id.in_(events)).order_by(Outbox.id))
-
-
-def _until(condition: Callable[[], bool], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the outbox did not get there in time")
-        time.sleep(0.05)
+mailbox = pytest.fixture(scope="module", name="mailbox")(fresh_mailbox)
+helpdesk = pytest.fixture(scope="module", name="helpdesk")(mailing_helpdesk)
 
 
 def _settled(number: int, count: int) -> list[Any]:
-    _until(lambda: len(_rows(number)) >= count and all(r.state != "pending" for r in _rows(number)))
-    return _rows(number)
+    def done() -> bool:
+        rows = ticket_rows([number])
+        return len(rows) >= count and all(r.state != "pending" for r in rows)
 
-
-def _status(person: Person, number: int, status: str) -> None:
-    api = person.api()
-    version = api.get(f"/tickets/{number}").json()["version"]
-    changed = api.patch(
-        f"/tickets/{number}", json={"status": status}, headers={"If-Match": f'"{version}"'}
-    )
-    assert changed.status_code == 200, changed.text
+    until(done)
+    return ticket_rows([number])
 
 
 def test_a_moved_customer_gets_no_mail_and_old_colleagues_do_not_see_where_they_went(
@@ -95,7 +61,7 @@ def test_a_moved_customer_gets_no_mail_and_old_colleagues_do_not_see_where_they_
     finally:
         mailbox.start()
     agent.api().post(f"/tickets/{number}/messages", json={"body": "Anything else?"})
-    _status(agent, number, "resolved")
+    set_status(agent, number, "resolved")
 
     rows = _settled(number, 4)
     to_moved = [row for row in rows if row.target == moved.email]

@@ -13,58 +13,39 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from server.db import db
-from server.models import Event, Outbox
-from server.outbox.settings import MailSettings, OutboxSettings
-from tests.live.mailbox import Mailbox, free_port
-from tests.support.live import Live, Person, own_server
+from tests.live.mailbox import Mailbox
+from tests.live.outbox_support import (
+    FAST_RETRIES,
+    fresh_mailbox,
+    mailing_server,
+    ticket_rows,
+    until,
+)
+from tests.support.live import Live, Person
 
 POISON = "Grüße =?utf-8?b?/w==?="
 """A broken UTF-8 sequence in an encoded word: EmailMessage.as_bytes() raised on it."""
 SUBJECTS = ("Before: mail bounces", POISON, "After: DNS question")
 
-
-@pytest.fixture(scope="module")
-def mailbox(database_url: str) -> Iterator[Mailbox]:
-    box = Mailbox(free_port()).start()
-    yield box
-    box.stop()
+mailbox = pytest.fixture(scope="module", name="mailbox")(fresh_mailbox)
 
 
 @pytest.fixture(scope="module")
 def helpdesk(database_url: str, mailbox: Mailbox) -> Iterator[Live]:
     """Short leases, so a batch that was never marked would be re-sent within the test."""
-    mail = MailSettings(
-        host="127.0.0.1", port=mailbox.port, security="none", sender="help@padcom.test"
-    )
-    retries = OutboxSettings(
-        first_retry_seconds=0.1,
-        max_retry_seconds=0.3,
-        poll_seconds=0.2,
-        lease_seconds=1.0,
-        outage_probe_max_seconds=0.3,
-    )
-    with own_server(database_url, mail=mail, outbox=retries) as world:
+    retries = replace(FAST_RETRIES, lease_seconds=1.0)
+    with mailing_server(database_url, mailbox, retries) as world:
         yield world
 
 
-def _rows(numbers: list[int]) -> list[Any]:
-    with db.connection_context():
-        events = Event.select(Event.id).where(Event.ticket.in_(numbers))
-        return list(Outbox.select().where(Outbox.event_id.in_(events)).order_by(Outbox.id))
-
-
 def _settled(numbers: list[int]) -> list[Any]:
-    deadline = time.monotonic() + 20
-    while any(row.state == "pending" for row in _rows(numbers)):
-        if time.monotonic() > deadline:
-            raise AssertionError("deliveries still pending")
-        time.sleep(0.05)
-    return _rows(numbers)
+    until(lambda: all(row.state != "pending" for row in ticket_rows(numbers)))
+    return ticket_rows(numbers)
 
 
 def _unicode_agent(admin: Person) -> str:
@@ -102,7 +83,7 @@ def test_a_poisoned_row_in_the_middle_of_a_batch_fails_alone(
         assert subjects == sorted(
             f"[Padcom #{n}] New ticket: {s}" for n, s in zip(numbers, SUBJECTS, strict=True)
         )
-    failed = [row for row in _rows(numbers) if row.state == "failed"]
+    failed = [row for row in ticket_rows(numbers) if row.state == "failed"]
     assert {row.target for row in failed} == {unwritable}
     assert all(row.attempts == 1 for row in failed)  # at once, not after twelve tries
     assert all("cannot compose" in row.last_error for row in failed)
