@@ -11,13 +11,19 @@ break a CRLF, and a text/plain body that carries the customer's text as data.
 from __future__ import annotations
 
 import base64
+import glob
+import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 import time
 from email import message_from_bytes, policy
 
 import pytest
 
-from server.outbox import smtp
+from server.outbox import mime, smtp
 from server.outbox.settings import MailSettings
 from tests.live.mailbox import Mailbox
 from tests.live.outbox_support import fresh_mailbox, mailing_helpdesk
@@ -159,3 +165,59 @@ def test_text_from_anywhere_composes_into_one_header_block(mailbox: Mailbox, tex
     assert outcomes == [(1, smtp.SENT)]
     (raw,) = [raw for rcpt, raw in mailbox.wait_for_raw(to, 1)]
     assert_one_clean_header_block(raw)
+
+
+def _interpreters() -> dict[str, str]:
+    """One working interpreter per Python version found here (PATH, pyenv), by version."""
+    candidates = [
+        sys.executable,
+        *sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin/python3"))),
+    ]
+    candidates += [found for n in range(11, 15) if (found := shutil.which(f"python3.{n}"))]
+    versions: dict[str, str] = {}
+    for python in candidates:
+        ask = [python, "-c", "import sys; print(sys.version.split()[0])"]
+        done = subprocess.run(ask, capture_output=True, text=True, timeout=30, check=False)
+        version = done.stdout.strip()
+        if done.returncode == 0 and tuple(int(n) for n in version.split(".")[:2]) >= (3, 11):
+            versions.setdefault(version, python)
+    return versions
+
+
+INTERPRETERS = _interpreters()
+_COMPOSE = """
+import base64, importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("mime", sys.argv[1])
+mime = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(mime)
+out = []
+for text in json.loads(sys.stdin.read()):
+    raw = mime.build(sender="help@padcom.test", to="a@padcom.test", to_name=text,
+                     subject=text, body=text, message_id="<same.1@padcom.test>")
+    out.append(base64.b64encode(raw).decode())
+print(json.dumps(out))
+"""
+
+
+def _composed_by(python: str) -> list[bytes]:
+    """The mails ``python`` writes for HOSTILE (the time in each Date line left out)."""
+    done = subprocess.run(
+        [python, "-c", _COMPOSE, mime.__file__],
+        input=json.dumps(HOSTILE),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    raws = [base64.b64decode(item) for item in json.loads(done.stdout)]
+    return [re.sub(rb"\r\nDate: [^\r]*", b"\r\nDate: (when)", raw) for raw in raws]
+
+
+@pytest.mark.skipif(len(INTERPRETERS) < 2, reason="needs two Python versions on PATH")
+def test_every_python_patch_level_writes_the_same_bytes() -> None:
+    """3.11 and 3.13 treated encoded words differently; the bytes must not."""
+    first, *others = [_composed_by(python) for python in INTERPRETERS.values()]
+    for raw in first:
+        assert_one_clean_header_block(raw)
+    for composed in others:
+        assert composed == first
