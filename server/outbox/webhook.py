@@ -31,6 +31,10 @@ _ENCODED_SEPARATORS = re.compile(r"%(2e|2f|5c)", re.IGNORECASE)
 """Percent-encoded ``.``, ``/`` and ``\\``: a receiver may decode them into ``../`` after our check."""
 
 
+_DOWN = (httpx.NetworkError, httpx.TimeoutException, httpx.RemoteProtocolError)
+"""What says the receiver is down (refused, reset, silent, hung up), not that this POST is wrong."""
+
+
 class Unreachable(Exception):
     """The receiver could not be reached (refused, reset, timed out): its destination is down."""
 
@@ -131,7 +135,7 @@ def post(
     }
     try:
         response = client.post(url, content=body, headers=headers, timeout=settings.timeout_seconds)
-    except httpx.TransportError as exc:
+    except _DOWN as exc:
         raise Unreachable(f"POST failed: {type(exc).__name__}: {exc}") from exc
     except httpx.HTTPError as exc:
         return f"POST failed: {type(exc).__name__}: {exc}"
