@@ -8,7 +8,8 @@ untrusted header text is flattened to one line (``header_text``) and written as
 our own encoded words (``email.header.Header``), the legacy ``compat32``
 policy (frozen behaviour, the same on every Python patch level) stores values
 as given, and the body travels base64-encoded, so no line of it is read as
-anything but text.
+anything but text. An address that needs SMTPUTF8 is the one thing written in
+raw UTF-8, after it is checked to hold no space, control or special.
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ _SPACES = re.compile(r"\s+")
 _PLAIN_WORDS = re.compile(r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.,;:()\[\]<>@\" ]*")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9 ]*")
 _ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
+_UTF8_ADDRESS = re.compile(
+    r"[^\s\x00-\x20\x7f-\x9f<>()\[\]\\,;:\"@]+@[^\s\x00-\x20\x7f-\x9f<>()\[\]\\,;:\"@]+"
+)
+_PLACEHOLDER = "x-padcom-utf8-address@invalid"
+"""Written where a UTF-8 address goes; replaced in the bytes (compat32 writes ASCII only)."""
 _MESSAGE_ID = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+>")
 LONGEST_PLAIN_WORD = 60
 
@@ -80,6 +86,18 @@ def _address(address: str) -> str:
     return address
 
 
+def needs_smtputf8(address: str) -> bool:
+    """Whether ``address`` can only be sent with SMTPUTF8 (RFC 6531); raises
+    ``Uncomposable`` when it is no deliverable address at all."""
+    if _ADDRESS.fullmatch(address) is not None:
+        return False
+    if address.isascii() or _UTF8_ADDRESS.fullmatch(no_surrogates(address)) is None:
+        raise Uncomposable(f"not a deliverable address: {address!r}")
+    if header_text(address) != address:
+        raise Uncomposable(f"not a deliverable address: {address!r}")
+    return True
+
+
 def _mailbox(address: str, name: str) -> str | Header:
     """``Name <address>``, the name as data (our encoded words when it is not plain)."""
     if not header_text(name):
@@ -94,12 +112,16 @@ def build(*, sender: str, to: str, to_name: str, subject: str, body: str, messag
     if _MESSAGE_ID.fullmatch(message_id) is None:
         raise Uncomposable(f"not a valid Message-ID: {message_id!r}")
     message: Message[str, str | Header] = Message(policy=_WIRE)
+    utf8 = needs_smtputf8(to)
     message["From"] = _address(sender)
-    message["To"] = _mailbox(_address(to), to_name)
+    message["To"] = _mailbox(_PLACEHOLDER if utf8 else _address(to), to_name)
     message["Subject"] = _encoded(subject, "Subject", _PLAIN_WORDS)
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"
     message["MIME-Version"] = "1.0"
     message.set_payload(no_surrogates(body), _UTF8)
-    return message.as_bytes(policy=_WIRE)
+    data = message.as_bytes(policy=_WIRE)
+    if utf8:  # RFC 6532: the address itself in UTF-8, checked above to hold no specials
+        data = data.replace(_PLACEHOLDER.encode(), to.encode(), 1)
+    return data

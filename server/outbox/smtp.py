@@ -68,7 +68,18 @@ def _connect(settings: MailSettings) -> smtplib.SMTP:
             smtp.starttls(context=context)
     if settings.username:
         smtp.login(settings.username, settings.password)
+    smtp.ehlo_or_helo_if_needed()  # what the server offers (SMTPUTF8) is known from here on
     return smtp
+
+
+def _utf8_options(smtp: smtplib.SMTP, to: str) -> list[str]:
+    """``["SMTPUTF8"]`` for an address that needs it; raises ``Uncomposable`` when the
+    server does not offer it (it never will for this mail)."""
+    if not mime.needs_smtputf8(to):
+        return []
+    if not smtp.has_extn("smtputf8"):
+        raise mime.Uncomposable(f"the address {to!r} needs SMTPUTF8, which the server lacks")
+    return ["SMTPUTF8"]
 
 
 def _refused_for_good(exc: OSError) -> bool:
@@ -94,11 +105,12 @@ def send_all(settings: MailSettings, mails: Iterable[Outgoing]) -> Iterator[tupl
         for mail in mails:
             try:
                 data = build_message(settings, mail)
+                options = _utf8_options(smtp, mail.to)
             except Exception as exc:  # any fault of this row's data: it will never compose
                 yield mail.row_id, Outcome(f"cannot compose: {type(exc).__name__}: {exc}", True)
                 continue
             try:
-                smtp.sendmail(settings.sender, [mail.to], data)
+                smtp.sendmail(settings.sender, [mail.to], data, mail_options=options)
             except OSError as exc:
                 yield mail.row_id, Outcome(f"SMTP send failed: {exc}", _refused_for_good(exc))
                 lost = not isinstance(exc, smtplib.SMTPException)  # a socket error

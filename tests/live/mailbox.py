@@ -38,7 +38,8 @@ class Mailbox:
     """Every mail the SMTP server accepted, per recipient, in arrival order.
 
     With ``tls`` (certificate, key) it demands STARTTLS, and with ``login`` it
-    accepts mail only from a client that signed in with that user and password.
+    accepts mail only from a client that signed in with that user and password;
+    with ``utf8`` it offers SMTPUTF8 (addresses beyond ASCII).
     """
 
     def __init__(
@@ -47,8 +48,10 @@ class Mailbox:
         *,
         tls: tuple[Path, Path] | None = None,
         login: tuple[str, str] | None = None,
+        utf8: bool = False,
     ) -> None:
         self.port = port
+        self.utf8 = utf8
         self.tls = tls
         self.login = login
         self.logins: list[str] = []
@@ -76,7 +79,7 @@ class Mailbox:
         return AuthResult(success=ok)
 
     def start(self) -> Mailbox:
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = {"enable_SMTPUTF8": self.utf8}
         if self.tls is not None:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(*self.tls)

@@ -25,7 +25,7 @@ import pytest
 
 from server.outbox import mime, smtp
 from server.outbox.settings import MailSettings
-from tests.live.mailbox import Mailbox
+from tests.live.mailbox import Mailbox, free_port
 from tests.live.outbox_support import fresh_mailbox, mailing_helpdesk
 from tests.support.live import Live, Person
 
@@ -221,3 +221,28 @@ def test_every_python_patch_level_writes_the_same_bytes() -> None:
         assert_one_clean_header_block(raw)
     for composed in others:
         assert composed == first
+
+
+def test_an_address_beyond_ascii_goes_out_with_smtputf8_and_nothing_else_does() -> None:
+    """jörg@example.com reaches a server that offers SMTPUTF8, raw in one To line; an
+    address carrying a line break, a space or a second @ is never written at all."""
+    box = Mailbox(free_port(), utf8=True).start()
+    try:
+        settings = MailSettings(host="127.0.0.1", port=box.port, security="none")
+        payload = {"subject": "Quota", "body": "95%", "message_id": "<utf8.1@padcom.test>"}
+        good = "jörg@example.com"
+        bad = ["jörg\r\nBcc: x@evil.test@example.com", "jö rg@example.com", "jörg@a@example.com"]
+        mails = [smtp.Outgoing(i, to, "Jörg", payload) for i, to in enumerate([good, *bad])]
+        outcomes = dict(smtp.send_all(settings, mails))
+        assert outcomes[0] == smtp.SENT
+        assert all(
+            o.permanent and "not a deliverable address" in str(o.error)
+            for o in list(outcomes.values())[1:]
+        )
+        (rcpt, raw), *more = box.wait_for_raw(good, 1)
+        assert not more and rcpt == good
+        assert_one_clean_header_block(raw)
+        assert f"<{good}>".encode() in raw.split(b"\r\n\r\n")[0]
+        assert len(box.raw) == 1
+    finally:
+        box.stop()
