@@ -55,6 +55,14 @@ def _write_limits(migrator: SchemaMigrator) -> None:
     alter(*(migrator.add_column(table, name, getattr(IdempotencyKey, name)) for name in missing))
 
 
+def _outbox_channel_index(migrator: SchemaMigrator) -> None:
+    """Due rows per channel, so a channel waiting on an outage is not read (server/outbox)."""
+    db.execute_sql(
+        "CREATE INDEX IF NOT EXISTS outbox_channel_state_next_attempt_at "
+        "ON outbox (channel, state, next_attempt_at)"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
@@ -62,6 +70,7 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "login throttling: failed sign-ins per email and per address", _login_failures),
     Migration(5, "statistics pre-aggregate of resolved tickets, kept by triggers", settled_rollup),
     Migration(7, "write rate limits; Idempotency-Key on every write", _write_limits),
+    Migration(9, "outbox: due rows per channel", _outbox_channel_index),
 ]
 
 LATEST = MIGRATIONS[-1].number

@@ -307,7 +307,10 @@ class Outbox(BaseModel):
     created_at = TimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("state", "next_attempt_at"), False),)
+        indexes = (
+            (("state", "next_attempt_at"), False),
+            (("channel", "state", "next_attempt_at"), False),  # one channel's due rows
+        )
 
 
 ALL_MODELS: list[type[BaseModel]] = [

@@ -2,8 +2,9 @@
 
 A page of 50 tickets costs three extra queries (users, organizations,
 services), not 150: ``Related`` collects the ids first, then fetches each table once.
-Each shape takes ``staff``, whether the reader is staff: a customer sees staff
-members by name only (``visibility.shown_email``).
+Each shape takes the ``viewer`` (``None``: the system, or a staff-only route):
+a customer sees staff members by name only (``visibility.shown_email``) and no
+organization but their own beside a person (``visibility.sees_organization``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from server.models import Event, Message, Organization, Service, Ticket, Token, User
-from server.visibility import shown_email
+from server.visibility import sees_organization, shown_email
 
 
 def org_json(org: Organization) -> dict[str, Any]:
@@ -30,7 +31,11 @@ def service_json(service: Service) -> dict[str, Any]:
 
 
 class Related:
-    """Users, organizations and services by id, fetched once per response."""
+    """Users, organizations and services by id, fetched once per response.
+
+    People are shown with their organization only where ``viewer`` may see it
+    (``visibility.sees_organization``; no viewer = staff's view).
+    """
 
     def __init__(
         self,
@@ -38,9 +43,9 @@ class Related:
         org_ids: Iterable[int | None] = (),
         service_ids: Iterable[int | None] = (),
         *,
-        staff: bool,
+        viewer: User | None,
     ) -> None:
-        self.staff = staff
+        self.viewer = viewer
         wanted_users = {i for i in user_ids if i is not None}
         self.users = (
             {u.id: u for u in User.select().where(User.id.in_(wanted_users))}
@@ -67,18 +72,19 @@ class Related:
     def user(self, user_id: int | None) -> dict[str, Any] | None:
         if user_id not in self.users:
             return None
-        found = self.users[user_id]
-        return user_json(found, self.org(found.organization_id), staff=self.staff)
+        org_id = self.users[user_id].organization_id
+        shown = org_id if sees_organization(self.viewer, org_id) else None
+        return user_json(self.users[user_id], self.org(shown), viewer=self.viewer)
 
     def service(self, service_id: int | None) -> dict[str, Any] | None:
         return service_json(self.services[service_id]) if service_id in self.services else None
 
 
-def user_json(user: User, org: dict[str, Any] | None, *, staff: bool) -> dict[str, Any]:
-    """``user`` as a reader sees them (``staff``: whether the reader is staff)."""
+def user_json(user: User, org: dict[str, Any] | None, *, viewer: User | None) -> dict[str, Any]:
+    """``user`` as ``viewer`` sees them (``None``: the system or a staff-only route, the full view)."""
     return {
         "id": user.id,
-        "email": shown_email(staff, user.role, user.email),
+        "email": shown_email(viewer, user.role, user.email),
         "name": user.name,
         "role": user.role,
         "organization": org,
@@ -88,22 +94,22 @@ def user_json(user: User, org: dict[str, Any] | None, *, staff: bool) -> dict[st
 def single_user_json(user: User) -> dict[str, Any]:
     """A user with its organization, for one-off responses to that user themself."""
     org = Organization.get_or_none(Organization.id == user.organization_id)
-    return user_json(user, org_json(org) if org else None, staff=True)
+    return user_json(user, org_json(org) if org else None, viewer=user)
 
 
 def user_admin_json(user: User, related: Related) -> dict[str, Any]:
-    data = user_json(user, related.org(user.organization_id), staff=True)
+    data = user_json(user, related.org(user.organization_id), viewer=None)
     data.update(active=user.active, last_login_at=user.last_login_at, created_at=user.created_at)
     return data
 
 
-def tickets_json(tickets: list[Ticket], staff: bool) -> list[dict[str, Any]]:
+def tickets_json(tickets: list[Ticket], viewer: User | None) -> list[dict[str, Any]]:
     """Tickets with requester, assignee, organization and service filled in."""
     related = Related(
         user_ids=[t.requester_id for t in tickets] + [t.assignee_id for t in tickets],
         org_ids=[t.organization_id for t in tickets],
         service_ids=[t.service_id for t in tickets],
-        staff=staff,
+        viewer=viewer,
     )
     out = []
     for t in tickets:
@@ -127,14 +133,14 @@ def tickets_json(tickets: list[Ticket], staff: bool) -> list[dict[str, Any]]:
             "resolution_due": t.resolution_due,
             "version": t.version,
         }
-        if staff:
+        if viewer is None or viewer.is_staff:
             item["deleted_at"] = t.deleted_at
         out.append(item)
     return out
 
 
-def messages_json(messages: list[Message], staff: bool) -> list[dict[str, Any]]:
-    related = Related(user_ids=[m.author_id for m in messages], staff=staff)
+def messages_json(messages: list[Message], viewer: User | None) -> list[dict[str, Any]]:
+    related = Related(user_ids=[m.author_id for m in messages], viewer=viewer)
     return [
         {
             "id": m.id,
@@ -147,8 +153,8 @@ def messages_json(messages: list[Message], staff: bool) -> list[dict[str, Any]]:
     ]
 
 
-def events_json(events: list[Event], staff: bool) -> list[dict[str, Any]]:
-    related = Related(user_ids=[e.actor_id for e in events], staff=staff)
+def events_json(events: list[Event], viewer: User | None) -> list[dict[str, Any]]:
+    related = Related(user_ids=[e.actor_id for e in events], viewer=viewer)
     return [
         {
             "id": e.id,

@@ -20,7 +20,7 @@ from starlette.responses import Response
 from server.db import db
 from server.errors import NotFound
 from server.models import PRIORITIES, User
-from server.visibility import shown_email
+from server.visibility import sees_organization, shown_email
 
 JSON = "application/json"
 
@@ -75,19 +75,19 @@ def _org(row: Sequence[Any], at: int) -> dict[str, Any] | None:
     return {"id": row[at], "name": row[at + 1], "customer_number": row[at + 2]}
 
 
-def _user(row: Sequence[Any], at: int, staff: bool) -> dict[str, Any] | None:
+def _user(row: Sequence[Any], at: int, viewer: User) -> dict[str, Any] | None:
     if row[at] is None:
         return None
     return {
         "id": row[at],
-        "email": shown_email(staff, row[at + 3], row[at + 1]),
+        "email": shown_email(viewer, row[at + 3], row[at + 1]),
         "name": row[at + 2],
         "role": row[at + 3],
-        "organization": _org(row, at + 4),
+        "organization": _org(row, at + 4) if sees_organization(viewer, row[at + 4]) else None,
     }
 
 
-def _ticket(row: Sequence[Any], staff: bool) -> dict[str, Any]:
+def _ticket(row: Sequence[Any], viewer: User) -> dict[str, Any]:
     item: dict[str, Any] = {
         "number": row[0],
         "subject": row[1],
@@ -95,10 +95,10 @@ def _ticket(row: Sequence[Any], staff: bool) -> dict[str, Any]:
         "category": row[3],
         "priority": PRIORITIES[row[4]],
         "status": row[5],
-        "requester": _user(row, 18, staff),
+        "requester": _user(row, 18, viewer),
         "organization": _org(row, 15),
         "service": None,
-        "assignee": _user(row, 25, staff),
+        "assignee": _user(row, 25, viewer),
     }
     if row[32] is not None:
         item["service"] = {
@@ -127,7 +127,7 @@ def read_tickets(user: User, numbers: Sequence[int]) -> list[dict[str, Any]]:
     if customer:
         params.append(user.organization_id)
     rows = db.execute_sql(_sql(db.obj.param, customer, len(numbers)), params).fetchall()
-    by_number = {row[0]: _ticket(row, not customer) for row in rows}
+    by_number = {row[0]: _ticket(row, user) for row in rows}
     return [by_number[n] for n in numbers if n in by_number]
 
 

@@ -56,13 +56,23 @@ def visible_events(user: User) -> ModelSelect[Event]:
     return query
 
 
-def shown_email(staff_viewer: bool, role: str, email: str) -> str | None:
-    """The email of a person with ``role`` as a viewer sees it: None for staff seen by a customer.
+def shown_email(viewer: User | None, role: str, email: str) -> str | None:
+    """The email of a person with ``role`` as ``viewer`` sees it: None for staff seen by a customer.
 
     Staff addresses are for the team (and for phishing a customer with, once known);
     a customer still sees their own colleagues' addresses.
     """
-    return email if staff_viewer or role == "customer" else None
+    return email if viewer is None or viewer.is_staff or role == "customer" else None
+
+
+def sees_organization(viewer: User | None, org_id: int | None) -> bool:
+    """Whether ``viewer`` may see organization ``org_id`` named beside a person.
+
+    A customer sees no organization but their own: someone who moved elsewhere
+    still appears on their old tickets, without where they went. ``None`` is
+    the system itself (webhooks to staff tools), which sees everything.
+    """
+    return viewer is None or viewer.is_staff or org_id == viewer.organization_id
 
 
 def audience(user: User) -> Hashable:

@@ -36,7 +36,7 @@ def list_events(
         more = len(rows) > limit
         rows = rows[:limit]
         return {
-            "items": events_json(rows, user.is_staff),
+            "items": events_json(rows, user),
             "next_cursor": str(rows[-1].id) if more else None,
         }
 

@@ -50,7 +50,7 @@ def _org(org_id: int) -> Organization:
 
 
 def _user_out(user: User) -> dict[str, Any]:
-    return user_admin_json(user, Related(org_ids=[user.organization_id], staff=True))
+    return user_admin_json(user, Related(org_ids=[user.organization_id], viewer=None))
 
 
 @router.get("/users", response_model=list[UserAdminOut])
@@ -70,7 +70,7 @@ def list_users(
         if organization:
             query = query.where(User.organization == organization)
         users = list(query)
-        related = Related(org_ids=[u.organization_id for u in users], staff=True)
+        related = Related(org_ids=[u.organization_id for u in users], viewer=None)
         return [user_admin_json(u, related) for u in users]
 
 

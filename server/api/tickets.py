@@ -149,7 +149,7 @@ def list_messages(number: Number, user: CurrentUser) -> list[dict[str, Any]]:
     with db.connection_context():
         ticket = get_ticket(user, number)
         rows = list(visible_messages(user, ticket).order_by(Message.id).limit(1000))
-        return messages_json(rows, user.is_staff)
+        return messages_json(rows, user)
 
 
 @router.post("/tickets/{number}/messages", response_model=MessageOut, status_code=201)
@@ -168,7 +168,7 @@ def add_message(
 
         def answer() -> Answer:
             with db.connection_context():
-                shown = MessageOut.model_validate(messages_json([message], user.is_staff)[0])
+                shown = MessageOut.model_validate(messages_json([message], user)[0])
             return Answer(201, shown.model_dump_json().encode())
 
         return Done(ticket.id, answer), events
@@ -184,4 +184,4 @@ def ticket_history(number: Number, user: CurrentUser) -> list[dict[str, Any]]:
         query = Event.select().where(Event.ticket == ticket.id)
         if not user.is_staff:
             query = query.where(Event.internal == False)  # noqa: E712
-        return events_json(list(query.order_by(Event.id).limit(1000)), user.is_staff)
+        return events_json(list(query.order_by(Event.id).limit(1000)), user)

@@ -36,7 +36,7 @@ def events_after(user: User, after: int, upto: int, limit: int) -> list[Item]:
         .order_by(Event.id)
         .limit(limit)
     )
-    return [(item["id"], _frame(item)) for item in events_json(rows, user.is_staff)]
+    return [(item["id"], _frame(item)) for item in events_json(rows, user)]
 
 
 def _frame(item: dict[str, Any]) -> bytes:

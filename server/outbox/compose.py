@@ -1,32 +1,34 @@
 """The words of each notification mail: plain text, the ticket number in the subject.
 
 Ticket text is untrusted: it goes into bodies as it is (plain text, never HTML)
-and into subjects on one line, so no one can inject a mail header.
+and into subjects on one line; ``server.outbox.mime`` writes both as data, so
+no one can inject a mail header.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from server.models import Message, Organization, Ticket, User
+from server.outbox.mime import header_text
 
-_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 SUBJECT_TEXT_MAX = 120
 
 
 @dataclass(frozen=True)
 class Mail:
-    """One mail to one address."""
+    """One mail to one address (of a user, or configured when ``user_id`` is None)."""
 
     to: str
     subject: str
     body: str
+    user_id: int | None = None
+    staff_only: bool = False
 
 
 def one_line(text: str, limit: int = SUBJECT_TEXT_MAX) -> str:
     """``text`` fit for a mail header: control characters and line breaks become spaces."""
-    flat = _HEADER_UNSAFE.sub(" ", text).strip()
+    flat = header_text(text)
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

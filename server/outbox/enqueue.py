@@ -12,7 +12,7 @@ import hashlib
 from typing import Any
 
 from server.models import STAFF_ROLES, Event, Message, Organization, Outbox, Ticket, User
-from server.outbox import compose
+from server.outbox import audience, compose
 from server.outbox.settings import MailSettings, WebhookSettings
 from server.schemas import EventOut, MessageOut, TicketOut
 from server.serialize import events_json, messages_json, tickets_json
@@ -22,20 +22,32 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def staff_addresses(mail: MailSettings, ticket: Ticket) -> list[str]:
-    """The configured staff recipients for ``ticket``, in order, without repeats."""
-    found: list[str] = []
+def staff_recipients(mail: MailSettings, ticket: Ticket) -> dict[str, int | None]:
+    """The configured staff recipients for ``ticket``, in order, without repeats:
+    address -> user id (None for a configured address such as a team's)."""
+    found: dict[str, int | None] = {}
     for entry in mail.staff:
         if entry == "agents":
-            query = User.select(User.email).where(User.role.in_(STAFF_ROLES), User.active == True)  # noqa: E712
-            found.extend(u.email for u in query.order_by(User.id))
+            query = User.select(User.id, User.email).where(
+                User.role.in_(STAFF_ROLES),
+                User.active == True,  # noqa: E712
+            )
+            for user in query.order_by(User.id):
+                found.setdefault(user.email, user.id)
         elif entry == "assignee" and ticket.assignee_id is not None:
             assignee = User.get_or_none(User.id == ticket.assignee_id, User.active == True)  # noqa: E712
             if assignee is not None:
-                found.append(assignee.email)
+                found.setdefault(assignee.email, assignee.id)
         elif "@" in entry:
-            found.append(entry.lower())
-    return list(dict.fromkeys(found))
+            found.setdefault(entry.lower(), None)
+    return found
+
+
+def _to_staff(mail: MailSettings, ticket: Ticket, title: str, body: str) -> list[compose.Mail]:
+    return [
+        compose.Mail(address, title, body, user_id, staff_only=True)
+        for address, user_id in staff_recipients(mail, ticket).items()
+    ]
 
 
 def _mails(mail: MailSettings, event: Event, ticket: Ticket, actor: User) -> list[compose.Mail]:
@@ -44,24 +56,26 @@ def _mails(mail: MailSettings, event: Event, ticket: Ticket, actor: User) -> lis
         requester = User.get_by_id(ticket.requester_id)
         org = Organization.get_by_id(ticket.organization_id)
         title, body = compose.new_ticket(ticket, requester, org)
-        return [compose.Mail(a, title, body) for a in staff_addresses(mail, ticket)]
+        return _to_staff(mail, ticket, title, body)
     if event.kind == "replied":
         message = Message.get_by_id(event.changes["message"])
         to_staff = not actor.is_staff
         title, body = compose.reply(ticket, actor, message, to_staff)
         if to_staff:
-            return [compose.Mail(a, title, body) for a in staff_addresses(mail, ticket)]
-        return [compose.Mail(a, title, body) for a in _requester_address(ticket)]
+            return _to_staff(mail, ticket, title, body)
+        return _to_requester(ticket, title, body)
     if event.kind == "status" and actor.is_staff:
         old, new = event.changes["status"]
         title, body = compose.status_change(ticket, actor, old, new)
-        return [compose.Mail(a, title, body) for a in _requester_address(ticket)]
+        return _to_requester(ticket, title, body)
     return []
 
 
-def _requester_address(ticket: Ticket) -> list[str]:
+def _to_requester(ticket: Ticket, title: str, body: str) -> list[compose.Mail]:
     requester = User.get_or_none(User.id == ticket.requester_id, User.active == True)  # noqa: E712
-    return [requester.email] if requester is not None else []
+    if requester is None:
+        return []
+    return [compose.Mail(requester.email, title, body, requester.id, staff_only=False)]
 
 
 def _mail_rows(
@@ -82,6 +96,7 @@ def _mail_rows(
                     "subject": item.subject,
                     "body": item.body,
                     "message_id": f"<padcom.{event.id}.{_digest(item.to)}@{domain}>",
+                    **audience.recipient(item.user_id, ticket.id, item.staff_only),
                 },
             }
         )
@@ -94,17 +109,15 @@ def webhook_body(event: Event, ticket: Ticket) -> dict[str, Any]:
     Webhooks go to the operator's own tools (an allow-list), so they get the staff view.
     """
     body: dict[str, Any] = {
-        "event": EventOut.model_validate(events_json([event], staff=True)[0]).model_dump(
-            mode="json"
-        ),
-        "ticket": TicketOut.model_validate(tickets_json([ticket], True)[0]).model_dump(mode="json"),
+        "event": EventOut.model_validate(events_json([event], None)[0]).model_dump(mode="json"),
+        "ticket": TicketOut.model_validate(tickets_json([ticket], None)[0]).model_dump(mode="json"),
     }
     message_id = event.changes.get("message")
     if message_id is not None:
         message = Message.get_by_id(message_id)
-        body["message"] = MessageOut.model_validate(
-            messages_json([message], staff=True)[0]
-        ).model_dump(mode="json")
+        body["message"] = MessageOut.model_validate(messages_json([message], None)[0]).model_dump(
+            mode="json"
+        )
     return body
 
 

@@ -133,3 +133,6 @@ class OutboxSettings:
     """How often the worker looks for due retries when nothing wakes it."""
     lease_seconds: float = 300.0
     """How long a claimed row is reserved; a crashed worker's rows are retried after it."""
+    outage_probe_max_seconds: float = 10.0
+    """Longest wait between two probes of an SMTP server or webhook receiver that is down
+    (from ``first_retry_seconds``, doubling); its deliveries wait without using attempts."""

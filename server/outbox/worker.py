@@ -1,39 +1,71 @@
 """The outbox worker: a background thread that sends due rows and schedules retries.
 
 Woken right after a commit that enqueued something, and otherwise every
-``poll_seconds`` (or sooner, when a retry falls due). Delivery is at least
-once: a row is marked sent only after the SMTP server or the receiver accepted
-it; a crash in between sends it again after its lease ends, with the same
-Message-ID / delivery id so the far side can drop the repeat.
+``poll_seconds`` (or sooner, when a retry or a probe falls due). Delivery is at
+least once: a row is marked sent only after the SMTP server or the receiver
+accepted it; a crash in between sends it again after its lease ends, with the
+same Message-ID / delivery id so the far side can drop the repeat.
+
+Each row's outcome is recorded as soon as it is known and is that row's alone
+(a row whose mail cannot be composed fails at once with the reason). A
+destination that cannot be reached is an outage, not a failure of its rows:
+they wait untouched while one probe at a time asks whether it is back
+(``server.outbox.outage``). Who receives a mail is decided at delivery
+(``server.outbox.audience``).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from peewee import fn
+from peewee import ColumnBase, fn
 
 from server.db import db
 from server.fields import utcnow
 from server.models import Outbox
-from server.outbox import smtp, webhook
+from server.outbox import audience, smtp, webhook
+from server.outbox.outage import SMTP, Outages
 from server.outbox.settings import MailSettings, OutboxSettings, WebhookSettings
 
 log = logging.getLogger("padcom.outbox")
 BATCH = 50
 REFUSED = "target not on the webhook allow-list (PADCOM_WEBHOOK_ALLOW)"
+WITHHELD = "withheld"
+"""The state of a mail not sent because its recipient may no longer see the ticket."""
 
 
-def claim(limit: int, lease_seconds: float) -> list[Outbox]:
-    """Reserve up to ``limit`` due rows for this worker (a conditional UPDATE per row,
-    so of two workers racing for a row exactly one gets it)."""
-    now = utcnow()
+def not_waiting(outages: Outages) -> ColumnBase | None:
+    """A condition leaving out the rows of destinations that are down, or None for all rows.
+
+    Named positively (``channel = 'webhook'``) so the (channel, state, next_attempt_at)
+    index skips a backlog of held mail instead of reading it on every wake.
+    """
+    smtp_waits, urls = outages.waiting_targets()
+    held_hooks = Outbox.target.in_(sorted(urls))
+    if smtp_waits:
+        hooks = Outbox.channel == "webhook"
+        return hooks & ~held_hooks if urls else hooks
+    if urls:
+        return (Outbox.channel == "mail") | ((Outbox.channel == "webhook") & ~held_hooks)
+    return None
+
+
+def due_now(now: datetime, only: ColumnBase | None = None) -> ColumnBase:
+    """Pending rows due at ``now``, not leased, matching ``only``."""
     free = Outbox.lease_until.is_null() | (Outbox.lease_until < now)
     due = (Outbox.state == "pending") & (Outbox.next_attempt_at <= now) & free
+    return due if only is None else due & only
+
+
+def claim(limit: int, lease_seconds: float, only: ColumnBase | None = None) -> list[Outbox]:
+    """Reserve up to ``limit`` due rows (matching ``only``) for this worker (a conditional
+    UPDATE per row, so of two workers racing for a row exactly one gets it)."""
+    now = utcnow()
+    due = due_now(now, only)
     until = now + timedelta(seconds=lease_seconds)
     candidates = list(Outbox.select().where(due).order_by(Outbox.id).limit(limit))
     if not candidates:
@@ -73,11 +105,29 @@ def finish(row: Outbox, error: str | None, policy: OutboxSettings, permanent: bo
         Outbox.update(**values).where(Outbox.id == row.id).execute()
 
 
-def seconds_until_due(cap: float) -> float:
-    """Time until the earliest pending row falls due, at most ``cap``."""
-    earliest = (
-        Outbox.select(fn.MIN(Outbox.next_attempt_at)).where(Outbox.state == "pending").scalar()
-    )
+def release(rows: list[Outbox], reason: str) -> None:
+    """Hand claimed rows back untried (their destination is down): no attempt is charged."""
+    if rows:
+        with db.atomic():
+            Outbox.update(lease_until=None, last_error=reason[:500]).where(
+                Outbox.id.in_([row.id for row in rows])
+            ).execute()
+
+
+def withhold(row: Outbox) -> None:
+    """Settle a mail whose recipient may no longer see its ticket: it is never sent."""
+    reason = "not sent: the recipient may no longer see this ticket"
+    with db.atomic():
+        Outbox.update(state=WITHHELD, lease_until=None, last_error=reason).where(
+            Outbox.id == row.id
+        ).execute()
+
+
+def seconds_until_due(cap: float, only: ColumnBase | None = None) -> float:
+    """Time until the earliest pending row (matching ``only``) falls due, at most ``cap``."""
+    pending = Outbox.state == "pending"
+    query = Outbox.select(fn.MIN(Outbox.next_attempt_at))
+    earliest = query.where(pending if only is None else pending & only).scalar()
     if earliest is None:
         return cap
     due_in = (earliest - utcnow()).total_seconds()
@@ -91,6 +141,8 @@ class OutboxWorker:
         self.mail = mail
         self.hooks = hooks
         self.policy = policy
+        self.outages = Outages(policy.first_retry_seconds, policy.outage_probe_max_seconds, log)
+        self._smtp_name = f"SMTP server {mail.host}:{mail.port}"
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="padcom-outbox", daemon=True)
@@ -114,7 +166,8 @@ class OutboxWorker:
             try:
                 with db.connection_context():
                     self.deliver_due()
-                    delay = seconds_until_due(self.policy.poll_seconds)
+                    cap = self.outages.seconds_to_next_probe(self.policy.poll_seconds)
+                    delay = seconds_until_due(cap, not_waiting(self.outages))
             except Exception:  # the worker must outlive a database hiccup
                 log.exception("outbox round failed")
                 delay = self.policy.poll_seconds
@@ -122,26 +175,67 @@ class OutboxWorker:
             self._wake.clear()
 
     def deliver_due(self) -> int:
-        """Send every row that is due now; returns how many were attempted."""
+        """Send every row that is due now and not waiting on an outage; returns how many
+        were claimed."""
         attempted = 0
         while not self._stop.is_set():
-            rows = claim(BATCH, self.policy.lease_seconds)
+            rows = claim(BATCH, self.policy.lease_seconds, not_waiting(self.outages))
             if not rows:
                 break
             attempted += len(rows)
             mails = [r for r in rows if r.channel == "mail"]
             if mails:
-                results = smtp.send_all(self.mail, [(r.id, r.target, r.payload) for r in mails])
-                for row in mails:
-                    finish(row, results[row.id], self.policy)
+                self._send_mails(mails)
             for row in rows:
                 if row.channel == "webhook":
                     self._send_webhook(row)
         return attempted
 
+    def _send_mails(self, rows: list[Outbox]) -> None:
+        by_id = {row.id: row for row in rows}
+        outgoing = []
+        for row in rows:
+            try:
+                to = audience.addressee(row.target, row.payload)
+            except Exception as exc:  # a payload of the wrong shape: this row's alone
+                finish(row, f"cannot address: {type(exc).__name__}: {exc}", self.policy, True)
+                del by_id[row.id]
+                continue
+            if to is None:
+                withhold(row)
+                del by_id[row.id]
+            else:
+                outgoing.append(smtp.Outgoing(row.id, to.address, to.name, row.payload))
+        if not outgoing:
+            return
+        try:
+            for row_id, outcome in smtp.send_all(self.mail, outgoing):
+                finish(by_id.pop(row_id), outcome.error, self.policy, outcome.permanent)
+        except smtp.Unreachable as exc:
+            self.outages.failed(SMTP, self._smtp_name, str(exc))
+            release(list(by_id.values()), str(exc))
+            return
+        self.outages.recovered(SMTP, self._smtp_name)
+        release(list(by_id.values()), "SMTP connection lost before sending")
+
     def _send_webhook(self, row: Outbox) -> None:
-        if not webhook.allowed(row.target, self.hooks.allow):
+        target = webhook.checked(row.target, self.hooks.allow)
+        if target is None:
             finish(row, REFUSED, self.policy, permanent=True)
             return
-        error = webhook.post(self._http, self.hooks, row.target, row.payload, row.dedupe_key)
+        what = f"webhook receiver {target.destination}"
+        if self.outages.waiting(target.destination):
+            self.outages.hold(target.destination, row.target)
+            release([row], f"{what} is down")
+            return
+        try:
+            error = webhook.post(self._http, self.hooks, target.url, row.payload, row.dedupe_key)
+        except webhook.Unreachable as exc:
+            self.outages.failed(target.destination, what, str(exc), row.target)
+            release([row], str(exc))
+            return
+        except Exception as exc:  # a payload that cannot be sent: this row's alone
+            finish(row, f"cannot send: {type(exc).__name__}: {exc}", self.policy, True)
+            return
+        self.outages.recovered(target.destination, what)
         finish(row, error, self.policy)

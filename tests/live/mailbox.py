@@ -38,7 +38,8 @@ class Mailbox:
     """Every mail the SMTP server accepted, per recipient, in arrival order.
 
     With ``tls`` (certificate, key) it demands STARTTLS, and with ``login`` it
-    accepts mail only from a client that signed in with that user and password.
+    accepts mail only from a client that signed in with that user and password;
+    with ``utf8`` it offers SMTPUTF8 (addresses beyond ASCII).
     """
 
     def __init__(
@@ -47,12 +48,16 @@ class Mailbox:
         *,
         tls: tuple[Path, Path] | None = None,
         login: tuple[str, str] | None = None,
+        utf8: bool = False,
     ) -> None:
         self.port = port
+        self.utf8 = utf8
         self.tls = tls
         self.login = login
         self.logins: list[str] = []
         self.mails: list[tuple[str, EmailMessage]] = []
+        self.raw: list[tuple[str, bytes]] = []
+        """Every mail exactly as the server received it (``DATA``), per recipient."""
         self._lock = threading.Lock()
         self._controller: Controller | None = None
 
@@ -61,6 +66,7 @@ class Mailbox:
         with self._lock:
             for rcpt in envelope.rcpt_tos:
                 self.mails.append((rcpt, mail))  # type: ignore[arg-type]
+                self.raw.append((rcpt, envelope.content))
         return "250 OK"
 
     def _authenticate(
@@ -73,7 +79,7 @@ class Mailbox:
         return AuthResult(success=ok)
 
     def start(self) -> Mailbox:
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = {"enable_SMTPUTF8": self.utf8}
         if self.tls is not None:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(*self.tls)
@@ -92,6 +98,12 @@ class Mailbox:
     def to(self, address: str) -> list[EmailMessage]:
         with self._lock:
             return [mail for rcpt, mail in self.mails if rcpt == address]
+
+    def wait_for_raw(self, address: str, count: int) -> list[tuple[str, bytes]]:
+        """The first ``count`` raw mails to ``address``, waiting for them to arrive."""
+        self.wait_for(address, count)
+        with self._lock:
+            return [(rcpt, raw) for rcpt, raw in self.raw if rcpt == address][:count]
 
     def wait_for(self, address: str, count: int, timeout: float = 15) -> list[EmailMessage]:
         """The first ``count`` mails to ``address``, waiting for them to arrive."""

@@ -19,7 +19,7 @@ class Received:
 class Receiver:
     """Answers 200, except the first attempt of each delivery to a ``flaky`` path gets a 500."""
 
-    def __init__(self, flaky_paths: tuple[str, ...] = ()) -> None:
+    def __init__(self, flaky_paths: tuple[str, ...] = (), port: int = 0) -> None:
         self.requests: list[Received] = []
         self.flaky_paths = flaky_paths
         self._lock = threading.Lock()
@@ -42,7 +42,7 @@ class Receiver:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property

@@ -17,7 +17,8 @@ ALLOW = (
     "url",
     [
         "https://hooks.example.com/anything",
-        "http://HOOKS.example.com:8080/x",
+        "http://HOOKS.example.com/x",
+        "https://hooks.example.com:443/x",
         "https://chat.example.net/hooks/padcom",
         "https://chat.example.net/hooks/padcom/team-a?x=1",
         "https://status.example.org/hook",
