@@ -37,6 +37,9 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the HTTP API (stops gracefully on SIGTERM or Ctrl-C)."""
+    from server.startup import exit_unless_ready
+
+    exit_unless_ready(Settings.from_env())  # one line and exit 75/78, before any worker starts
     import uvicorn
 
     from server.security.logs import log_config

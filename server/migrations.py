@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from playhouse.migrate import SchemaMigrator
 
 from server.db import db, is_postgres
+from server.db_postgres import unbounded
 from server.models import ALL_MODELS, LoginFailure, Outbox, SchemaVersion
 from server.stats import triggers
 from server.stats.migration import settled_rollup, sla_and_stats
@@ -56,6 +57,16 @@ MIGRATIONS: list[Migration] = [
 LATEST = MIGRATIONS[-1].number
 
 
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer padcom-server than this one."""
+
+    def __init__(self, found: int) -> None:
+        super().__init__(
+            f"the schema is at version {found}, newer than this padcom-server knows ({LATEST}): "
+            "run the newer padcom-server, or restore a backup taken before the upgrade"
+        )
+
+
 def current_version() -> int:
     """The schema version of the bound database; 0 when it is empty."""
     if not db.table_exists(SchemaVersion._meta.table_name):
@@ -69,12 +80,15 @@ def migrate() -> tuple[int, int]:
 
     Safe to run from several processes at once: the work happens under a
     database-wide lock (an advisory lock on PostgreSQL; on SQLite the transaction
-    begins IMMEDIATE, which takes the write lock).
+    begins IMMEDIATE, which takes the write lock). Raises SchemaTooNew for a
+    database a newer version has migrated: running on it could corrupt it.
     """
-    with db.connection_context(), db.atomic():
+    with db.connection_context(), db.atomic(), unbounded():  # a back-fill may take long
         if is_postgres():
             db.execute_sql("SELECT pg_advisory_xact_lock(72657)")
         before = current_version()
+        if before > LATEST:
+            raise SchemaTooNew(before)
         if before == 0:
             db.create_tables(ALL_MODELS)
             triggers.install()  # what the models cannot declare
