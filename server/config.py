@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from server.db_limits import DatabaseLimits
 from server.outbox.settings import MailSettings, OutboxSettings, WebhookSettings
 from server.sla import SlaTargets
 
@@ -83,6 +84,8 @@ class Settings:
     """Seconds between heartbeat comments on an idle event stream."""
     live_recheck_seconds: float = 60.0
     """How often an open event stream checks its token again (revoked: the stream ends)."""
+    database: DatabaseLimits = field(default_factory=DatabaseLimits)
+    """Connect, statement and pool-wait timeouts: past them a request gets a 503."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -106,4 +109,5 @@ class Settings:
             ),
             mail=MailSettings.from_env(),
             webhooks=WebhookSettings.from_env(),
+            database=DatabaseLimits.from_env(),
         )

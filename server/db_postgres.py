@@ -1,0 +1,100 @@
+"""PostgreSQL behind a bounded wait: no request waits on a silent network path for long.
+
+``statement_timeout`` makes the server cancel a slow statement, but it cannot
+help when the server never hears the statement (a black-holed path: TCP stays
+"connected", nothing answers). psycopg waits for an answer without a limit of
+its own, so ``AnsweringConnection`` gives every wait the limit
+``DatabaseLimits.answer_timeout_seconds`` and closes the connection when it
+passes (its state is unknown; the pool drops closed connections). TCP keepalives
+and ``tcp_user_timeout`` find a dead peer on an idle or a sending connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+import psycopg
+from peewee import Psycopg3Adapter
+from playhouse.pool import PooledPostgresqlDatabase
+
+from server import still_wanted
+from server.db_limits import DatabaseLimits
+
+RV = TypeVar("RV")
+_unbounded: ContextVar[bool] = ContextVar("padcom_unbounded_statements", default=False)
+
+
+class AnsweringConnection(psycopg.Connection[Any]):
+    """A psycopg connection that stops waiting for an answer after ``answer_timeout``."""
+
+    answer_timeout: float | None = None
+
+    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        limit = timeout
+        if limit is None and not _unbounded.get():
+            limit = self.answer_timeout
+        try:
+            return super().wait(gen, interval=interval, timeout=limit)
+        except psycopg.errors._WaitTimeout:
+            self.pgconn.finish()  # mid-statement: the connection cannot be trusted again
+            raise psycopg.OperationalError(
+                f"no answer from the database within {limit:g} s; connection closed"
+            ) from None
+
+
+class _Adapter(Psycopg3Adapter):
+    def __init__(self, answer_timeout: float | None) -> None:
+        super().__init__()
+        self.answer_timeout = answer_timeout
+
+    def connect(self, db: Any, **params: Any) -> AnsweringConnection:
+        params.setdefault("dbname", db.database)
+        conn = AnsweringConnection.connect(**params)
+        conn.answer_timeout = self.answer_timeout
+        return conn
+
+
+class BoundedPostgresqlDatabase(PooledPostgresqlDatabase):
+    """The pooled PostgreSQL database with every wait bounded by ``DatabaseLimits``."""
+
+    def __init__(self, database: str, *, limits: DatabaseLimits | None, **kwargs: Any) -> None:
+        defaults = limits or DatabaseLimits()
+        options = kwargs.pop("options", "")
+        if limits is not None:
+            ms = int(limits.statement_timeout_seconds * 1000)
+            options = f"-c statement_timeout={ms} {options}".strip()
+            kwargs.setdefault("tcp_user_timeout", int(limits.answer_timeout_seconds * 1000))
+        if options:
+            kwargs["options"] = options
+        kwargs.setdefault("connect_timeout", max(2, round(defaults.connect_timeout_seconds)))
+        kwargs.setdefault("keepalives", 1)
+        kwargs.setdefault("keepalives_idle", defaults.keepalive_idle_seconds)
+        kwargs.setdefault("keepalives_interval", 5)
+        kwargs.setdefault("keepalives_count", 3)
+        super().__init__(database, **kwargs)
+        self._adapter = _Adapter(limits.answer_timeout_seconds if limits else None)
+
+    def commit(self) -> None:
+        with still_wanted.claimed(still_wanted.current()):
+            super().commit()
+
+
+@contextmanager
+def unbounded() -> Iterator[None]:
+    """Let the statements run inside (a migration's back-fill) take as long as they need.
+
+    Use inside a transaction: on PostgreSQL it also lifts ``statement_timeout``
+    for that transaction only.
+    """
+    from server.db import db, is_postgres
+
+    token = _unbounded.set(True)
+    try:
+        if is_postgres():
+            db.execute_sql("SET LOCAL statement_timeout = 0")
+        yield
+    finally:
+        _unbounded.reset(token)
