@@ -26,9 +26,7 @@ SERVER = str(Path(sys.executable).parent / "padcom-server")
 GIVE_UP_AFTER = 60
 """The test's own bound: a server that is still running (or restarting) by then has failed."""
 AS_SERVICE_USER = (
-    ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
-    if os.geteuid() == 0
-    else []
+    ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
 )
 
 
