@@ -1,0 +1,104 @@
+"""A full disk and a corrupt page: answers and log lines that name the cause.
+
+Before, a full disk was a 503 "try again shortly" with nothing about space in
+the log, and a corrupt page a 500 on reads and "try again shortly" on writes,
+which no retry can fix.
+
+The full disk is real: the SQLite database lives on a 4 MiB tmpfs that the test
+mounts (root only; elsewhere the test is skipped with the reason), so SQLite's
+own write fails with ENOSPC ("database or disk is full"). The corrupt page is
+real too: the ticket table's root page overwritten in the file.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.databases import sqlite_url
+from tests.support.live import own_server
+
+MAX_CREATES = 200
+"""4 MiB holds fewer tickets of ~60 KB than this; a server that never says 'full' fails."""
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 4 MiB file system of its own, unmounted afterwards."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root): {made.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _error(reply: httpx.Response, status: int, code: str) -> str:
+    assert reply.status_code == status, reply.text
+    error = reply.json()["error"]
+    assert error["code"] == code
+    return str(error["message"])
+
+
+def test_a_full_disk_answers_507_and_the_log_says_disk_full(
+    small_disk: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with own_server(sqlite_url(small_disk), sla_check_seconds=0) as live:
+        api = live.person("customer").api()
+        with caplog.at_level(logging.ERROR, logger="padcom.server"):
+            for n in range(MAX_CREATES):
+                body = secrets.token_urlsafe(45_000)  # ~60 KB that no page compresses
+                reply = api.post("/tickets", json={"subject": f"log {n}", "body": body})
+                if reply.status_code != 201:
+                    break
+            message = _error(reply, 507, "insufficient_storage")
+        assert "disk is full" in message
+        assert "retry-after" not in reply.headers
+        assert any("disk full" in record.getMessage() for record in caplog.records)
+        assert api.get("/tickets", params={"limit": 5}).status_code == 200  # reads go on
+
+
+def _corrupt_ticket_table(path: Path) -> None:
+    """Overwrite the ticket table's root page with bytes no b-tree page can hold."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'ticket'"
+        ).fetchone()[0]
+    conn.close()
+    with path.open("r+b") as file:
+        file.seek((root - 1) * page_size)
+        file.write(b"\xa5" * page_size)
+
+
+def test_a_corrupt_page_is_called_corrupt_on_reads_and_writes(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path)
+    with own_server(url, sla_check_seconds=0) as live:
+        api = live.person("customer").api()
+        for n in range(3):
+            assert api.post("/tickets", json={"subject": f"t{n}", "body": "b"}).status_code == 201
+    _corrupt_ticket_table(tmp_path / "padcom.db")
+    with own_server(url, sla_check_seconds=0) as live:
+        agent, customer = live.person("agent").api(), live.person("customer").api()
+        read = agent.get("/tickets")
+        write = customer.post("/tickets", json={"subject": "after", "body": "corrupt"})
+        for reply in (read, write):
+            message = _error(reply, 500, "database_corrupt")
+            assert "corrupt" in message and "backup" in message
+            assert "try again" not in message
+            assert "retry-after" not in reply.headers
