@@ -5,6 +5,7 @@ does not call operational; neither said a disk was full or a file corrupt, and
 the log did not either. Here each cause has one entry:
 
     unreachable, timed out, pool exhausted, locked  -> 503 unavailable + Retry-After
+    COMMIT sent, no answer (PostgreSQL)             -> 503 commit_unconfirmed + Retry-After
     disk full (SQLITE_FULL, SQLSTATE 53100)         -> 507 insufficient_storage
     corrupt (SQLITE_CORRUPT/NOTADB, XX001/XX002)    -> 500 database_corrupt (no retry helps)
     read-only file, I/O error, cannot open          -> 503 with the cause in the log
@@ -16,9 +17,14 @@ import sqlite3
 from dataclasses import dataclass
 
 import psycopg
+from peewee import OperationalError
 from playhouse.pool import MaxConnectionsExceeded
 
 RESTORE_HINT = "see 'When things go wrong' in the README"
+
+
+class CommitUnconfirmed(OperationalError):
+    """COMMIT was sent but no answer came: the change may or may not be stored."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,13 @@ POOL_EXHAUSTED = Fault(
     "unavailable",
     "the database is unavailable; try again shortly",
     "database unavailable: every pooled connection stayed busy past the pool timeout",
+)
+UNCONFIRMED = Fault(
+    503,
+    "commit_unconfirmed",
+    "the database did not confirm the change, so it may have been saved: look before you "
+    "repeat it, or repeat it with the same Idempotency-Key",
+    "database did not answer a COMMIT: the change may or may not be stored",
 )
 DISK_FULL = Fault(
     507,
@@ -100,6 +113,8 @@ def classify(exc: BaseException) -> Fault | None:
     """The fault ``exc`` stands for; None when it is no database fault (a bug)."""
     causes = _causes(exc)
     for cause in causes:
+        if isinstance(cause, CommitUnconfirmed):
+            return UNCONFIRMED
         if isinstance(cause, MaxConnectionsExceeded):
             return POOL_EXHAUSTED
         if isinstance(cause, sqlite3.Error):

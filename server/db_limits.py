@@ -15,7 +15,7 @@ from dataclasses import dataclass
 class DatabaseLimits:
     """Timeouts of every wait on the database, in seconds; the defaults suit a LAN."""
 
-    connect_timeout_seconds: float = 5.0
+    connect_timeout_seconds: float = 3.0
     """PostgreSQL: the longest a new connection may take (TCP, TLS and sign-in)."""
     statement_timeout_seconds: float = 5.0
     """The longest one statement may run or wait for a lock. PostgreSQL cancels it
