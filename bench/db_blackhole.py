@@ -50,12 +50,14 @@ class Run:
     phases: dict[str, Phase]
     hole: list[float] = field(default_factory=lambda: [float("inf"), float("inf")])
     """When the black hole began and ended (monotonic seconds)."""
+    slowest: list[tuple[float, float, str, str]] = field(default_factory=list)
+    """(seconds, start relative to the hole, what, status) of every request, for the slowest."""
     refused_subjects: list[str] = field(default_factory=list)
     """Creates answered with an error that does not say "may have been saved"."""
     unconfirmed_subjects: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def note(self, start: float, end: float, status: str) -> None:
+    def note(self, start: float, end: float, status: str, what: str = "") -> None:
         """Count a request in the phase it belongs to: any overlap with the hole counts there."""
         if end < self.hole[0]:
             name = "healthy"
@@ -64,6 +66,7 @@ class Run:
         else:
             name = "black hole"
         with self.lock:
+            self.slowest.append((end - start, start - self.hole[0], what, status))
             phase = self.phases[name]
             phase.statuses[status] += 1
             phase.longest = max(phase.longest, end - start)
@@ -93,7 +96,7 @@ def _client(url: str, token: str, run: Run, until: float, n: int) -> None:
                         run.unconfirmed_subjects.append(subject)
                     else:
                         run.refused_subjects.append(subject)
-            run.note(start, time.monotonic(), status)
+            run.note(start, time.monotonic(), status, "POST" if i % 2 else "GET")
             if status != "200" and status != "201":
                 time.sleep(0.2)  # as a client backing off; keeps the log readable
 
@@ -144,6 +147,8 @@ def main() -> None:
     for phase in run.phases.values():
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(phase.statuses.items()))
         print(f"  {phase.name:<11} longest request {phase.longest:6.2f} s  ({statuses})")
+    for seconds, offset, what, status in sorted(run.slowest, reverse=True)[:3]:
+        print(f"  slow: {what} {status} took {seconds:.2f} s, began {offset:+.1f} s into the hole")
     healthy = max(run.phases["healthy"].longest, 1e-3)
     ratio = run.phases["black hole"].longest / healthy
     print(f"  longest during the black hole / longest while healthy: {ratio:.0f}x")

@@ -10,8 +10,11 @@ and ``tcp_user_timeout`` find a dead peer on an idle or a sending connection.
 
 peewee's pool opens new connections one at a time under its locks, so while an
 unreachable server made each attempt last ``connect_timeout``, the requests
-queued behind it waited for every attempt before theirs (39 s measured). After a
-failed attempt, new connections fail at once for ``RECONNECT_PAUSE_SECONDS``.
+queued behind it waited for every attempt before theirs (39 s measured), and it
+checks each idle connection with a round trip, under the same locks, before it
+hands it out (15 s measured: one answer timeout per idle connection). The check
+waits no longer than ``connect_timeout``; after a failed attempt or check, idle
+connections are dropped and new ones fail at once for ``RECONNECT_PAUSE_SECONDS``.
 A COMMIT whose answer never came may still have been applied: it raises
 ``CommitUnconfirmed``, which says so, rather than a plain "unavailable".
 """
@@ -35,6 +38,7 @@ from server.db_limits import DatabaseLimits
 RV = TypeVar("RV")
 RECONNECT_PAUSE_SECONDS = 1.0
 _unbounded: ContextVar[bool] = ContextVar("padcom_unbounded_statements", default=False)
+_check_limit: ContextVar[float | None] = ContextVar("padcom_connection_check", default=None)
 
 
 class AnsweringConnection(psycopg.Connection[Any]):
@@ -45,7 +49,7 @@ class AnsweringConnection(psycopg.Connection[Any]):
     def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
         limit = timeout
         if limit is None and not _unbounded.get():
-            limit = self.answer_timeout
+            limit = _check_limit.get() or self.answer_timeout
         try:
             return super().wait(gen, interval=interval, timeout=limit)
         except psycopg.errors._WaitTimeout:
@@ -72,9 +76,12 @@ class _FailFastConnect(PostgresqlDatabase):
 
     _failed_at: float | None = None
 
-    def _connect(self) -> Any:
+    def _failed_just_now(self) -> bool:
         failed_at = self._failed_at
-        if failed_at is not None and time.monotonic() - failed_at < RECONNECT_PAUSE_SECONDS:
+        return failed_at is not None and time.monotonic() - failed_at < RECONNECT_PAUSE_SECONDS
+
+    def _connect(self) -> Any:
+        if self._failed_just_now():
             raise psycopg.OperationalError("the database was unreachable a moment ago")
         try:
             conn = super()._connect()  # type: ignore[misc]
@@ -104,6 +111,20 @@ class BoundedPostgresqlDatabase(PooledPostgresqlDatabase, _FailFastConnect):
         kwargs.setdefault("keepalives_count", 3)
         super().__init__(database, **kwargs)
         self._adapter = _Adapter(limits.answer_timeout_seconds if limits else None)
+        self._check_seconds = float(kwargs["connect_timeout"])
+
+    def _is_closed(self, conn: Any) -> bool:
+        """The pool's check of an idle connection, bounded; after a failure, drop them all."""
+        if self._failed_just_now():
+            return True
+        token = _check_limit.set(self._check_seconds)
+        try:
+            closed = bool(super()._is_closed(conn))
+        finally:
+            _check_limit.reset(token)
+        if closed and conn.closed:  # the check timed out (a dead path), not a stale session
+            self._failed_at = time.monotonic()
+        return closed
 
     def commit(self) -> None:
         with still_wanted.claimed(still_wanted.current()):
