@@ -82,8 +82,11 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(unquote(parsed.path)[1:])
 
 
-def check(settings: Settings) -> None:
-    """Open and migrate the database as the server will. Raises StartupError, one line."""
+def check(settings: Settings) -> tuple[int, int]:
+    """Open and migrate the database as the server will; returns the schema (from, to) versions.
+
+    Raises StartupError, whose text is one line.
+    """
     from server.db import bind, db
     from server.migrations import migrate
 
@@ -100,7 +103,7 @@ def check(settings: Settings) -> None:
         _check_sqlite_files(path)
     try:
         bind(url, settings.database)
-        migrate()
+        return migrate()
     except SchemaTooNew as exc:
         raise StartupError(f"{path or db_faults.where()}: {exc}") from None
     except (PeeweeException, sqlite3.Error, MaxConnectionsExceeded, OSError) as exc:
@@ -131,12 +134,12 @@ def _explain(exc: BaseException, where: str, sqlite: bool) -> StartupError:
     )
 
 
-def exit_unless_ready(settings: Settings) -> None:
+def exit_unless_ready(settings: Settings) -> tuple[int, int]:
     """``check`` for the command line: on failure one line on stderr and the exit code."""
     import typer
 
     try:
-        check(settings)
+        return check(settings)
     except StartupError as exc:
         typer.echo(f"padcom-server: cannot start: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from None

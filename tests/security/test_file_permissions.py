@@ -69,3 +69,16 @@ def test_data_directory_database_and_backup_are_private(tmp_path: Path, umask: i
         assert _mode(backup.parent.parent) == 0o700
     finally:
         server.stop()
+
+
+def test_a_database_an_older_version_left_world_readable_is_tightened(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    env = dict(os.environ, PADCOM_DATA_DIR=str(data_dir))
+    env.pop("PADCOM_DATABASE_URL", None)
+    assert subprocess.run([SERVER, "migrate"], env=env, timeout=60).returncode == 0
+    database = data_dir / "padcom.db"
+    database.chmod(0o644)  # what padcom-server created before under umask 022
+    again = subprocess.run([SERVER, "migrate"], env=env, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert _mode(database) == 0o600
+    assert "readable by its owner only" in again.stderr

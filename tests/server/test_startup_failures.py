@@ -54,9 +54,11 @@ def _padcom(data_dir: Path, *args: str, url: str = "") -> subprocess.CompletedPr
         raise AssertionError(f"still running after {GIVE_UP_AFTER} s: {exc.stderr!r}") from None
 
 
-def _refuses(data_dir: Path, path: Path | str, *words: str, url: str = "") -> str:
+def _refuses(
+    data_dir: Path, path: Path | str, *words: str, url: str = "", command: str = "serve"
+) -> str:
     """Serve; expect a non-zero exit and exactly one line on stderr naming ``path``."""
-    result = _padcom(data_dir, "serve", url=url)
+    result = _padcom(data_dir, command, url=url)
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert result.returncode != 0, result.stderr
     assert len(lines) == 1, result.stderr
@@ -71,6 +73,7 @@ def test_a_corrupt_database_file_stops_the_server_with_one_line(data_dir: Path) 
     with database.open("r+b") as file:
         file.write(b"\x00garbage from a failed restore " * 200)
     _refuses(data_dir, database, "corrupt", "backup")
+    _refuses(data_dir, database, "corrupt", "backup", command="migrate")
 
 
 def test_a_read_only_data_directory_is_named_as_such(data_dir: Path) -> None:
