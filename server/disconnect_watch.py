@@ -41,12 +41,20 @@ class DisconnectWatch:
                 break
         with still_wanted.tracked() as wanted:
             gone = asyncio.Event()
+            answered = False
 
             async def watch() -> None:
                 while (await receive())["type"] != "http.disconnect":
                     pass
-                wanted.give_up()
+                if not answered:  # uvicorn says http.disconnect after an answer too
+                    wanted.give_up()
                 gone.set()
+
+            async def noting_send(message: Message) -> None:
+                nonlocal answered
+                if message["type"] == "http.response.body" and not message.get("more_body"):
+                    answered = True
+                await send(message)
 
             async def replay() -> Message:
                 if body:
@@ -56,7 +64,7 @@ class DisconnectWatch:
 
             watcher = asyncio.create_task(watch())
             try:
-                await self.app(scope, replay, send)
+                await self.app(scope, replay, noting_send)
             finally:
                 watcher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

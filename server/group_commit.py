@@ -46,12 +46,17 @@ class GroupCommit:
         Raises whatever ``change`` raised (nothing of it is written), or the
         database's error if the commit failed (nothing of the batch is written).
         """
-        return self.submit(change).result()
+        return self.submit(change, still_wanted.current()).result()
 
-    def submit(self, change: Callable[[], T]) -> Future[T]:
-        """Queue ``change`` without waiting; the future completes as ``run`` would return."""
+    def submit(
+        self, change: Callable[[], T], wanted: still_wanted.Wanted | None = None
+    ) -> Future[T]:
+        """Queue ``change`` without waiting; the future completes as ``run`` would return.
+
+        With ``wanted``, the change is dropped (Abandoned) if its request gave up first.
+        """
         future: Future[T] = Future()
-        self._jobs.put((change, future, still_wanted.current()))
+        self._jobs.put((change, future, wanted))
         self._ensure_thread()
         return future
 
