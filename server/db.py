@@ -96,6 +96,14 @@ class UnsupportedDatabase(ValueError):
     """The database URL names a database Padcom does not run on."""
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of an ``sqlite:///`` URL (peewee's convention: four slashes for an absolute path)."""
+    parsed = urlparse(url)
+    if parsed.scheme.split("+")[0] != "sqlite":
+        return None
+    return Path(unquote(parsed.path)[1:])
+
+
 def open_database(url: str, limits: DatabaseLimits | None = None) -> Database:
     """A pooled peewee database for ``url`` (``sqlite:///path`` or ``postgresql://...``).
 

@@ -45,6 +45,8 @@ class AnsweringConnection(psycopg.Connection[Any]):
     """A psycopg connection that stops waiting for an answer after ``answer_timeout``."""
 
     answer_timeout: float | None = None
+    timed_out = False
+    """Set when a wait ran out: the path, not the session, is what failed."""
 
     def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
         limit = timeout
@@ -53,6 +55,7 @@ class AnsweringConnection(psycopg.Connection[Any]):
         try:
             return super().wait(gen, interval=interval, timeout=limit)
         except psycopg.errors._WaitTimeout:
+            self.timed_out = True
             self.pgconn.finish()  # mid-statement: the connection cannot be trusted again
             raise psycopg.OperationalError(
                 f"no answer from the database within {limit:g} s; connection closed"
@@ -122,7 +125,7 @@ class BoundedPostgresqlDatabase(PooledPostgresqlDatabase, _FailFastConnect):
             closed = bool(super()._is_closed(conn))
         finally:
             _check_limit.reset(token)
-        if closed and conn.closed:  # the check timed out (a dead path), not a stale session
+        if closed and getattr(conn, "timed_out", False):  # a dead path, not a stale session
             self._failed_at = time.monotonic()
         return closed
 

@@ -16,7 +16,6 @@ import getpass
 import sqlite3
 import tempfile
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from peewee import PeeweeException
 from playhouse.pool import MaxConnectionsExceeded
@@ -75,23 +74,16 @@ def _check_sqlite_files(path: Path) -> None:
         )
 
 
-def _sqlite_path(url: str) -> Path | None:
-    parsed = urlparse(url)
-    if not parsed.scheme.startswith("sqlite"):
-        return None
-    return Path(unquote(parsed.path)[1:])
-
-
 def check(settings: Settings) -> tuple[int, int]:
     """Open and migrate the database as the server will; returns the schema (from, to) versions.
 
     Raises StartupError, whose text is one line.
     """
-    from server.db import bind, db
+    from server.db import bind, db, sqlite_path
     from server.migrations import migrate
 
     url = settings.resolved_database_url
-    path = _sqlite_path(url)
+    path = sqlite_path(url)
     if path is not None:
         try:
             private_directory(path.parent)
