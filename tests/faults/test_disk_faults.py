@@ -16,7 +16,6 @@ under a running server, so its XX001 is not staged here).
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 import shutil
 import sqlite3
@@ -29,7 +28,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.databases import PG_SERVER, postgres_problem, sqlite_url
+from tests.support.databases import PG_SERVER, require_postgres, sqlite_url
 from tests.support.live import own_server
 
 MAX_CREATES = 1000
@@ -65,11 +64,7 @@ def full_soon(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         finally:
             subprocess.run(["umount", "-l", str(mount)], check=False)
         return
-    problem = postgres_problem()
-    if problem:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(problem)
-        pytest.skip(problem)
+    require_postgres()
     # PostgreSQL's own user must reach the folder: not under pytest's 0700 tmp_path.
     mount = Path(tempfile.mkdtemp(prefix="padcom-pgspace-"))
     mount.chmod(0o755)
