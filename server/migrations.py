@@ -54,7 +54,8 @@ MIGRATIONS: list[Migration] = [
     Migration(5, "statistics pre-aggregate of resolved tickets, kept by triggers", settled_rollup),
 ]
 
-LATEST = MIGRATIONS[-1].number
+LATEST = max(step.number for step in MIGRATIONS)
+"""The highest number, wherever a merge put it in the list (numbers may have gaps)."""
 
 
 class SchemaTooNew(RuntimeError):
@@ -95,7 +96,7 @@ def migrate() -> tuple[int, int]:
             SchemaVersion.create(version=LATEST)
             return before, LATEST
         migrator = SchemaMigrator.from_database(db.obj)
-        for step in MIGRATIONS:
+        for step in sorted(MIGRATIONS, key=lambda step: step.number):
             if step.number > before:
                 step.apply(migrator)
                 SchemaVersion.update(version=step.number).execute()
