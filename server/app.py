@@ -11,6 +11,7 @@ from server.api import auth, events, staff, stats, stream, tickets
 from server.body_limit import BodyLimit
 from server.config import Settings
 from server.db import bind
+from server.disconnect_watch import DisconnectWatch
 from server.errors import install_error_handlers
 from server.fast_read import FastTicketRead
 from server.live.lifespan import live_services
@@ -29,7 +30,7 @@ API_PREFIX = "/api/v1"
 
 def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     """The API, with the database at ``settings`` bound and (by default) migrated."""
-    bind(settings.resolved_database_url)
+    bind(settings.resolved_database_url, settings.database)
     if run_migrations:
         migrate()
     app = FastAPI(
@@ -58,6 +59,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     install_error_handlers(app)
     for module in (auth, tickets, events, stream, staff, stats):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.add_middleware(DisconnectWatch)
     app.add_middleware(FastTicketRead)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeaders)

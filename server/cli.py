@@ -37,6 +37,9 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the HTTP API (stops gracefully on SIGTERM or Ctrl-C)."""
+    from server.startup import exit_unless_ready
+
+    exit_unless_ready(Settings.from_env())  # one line and exit 75/78, before any worker starts
     import uvicorn
 
     from server.security.logs import log_config
@@ -66,12 +69,9 @@ def serve(
 @app.command("migrate")
 def migrate_command() -> None:
     """Bring the database schema up to date."""
-    from server.db import bind
-    from server.migrations import migrate
+    from server.startup import exit_unless_ready
 
-    settings = Settings.from_env()
-    bind(settings.resolved_database_url)
-    before, after = migrate()
+    before, after = exit_unless_ready(Settings.from_env())  # one line when it cannot
     typer.echo(f"schema at version {after}" + (f" (was {before})" if before != after else ""))
 
 

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from server.db_limits import DatabaseLimits
 from server.outbox.settings import MailSettings, OutboxSettings, WebhookSettings
 from server.security.limits import StatsLimits, WriteLimits
 from server.sla import SlaTargets
@@ -109,6 +110,8 @@ class Settings:
     """Password checks that may wait for an argon2 slot; more get 503 with Retry-After."""
     sign_in_threads: int = 4
     """Threads sign-ins may use at once for their database steps (beside the argon2 pool)."""
+    database: DatabaseLimits = field(default_factory=DatabaseLimits)
+    """Connect, statement and pool-wait timeouts: past them a request gets a 503."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -137,4 +140,5 @@ class Settings:
             login_throttle=LoginThrottleParams.from_env(),
             max_concurrent_hashes=int(os.environ.get("PADCOM_MAX_CONCURRENT_HASHES", 2)),
             sign_in_queue=int(os.environ.get("PADCOM_SIGN_IN_QUEUE", 32)),
+            database=DatabaseLimits.from_env(),
         )

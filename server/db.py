@@ -4,8 +4,11 @@ SQLite (the default) runs in WAL mode with ``synchronous=full`` so an acknowledg
 ticket survives a power cut, and writers queue for the write lock (in this
 process, then across processes) and take it up front (``BEGIN IMMEDIATE``), so
 concurrent writers wait their turn instead of failing with "database is locked".
-PostgreSQL uses a connection pool. Code above this module uses only ``db`` (the
-proxy) and portable SQL.
+PostgreSQL uses a connection pool whose every wait is bounded
+(``server/db_postgres.py``). Given ``DatabaseLimits``, no statement, lock wait or
+pool wait lasts longer than they say; a COMMIT is sent only while the request
+behind it still wants it (``server/still_wanted.py``). Code above this module
+uses only ``db`` (the proxy) and portable SQL.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ from urllib.parse import parse_qs, unquote, urlparse
 from peewee import Database, DatabaseProxy, OperationalError
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
+from server import still_wanted
+from server.db_limits import DatabaseLimits
+from server.db_postgres import BoundedPostgresqlDatabase
+from server.private_files import private_database
 from server.turnstile import Turnstile
 
 db = DatabaseProxy()
@@ -26,12 +33,12 @@ SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "synchronous": "full",
     "foreign_keys": 1,
-    "busy_timeout": 10_000,
     "cache_size": -32_000,
 }
 
 
 WRITE_WAIT_SECONDS = 10
+"""How long a writer waits for the write lock unless ``DatabaseLimits`` say otherwise."""
 
 
 class QueuedSqliteDatabase(PooledSqliteDatabase):
@@ -45,14 +52,17 @@ class QueuedSqliteDatabase(PooledSqliteDatabase):
     to back. Queued here, SQLite's lock is free whenever a transaction begins.
     """
 
-    def __init__(self, database: str, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, database: str, *args: Any, write_wait: float = WRITE_WAIT_SECONDS, **kwargs: Any
+    ) -> None:
         super().__init__(database, *args, **kwargs)
+        self.write_wait = write_wait
         self._writer = threading.Lock()
         self._holder = threading.local()
         self._turnstile = Turnstile(database)
 
     def begin(self, lock_type: str | None = None) -> None:
-        if not self._writer.acquire(timeout=WRITE_WAIT_SECONDS):
+        if not self._writer.acquire(timeout=self.write_wait):
             raise OperationalError("database is locked: waited too long for other writers")
         self._holder.holds = True
         try:
@@ -64,7 +74,8 @@ class QueuedSqliteDatabase(PooledSqliteDatabase):
 
     def commit(self) -> None:
         try:
-            super().commit()
+            with still_wanted.claimed(still_wanted.current()):
+                super().commit()
         finally:
             self._release()
 
@@ -85,11 +96,22 @@ class UnsupportedDatabase(ValueError):
     """The database URL names a database Padcom does not run on."""
 
 
-def open_database(url: str) -> Database:
+def sqlite_path(url: str) -> Path | None:
+    """The file of an ``sqlite:///`` URL (peewee's convention: four slashes for an absolute path)."""
+    parsed = urlparse(url)
+    if parsed.scheme.split("+")[0] != "sqlite":
+        return None
+    return Path(unquote(parsed.path)[1:])
+
+
+def open_database(url: str, limits: DatabaseLimits | None = None) -> Database:
     """A pooled peewee database for ``url`` (``sqlite:///path`` or ``postgresql://...``).
 
-    Raises UnsupportedDatabase for any other scheme.
+    With ``limits`` (the server) statements are bounded too; without (operator
+    commands, benchmarks) only connecting and the pool are. Raises
+    UnsupportedDatabase for any other scheme.
     """
+    wait = (limits or DatabaseLimits()).pool_timeout_seconds
     parsed = urlparse(url)
     scheme = parsed.scheme.split("+")[0]
     if scheme == "sqlite":
@@ -97,35 +119,38 @@ def open_database(url: str) -> Database:
         path = unquote(parsed.path)[1:]
         if not path:
             raise UnsupportedDatabase("an SQLite URL needs a file path: sqlite:////path/padcom.db")
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_database(Path(path))  # 0600 in a 0700 folder: it holds password hashes
+        lock_wait = limits.statement_timeout_seconds if limits else WRITE_WAIT_SECONDS
         return QueuedSqliteDatabase(
             path,
-            pragmas=SQLITE_PRAGMAS,
+            pragmas={**SQLITE_PRAGMAS, "busy_timeout": int(lock_wait * 1000)},
             lock_type="IMMEDIATE",
-            timeout=10,
+            write_wait=lock_wait,
+            timeout=wait,
             max_connections=32,
             stale_timeout=300,
             check_same_thread=False,
         )
     if scheme in ("postgres", "postgresql"):
         options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
-        return PooledPostgresqlDatabase(
+        return BoundedPostgresqlDatabase(
             unquote(parsed.path.lstrip("/")),
+            limits=limits,
             host=parsed.hostname or "127.0.0.1",
             port=parsed.port or 5432,
             user=unquote(parsed.username) if parsed.username else None,
             password=unquote(parsed.password) if parsed.password else None,
             max_connections=int(options.pop("max_connections", 32)),
             stale_timeout=300,
-            timeout=10,
+            timeout=wait,
             **options,
         )
     raise UnsupportedDatabase(f"unsupported database URL scheme {parsed.scheme!r}")
 
 
-def bind(url: str) -> Database:
+def bind(url: str, limits: DatabaseLimits | None = None) -> Database:
     """Open the database at ``url`` and make it the one behind ``db``."""
-    database = open_database(url)
+    database = open_database(url, limits)
     db.initialize(database)
     return database
 

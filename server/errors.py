@@ -9,7 +9,8 @@
 
 Validation errors, values the database refuses (NUL on PostgreSQL, a broken
 constraint), unknown routes, database outages and bugs get the same shape; no
-response ever carries a stack trace or a file path.
+response ever carries a stack trace or a file path. What each database failure
+answers (503, 507 disk full, 500 corrupt) and logs is decided in server/db_faults.py.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from peewee import DataError, IntegrityError, InterfaceError, OperationalError
+from peewee import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError
+from playhouse.pool import MaxConnectionsExceeded
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from server import db_faults
 
 log = logging.getLogger("padcom.server")
 
@@ -121,6 +125,12 @@ def _describe_validation(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+def _first_line(exc: BaseException) -> str:
+    """The driver's message, one line, for the log (never for the client)."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"[:300]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Route every kind of failure to ``error_response``."""
 
@@ -139,16 +149,18 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = dict(exc.headers) if exc.headers else None
         return error_response(exc.status_code, code, message, headers=headers)
 
+    @app.exception_handler(DatabaseError)
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
-    async def database_down(request: Request, exc: Exception) -> JSONResponse:
-        log.error("database unavailable: %s", type(exc).__name__)
-        return error_response(
-            503,
-            "unavailable",
-            "the database is unavailable; try again shortly",
-            headers={"Retry-After": "2"},
-        )
+    @app.exception_handler(MaxConnectionsExceeded)
+    async def database_fault(request: Request, exc: Exception) -> JSONResponse:
+        fault = db_faults.classify(exc)
+        if fault is None and not isinstance(exc, (OperationalError, InterfaceError)):
+            return await unexpected(request, exc)
+        fault = fault or db_faults.UNREACHABLE
+        log.error("%s: %s (%s)", fault.log, _first_line(exc), db_faults.where())
+        retry = {"Retry-After": str(fault.retry_after)} if fault.retry_after else None
+        return error_response(fault.status, fault.code, fault.message, headers=retry)
 
     @app.exception_handler(DataError)
     async def unstorable(request: Request, exc: DataError) -> JSONResponse:

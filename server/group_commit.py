@@ -6,7 +6,8 @@ creates near 1/fsync per second. Here one writer thread per process runs every
 change waiting in line inside one transaction, each in a savepoint of its own (a
 change that raises is rolled back alone and its caller gets the exception),
 commits once, and only then answers each caller: an acknowledged change is on
-disk before its response, as before.
+disk before its response, as before. A change whose request has given up by the
+time its turn comes (``server/still_wanted.py``) is not run at all.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
+from server import still_wanted
 from server.db import db
 
 log = logging.getLogger("padcom.server")
@@ -26,7 +28,7 @@ T = TypeVar("T")
 MAX_BATCH = 64
 """Changes per transaction at most; bounds how long the first of them waits."""
 
-_Job = tuple[Callable[[], Any], "Future[Any]"]
+_Job = tuple[Callable[[], Any], "Future[Any]", still_wanted.Wanted | None]
 
 
 class GroupCommit:
@@ -44,12 +46,17 @@ class GroupCommit:
         Raises whatever ``change`` raised (nothing of it is written), or the
         database's error if the commit failed (nothing of the batch is written).
         """
-        return self.submit(change).result()
+        return self.submit(change, still_wanted.current()).result()
 
-    def submit(self, change: Callable[[], T]) -> Future[T]:
-        """Queue ``change`` without waiting; the future completes as ``run`` would return."""
+    def submit(
+        self, change: Callable[[], T], wanted: still_wanted.Wanted | None = None
+    ) -> Future[T]:
+        """Queue ``change`` without waiting; the future completes as ``run`` would return.
+
+        With ``wanted``, the change is dropped (Abandoned) if its request gave up first.
+        """
         future: Future[T] = Future()
-        self._jobs.put((change, future))
+        self._jobs.put((change, future, wanted))
         self._ensure_thread()
         return future
 
@@ -75,18 +82,25 @@ class GroupCommit:
 
     def _commit(self, batch: list[_Job]) -> None:
         outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
+        claimed: list[still_wanted.Wanted] = []
         try:
             with db.connection_context(), db.atomic():
-                for change, future in batch:
+                for change, future, wanted in batch:
                     try:
+                        if wanted is not None:
+                            wanted.claim()  # raises Abandoned once its client is gone
+                            claimed.append(wanted)
                         with db.atomic():  # a savepoint: a failing change undoes only itself
                             outcomes.append((future, change(), None))
                     except Exception as exc:
                         outcomes.append((future, None, exc))
         except BaseException as exc:  # the commit itself failed: nothing is durable
-            for _, future in batch:
+            for _, future, _ in batch:
                 future.set_exception(exc)
             return
+        finally:
+            for wanted in claimed:
+                wanted.release()
         for future, result, error in outcomes:
             if error is None:
                 future.set_result(result)

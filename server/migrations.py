@@ -17,6 +17,7 @@ from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as alter
 
 from server.db import db, is_postgres
+from server.db_postgres import unbounded
 from server.models import ALL_MODELS, IdempotencyKey, LoginFailure, Outbox, RateLimit, SchemaVersion
 from server.stats import triggers
 from server.stats.migration import settled_rollup, sla_and_stats
@@ -73,7 +74,18 @@ MIGRATIONS: list[Migration] = [
     Migration(9, "outbox: due rows per channel", _outbox_channel_index),
 ]
 
-LATEST = MIGRATIONS[-1].number
+LATEST = max(step.number for step in MIGRATIONS)
+"""The highest number, wherever a merge put it in the list (numbers may have gaps)."""
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer padcom-server than this one."""
+
+    def __init__(self, found: int) -> None:
+        super().__init__(
+            f"the schema is at version {found}, newer than this padcom-server knows ({LATEST}): "
+            "run the newer padcom-server, or restore a backup taken before the upgrade"
+        )
 
 
 def current_version() -> int:
@@ -89,19 +101,22 @@ def migrate() -> tuple[int, int]:
 
     Safe to run from several processes at once: the work happens under a
     database-wide lock (an advisory lock on PostgreSQL; on SQLite the transaction
-    begins IMMEDIATE, which takes the write lock).
+    begins IMMEDIATE, which takes the write lock). Raises SchemaTooNew for a
+    database a newer version has migrated: running on it could corrupt it.
     """
-    with db.connection_context(), db.atomic():
+    with db.connection_context(), db.atomic(), unbounded():  # a back-fill may take long
         if is_postgres():
             db.execute_sql("SELECT pg_advisory_xact_lock(72657)")
         before = current_version()
+        if before > LATEST:
+            raise SchemaTooNew(before)
         if before == 0:
             db.create_tables(ALL_MODELS)
             triggers.install()  # what the models cannot declare
             SchemaVersion.create(version=LATEST)
             return before, LATEST
         migrator = SchemaMigrator.from_database(db.obj)
-        for step in MIGRATIONS:
+        for step in sorted(MIGRATIONS, key=lambda step: step.number):
             if step.number > before:
                 step.apply(migrator)
                 SchemaVersion.update(version=step.number).execute()

@@ -1,10 +1,19 @@
-"""A loopback TCP forwarder whose connections a test can cut, to drop a stream for real."""
+"""A loopback TCP forwarder whose connections a test can cut or black-hole.
+
+``cut()`` drops every stream for real. ``black_hole()`` is a network path that
+goes silent: connections are still accepted and bytes are still taken in, but
+nothing reaches the other side until ``restore()``, when what was held is
+delivered late, as TCP would retransmit it after an outage.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import socket
 import threading
+
+HOLD_CHECK_SECONDS = 0.2
+"""How often a held stream looks whether the path is back (or the proxy closed)."""
 
 
 class CuttableProxy:
@@ -16,6 +25,9 @@ class CuttableProxy:
         self.port = self.listener.getsockname()[1]
         self._open: list[socket.socket] = []
         self._lock = threading.Lock()
+        self._flowing = threading.Event()
+        self._flowing.set()
+        self._closed = False
         self.connections = 0
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -23,27 +35,53 @@ class CuttableProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def black_hole(self) -> None:
+        """From now on nothing is forwarded, on open connections or new ones."""
+        self._flowing.clear()
+
+    def restore(self) -> None:
+        """Deliver what was held and forward again."""
+        self._flowing.set()
+
+    def _wait_for_path(self) -> bool:
+        """Block while black-holed; False when the proxy was closed meanwhile."""
+        while not self._flowing.wait(HOLD_CHECK_SECONDS):
+            if self._closed:
+                return False
+        return not self._closed
+
     def _accept(self) -> None:
         while True:
             try:
                 client, _ = self.listener.accept()
             except OSError:
                 return
+            threading.Thread(target=self._connect, args=(client,), daemon=True).start()
+
+    def _connect(self, client: socket.socket) -> None:
+        if not self._wait_for_path():
+            client.close()
+            return
+        try:
             upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
-            with self._lock:
-                self._open += [client, upstream]
-                self.connections += 1
-            self._forward(client, upstream)
+        except OSError:
+            client.close()
+            return
+        with self._lock:
+            self._open += [client, upstream]
+            self.connections += 1
+        self._forward(client, upstream)
 
     def _forward(self, client: socket.socket, upstream: socket.socket) -> None:
         """Pump both ways until either side closes."""
         for source, sink in ((client, upstream), (upstream, client)):
             threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
         with contextlib.suppress(OSError):
             while chunk := source.recv(65536):
+                if not self._wait_for_path():
+                    break
                 sink.sendall(chunk)
         with contextlib.suppress(OSError):
             sink.shutdown(socket.SHUT_RDWR)
@@ -56,6 +94,7 @@ class CuttableProxy:
             self._open.clear()
 
     def close(self) -> None:
+        self._closed = True
         self.listener.close()
         self.cut()
 

@@ -43,3 +43,14 @@ def postgres_database() -> Iterator[str]:
 
 def sqlite_url(directory: Path) -> str:
     return f"sqlite:///{directory / 'padcom.db'}"
+
+
+def require_postgres() -> None:
+    """Skip the calling test without a reachable PostgreSQL; under ``CI=true`` fail instead."""
+    import pytest
+
+    problem = postgres_problem()
+    if problem:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{problem} (CI=true: PostgreSQL tests may not be skipped)")
+        pytest.skip(problem)
