@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from server.live.settings import StreamLimits
 from server.outbox.settings import MailSettings, OutboxSettings, WebhookSettings
 from server.sla import SlaTargets
 
@@ -81,8 +82,11 @@ class Settings:
     """Retry and back-off of mail and webhook deliveries."""
     live_heartbeat_seconds: float = 15.0
     """Seconds between heartbeat comments on an idle event stream."""
-    live_recheck_seconds: float = 60.0
-    """How often an open event stream checks its token again (revoked: the stream ends)."""
+    live_recheck_seconds: float = 1.0
+    """How often each process looks for new events and re-checks every stream's token even
+    without a wake-up (a lost wake-up, an expired token); commits wake it at once."""
+    streams: StreamLimits = field(default_factory=StreamLimits)
+    """Open event streams per user and per address, and how far back one may resume."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -106,4 +110,5 @@ class Settings:
             ),
             mail=MailSettings.from_env(),
             webhooks=WebhookSettings.from_env(),
+            streams=StreamLimits.from_env(),
         )

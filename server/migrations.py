@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from playhouse.migrate import SchemaMigrator
 
 from server.db import db, is_postgres
-from server.models import ALL_MODELS, LoginFailure, Outbox, SchemaVersion
+from server.models import ALL_MODELS, LoginFailure, Outbox, SchemaVersion, StreamLease
 from server.stats import triggers
 from server.stats.migration import settled_rollup, sla_and_stats
 
@@ -45,12 +45,18 @@ def _login_failures(migrator: SchemaMigrator) -> None:
     db.create_tables([LoginFailure])
 
 
+def _stream_leases(migrator: SchemaMigrator) -> None:
+    """Open event streams per user and address, for caps shared by all workers."""
+    db.create_tables([StreamLease])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
     Migration(3, "SLA clock pauses, breaches, reopen count; statistics indexes", sla_and_stats),
     Migration(4, "login throttling: failed sign-ins per email and per address", _login_failures),
     Migration(5, "statistics pre-aggregate of resolved tickets, kept by triggers", settled_rollup),
+    Migration(11, "event stream leases: open streams per user and per address", _stream_leases),
 ]
 
 LATEST = MIGRATIONS[-1].number

@@ -16,10 +16,13 @@ from server.db import db
 from server.models import Event, User
 from server.schemas import EventOut
 from server.serialize import events_json
+from server.tokens import holders
 from server.visibility import visible_events
 
 Item = tuple[int, bytes]
 """An event ready for the wire: (id, its encoded SSE frame), encoded once for all streams."""
+Round = tuple[int, list[tuple[int, list[Item]]], dict[int, tuple[str, int | None]]]
+"""What a dispatch round read: the latest id, per group (new cursor, events), token holders."""
 
 
 def latest_event_id() -> int:
@@ -45,15 +48,26 @@ def _frame(item: dict[str, Any]) -> bytes:
     return ServerSentEvent(data=data, id=str(item["id"])).encode()
 
 
-def read_round(
-    groups: list[tuple[User, int]], limit: int
-) -> tuple[int, list[tuple[int, list[Item]]]]:
-    """For each (user, cursor): the new cursor and the events after it.
+def replay_page(user: User, cursor: int, limit: int) -> tuple[int, list[Item]]:
+    """One page of history after ``cursor`` for a resuming stream: (latest id, events).
 
-    Returns the latest event id and, per group, ``(new cursor, events)``; a
-    group that got ``limit`` events has more to read, so its new cursor is
-    the last of them rather than the latest. A cursor beyond the latest id (a
-    client that remembers a database since reset) is brought back to it.
+    The read follows ``Event.id`` (staff) or the ``(organization, id)`` index
+    (customers), so a page costs ``limit`` rows however old the cursor is.
+    """
+    with db.connection_context():
+        latest = int(Event.select(fn.MAX(Event.id)).scalar() or 0)
+        return latest, events_after(user, cursor, latest, limit) if cursor < latest else []
+
+
+def read_round(groups: list[tuple[User, int]], limit: int, tokens: list[int]) -> Round:
+    """For each (user, cursor): the new cursor and the events after it; then who holds ``tokens``.
+
+    Returns the latest event id, per group ``(new cursor, events)`` and the
+    current (role, organization) behind each token still valid. A group that
+    got ``limit`` events has more to read, so its new cursor is the last of
+    them rather than the latest. A cursor beyond the latest id (a client that
+    remembers a database since reset) is brought back to it. The holders are
+    read last: whatever changed before the newest event read is seen.
     """
     with db.connection_context():
         latest = int(Event.select(fn.MAX(Event.id)).scalar() or 0)
@@ -62,4 +76,4 @@ def read_round(
             start = min(cursor, latest)
             items = events_after(user, start, latest, limit) if start < latest else []
             results.append((items[-1][0] if len(items) == limit else latest, items))
-        return latest, results
+        return latest, results, holders(tokens)
