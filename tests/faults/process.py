@@ -30,10 +30,17 @@ class ServerProcess:
     """One ``padcom-server serve`` on 127.0.0.1 over ``database_url``."""
 
     def __init__(
-        self, database_url: str, data_dir: Path, log: Path, *, extra: tuple[str, ...] = ()
+        self,
+        database_url: str,
+        data_dir: Path,
+        log: Path,
+        *,
+        extra: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
     ) -> None:
         self.database_url = database_url
         self.extra = extra
+        self.env = env or {}
         self.scheme = "https" if "--ssl-certfile" in extra else "http"
         self.data_dir = data_dir
         self.log_path = log
@@ -49,6 +56,7 @@ class ServerProcess:
             **os.environ,
             "PADCOM_DATABASE_URL": self.database_url,
             "PADCOM_DATA_DIR": str(self.data_dir),
+            **self.env,
         }
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
