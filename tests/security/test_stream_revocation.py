@@ -76,7 +76,9 @@ CHANGES: list[tuple[str, str, Change]] = [
 ]
 
 
-@pytest.mark.parametrize(("role", "what", "change"), CHANGES, ids=[f"{c[0]} {c[1]}" for c in CHANGES])
+@pytest.mark.parametrize(
+    ("role", "what", "change"), CHANGES, ids=[f"{c[0]} {c[1]}" for c in CHANGES]
+)
 def test_the_stream_ends_at_once_and_hears_nothing_after_the_change(
     pair: Pair, admin: httpx.Client, database_url: str, role: str, what: str, change: Change
 ) -> None:
