@@ -29,21 +29,30 @@ def claim(user_id: int, address: str, limits: StreamLimits) -> int | None:
     """A lease for a new stream of ``user_id`` from ``address``; None when either is at its cap."""
 
     address = address[:64]
+    with db.connection_context():
+        if _at_cap(user_id, address, limits):
+            return None  # refused by a read: a crowd of refusals costs no write
 
     def step() -> int | None:
         if is_postgres():
             db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (LEASE_LOCK,))
         now = utcnow()
         StreamLease.delete().where(StreamLease.expires_at <= now).execute()
-        mine = StreamLease.select().where(StreamLease.user == user_id).count()
-        here = StreamLease.select().where(StreamLease.address == address).count()
-        if mine >= limits.per_user or here >= limits.per_address:
+        if _at_cap(user_id, address, limits):
             return None
         expires = now + timedelta(seconds=LEASE_SECONDS)
         lease = StreamLease.create(user=user_id, address=address, expires_at=expires)
         return int(lease.id)
 
     return committed(step)
+
+
+def _at_cap(user_id: int, address: str, limits: StreamLimits) -> bool:
+    """Whether the user or the address already holds as many live leases as allowed."""
+    live = StreamLease.select().where(StreamLease.expires_at > utcnow())
+    mine = live.where(StreamLease.user == user_id).count()
+    here = live.where(StreamLease.address == address).count()
+    return mine >= limits.per_user or here >= limits.per_address
 
 
 def release(lease_id: int) -> None:
