@@ -49,6 +49,13 @@ async def _arrivals(
     return arrivals, tasks, [writer for _, writer in connections]
 
 
+def _hang_up(tasks: list[asyncio.Task[None]], writers: list[asyncio.StreamWriter]) -> None:
+    for task in tasks:
+        task.cancel()
+    for writer in writers:
+        writer.close()
+
+
 async def _file_and_time(
     client: httpx.AsyncClient,
     customer: str,
@@ -88,10 +95,7 @@ async def _cross(url: str, agent: str, customer: str, tickets: int, wait: float)
         lat, posts, missed = await _file_and_time(
             client, customer, arrivals, CROSS_STREAMS, tickets, wait
         )
-    for task in tasks:
-        task.cancel()
-    for writer in writers:
-        writer.close()
+    _hang_up(tasks, writers)
     print(f"{CROSS_STREAMS} agent streams on `serve --workers 2` (SQLite), {tickets} tickets, ms")
     print(f"(goal p99 <= {CROSS_GOAL_P99_MS:g} ms; a missed event counts as {wait:g} s)")
     print(f"{'p50':>8} {'p99':>8} {'max':>8} {'missed':>7} {'POST p50 (baseline)':>20}")
@@ -153,10 +157,7 @@ async def _hostile(url: str, agent: str, customer: str, victim: str, wait: float
         stormy, _, missed = await _file_and_time(client, victim, arrivals, 1, HOSTILE_TICKETS, wait)
         stop.set()
         accepted, refused = await storm
-    for task in tasks:
-        task.cancel()
-    for writer in writers:
-        writer.close()
+    _hang_up(tasks, writers)
     print(f"one agent stream; {HOSTILE_STREAMS} streams of one customer resuming at random")
     print(f"points of a {HOSTILE_HISTORY}-event history; {HOSTILE_TICKETS} tickets each, ms")
     print(f"{'':>14} {'p50':>8} {'p99':>8} {'max':>8}")

@@ -44,7 +44,6 @@ async def live_services(app: FastAPI) -> AsyncIterator[None]:
     worker = OutboxWorker(settings.mail, settings.webhooks, settings.outbox) if sends else None
     waker = _waker(settings, hub)
     app.state.hub = hub
-    app.state.waker = waker
     app.state.replay_slots = anyio.Semaphore(settings.streams.replays_at_once)
     looking = asyncio.create_task(_keep_looking(hub, settings.live_recheck_seconds))
     listeners = [hub.notify] + ([worker.wake] if worker is not None else [])

@@ -16,32 +16,22 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 from collections.abc import Callable
+
+from server.live.waker import WakerThread
 
 log = logging.getLogger("padcom.live")
 
 
-class DataVersionWaker:
+class DataVersionWaker(WakerThread):
     """Calls ``on_events([])`` ("look anyway") after every commit to the database at ``path``."""
 
     def __init__(
         self, path: str, on_events: Callable[[list[int]], None], interval: float = 0.005
     ) -> None:
+        super().__init__("padcom-sqlite-waker", on_events)
         self.path = path
-        self.on_events = on_events
         self.interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="padcom-sqlite-waker", daemon=True)
-        self.listening = threading.Event()
-        """Set while the poll runs (tests wait for it)."""
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
 
     def _run(self) -> None:
         while not self._stop.is_set():
