@@ -9,11 +9,16 @@ the stream ends at once and carries no event committed after the change.
 from __future__ import annotations
 
 import queue
+import uuid
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import httpx
 import pytest
 
+from server.db import db
+from server.models import User
+from server.tokens import issue
 from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.live.sse import StreamReader
@@ -112,5 +117,23 @@ def test_the_stream_ends_at_once_and_hears_nothing_after_the_change(
             if not isinstance(item, Exception) and item.data:
                 later.append(int(item.id))
         assert all(event_id <= mark for event_id in later), later
+    finally:
+        stream.close()
+
+
+def test_a_stream_ends_when_its_token_expires(pair: Pair, database_url: str) -> None:
+    customer_token(database_url, role="agent")  # binds this process to the database
+    with db.connection_context(), db.atomic():
+        agent = User.create(
+            email=f"expiring.{uuid.uuid4().hex[:8]}@example.com",
+            name="Short-lived",
+            role="agent",
+            password_hash="-",
+        )
+        token, _ = issue(agent, timedelta(seconds=2), "expires soon")
+    stream = StreamReader(pair[0].url, token)
+    try:
+        assert stream.status == 200
+        assert stream.ended.wait(15), "the stream outlived its token"
     finally:
         stream.close()
