@@ -193,7 +193,12 @@ def main() -> None:
         run_mode(args)
         return
     with tempfile.TemporaryDirectory() as data:
-        env = dict(os.environ, PADCOM_DATA_DIR=data, PADCOM_DATABASE_URL=args.database_url)
+        env = dict(
+            os.environ,
+            PADCOM_DATA_DIR=data,
+            PADCOM_DATABASE_URL=args.database_url,
+            PADCOM_STREAMS_PER_USER=str(max(STREAM_COUNTS)),  # one agent holds them all
+        )
         server, url = start_server(env)
         try:
             agent, customer = token(url, "agent@bench.test"), token(url, "customer@bench.test")

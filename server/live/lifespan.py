@@ -67,7 +67,12 @@ def _waker(settings: Settings, hub: Hub) -> PgWaker | DataVersionWaker:
     """What wakes ``hub`` on every commit to the database, in this process or another."""
     if is_postgres():
         return PgWaker(settings.resolved_database_url, hub.notify)
-    return DataVersionWaker(db.obj.database, hub.notify, settings.streams.wake_interval_seconds)
+    return DataVersionWaker(
+        db.obj.database,
+        hub.notify,
+        settings.streams.wake_interval_seconds,
+        wanted=lambda: hub.subscribers > 0,
+    )
 
 
 async def _keep_looking(hub: Hub, every: float) -> None:
