@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from server.db import db, is_postgres
 from server.fields import utcnow
-from server.group_commit import committed, soon
+from server.group_commit import soon
 from server.live.settings import StreamLimits
 from server.models import StreamLease
 
@@ -33,7 +33,10 @@ def claim(user_id: int, address: str, limits: StreamLimits) -> int | None:
         if _at_cap(user_id, address, limits):
             return None  # refused by a read: a crowd of refusals costs no write
 
-    def step() -> int | None:
+    # A transaction of its own, not a turn in the group commit: batched beside a ticket
+    # write (which takes the event-order lock) the two advisory locks could be taken in
+    # opposite orders by two processes, and PostgreSQL would break the deadlock by failing one.
+    with db.connection_context(), db.atomic():
         if is_postgres():
             db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (LEASE_LOCK,))
         now = utcnow()
@@ -43,8 +46,6 @@ def claim(user_id: int, address: str, limits: StreamLimits) -> int | None:
         expires = now + timedelta(seconds=LEASE_SECONDS)
         lease = StreamLease.create(user=user_id, address=address, expires_at=expires)
         return int(lease.id)
-
-    return committed(step)
 
 
 def _at_cap(user_id: int, address: str, limits: StreamLimits) -> bool:
