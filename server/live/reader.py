@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import fn
+from peewee import ModelSelect, fn
 from sse_starlette import ServerSentEvent
 
 from server.db import db
@@ -31,14 +31,23 @@ def latest_event_id() -> int:
         return int(Event.select(fn.MAX(Event.id)).scalar() or 0)
 
 
-def events_after(user: User, after: int, upto: int, limit: int) -> list[Item]:
-    """Events ``after < id <= upto`` that ``user`` may see, oldest first, at most ``limit``."""
-    rows = list(
+def page_query(user: User, after: int, upto: int, limit: int) -> ModelSelect[Event]:
+    """Events ``after < id <= upto`` that ``user`` may see, oldest first, at most ``limit``.
+
+    It reads along ``Event.id`` for staff and the ``(organization, id)`` index for a
+    customer (``tests/live/test_replay_plan.py``), so a page costs ``limit`` rows.
+    """
+    return (
         visible_events(user)
         .where(Event.id > after, Event.id <= upto)
         .order_by(Event.id)
         .limit(limit)
     )
+
+
+def events_after(user: User, after: int, upto: int, limit: int) -> list[Item]:
+    """The events of ``page_query``, ready for the wire."""
+    rows = list(page_query(user, after, upto, limit))
     return [(item["id"], _frame(item)) for item in events_json(rows)]
 
 
@@ -49,11 +58,7 @@ def _frame(item: dict[str, Any]) -> bytes:
 
 
 def replay_page(user: User, cursor: int, limit: int) -> tuple[int, list[Item]]:
-    """One page of history after ``cursor`` for a resuming stream: (latest id, events).
-
-    The read follows ``Event.id`` (staff) or the ``(organization, id)`` index
-    (customers), so a page costs ``limit`` rows however old the cursor is.
-    """
+    """One page of history after ``cursor`` for a resuming stream: (latest id, events)."""
     with db.connection_context():
         latest = int(Event.select(fn.MAX(Event.id)).scalar() or 0)
         return latest, events_after(user, cursor, latest, limit) if cursor < latest else []
