@@ -7,6 +7,17 @@ and a customer, opens 1, 10 and 100 agent streams, files tickets one after
 another and measures, per stream, from just before the POST is sent to the
 moment its event arrives. Baseline: the POST's own round trip. Goal: p99
 <= 20 ms with 100 streams. Loopback only; every wait is bounded.
+
+Two more modes (bench/stream_modes.py):
+
+--mode cross    `serve --workers 2` on SQLite: 8 agent streams spread over both
+                workers, tickets filed through either; an event that must cross
+                from one worker to the other shows the cross-process wake-up.
+                Goal: p99 <= 50 ms. An event not delivered within --wait s
+                counts as --wait (so a missed wake-up shows as the worst case).
+--mode hostile  one customer opens 300 streams, each resuming at another point
+                of a 2,000-event history and reconnecting again and again; one
+                agent stream's latency is measured before the storm and during it.
 """
 
 from __future__ import annotations
@@ -50,7 +61,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(env: dict[str, str], *serve: str) -> tuple[subprocess.Popen[bytes], str]:
     for email, role in (("agent@bench.test", "agent"), ("customer@bench.test", "customer")):
         extra = ["--org", "Bench Hosting"] if role == "customer" else []
         subprocess.run(
@@ -71,7 +82,7 @@ def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
         )
     port = free_port()
     server = subprocess.Popen(
-        [BIN / "padcom-server", "serve", "--port", str(port)],
+        [BIN / "padcom-server", "serve", "--port", str(port), *serve],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -94,23 +105,31 @@ def token(url: str, email: str) -> str:
     return str(response.json()["token"])
 
 
+class StreamRefused(SystemExit):
+    """The server answered a stream request with something other than 200 (a cap, say)."""
+
+
 TICKET = re.compile(rb'"ticket":(\d+)')
 
 
-async def open_stream(port: int, token: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+async def open_stream(
+    port: int, token: str, last_event_id: int | None = None
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     """A raw HTTP/1.1 stream request: cheaper to read than httpx-sse, so the bench client
     (one process holding every stream) measures the server rather than itself."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    resume = f"Last-Event-ID: {last_event_id}\r\n" if last_event_id is not None else ""
     writer.write(
         (
             "GET /api/v1/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n"
+            f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n{resume}\r\n"
         ).encode()
     )
     await writer.drain()
     head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
     if not head.startswith(b"HTTP/1.1 200"):
-        raise SystemExit(f"stream refused: {head[:80]!r}")
+        writer.close()
+        raise StreamRefused(f"stream refused: {head[:80]!r}")
     return reader, writer  # the writer must live on: dropping it closes the connection
 
 
@@ -167,13 +186,21 @@ def main() -> None:
     parser.add_argument(
         "--database-url", default="", help="an empty PostgreSQL database (default: SQLite)"
     )
+    parser.add_argument("--mode", choices=("fanout", "cross", "hostile"), default="fanout")
+    parser.add_argument("--wait", type=float, default=5.0, help="cross: longest wait per event")
     args = parser.parse_args()
+    if args.mode != "fanout":
+        from bench.stream_modes import run_mode
+
+        run_mode(args)
+        return
     with tempfile.TemporaryDirectory() as data:
         env = dict(
             os.environ,
             PADCOM_DATA_DIR=data,
             PADCOM_DATABASE_URL=args.database_url,
             **NO_WRITE_LIMITS_ENV,  # one customer files every ticket: limits raised
+            PADCOM_STREAMS_PER_USER=str(max(STREAM_COUNTS)),  # one agent holds them all
         )
         server, url = start_server(env)
         try:

@@ -1,9 +1,13 @@
 """Following the server's event stream: ``iter_events`` yields Event dicts as they commit.
 
-Shared by ``padcom ticket watch`` and the admin app. It reconnects by itself
+Shared by ``padcom ticket watch`` and the admin app. It always has a cursor:
+without ``last_event_id`` it first asks ``GET /events/latest``, so a restart
+of the server before the first event loses nothing. It reconnects by itself
 after a drop (with back-off), sending ``Last-Event-ID`` so nothing is missed or
-repeated; it gives up only when the server refuses the token
-(``NotAuthorized``) or the request (``InvalidRequest``). The read timeout is
+repeated. A resume point the server no longer replays (410) starts again from
+the latest event and says ``"reload"``, so a snapshot shown can be read again.
+It gives up only when the server refuses the token (``NotAuthorized``) or the
+request (``InvalidRequest``). The read timeout is
 longer than the server's heartbeat, so a silent connection is noticed and
 replaced. Setting ``stop`` ends the iteration promptly, even while it waits.
 """
@@ -21,7 +25,7 @@ import httpx
 from httpx_sse import SSEError, connect_sse
 
 from padcom_cli.client import USER_AGENT, error_from_response
-from padcom_cli.errors import RateLimited, ServerFailed
+from padcom_cli.errors import InvalidRequest, RateLimited, ServerFailed
 
 HEARTBEAT_SLACK = 45.0
 """Read timeout: three of the server's default 15 s heartbeats."""
@@ -59,14 +63,26 @@ class _Hangup:
         self.done.set()
 
 
+GONE = 410
+"""The stream's answer to a resume point older than it replays: reload, follow from now."""
+
+
+def _latest(client: httpx.Client) -> int:
+    """The newest event id the user may see: where following starts."""
+    response = client.get("/events/latest")
+    if response.status_code >= 400:
+        raise error_from_response(response)
+    return int(response.json()["id"])
+
+
 def _connection(
     client: httpx.Client,
-    cursor: int | None,
+    cursor: int,
     hangup: _Hangup,
     on_status: Callable[[str], None] | None,
 ) -> Iterator[dict[str, Any]]:
     """The events of one connection; raises the client error tree for error answers."""
-    headers = {"Last-Event-ID": str(cursor)} if cursor is not None else {}
+    headers = {"Last-Event-ID": str(cursor)}
     with connect_sse(client, "GET", "/events/stream", headers=headers) as source:
         response = source.response
         if response.status_code >= 400:
@@ -97,11 +113,14 @@ def iter_events(
     """Every event the token's user may see, after ``last_event_id`` (default: from now).
 
     Runs until ``stop`` is set (or the caller stops iterating). ``on_status``
-    hears ``"connected"`` and ``"reconnecting"`` for a connection indicator.
+    hears ``"connected"`` and ``"reconnecting"`` for a connection indicator, and
+    ``"reload"`` when events were lost to the server's replay window (what the
+    caller shows should be read again; following goes on from the latest event).
     Raises NotAuthorized on a 401/403 and InvalidRequest on other refusals.
     """
     stop = stop or threading.Event()
     cursor = last_event_id
+    reload = False
     delay = FIRST_RETRY
     hangup = _Hangup(stop)
     timeout = httpx.Timeout(10.0, read=HEARTBEAT_SLACK)
@@ -112,12 +131,22 @@ def iter_events(
         ) as client:
             while not stop.is_set():
                 try:
+                    if cursor is None:
+                        cursor = _latest(client)  # before the caller reloads: nothing between
+                        if reload and on_status is not None:
+                            on_status("reload")
+                        reload = False
                     for event in _connection(client, cursor, hangup, on_status):
                         cursor = event["id"]
                         delay = FIRST_RETRY
                         yield event
                         if stop.is_set():
                             return
+                except InvalidRequest as error:
+                    if error.status != GONE:
+                        raise
+                    cursor, reload = None, True
+                    continue
                 except RateLimited as error:
                     delay = max(delay, error.retry_after or 0)
                 except (httpx.TransportError, SSEError, ServerFailed):

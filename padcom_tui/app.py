@@ -206,6 +206,10 @@ class PadcomAdmin(App[None]):
             tell(self.report, error)
 
     def _live(self, state: str) -> None:
+        if state == "reload":  # changes were lost to the server's replay window: read again
+            for screen in self.screen_stack:
+                screen.post_message(Reconnected())
+            return
         self.live_state = state
         if state == "connected":
             self.reached_server()

@@ -42,7 +42,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
         redoc_url=None,
         responses={
             status: {"model": ErrorOut, "description": "error"}
-            for status in (400, 401, 403, 404, 409, 412, 413, 422, 428, 429, 503)
+            for status in (400, 401, 403, 404, 409, 410, 412, 413, 422, 428, 429, 503)
         },
     )
     app.state.settings = settings

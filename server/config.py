@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from server.db_limits import DatabaseLimits
+from server.live.settings import StreamLimits
 from server.outbox.settings import MailSettings, OutboxSettings, WebhookSettings
 from server.security.limits import StatsLimits, WriteLimits
 from server.sla import SlaTargets
@@ -100,8 +101,9 @@ class Settings:
     """Retry and back-off of mail and webhook deliveries."""
     live_heartbeat_seconds: float = 15.0
     """Seconds between heartbeat comments on an idle event stream."""
-    live_recheck_seconds: float = 60.0
-    """How often an open event stream checks its token again (revoked: the stream ends)."""
+    live_recheck_seconds: float = 1.0
+    """How often each process looks for new events and re-checks every stream's token even
+    without a wake-up (a lost wake-up, an expired token); commits wake it at once."""
     write_limits: WriteLimits = field(default_factory=WriteLimits)
     """Customer creates, replies and changes per user and per organization (``PADCOM_RATE_*``)."""
     stats_limits: StatsLimits = field(default_factory=StatsLimits)
@@ -112,6 +114,8 @@ class Settings:
     """Threads sign-ins may use at once for their database steps (beside the argon2 pool)."""
     database: DatabaseLimits = field(default_factory=DatabaseLimits)
     """Connect, statement and pool-wait timeouts: past them a request gets a 503."""
+    streams: StreamLimits = field(default_factory=StreamLimits)
+    """Open event streams per user and per address, and how far back one may resume."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -141,4 +145,5 @@ class Settings:
             max_concurrent_hashes=int(os.environ.get("PADCOM_MAX_CONCURRENT_HASHES", 2)),
             sign_in_queue=int(os.environ.get("PADCOM_SIGN_IN_QUEUE", 32)),
             database=DatabaseLimits.from_env(),
+            streams=StreamLimits.from_env(),
         )

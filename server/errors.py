@@ -5,7 +5,8 @@
      ├── Forbidden (403)             ├── PreconditionRequired (428, no If-Match)
      ├── NotFound (404)              ├── Invalid (422)
      ├── Conflict (409)              ├── TooManyRequests (429, Retry-After)
-     ├── PayloadTooLarge (413)       └── Unavailable (503, database down)
+     ├── PayloadTooLarge (413)       ├── Unavailable (503, database down)
+     └── Gone (410, resume point no longer replayed: reload)
 
 Validation errors, values the database refuses (NUL on PostgreSQL, a broken
 constraint), unknown routes, database outages and bugs get the same shape; no
@@ -87,6 +88,10 @@ class TooManyRequests(ApiError):
 
 class Unavailable(ApiError):
     status, code = 503, "unavailable"
+
+
+class Gone(ApiError):
+    status, code = 410, "gone"
 
 
 HTTP_CODES = {

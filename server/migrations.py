@@ -18,7 +18,15 @@ from playhouse.migrate import migrate as alter
 
 from server.db import db, is_postgres
 from server.db_postgres import unbounded
-from server.models import ALL_MODELS, IdempotencyKey, LoginFailure, Outbox, RateLimit, SchemaVersion
+from server.models import (
+    ALL_MODELS,
+    IdempotencyKey,
+    LoginFailure,
+    Outbox,
+    RateLimit,
+    SchemaVersion,
+    StreamLease,
+)
 from server.stats import triggers
 from server.stats.migration import settled_rollup, sla_and_stats
 
@@ -64,6 +72,11 @@ def _outbox_channel_index(migrator: SchemaMigrator) -> None:
     )
 
 
+def _stream_leases(migrator: SchemaMigrator) -> None:
+    """Open event streams per user and address, for caps shared by all workers."""
+    db.create_tables([StreamLease])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
@@ -72,6 +85,7 @@ MIGRATIONS: list[Migration] = [
     Migration(5, "statistics pre-aggregate of resolved tickets, kept by triggers", settled_rollup),
     Migration(7, "write rate limits; Idempotency-Key on every write", _write_limits),
     Migration(9, "outbox: due rows per channel", _outbox_channel_index),
+    Migration(11, "event stream leases: open streams per user and per address", _stream_leases),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)

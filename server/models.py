@@ -313,6 +313,21 @@ class Outbox(BaseModel):
         )
 
 
+class StreamLease(BaseModel):
+    """An open event stream, counted against its user's and its address's caps.
+
+    Written when a stream opens and deleted when it ends; the serving process
+    renews ``expires_at``, so a killed process's streams stop counting soon.
+    """
+
+    id = AutoField()
+    user = ForeignKeyField(User, on_delete="CASCADE", index=True)
+    address = CharField(max_length=64, index=True)
+    expires_at = TimeField(index=True)
+
+    user_id: int
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     Organization,
@@ -328,4 +343,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     LoginFailure,
     Outbox,
     RateLimit,
+    StreamLease,
 ]

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from server.db import db
 from server.fields import from_ms, to_ms, utcnow
 from server.group_commit import soon
+from server.live.journal import announce_access_change
 from server.models import Token, User
 
 SECRET_PREFIX = "pdc_"  # noqa: S105 - a public marker, not a secret
@@ -83,12 +84,33 @@ def authenticate(secret: str) -> tuple[User, Token] | None:
     return user, token
 
 
+_HOLDERS = """
+SELECT t.id, u.role, u.organization_id
+FROM token t JOIN "user" u ON u.id = t.user_id
+WHERE t.id IN ({marks}) AND t.revoked_at IS NULL AND t.expires_at > {p} AND u.active = {p}
+"""
+
+
+def holders(token_ids: list[int]) -> dict[int, tuple[str, int | None]]:
+    """The (role, organization) behind each of ``token_ids`` now; a dead token is missing.
+
+    The live hub asks this for all its streams at once, each time it hands out events.
+    """
+    if not token_ids:
+        return {}
+    p = db.obj.param
+    sql = _HOLDERS.format(marks=", ".join([p] * len(token_ids)), p=p)
+    rows = db.execute_sql(sql, (*token_ids, to_ms(utcnow()), True)).fetchall()
+    return {int(row[0]): (str(row[1]), row[2]) for row in rows}
+
+
 def revoke(token_id: int) -> None:
-    """Revoke one token now."""
+    """Revoke one token now (its open event streams end at once, in every process)."""
     with db.atomic():  # queues for the write lock like every write
         Token.update(revoked_at=utcnow()).where(
             Token.id == token_id, Token.revoked_at.is_null()
         ).execute()
+        announce_access_change()
 
 
 def revoke_all(user_id: int, keep: int | None = None, at: datetime | None = None) -> int:
@@ -98,4 +120,5 @@ def revoke_all(user_id: int, keep: int | None = None, at: datetime | None = None
     )
     if keep is not None:
         query = query.where(Token.id != keep)
+    announce_access_change()
     return int(query.execute())

@@ -98,6 +98,12 @@ def watch(
             note(f"{clean(lost)}; retrying...")
         elif state == "connected" and last[0] == "reconnecting":
             note("Connected again.")
+        elif state == "reload":
+            note(
+                "Away too long: some updates are no longer replayed "
+                "(`padcom ticket list` shows where things stand). Following from now."
+            )
+            return
         last[0] = state
 
     try:

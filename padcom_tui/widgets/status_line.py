@@ -9,6 +9,9 @@ from textual.widgets import Static
 
 from padcom_tui.format import ink, person
 
+LIVE_DOWN = {"connecting": "connecting…", "reconnecting": "reconnecting…"}
+"""What the status line says of a live stream that is not delivering changes."""
+
 
 class StatusLine(Static):
     """Reads the app's state on every refresh; screens set ``detail``."""
@@ -28,8 +31,10 @@ class StatusLine(Static):
         text = Text()
         if app.online:
             text.append("● online", style=ink("green"))
-            live = {"connected": " · live", "connecting": " · live…", "reconnecting": " · live…"}
-            text.append(live.get(app.live_state, ""), style=ink("green"))
+            if app.live_state == "connected":
+                text.append(" · live", style=ink("green"))
+            elif app.settings.live:  # never "live" while changes are not arriving
+                text.append(f" · {LIVE_DOWN.get(app.live_state, 'not live')}", style=ink("yellow"))
         else:
             text.append(f"○ OFFLINE: {app.problem} (retrying)", style=ink("bold red"))
         if app.me:

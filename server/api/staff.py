@@ -15,6 +15,7 @@ from server.accounts import create_user
 from server.api.deps import AdminUser, StaffUser
 from server.db import db
 from server.errors import Conflict, NotFound
+from server.live.journal import announce_access_change
 from server.models import ROLES, Organization, Service, Token, User
 from server.passwords import Passwords
 from server.schemas import (
@@ -113,6 +114,7 @@ def change_user(user_id: Id, patch: UserPatch, admin: AdminUser) -> dict[str, An
             _org(values["organization"])
         if values:
             User.update(**values).where(User.id == user.id).execute()
+            announce_access_change()  # open streams re-check role and organization now
         if values.get("active") is False:
             revoke_all(user.id)
         return _user_out(_user(user_id))

@@ -6,30 +6,33 @@ stream starts. Each SSE ``id`` is the Event id; a client reconnecting with
 after it that it may see, then the live ones, without gap or repeat. The
 stream is a coroutine waiting on its queue: hundreds of idle streams cost no
 thread, and the database is read only when the hub is woken by a commit.
+
+Each user and each client address holds a bounded number of streams (429
+with ``Retry-After`` past it); a stream resumes at most
+``StreamLimits.replay_window`` events back (410 beyond: the client reloads)
+and reads that history itself, a page at a time and a few streams at once per
+process, so a resuming crowd never delays anyone's live events.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials
+from fastapi import APIRouter, Header, Query, Request
 from sse_starlette import EventSourceResponse
 
-from server.api.deps import CurrentUser, bearer
+from server.api.deps import CurrentUser
 from server.config import Settings
-from server.db import db
-from server.errors import ApiError
-from server.live.hub import Hub
-from server.live.reader import latest_event_id
+from server.errors import ApiError, Gone, TooManyRequests
+from server.live import leases
+from server.live.hub import Hub, Subscriber
+from server.live.reader import latest_event_id, replay_page
+from server.live.settings import StreamLimits
 from server.models import User
-from server.tokens import authenticate
-from server.visibility import audience
+from server.security.client import scope_address
 
 router = APIRouter(tags=["events"])
 EVENT_ID = re.compile(r"^\s*(\d{1,18})\s*$")
@@ -37,43 +40,55 @@ SEND_TIMEOUT = 30.0
 """A client that takes longer than this to accept a write is disconnected."""
 
 
-def _still_allowed(secret: str, was: Hashable) -> bool:
-    """Whether the token still works and its user still sees what the stream was opened for."""
-    with db.connection_context():
-        found = authenticate(secret)
-    return found is not None and audience(found[0]) == was
-
-
-async def _events(
-    hub: Hub, user: User, cursor: int, secret: str, recheck: float
+async def _replay(
+    subscriber: Subscriber, limits: StreamLimits, slots: anyio.Semaphore
 ) -> AsyncIterator[bytes]:
-    """Each batch the hub hands over, as one write of ready-encoded SSE frames.
+    """The history after the subscriber's cursor, a page at a time, then hand it to the hub."""
+    cursor = subscriber.cursor
+    while True:
+        async with slots:
+            if subscriber.closed:
+                return  # the hub let go meanwhile (signed out, say)
+            latest, page = await anyio.to_thread.run_sync(
+                replay_page, subscriber.user, cursor, limits.replay_page
+            )
+        if page:
+            yield b"".join(frame for _, frame in page)
+        if len(page) < limits.replay_page:
+            cursor = latest  # everything up to it is read (or the log was reset: from here)
+            break
+        cursor = page[-1][0]
+    subscriber.cursor = cursor
 
-    Every ``recheck`` seconds the token is checked again: a revoked or expired
-    token, a deactivated user or one moved to another organization ends the
-    stream, and the client's reconnect then gets its 401.
+
+async def _events(request: Request, user: User, cursor: int, lease_id: int) -> AsyncIterator[bytes]:
+    """The replayed history, then each batch the hub hands over, as ready-encoded SSE frames.
+
+    The hub ends the stream (``None``) when its token is revoked or expires, or its
+    user is deactivated, changes role or organization; the client's reconnect then
+    gets its 401 or its new view.
     """
-    subscriber = hub.subscribe(user, cursor)
-    was = audience(user)
-    checked = time.monotonic()
+    hub: Hub = request.app.state.hub
+    limits: StreamLimits = request.app.state.settings.streams
+    slots: anyio.Semaphore = request.app.state.replay_slots
+    subscriber = hub.subscribe(
+        user, cursor, token_id=request.state.token_id, replaying=True, lease_id=lease_id
+    )
     try:
+        async for chunk in _replay(subscriber, limits, slots):
+            yield chunk
+        if subscriber.closed:
+            return
+        hub.caught_up(subscriber, subscriber.cursor)
         while True:
-            due = checked + recheck - time.monotonic()
-            try:
-                async with asyncio.timeout(max(due, 0.0)):  # a timer, not a task per wait
-                    batch = await subscriber.queue.get()
-            except TimeoutError:
-                batch = []
-            if time.monotonic() - checked >= recheck:
-                if not await anyio.to_thread.run_sync(_still_allowed, secret, was):
-                    return
-                checked = time.monotonic()
+            batch = await subscriber.queue.get()
             if batch is None:
-                return  # the hub let go (too far behind, or shutting down): client resumes
+                return  # the hub let go (too far behind, revoked, shutting down): client resumes
             if batch:
                 yield b"".join(frame for _, frame in batch)
     finally:
         hub.unsubscribe(subscriber)
+        leases.release(lease_id)
 
 
 def _resume_point(header: str | None, query: int | None) -> int | None:
@@ -86,6 +101,33 @@ def _resume_point(header: str | None, query: int | None) -> int | None:
     return query
 
 
+async def _open(request: Request, user: User, cursor: int | None) -> tuple[int, int]:
+    """Check the resume point and the caps and take a lease: (cursor, lease id).
+
+    Raises Gone (410) for a resume point too far back, TooManyRequests (429) past a cap.
+    """
+    settings: Settings = request.app.state.settings
+    limits = settings.streams
+    latest = await anyio.to_thread.run_sync(latest_event_id)
+    if cursor is None:
+        cursor = latest
+    elif latest - cursor > limits.replay_window:
+        raise Gone(
+            f"event {cursor} is more than {limits.replay_window} events ago and is no longer "
+            "replayed: reload what you show, then follow from GET /api/v1/events/latest",
+            details={"latest": latest},
+        )
+    address = scope_address(request.scope, request.app.state.trusted_proxies)
+    lease = await anyio.to_thread.run_sync(leases.claim, user.id, address, limits)
+    if lease is None:
+        raise TooManyRequests(
+            f"too many open event streams (at most {limits.per_user} per account and "
+            f"{limits.per_address} per address); close one or try again later",
+            headers={"Retry-After": str(leases.RETRY_AFTER_SECONDS)},
+        )
+    return cursor, lease
+
+
 @router.get(
     "/events/stream",
     response_class=EventSourceResponse,
@@ -94,7 +136,6 @@ def _resume_point(header: str | None, query: int | None) -> int | None:
 async def event_stream(
     request: Request,
     user: CurrentUser,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     last_event_id_header: Annotated[
         str | None, Header(alias="Last-Event-ID", max_length=40, include_in_schema=False)
     ] = None,
@@ -102,15 +143,16 @@ async def event_stream(
         int | None, Query(ge=0, le=10**18, description="resume after this event id")
     ] = None,
 ) -> EventSourceResponse:
-    """Every event the user may see, as it commits; ``data`` is an Event, ``id`` its id."""
-    cursor = _resume_point(last_event_id_header, last_event_id)
-    if cursor is None:
-        cursor = await anyio.to_thread.run_sync(latest_event_id)
-    hub: Hub = request.app.state.hub
+    """Every event the user may see, as it commits; ``data`` is an Event, ``id`` its id.
+
+    429 (``Retry-After``) past the per-account or per-address cap of open streams;
+    410 when the resume point is older than the replay window.
+    """
+    resume = _resume_point(last_event_id_header, last_event_id)
+    cursor, lease_id = await _open(request, user, resume)
     settings: Settings = request.app.state.settings
-    assert credentials is not None  # CurrentUser refused the request otherwise
     return EventSourceResponse(
-        _events(hub, user, cursor, credentials.credentials, settings.live_recheck_seconds),
+        _events(request, user, cursor, lease_id),
         ping=settings.live_heartbeat_seconds,
         send_timeout=SEND_TIMEOUT,
     )

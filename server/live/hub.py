@@ -7,6 +7,14 @@ thread and puts them on each subscriber's bounded queue. A subscriber whose
 queue is full is dropped: its stream ends and the client reconnects with
 Last-Event-ID, replaying from the durable log, so a slow client costs memory
 for at most ``queue_size`` batches and never holds up the others.
+
+Every round also reads who holds each stream's token *now* (after reading the
+events, so a change committed before an event is seen with it): a revoked or
+expired token, a deactivated user, a changed role or organization lets go of
+the stream before that event is handed over. Every commit anywhere wakes the
+round (``sqlite_waker``/``pg_waker``), so revocation ends streams at once on
+every process. A stream replaying history (``Subscriber.replaying``) reads it
+page by page itself; the hub only checks its token until it has caught up.
 """
 
 from __future__ import annotations
@@ -17,26 +25,40 @@ from collections.abc import Callable, Hashable
 
 import anyio
 
-from server.live.reader import Item, read_round
+from server.live.reader import Item, Round, read_round
 from server.models import User
 from server.visibility import audience
 
 log = logging.getLogger("padcom.live")
 
-Reader = Callable[[list[tuple[User, int]], int], tuple[int, list[tuple[int, list[Item]]]]]
+Reader = Callable[[list[tuple[User, int]], int, list[int]], Round]
 
 
 class Subscriber:
-    """One open stream: whose it is, the last event id it was handed, its queue.
+    """One open stream: whose it is (user, token, their role and organization when it
+    opened), the last event id it was handed, its queue.
 
     The queue holds batches of events; ``None`` means the hub let go of it.
     """
 
-    def __init__(self, user: User, cursor: int, queue_size: int) -> None:
+    def __init__(
+        self,
+        user: User,
+        token_id: int,
+        cursor: int,
+        queue_size: int,
+        *,
+        replaying: bool,
+        lease_id: int | None,
+    ) -> None:
         self.user = user
+        self.token_id = token_id
+        self.lease_id = lease_id
+        self.entitlement = (str(user.role), user.organization_id)
         self.cursor = cursor
         self.queue: asyncio.Queue[list[Item] | None] = asyncio.Queue(queue_size)
         self.closed = False
+        self.replaying = replaying
 
 
 class Hub:
@@ -70,12 +92,35 @@ class Hub:
             return  # already dispatched (our own commit, echoed by NOTIFY)
         self._loop.call_soon_threadsafe(self._kick)
 
-    def subscribe(self, user: User, cursor: int) -> Subscriber:
-        """A new stream that wants every event after ``cursor`` that ``user`` may see."""
-        subscriber = Subscriber(user, cursor, self._queue_size)
+    def subscribe(
+        self,
+        user: User,
+        cursor: int,
+        *,
+        token_id: int,
+        replaying: bool = False,
+        lease_id: int | None = None,
+    ) -> Subscriber:
+        """A new stream that wants every event after ``cursor`` that ``user`` may see.
+
+        ``replaying``: the stream reads the history itself first and calls ``caught_up``.
+        """
+        subscriber = Subscriber(
+            user, token_id, cursor, self._queue_size, replaying=replaying, lease_id=lease_id
+        )
         self._subscribers.add(subscriber)
-        self._kick()  # a cursor behind the latest event is replayed right away
+        self._kick()  # a cursor behind the latest event is read right away
         return subscriber
+
+    def caught_up(self, subscriber: Subscriber, cursor: int) -> None:
+        """A replaying stream has read the history up to ``cursor``: live from here on."""
+        subscriber.cursor = cursor
+        subscriber.replaying = False
+        self._kick()
+
+    def leases(self) -> list[int]:
+        """The stream leases (``server.live.leases``) this process keeps alive."""
+        return [s.lease_id for s in self._subscribers if s.lease_id is not None]
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         subscriber.closed = True
@@ -105,15 +150,22 @@ class Hub:
             self._task = None
 
     async def _round(self) -> None:
+        if not self._subscribers:
+            return
         groups: dict[tuple[Hashable, int], list[Subscriber]] = {}
         for subscriber in self._subscribers:
-            key = (audience(subscriber.user), subscriber.cursor)
-            groups.setdefault(key, []).append(subscriber)
-        if not groups:
-            return
+            if not subscriber.replaying:
+                key = (audience(subscriber.user), subscriber.cursor)
+                groups.setdefault(key, []).append(subscriber)
         specs = [(members[0].user, cursor) for (_, cursor), members in groups.items()]
-        latest, results = await anyio.to_thread.run_sync(self._read, specs, self._batch)
+        checked = list(self._subscribers)  # one that joins during the read is checked next round
+        latest, results, holders = await anyio.to_thread.run_sync(
+            self._read, specs, self._batch, sorted({s.token_id for s in checked})
+        )
         self.latest = max(self.latest, latest)
+        for subscriber in checked:
+            if holders.get(subscriber.token_id) != subscriber.entitlement:
+                self._drop(subscriber)  # signed out, deactivated, demoted or moved
         for ((_, cursor), members), (new_cursor, items) in zip(
             groups.items(), results, strict=True
         ):

@@ -26,6 +26,16 @@ def order_event_writes() -> None:
         db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (EVENT_ORDER_LOCK,))
 
 
+def announce_access_change() -> None:
+    """Make every process's hub re-check its streams' tokens now (call in the transaction).
+
+    On PostgreSQL an empty NOTIFY (delivered at commit); on SQLite every commit
+    already wakes every process (``sqlite_waker``).
+    """
+    if is_postgres():
+        db.execute_sql("SELECT pg_notify(%s, '')", (NOTIFY_CHANNEL,))
+
+
 def record(events: list[Event], settings: Settings) -> None:
     """Enqueue the mails and webhooks ``events`` cause and tell other processes about them."""
     enqueue(events, settings.mail, settings.webhooks)

@@ -1,4 +1,10 @@
-"""Start and stop what runs beside the request handlers: the hub, the outbox worker, the waker."""
+"""Start and stop what runs beside the request handlers: the hub, the outbox worker, the waker.
+
+The waker hears every commit to the database, whoever made it: LISTEN/NOTIFY on
+PostgreSQL, ``PRAGMA data_version`` on SQLite. Besides, the hub looks anyway
+every ``live_recheck_seconds`` (a lost wake-up delays an event by at most that,
+and an expired token ends its stream) and renews its streams' leases.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +17,12 @@ import anyio
 from fastapi import FastAPI
 
 from server.config import Settings
-from server.db import is_postgres
+from server.db import db, is_postgres
+from server.live import leases
 from server.live.hub import Hub
 from server.live.pg_waker import PgWaker
 from server.live.reader import latest_event_id
+from server.live.sqlite_waker import DataVersionWaker
 from server.outbox.webhook import allowed
 from server.outbox.worker import OutboxWorker
 
@@ -34,22 +42,46 @@ async def live_services(app: FastAPI) -> AsyncIterator[None]:
     hub = Hub(asyncio.get_running_loop(), await anyio.to_thread.run_sync(latest_event_id))
     sends = settings.mail.enabled or bool(settings.webhooks.urls)
     worker = OutboxWorker(settings.mail, settings.webhooks, settings.outbox) if sends else None
-    waker = PgWaker(settings.resolved_database_url, hub.notify) if is_postgres() else None
+    waker = _waker(settings, hub)
     app.state.hub = hub
-    app.state.pg_waker = waker
+    app.state.replay_slots = anyio.Semaphore(settings.streams.replays_at_once)
+    looking = asyncio.create_task(_keep_looking(hub, settings.live_recheck_seconds))
     listeners = [hub.notify] + ([worker.wake] if worker is not None else [])
     app.state.on_commit.extend(listeners)
     if worker is not None:
         worker.start()
-    if waker is not None:
-        waker.start()
+    waker.start()
     try:
         yield
     finally:
+        looking.cancel()
         for listener in listeners:
             app.state.on_commit.remove(listener)
         hub.close()
-        if waker is not None:
-            await anyio.to_thread.run_sync(waker.stop)
+        await anyio.to_thread.run_sync(waker.stop)
         if worker is not None:
             await anyio.to_thread.run_sync(worker.stop)
+
+
+def _waker(settings: Settings, hub: Hub) -> PgWaker | DataVersionWaker:
+    """What wakes ``hub`` on every commit to the database, in this process or another."""
+    if is_postgres():
+        return PgWaker(settings.resolved_database_url, hub.notify)
+    return DataVersionWaker(
+        db.obj.database,
+        hub.notify,
+        settings.streams.wake_interval_seconds,
+        wanted=lambda: hub.subscribers > 0,
+    )
+
+
+async def _keep_looking(hub: Hub, every: float) -> None:
+    """Wake the hub every ``every`` seconds, and renew its streams' leases now and then."""
+    renewed = asyncio.get_running_loop().time()
+    while True:
+        await asyncio.sleep(every)
+        hub.notify([])
+        now = asyncio.get_running_loop().time()
+        if now - renewed >= leases.RENEW_SECONDS:
+            renewed = now
+            leases.renew(hub.leases())

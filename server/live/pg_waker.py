@@ -8,13 +8,13 @@ it was away are read from the event log too.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
 from server.live.journal import NOTIFY_CHANNEL
+from server.live.waker import WakerThread
 
 log = logging.getLogger("padcom.live")
 
@@ -25,23 +25,12 @@ def libpq_url(database_url: str) -> str:
     return urlunsplit((parts.scheme.split("+")[0], parts.netloc, parts.path, "", ""))
 
 
-class PgWaker:
+class PgWaker(WakerThread):
     """Calls ``on_events(ids)`` for every NOTIFY on the events channel."""
 
     def __init__(self, database_url: str, on_events: Callable[[list[int]], None]) -> None:
+        super().__init__("padcom-pg-waker", on_events)
         self.url = libpq_url(database_url)
-        self.on_events = on_events
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="padcom-pg-waker", daemon=True)
-        self.listening = threading.Event()
-        """Set while LISTEN is active (tests wait for it)."""
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
 
     def _run(self) -> None:
         delay = 0.5

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import fn
+from peewee import ModelSelect, fn
 from sse_starlette import ServerSentEvent
 
 from server.db import db
 from server.models import Event, User
 from server.schemas import EventOut
 from server.serialize import events_json
+from server.tokens import holders
 from server.visibility import visible_events
 
 Item = tuple[int, bytes]
 """An event ready for the wire: (id, its encoded SSE frame), encoded once for all streams."""
+Round = tuple[int, list[tuple[int, list[Item]]], dict[int, tuple[str, int | None]]]
+"""What a dispatch round read: the latest id, per group (new cursor, events), token holders."""
 
 
 def latest_event_id() -> int:
@@ -28,14 +31,23 @@ def latest_event_id() -> int:
         return int(Event.select(fn.MAX(Event.id)).scalar() or 0)
 
 
-def events_after(user: User, after: int, upto: int, limit: int) -> list[Item]:
-    """Events ``after < id <= upto`` that ``user`` may see, oldest first, at most ``limit``."""
-    rows = list(
+def page_query(user: User, after: int, upto: int, limit: int) -> ModelSelect[Event]:
+    """Events ``after < id <= upto`` that ``user`` may see, oldest first, at most ``limit``.
+
+    It reads along ``Event.id`` for staff and the ``(organization, id)`` index for a
+    customer (``tests/live/test_replay_plan.py``), so a page costs ``limit`` rows.
+    """
+    return (
         visible_events(user)
         .where(Event.id > after, Event.id <= upto)
         .order_by(Event.id)
         .limit(limit)
     )
+
+
+def events_after(user: User, after: int, upto: int, limit: int) -> list[Item]:
+    """The events of ``page_query``, ready for the wire."""
+    rows = list(page_query(user, after, upto, limit))
     return [(item["id"], _frame(item)) for item in events_json(rows, user)]
 
 
@@ -45,15 +57,22 @@ def _frame(item: dict[str, Any]) -> bytes:
     return ServerSentEvent(data=data, id=str(item["id"])).encode()
 
 
-def read_round(
-    groups: list[tuple[User, int]], limit: int
-) -> tuple[int, list[tuple[int, list[Item]]]]:
-    """For each (user, cursor): the new cursor and the events after it.
+def replay_page(user: User, cursor: int, limit: int) -> tuple[int, list[Item]]:
+    """One page of history after ``cursor`` for a resuming stream: (latest id, events)."""
+    with db.connection_context():
+        latest = int(Event.select(fn.MAX(Event.id)).scalar() or 0)
+        return latest, events_after(user, cursor, latest, limit) if cursor < latest else []
 
-    Returns the latest event id and, per group, ``(new cursor, events)``; a
-    group that got ``limit`` events has more to read, so its new cursor is
-    the last of them rather than the latest. A cursor beyond the latest id (a
-    client that remembers a database since reset) is brought back to it.
+
+def read_round(groups: list[tuple[User, int]], limit: int, tokens: list[int]) -> Round:
+    """For each (user, cursor): the new cursor and the events after it; then who holds ``tokens``.
+
+    Returns the latest event id, per group ``(new cursor, events)`` and the
+    current (role, organization) behind each token still valid. A group that
+    got ``limit`` events has more to read, so its new cursor is the last of
+    them rather than the latest. A cursor beyond the latest id (a client that
+    remembers a database since reset) is brought back to it. The holders are
+    read last: whatever changed before the newest event read is seen.
     """
     with db.connection_context():
         latest = int(Event.select(fn.MAX(Event.id)).scalar() or 0)
@@ -62,4 +81,4 @@ def read_round(
             start = min(cursor, latest)
             items = events_after(user, start, latest, limit) if start < latest else []
             results.append((items[-1][0] if len(items) == limit else latest, items))
-        return latest, results
+        return latest, results, holders(tokens)

@@ -14,16 +14,30 @@ from httpx_sse import ServerSentEvent, connect_sse
 
 
 class StreamReader:
-    """One open ``/events/stream`` connection; ``next()`` returns its events in order."""
+    """One open ``/events/stream`` connection; ``next()`` returns its events in order.
 
-    def __init__(self, base_url: str, token: str, *, last_event_id: int | None = None) -> None:
+    ``local_address`` (another loopback address, 127.0.0.2) makes it come from elsewhere.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        last_event_id: int | None = None,
+        local_address: str | None = None,
+    ) -> None:
         self.received: queue.Queue[ServerSentEvent | Exception] = queue.Queue()
         self.opened = threading.Event()
         self.ended = threading.Event()
         """Set when the server closed the stream (or the connection failed)."""
         self.status: int | None = None
         self._socket: socket.socket | None = None
-        self._client = httpx.Client(base_url=base_url, timeout=httpx.Timeout(10, read=60))
+        self._client = httpx.Client(
+            base_url=base_url,
+            timeout=httpx.Timeout(10, read=60),
+            transport=httpx.HTTPTransport(local_address=local_address),
+        )
         headers = {"Authorization": f"Bearer {token}"}
         if last_event_id is not None:
             headers["Last-Event-ID"] = str(last_event_id)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import asyncio
 
+from server.db import db
 from server.live.hub import Hub
 from server.live.reader import latest_event_id
+from server.models import Token
+from server.tokens import hash_secret
 from tests.support.live import Live, Person
+
+
+def _token_id(person: Person) -> int:
+    with db.connection_context():
+        return int(Token.get(Token.token_hash == hash_secret(person.token)).id)
 
 
 def _file(person: Person, subject: str) -> int:
@@ -19,8 +27,8 @@ async def test_a_stream_that_falls_behind_is_let_go_while_the_others_go_on(live:
     agent = live.person("agent")
     customer = live.person("customer")
     hub = Hub(asyncio.get_running_loop(), await asyncio.to_thread(latest_event_id), queue_size=2)
-    slow = hub.subscribe(agent.user, hub.latest)
-    brisk = hub.subscribe(agent.user, hub.latest)
+    slow = hub.subscribe(agent.user, hub.latest, token_id=_token_id(agent))
+    brisk = hub.subscribe(agent.user, hub.latest, token_id=_token_id(agent))
 
     for subject in ("one", "two", "three"):
         number = await asyncio.to_thread(_file, customer, subject)
@@ -37,7 +45,7 @@ async def test_a_customer_subscriber_gets_only_their_organization(live: Live) ->
     customer = live.person("customer")
     stranger = live.person("customer")
     hub = Hub(asyncio.get_running_loop(), await asyncio.to_thread(latest_event_id))
-    mine = hub.subscribe(customer.user, hub.latest)
+    mine = hub.subscribe(customer.user, hub.latest, token_id=_token_id(customer))
 
     await asyncio.to_thread(_file, stranger, "not yours")
     own = await asyncio.to_thread(_file, customer, "yours")

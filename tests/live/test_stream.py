@@ -147,13 +147,14 @@ def test_a_malformed_last_event_id_is_a_clear_error(live: Live) -> None:
 
 STREAMS = 60
 """More than anyio's 40 worker threads: were a stream to hold a thread, the last ones would starve."""
+AGENTS = 6
+"""Ten streams each: the per-account cap (``StreamLimits.per_user``) is ten."""
 
 
 async def test_sixty_open_streams_all_hear_of_one_new_ticket(live: Live) -> None:
-    agent = live.person("agent")
+    agents = [live.person("agent") for _ in range(AGENTS)]
     customer = live.person("customer")
     limits = httpx.Limits(max_connections=STREAMS + 5)
-    headers = {"Authorization": f"Bearer {agent.token}"}
     async with AsyncExitStack() as stack:
         client = await stack.enter_async_context(
             httpx.AsyncClient(base_url=live.url, limits=limits, timeout=httpx.Timeout(10, read=30))
@@ -161,9 +162,14 @@ async def test_sixty_open_streams_all_hear_of_one_new_ticket(live: Live) -> None
         sources = await asyncio.gather(
             *(
                 stack.enter_async_context(
-                    aconnect_sse(client, "GET", "/api/v1/events/stream", headers=headers)
+                    aconnect_sse(
+                        client,
+                        "GET",
+                        "/api/v1/events/stream",
+                        headers={"Authorization": f"Bearer {agents[n % AGENTS].token}"},
+                    )
                 )
-                for _ in range(STREAMS)
+                for n in range(STREAMS)
             )
         )
         assert all(s.response.status_code == 200 for s in sources)
