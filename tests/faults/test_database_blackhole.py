@@ -20,7 +20,7 @@ import pytest
 
 from server.db_limits import DatabaseLimits
 from tests.live.proxy import CuttableProxy
-from tests.support.databases import PG_SERVER
+from tests.support.databases import PG_SERVER, postgres_database, require_postgres
 from tests.support.live import Live, own_server
 
 SMALL = DatabaseLimits(
@@ -46,10 +46,11 @@ def _through(proxy: CuttableProxy, url: str) -> str:
 
 
 @pytest.fixture
-def postgres_url(database_url: str) -> str:
-    if not database_url.startswith("postgres"):
-        pytest.skip("a network path and a connection pool to exhaust are PostgreSQL's")
-    return database_url
+def postgres_url() -> Iterator[str]:
+    """An empty PostgreSQL database: a network path and a connection pool to exhaust are its."""
+    require_postgres()
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ import httpx
 import pytest
 
 from tests.support.databases import PG_SERVER, require_postgres, sqlite_url
+from tests.support.limits import NO_WRITE_LIMITS
 from tests.support.live import own_server
 
 MAX_CREATES = 1000
@@ -92,7 +93,7 @@ def _error(reply: httpx.Response, status: int, code: str) -> str:
 def test_a_full_disk_answers_507_and_the_log_says_disk_full(
     full_soon: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with own_server(full_soon, sla_check_seconds=0) as live:
+    with own_server(full_soon, sla_check_seconds=0, write_limits=NO_WRITE_LIMITS) as live:
         api = live.person("customer").api()
         with caplog.at_level(logging.ERROR, logger="padcom.server"):
             for n in range(MAX_CREATES):
