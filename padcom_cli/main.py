@@ -88,6 +88,7 @@ def summary(full: str) -> str:
 
 
 ROOT_OPTIONS = [
+    ("--version", "Show the version and exit."),
     ("--install-completion", "Install completion for the current shell."),
     (
         "--show-completion",
@@ -125,10 +126,20 @@ def quick_help() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def version_line() -> str:
+    """``padcom 0.1.0``: the installed distribution's version, read only when asked for."""
+    from importlib.metadata import version
+
+    return f"padcom {version('padcom')}"
+
+
 def main() -> None:
     """The ``padcom`` console script."""
     if sys.argv[1:] in (["--help"], ["-h"]):
         sys.stdout.write(quick_help())
+        return
+    if sys.argv[1:] == ["--version"]:
+        sys.stdout.write(f"{version_line()}\n")
         return
     # httpx imports its own command line (rich, pygments, click) on import:
     # ~60 ms we never use. A None entry makes that optional import fail fast.
