@@ -9,10 +9,12 @@ in words ("1 day", not "1 days").
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from importlib.metadata import version
 from pathlib import Path
 
+from padcom_cli.errors import EXIT_CODES
 from tests.cli.terminal import PADCOM, Terminal
 from tests.support.live import Live, Person
 
@@ -37,6 +39,15 @@ def test_version_prints_the_installed_version(tmp_path: Path) -> None:
     assert done.stdout == f"padcom {version('padcom')}\n"
     listed = padcom("--help", url="http://127.0.0.1:9", config=tmp_path / "c.toml")
     assert "--version" in listed.stdout
+
+
+def test_the_exit_codes_read_as_in_the_readme(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    rows = dict(re.findall(r"^\| (\d) \| (.+?) \|$", readme, flags=re.MULTILINE))
+    listed = padcom("--help", url="http://127.0.0.1:9", config=tmp_path / "c.toml").stdout
+    for code, meaning in EXIT_CODES.items():
+        assert rows[str(code)].startswith(meaning), (code, rows[str(code)])
+        assert f"  {code}  {meaning}\n" in listed
 
 
 def test_login_takes_the_email_as_its_argument(live: Live, tmp_path: Path) -> None:
