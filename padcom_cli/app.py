@@ -9,13 +9,22 @@ line on stderr and its exit code (see ``padcom_cli.errors``).
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from padcom_cli import fastparams
-from padcom_cli.main import ABOUT, COMMANDS, EXIT_CODES_HELP, GROUPS, children, summary
+from padcom_cli.main import (
+    ABOUT,
+    COMMANDS,
+    EXIT_CODES_HELP,
+    GROUPS,
+    ROOT_OPTIONS,
+    children,
+    summary,
+    version_line,
+)
 
 if TYPE_CHECKING:
     from typer._click.core import Context
@@ -74,7 +83,19 @@ class LazyGroup(TyperGroup):
             fail(error)
 
 
-def _root_callback(ctx: typer.Context) -> None:
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(version_line())
+        raise typer.Exit()
+
+
+def _root_callback(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help=ROOT_OPTIONS[0][1], is_eager=True, callback=_show_version),
+    ] = False,
+) -> None:
     """The root does nothing itself (kept so one command never collapses the group)."""
 
 

@@ -80,8 +80,9 @@ class Conflict(PadcomError):
 EXIT_CODES = {
     0: "success",
     1: "server or network error",
-    2: "usage error or input the server refused",
+    2: "usage error, or input the server refused",
     3: "not found",
-    4: "not signed in, token expired, or not allowed",
-    5: "conflict: someone else changed the ticket",
+    4: "not signed in, token expired or revoked, or not allowed",
+    5: "conflict: someone else changed the ticket (nothing was overwritten)",
 }
+"""What each exit status means, as ``padcom --help`` and the README's table say it."""

@@ -22,6 +22,8 @@ import sys
 import textwrap
 from typing import Any
 
+from padcom_cli.errors import EXIT_CODES
+
 COMMANDS: dict[str, tuple[str, str]] = {
     "login": ("padcom_cli.commands.account:login", "Sign in and keep a token for later commands."),
     "logout": ("padcom_cli.commands.account:logout", "Revoke the token on the server and forget it."),
@@ -52,12 +54,7 @@ EXIT_CODES_HELP = "\n".join(
     [
         "\b",
         "Exit codes:",
-        "  0  success",
-        "  1  server or network error",
-        "  2  usage error, or input the server refused",
-        "  3  not found",
-        "  4  not signed in, token expired or revoked, or not allowed",
-        "  5  conflict: someone else changed the ticket (nothing was overwritten)",
+        *(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items()),
         "",
         "\b",
         "Environment: PADCOM_URL and PADCOM_TOKEN override the config file",
@@ -88,6 +85,7 @@ def summary(full: str) -> str:
 
 
 ROOT_OPTIONS = [
+    ("--version", "Show the version and exit."),
     ("--install-completion", "Install completion for the current shell."),
     (
         "--show-completion",
@@ -125,10 +123,20 @@ def quick_help() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def version_line() -> str:
+    """``padcom 0.1.0``: the installed distribution's version, read only when asked for."""
+    from importlib.metadata import version
+
+    return f"padcom {version('padcom')}"
+
+
 def main() -> None:
     """The ``padcom`` console script."""
     if sys.argv[1:] in (["--help"], ["-h"]):
         sys.stdout.write(quick_help())
+        return
+    if sys.argv[1:] == ["--version"]:
+        sys.stdout.write(f"{version_line()}\n")
         return
     # httpx imports its own command line (rich, pygments, click) on import:
     # ~60 ms we never use. A None entry makes that optional import fail fast.

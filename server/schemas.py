@@ -9,7 +9,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 Category = Literal["hardware", "software", "usage", "security", "other"]
 Priority = Literal["low", "normal", "high", "urgent"]
@@ -18,7 +27,20 @@ Role = Literal["customer", "agent", "admin"]
 ServiceKind = Literal["webhosting", "vps", "dedicated", "domain", "mail"]
 
 MAX_BODY_CHARS = 64 * 1024
-Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _one_line(value: str) -> str:
+    """Refuse a line break of any kind (``str.splitlines``): a subject heads a table row and a mail."""
+    if len(value.splitlines()) > 1:
+        raise PydanticCustomError("one_line", "must be one line (no line breaks)")
+    return value
+
+
+Subject = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_one_line),
+]
 Body = Annotated[str, StringConstraints(min_length=1, max_length=MAX_BODY_CHARS)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]

@@ -25,6 +25,12 @@ if TYPE_CHECKING:
 
 def login(
     ctx: typer.Context,
+    address: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="EMAIL", show_default=False, help="Your account's email address (or --email)."
+        ),
+    ] = None,
     url: Annotated[
         str | None, typer.Option(help="The Padcom server, e.g. https://help.example.com.")
     ] = None,
@@ -49,12 +55,17 @@ def login(
     another host is refused without --insecure: anyone on the way reads it.
     """
     current = load_config()
+    if address and email and address != email:
+        usage_error("give the email once: as the argument or as --email")
+    email = email or address
     url = (url or current.url).rstrip("/")
     accepted = insecure or current.insecure_url == url
     guard(url, accepted=accepted, what="password")
     if email is None:
         if not compose.interactive():
-            usage_error("missing --email (no terminal to ask on)")
+            usage_error(
+                "missing the email: `padcom login EMAIL` or --email (no terminal to ask on)"
+            )
         email = compose.ask("Email", default=current.email)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -99,10 +110,9 @@ def logout(ctx: typer.Context, as_json: AsJson = False) -> None:
     from PADCOM_TOKEN is revoked, and the config file left alone.
     """
     config = load_config()
-    if not config.token:
-        usage_error("not signed in")
+    signed_in = client(ctx)  # exit 4 when there is no token, as for every command
     with contextlib.suppress(NotAuthorized):  # already expired or revoked: nothing to revoke
-        client(ctx).logout()
+        signed_in.logout()
     if os.environ.get("PADCOM_TOKEN"):
         note("The token in PADCOM_TOKEN is revoked; unset the variable.")
     else:

@@ -21,6 +21,7 @@ def _render(data: Json, days: int) -> Any:
     from rich.table import Table
     from rich.text import Text
 
+    from padcom_cli.plural import counted
     from padcom_cli.statsfmt import duration, percent, spread
 
     now = data["now"]
@@ -53,7 +54,7 @@ def _render(data: Json, days: int) -> Any:
         ),
     )
     table.add_row("Reopened", Text(percent(data["reopens"]["percent"])))
-    return [Text(f"Your tickets, last {days} days", style="bold underline"), table]
+    return [Text(f"Your tickets, last {counted(days, 'day')}", style="bold underline"), table]
 
 
 def stats(ctx: typer.Context, days: Days = 30, as_json: AsJson = False) -> None:
@@ -64,5 +65,6 @@ def stats(ctx: typer.Context, days: Days = 30, as_json: AsJson = False) -> None:
     """
     from datetime import UTC, datetime, timedelta
 
-    data = client(ctx).stats(start=datetime.now(UTC) - timedelta(days=days))
+    end = datetime.now(UTC)
+    data = client(ctx).stats(start=end - timedelta(days=days), end=end)
     emit(data, as_json, lambda: _render(data, days))

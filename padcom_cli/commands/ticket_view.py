@@ -12,7 +12,8 @@ from padcom_cli.session import client
 from padcom_cli.showing import show as show_ticket
 
 STATUSES = ("new", "open", "waiting", "resolved", "closed")
-NOT_CLOSED = "new,open,waiting,resolved"
+OPEN = "new,open,waiting"
+"""What "open" means, as on the server (``OPEN_STATUSES``), in ``padcom stats`` and the admin queue."""
 
 
 def _words(value: str | None, allowed: tuple[str, ...], option: str) -> str | None:
@@ -45,8 +46,8 @@ def list_tickets(
     search: Annotated[
         str | None, typer.Option("--search", "-q", help="Text in the subject or body.")
     ] = None,
-    include_closed: Annotated[
-        bool, typer.Option("--all", "-a", help="Include closed tickets.")
+    everything: Annotated[
+        bool, typer.Option("--all", "-a", help="Include resolved and closed tickets.")
     ] = False,
     limit: Annotated[
         int, typer.Option("--limit", "-L", min=1, max=1000, help="At most this many.")
@@ -55,10 +56,10 @@ def list_tickets(
 ) -> None:
     """List tickets, newest first.
 
-    Closed tickets are left out unless you pass --all or --status.
+    Only open ones (new, open or waiting) unless you pass --all or --status.
     """
     filters: dict[str, Any] = {
-        "status": _words(status, STATUSES, "--status") or (None if include_closed else NOT_CLOSED),
+        "status": _words(status, STATUSES, "--status") or (None if everything else OPEN),
         "priority": _words(priority, tuple(p.value for p in Priority), "--priority"),
         "category": _words(category, tuple(c.value for c in Category), "--category"),
         "q": search,

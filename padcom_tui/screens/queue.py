@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input
 
 from padcom_cli.errors import NotFound, PadcomError
+from padcom_cli.plural import counted
 from padcom_tui.background import in_background
 from padcom_tui.flood import FloodGate, Notice
 from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, line
@@ -311,6 +312,6 @@ class QueueScreen(Screen[None]):
 
     def _status(self) -> None:
         count = len(self.queue.tickets)
-        more = "+" if self.queue.next_cursor else ""
-        shown = "loading…" if self.loading and not count else f"{count}{more} tickets"
+        more = bool(self.queue.next_cursor)
+        shown = "loading…" if self.loading and not count else counted(count, "ticket", more=more)
         self.query_one(StatusLine).set_detail(f"{shown} · {self.queue.filters.describe()}")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, cast
 
 import anyio
 from fastapi import APIRouter, Header, Query, Request
@@ -38,6 +38,24 @@ router = APIRouter(tags=["events"])
 EVENT_ID = re.compile(r"^\s*(\d{1,18})\s*$")
 SEND_TIMEOUT = 30.0
 """A client that takes longer than this to accept a write is disconnected."""
+SHUTDOWN_GRACE = 1.0
+"""Seconds the streams get to end by themselves at shutdown (uvicorn waits up to 5)."""
+
+
+class _LetGoAtShutdown:
+    """sse-starlette's ``shutdown_event``: it calls ``set()`` when the server begins to stop.
+
+    The hub then lets go of every stream, so each generator returns and its
+    response ends properly; cancelled mid-stream, uvicorn would log "ASGI
+    callable returned without completing response" as an error. The clients
+    reconnect with Last-Event-ID and miss nothing.
+    """
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    def set(self) -> None:
+        self.hub.close()
 
 
 async def _replay(
@@ -155,4 +173,6 @@ async def event_stream(
         _events(request, user, cursor, lease_id),
         ping=settings.live_heartbeat_seconds,
         send_timeout=SEND_TIMEOUT,
+        shutdown_event=cast(anyio.Event, _LetGoAtShutdown(request.app.state.hub)),
+        shutdown_grace_period=SHUTDOWN_GRACE,
     )

@@ -78,7 +78,7 @@ def build_report(tickets: ModelSelect[Ticket], split: Split) -> dict[str, Any]:
     totals = made.totals
     return {
         "generated_at": from_ms(period.now),
-        "period": {"from": from_ms(period.start), "to": from_ms(period.end), "days": len(days)},
+        "period": {"from": from_ms(period.start), "to": from_ms(period.end), "days": period.days},
         "now": _now(now, period),
         "created": made.created,
         "resolved": resolved,

@@ -42,6 +42,13 @@ class Period:
     def last_day(self) -> int:
         return (self.end - 1) // DAY_MS
 
+    @property
+    def days(self) -> int:
+        """Its length in days, to the nearest day and at least 1: 7 x 24 h is 7 days wherever it
+        starts (its ``daily`` rows are the UTC dates it touches: one more unless it starts at
+        midnight), and a client whose clock is a few ms behind still asked for 7."""
+        return max(1, (self.end - self.start + DAY_MS // 2) // DAY_MS)
+
 
 def make_period(start: datetime | None, end: datetime | None, now: datetime) -> Period:
     """The requested period, by default the last 30 days up to now.

@@ -6,29 +6,43 @@ a terminal) is tested here, the way a person meets it.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import select
 import subprocess
 import sys
+import termios
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 PADCOM = str(Path(sys.executable).parent / "padcom")
 
 
-class Terminal:
-    """``padcom args`` on a pty; ``expect`` text, ``send`` a line, then ``finish``."""
+def _take_the_terminal() -> None:
+    """In the child, a session leader: make the pty its controlling terminal, as a login does
+    (so /dev/tty is the pty, and Ctrl-C and job control work)."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+
+class Terminal:
+    """``padcom args`` (or another ``program``) on a pty; ``expect`` text, ``send`` a line,
+    then ``finish``."""
+
+    def __init__(
+        self, args: list[str], env: dict[str, str], program: Sequence[str] = (PADCOM,)
+    ) -> None:
         self.master, slave = pty.openpty()
         self.process = subprocess.Popen(
-            [PADCOM, *args],
+            [*program, *args],
             stdin=slave,
             stdout=slave,
             stderr=slave,
             env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", **env},
             close_fds=True,
+            start_new_session=True,
+            preexec_fn=_take_the_terminal,
         )
         os.close(slave)
         self.screen = ""
@@ -54,6 +68,10 @@ class Terminal:
 
     def send(self, line: str) -> None:
         os.write(self.master, f"{line}\r".encode())
+
+    def interrupt(self) -> None:
+        """Ctrl-C, as a person presses it: SIGINT to the terminal's foreground processes."""
+        os.write(self.master, b"\x03")
 
     def send_eof(self) -> None:
         """Ctrl-D at the start of a line: the end of what is typed."""

@@ -117,7 +117,11 @@ def test_staff_hear_of_new_tickets_and_replies_and_the_customer_of_answers(
 def test_a_hostile_subject_cannot_add_mail_headers(helpdesk: Live, mailbox: Mailbox) -> None:
     agent = helpdesk.person("agent")
     customer = helpdesk.person("customer")
-    number = _file(customer, "Hi\r\nBcc: victim@example.com\x1b[2J")
+    refused = customer.api().post(
+        "/tickets", json={"subject": "Hi\r\nBcc: victim@example.com", "body": "Please help."}
+    )
+    assert refused.status_code == 422  # a subject is one line: the break never reaches a mail
+    number = _file(customer, "Hi\x1b[2J Bcc: victim@example.com")
     mail = mailbox.wait_for(agent.email, 1)[0]
     assert mail["Bcc"] is None
     assert "\n" not in mail["Subject"] and "\x1b" not in mail["Subject"]

@@ -92,14 +92,20 @@ def test_hostile_text_is_stored_intact_or_refused_cleanly(
     live: Live, alice: Person, value: str
 ) -> None:
     api = alice.api()
-    created = api.post("/tickets", json={"subject": f"s{value}"[:200], "body": f"b{value}"})
+    subject = f"s{value}"[:200]
+    if len(subject.strip().splitlines()) > 1:  # a subject is one line: a line break is refused
+        refused = api.post("/tickets", json={"subject": subject, "body": f"b{value}"})
+        assert_clean(refused, 422)
+        assert "one line" in refused.json()["error"]["message"]
+        subject = subject.splitlines()[0]
+    created = api.post("/tickets", json={"subject": subject, "body": f"b{value}"})
     assert_clean(created, 201, 422)
     if created.status_code == 422:
         assert "\x00" in value  # only NUL may be refused (PostgreSQL cannot store it)
         return
     shown = api.get(f"/tickets/{created.json()['number']}").json()
     assert shown["body"] == f"b{value}"
-    assert shown["subject"] == f"s{value}"[:200].strip()
+    assert shown["subject"] == subject.strip()
     reply = api.post(f"/tickets/{shown['number']}/messages", json={"body": value})
     assert_clean(reply, 201)
     assert api.get(f"/tickets/{shown['number']}/messages").json()[-1]["body"] == value

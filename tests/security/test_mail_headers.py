@@ -127,7 +127,12 @@ def test_hostile_subjects_and_names_stay_inside_their_header(
     _rename(admin, agent, name)
 
     body = f"My site is down.\r\n\r\n{INJECTED}\r\n.\r\n"
-    filed = customer.api().post("/tickets", json={"subject": hostile, "body": body})
+    subject = hostile
+    if len(hostile.splitlines()) > 1:  # a subject is one line; the names above still carry it
+        refused = customer.api().post("/tickets", json={"subject": hostile, "body": body})
+        assert refused.status_code == 422, refused.text
+        subject = " ".join(hostile.splitlines())
+    filed = customer.api().post("/tickets", json={"subject": subject, "body": body})
     assert filed.status_code == 201, filed.text
     number = filed.json()["number"]
     (new_ticket,) = _raw_mails(mailbox, agent.email, number, 1)

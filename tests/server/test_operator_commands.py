@@ -226,3 +226,37 @@ class _serving:
         assert code in (0, -signal.SIGTERM)
         log = self.process.stderr.read().decode() if self.process.stderr else ""
         assert "Finished server process" in log, log
+        # a normal stop is not an error, whoever was still connected
+        assert '"level": "error"' not in log, log
+        self.log = log
+
+
+def test_stopping_while_a_client_follows_the_stream_ends_it_cleanly(env: dict[str, str]) -> None:
+    added = _add_user(env, "kai@example.com", "quiet pine orchard 42", "--role", "agent")
+    assert added.returncode == 0, added.stderr
+    outcome: list[str] = []
+    streaming = threading.Event()
+    with _serving(env) as url:
+        token = httpx.post(
+            f"{url}/api/v1/auth/login",
+            json={"email": "kai@example.com", "password": "quiet pine orchard 42"},
+        ).json()["token"]
+
+        def follow() -> None:
+            headers = {"Authorization": f"Bearer {token}"}
+            try:
+                with httpx.stream(
+                    "GET", f"{url}/api/v1/events/stream", headers=headers, timeout=30
+                ) as reply:
+                    streaming.set()
+                    for _ in reply.iter_lines():
+                        pass
+                outcome.append("ended")
+            except httpx.HTTPError as exc:
+                outcome.append(repr(exc))
+
+        reader = threading.Thread(target=follow, daemon=True)
+        reader.start()
+        assert streaming.wait(15), "the stream never opened"
+    reader.join(timeout=15)
+    assert outcome == ["ended"]  # the response was finished, not cut off

@@ -120,6 +120,18 @@ async def test_the_queue_loads_further_pages_as_the_agent_scrolls(
         assert "10 tickets" in status_line(app)
 
 
+async def test_one_ticket_is_counted_as_one_ticket(
+    admin_app: Callable[..., PadcomAdmin], customer: Person, word: str
+) -> None:
+    only = file_ticket(customer, f"{word} alone")
+    app = admin_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await search(pilot, word)
+        assert shown_numbers(app) == [only["number"]]
+        assert "1 ticket ·" in status_line(app)
+
+
 async def test_ages_and_due_times_move_on_while_the_queue_stays_open(
     live: Live, agent: Person, customer: Person, word: str
 ) -> None:
