@@ -19,6 +19,7 @@ from server.schemas import ErrorOut
 from server.security.client import parse_networks
 from server.security.headers import SecurityHeaders
 from server.security.logs import AccessLog
+from server.serving.shutdown_gate import ShutdownGate
 from server.sla_watch import with_sla_watch
 
 API_PREFIX = "/api/v1"
@@ -51,6 +52,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(FastTicketRead)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(ShutdownGate)  # inside SecurityHeaders and AccessLog: they see its 503
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog, trusted_proxies=app.state.trusted_proxies)
     return app

@@ -28,6 +28,7 @@ from server.errors import ApiError
 from server.live.hub import Hub
 from server.live.reader import latest_event_id
 from server.models import User
+from server.serving.farewell import FAREWELL, GRACE_SECONDS, unless_set
 from server.tokens import authenticate
 from server.visibility import audience
 
@@ -45,13 +46,14 @@ def _still_allowed(secret: str, was: Hashable) -> bool:
 
 
 async def _events(
-    hub: Hub, user: User, cursor: int, secret: str, recheck: float
+    hub: Hub, user: User, cursor: int, secret: str, recheck: float, shutdown: anyio.Event
 ) -> AsyncIterator[bytes]:
     """Each batch the hub hands over, as one write of ready-encoded SSE frames.
 
     Every ``recheck`` seconds the token is checked again: a revoked or expired
     token, a deactivated user or one moved to another organization ends the
-    stream, and the client's reconnect then gets its 401.
+    stream, and the client's reconnect then gets its 401. On ``shutdown`` (and when the
+    hub lets go) the last frame is the farewell that tells the client to reconnect.
     """
     subscriber = hub.subscribe(user, cursor)
     was = audience(user)
@@ -60,16 +62,17 @@ async def _events(
         while True:
             due = checked + recheck - time.monotonic()
             try:
-                async with asyncio.timeout(max(due, 0.0)):  # a timer, not a task per wait
-                    batch = await subscriber.queue.get()
+                async with asyncio.timeout(max(due, 0.0)):  # a timer; shutdown wakes it too
+                    batch = await unless_set(subscriber.queue.get(), shutdown)
             except TimeoutError:
                 batch = []
             if time.monotonic() - checked >= recheck:
                 if not await anyio.to_thread.run_sync(_still_allowed, secret, was):
                     return
                 checked = time.monotonic()
-            if batch is None:
-                return  # the hub let go (too far behind, or shutting down): client resumes
+            if batch is None:  # the hub let go (too far behind) or shutdown: client resumes
+                yield FAREWELL
+                return
             if batch:
                 yield b"".join(frame for _, frame in batch)
     finally:
@@ -109,8 +112,13 @@ async def event_stream(
     hub: Hub = request.app.state.hub
     settings: Settings = request.app.state.settings
     assert credentials is not None  # CurrentUser refused the request otherwise
+    shutdown = anyio.Event()
     return EventSourceResponse(
-        _events(hub, user, cursor, credentials.credentials, settings.live_recheck_seconds),
+        _events(
+            hub, user, cursor, credentials.credentials, settings.live_recheck_seconds, shutdown
+        ),
         ping=settings.live_heartbeat_seconds,
         send_timeout=SEND_TIMEOUT,
+        shutdown_event=shutdown,
+        shutdown_grace_period=GRACE_SECONDS,
     )
