@@ -1,9 +1,9 @@
 """The soak: one ``padcom-server serve`` held under half-open sockets for many minutes.
 
 An attacker on loopback keeps ``--idle`` sockets that never send a byte and
-``--slow`` sockets that send a request head a few bytes at a time and never
-finish it; each one the server closes is opened again at once. A legitimate
-client asks for a ticket every half second on a fresh connection. The server
+``--slow`` sockets that send a request head and then a header line every few
+seconds, never finishing it (slowloris); each one the server closes is opened
+again at once. A legitimate client asks for a ticket every half second on a fresh connection. The server
 runs with the soft ``RLIMIT_NOFILE`` of a systemd unit (1024). Each minute
 prints the server's RSS, the legitimate success rate, and how many held
 sockets the server closed.
@@ -31,9 +31,10 @@ from tests.faults.seed import customer_token
 from tests.support.databases import sqlite_url
 
 SYSTEMD_SOFT_NOFILE = 1024
-SLOW_HEAD = b"GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+SLOW_HEAD = b"GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+DRIP = b"X-Slow-Loris: never-ending\r\n"
 DRIP_SECONDS = 5.0
-"""A slow socket sends one more byte of its head this often."""
+"""A slow socket sends one more header line this often (slowloris); the head never ends."""
 
 
 class Attacker:
@@ -89,7 +90,7 @@ class Attacker:
                 for key in list(self.selector.get_map().values()):
                     if key.data == "slow":
                         with contextlib.suppress(OSError):
-                            key.fileobj.send(b"a")  # type: ignore[union-attr]
+                            key.fileobj.send(DRIP)  # type: ignore[union-attr]
         for key in list(self.selector.get_map().values()):
             key.fileobj.close()  # type: ignore[union-attr]
 

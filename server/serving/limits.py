@@ -18,6 +18,10 @@ class ServeLimits:
     connection opening or of the previous response; else the connection is closed (408)."""
     body_timeout_seconds: float = 30.0
     """A request's body must arrive within this time after its head."""
+    max_head_bytes: int = 64 * 1024
+    """Largest request head (request line and headers); a longer one is a 431 and the
+    connection is closed. uvicorn's httptools protocol kept every header of an unfinished
+    head: slowloris sockets sending a header line now and then grew the server without end."""
     keep_alive_seconds: float = 5.0
     """An idle keep-alive connection is closed after this time without a byte."""
     max_connections: int = 2048
@@ -50,6 +54,7 @@ class ServeLimits:
 ENV = {
     "header_timeout_seconds": "PADCOM_HEADER_TIMEOUT_SECONDS",
     "body_timeout_seconds": "PADCOM_BODY_TIMEOUT_SECONDS",
+    "max_head_bytes": "PADCOM_MAX_HEAD_BYTES",
     "keep_alive_seconds": "PADCOM_KEEP_ALIVE_SECONDS",
     "max_connections": "PADCOM_MAX_CONNECTIONS",
     "shutdown_grace_seconds": "PADCOM_SHUTDOWN_GRACE_SECONDS",

@@ -5,7 +5,9 @@ a socket that never sends a byte, or sends its headers a byte at a time, is held
 for ever, and 1,100 of them made every legitimate request fail. This protocol
 gives each request head ``header_timeout_seconds`` from the connection opening
 (or from the previous response) and its body ``body_timeout_seconds``; a slow
-one is closed, with a 408 when part of a head had arrived.
+one is closed, with a 408 when part of a head had arrived. A head longer than
+``max_head_bytes`` is a 431: uvicorn kept every header line of an unfinished
+head, so sockets sending one now and then grew the server's memory for ever.
 
 Past ``max_connections`` in a worker, the connection that has waited longest
 for a request head is closed to make room: an attacker's held sockets are the
@@ -49,6 +51,9 @@ def _error_response(status: bytes, code: str, message: str, *headers: bytes) -> 
 
 
 TIMEOUT_RESPONSE = _error_response(b"408 Request Timeout", "timeout", "the request took too long")
+TOO_LARGE_RESPONSE = _error_response(
+    b"431 Request Header Fields Too Large", "too_large", "the request head is too large"
+)
 FULL_RESPONSE = _error_response(
     b"503 Service Unavailable", "unavailable", "too many connections", b"retry-after: 1"
 )
@@ -79,6 +84,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self.guard = guard
         self._deadline: asyncio.TimerHandle | None = None
         self._head_started = False
+        self._head_bytes = 0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -95,6 +101,21 @@ class GuardedProtocol(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_waiting()
         super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        waiting_for_head = self in self.guard.waiting
+        if waiting_for_head:
+            self._head_bytes += len(data)
+        super().data_received(data)
+        if (
+            waiting_for_head
+            and self in self.guard.waiting  # the head is still not complete
+            and self._head_bytes > self.guard.limits.max_head_bytes
+            and not self.transport.is_closing()
+        ):
+            self._stop_waiting()
+            self.transport.write(TOO_LARGE_RESPONSE)
+            self.transport.close()
 
     def on_message_begin(self) -> None:
         self._head_started = True
@@ -124,6 +145,7 @@ class GuardedProtocol(HttpToolsProtocol):
     def _await_head(self) -> None:
         self._cancel_deadline()
         self._head_started = False
+        self._head_bytes = 0
         self.guard.waiting[self] = None
         self._deadline = self.loop.call_later(
             self.guard.limits.header_timeout_seconds, self._too_slow

@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.db import db
+from server.db import bind, db
 from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 
@@ -28,6 +28,8 @@ HEADER_TIMEOUT = 2
 MAX_CONNECTIONS = 150
 OPEN_FILES = 256
 """Soft and hard: the server cannot raise it, so only its cap keeps descriptors free."""
+MAX_HEAD_KIB = 64
+"""The default limit of a request head."""
 IDLE, HALF_HEAD, SLOW_BODY = 150, 150, 40
 LEGITIMATE = 20
 CLOSE_WAIT_SECONDS = 30
@@ -49,6 +51,7 @@ def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         soft_nofile=OPEN_FILES,
         hard_nofile=OPEN_FILES,
     ).start()
+    bind(database_url)  # the tests seed customers into the server's database
     yield process
     process.stop()
     db.close_all()
@@ -136,6 +139,26 @@ def test_a_request_head_sent_too_slowly_gets_408_and_the_connection_closes(
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n"), answer
     assert b'"code": "timeout"' in answer
+
+
+def test_a_request_head_that_never_ends_is_cut_off_at_the_size_limit(
+    server: ServerProcess,
+) -> None:
+    """A socket adding header lines for ever: the server keeps at most 64 KiB of them."""
+    line = b"X-Slow-Loris: " + b"z" * 1010 + b"\r\n"  # 1 KiB a line
+    accepted = 0
+    with socket.create_connection(("127.0.0.1", server.port), timeout=CLOSE_WAIT_SECONDS) as sock:
+        sock.sendall(b"GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        with contextlib.suppress(OSError):  # the server hangs up under us
+            for _ in range(4 * MAX_HEAD_KIB):
+                sock.sendall(line)
+                accepted += 1
+        answer = b""
+        with contextlib.suppress(OSError):
+            while chunk := sock.recv(65536):
+                answer += chunk
+    assert answer.startswith(b"HTTP/1.1 431 "), (accepted, answer[:200])
+    assert b'"code": "too_large"' in answer
 
 
 def test_the_server_raises_its_soft_open_file_limit_to_the_hard_one(
