@@ -27,7 +27,7 @@ import httpx
 
 from server.db import db
 from tests.faults.process import ServerProcess
-from tests.faults.seed import customer_token
+from tests.faults.seed import customer_with_ticket
 from tests.support.databases import sqlite_url
 
 SYSTEMD_SOFT_NOFILE = 1024
@@ -113,13 +113,7 @@ def soak(minutes: int, idle: int, slow: int, tmp: Path) -> None:
     ).start()
     attacker = Attacker(server.port, idle, slow)
     try:
-        token = customer_token(database_url)
-        number = httpx.post(
-            f"{server.url}/api/v1/tickets",
-            json={"subject": "soak", "body": "x"},
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=10,
-        ).json()["number"]
+        token, number = customer_with_ticket(server.url, database_url)
         print(f"RSS at start: {server.rss_kib() / 1024:.1f} MiB; {idle} idle + {slow} slow sockets")
         attacker.thread.start()
         print("minute  RSS MiB  legit ok/all  held  closed-by-server  refused")
