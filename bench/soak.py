@@ -4,9 +4,9 @@ An attacker on loopback keeps ``--idle`` sockets that never send a byte and
 ``--slow`` sockets that send a request head and then a header line every few
 seconds, never finishing it (slowloris); each one the server closes is opened
 again at once. A legitimate client asks for a ticket every half second on a fresh connection. The server
-runs with the soft ``RLIMIT_NOFILE`` of a systemd unit (1024). Each minute
-prints the server's RSS, the legitimate success rate, and how many held
-sockets the server closed.
+runs with the soft ``RLIMIT_NOFILE`` of a systemd unit (1024). A first minute
+without the attacker is the baseline; then each minute prints the server's
+RSS, the legitimate success rate, and how many held sockets the server closed.
 
     .venv/bin/python -m bench.soak [--minutes 30] [--idle 1000] [--slow 1000]
 """
@@ -106,7 +106,12 @@ def _legitimate(url: str, token: str, number: int, until: float, seen: Counter[s
         time.sleep(0.5)
 
 
+def _ok(seen: Counter[str]) -> float:
+    return seen["ok"] / max(sum(seen.values()), 1)
+
+
 def soak(minutes: int, idle: int, slow: int, tmp: Path) -> None:
+    """A minute without the attacker (the baseline), then ``minutes`` under it."""
     database_url = sqlite_url(tmp)
     server = ServerProcess(
         database_url, tmp, tmp / "server.log", soft_nofile=SYSTEMD_SOFT_NOFILE
@@ -114,25 +119,33 @@ def soak(minutes: int, idle: int, slow: int, tmp: Path) -> None:
     attacker = Attacker(server.port, idle, slow)
     try:
         token, number = customer_with_ticket(server.url, database_url)
-        print(f"RSS at start: {server.rss_kib() / 1024:.1f} MiB; {idle} idle + {slow} slow sockets")
+        baseline: Counter[str] = Counter()
+        _legitimate(server.url, token, number, time.monotonic() + 60, baseline)
+        print(
+            f"baseline minute, no attack: RSS {server.rss_kib() / 1024:.1f} MiB, "
+            f"legit {baseline['ok']}/{sum(baseline.values())}; "
+            f"now {idle} idle + {slow} slow sockets"
+        )
         attacker.thread.start()
         print("minute  RSS MiB  legit ok/all  held  closed-by-server  refused")
-        first = None
+        rss: list[float] = []
         total: Counter[str] = Counter()
         for minute in range(1, minutes + 1):
             seen: Counter[str] = Counter()
             _legitimate(server.url, token, number, time.monotonic() + 60, seen)
             total.update(seen)
-            rss = server.rss_kib() / 1024
-            first = first if first is not None else rss
+            rss.append(server.rss_kib() / 1024)
             print(
-                f"{minute:6d}  {rss:7.1f}  {seen['ok']:5d}/{sum(seen.values()):<5d} "
+                f"{minute:6d}  {rss[-1]:7.1f}  {seen['ok']:5d}/{sum(seen.values()):<5d} "
                 f"{attacker.held:5d}  {attacker.closed_by_server:16d}  {attacker.refused:7d}"
                 + (f"  {dict(seen)}" if seen["ok"] != sum(seen.values()) else ""),
                 flush=True,
             )
-        ok = total["ok"] / max(sum(total.values()), 1)
-        print(f"legitimate success {ok:.1%}; RSS {first:.1f} -> {rss:.1f} MiB after minute 1")
+        growth = (rss[-1] - rss[0]) / max(len(rss) - 1, 1)
+        print(
+            f"legitimate success under attack {_ok(total):.1%} (baseline {_ok(baseline):.1%}); "
+            f"RSS {rss[0]:.1f} -> {rss[-1]:.1f} MiB after minute 1 ({growth:+.2f} MiB/min)"
+        )
     finally:
         attacker.stop.set()
         attacker.thread.join(timeout=10)
