@@ -67,13 +67,19 @@ class ConnectionGuard:
         self.max_connections = max_connections or limits.max_connections
         self.waiting: dict[GuardedProtocol, None] = {}
         """Insertion-ordered: the first key has waited longest."""
+        self.evicted = 0
+        """Connections closed to make room whose close has not completed yet."""
 
     def __getstate__(self) -> dict[str, Any]:
         """Each worker process starts with no connections of its own."""
-        return {**self.__dict__, "waiting": {}}
+        return {**self.__dict__, "waiting": {}, "evicted": 0}
 
     def oldest_waiting(self) -> GuardedProtocol | None:
         return next(iter(self.waiting), None)
+
+    def over_limit(self, connections: int) -> bool:
+        """Whether ``connections`` (uvicorn's count) leaves no room once evictions complete."""
+        return connections - self.evicted > self.max_connections
 
 
 class GuardedProtocol(HttpToolsProtocol):
@@ -85,10 +91,11 @@ class GuardedProtocol(HttpToolsProtocol):
         self._deadline: asyncio.TimerHandle | None = None
         self._head_started = False
         self._head_bytes = 0
+        self._evicted = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        if len(self.connections) > self.guard.max_connections:
+        if self.guard.over_limit(len(self.connections)):
             victim = self.guard.oldest_waiting()
             if victim is None:
                 log.warning("connection refused: %d connections busy", len(self.connections))
@@ -100,6 +107,8 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_waiting()
+        if self._evicted:
+            self.guard.evicted -= 1
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -140,6 +149,8 @@ class GuardedProtocol(HttpToolsProtocol):
     def close_waiting(self) -> None:
         """Make room: close this connection, which has no request in flight."""
         self._stop_waiting()
+        self._evicted = True
+        self.guard.evicted += 1
         self.transport.close()
 
     def _await_head(self) -> None:
