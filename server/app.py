@@ -22,6 +22,7 @@ from server.security.client import parse_networks
 from server.security.headers import SecurityHeaders
 from server.security.in_flight import InFlight
 from server.security.logs import AccessLog
+from server.serving.shutdown_gate import ShutdownGate
 from server.sla_watch import with_sla_watch
 from server.stats.gate import StatsGate
 
@@ -62,6 +63,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.add_middleware(DisconnectWatch)
     app.add_middleware(FastTicketRead)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(ShutdownGate)  # inside SecurityHeaders and AccessLog: they see its 503
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog, trusted_proxies=app.state.trusted_proxies)
     return app

@@ -36,33 +36,34 @@ def serve(
         Path | None, typer.Option(help="TLS private key (PEM).", exists=True)
     ] = None,
 ) -> None:
-    """Serve the HTTP API (stops gracefully on SIGTERM or Ctrl-C)."""
-    from server.startup import exit_unless_ready
+    """Serve the HTTP API (stops gracefully on SIGTERM or Ctrl-C).
 
-    exit_unless_ready(Settings.from_env())  # one line and exit 75/78, before any worker starts
-    import uvicorn
-
-    from server.security.logs import log_config
+    Run it under a service manager that stops the whole process group (systemd's
+    default ``KillMode=control-group``); workers also end when this process dies.
+    """
     from server.security.transport import plaintext_warning
+    from server.serving.limits import ServeLimits
+    from server.serving.run import serve as run_server
+    from server.startup import exit_unless_ready
 
     if (ssl_certfile is None) != (ssl_keyfile is None):
         raise typer.BadParameter("--ssl-certfile and --ssl-keyfile go together")
+    try:
+        limits = ServeLimits.from_env()
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    exit_unless_ready(Settings.from_env())  # one line and exit 75/78, before any worker starts
     warning = plaintext_warning(host, tls=ssl_certfile is not None)
     if warning:
         typer.echo(warning, err=True)
-    uvicorn.run(
-        "server.main:app",
+    run_server(
+        limits,
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=False,
-        server_header=False,
-        timeout_graceful_shutdown=5,
-        log_level="info",
-        log_config=log_config("info"),
-        access_log=False,
-        ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
-        ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
     )
 
 

@@ -2,5 +2,7 @@
 
 from server.app import create_app
 from server.config import Settings
+from server.serving.parent import die_with_parent
 
+die_with_parent()  # a worker of `serve --workers N` must not outlive its supervisor
 app = create_app(Settings.from_env())

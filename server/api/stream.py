@@ -33,20 +33,19 @@ from server.live.reader import latest_event_id, replay_page
 from server.live.settings import StreamLimits
 from server.models import User
 from server.security.client import scope_address
+from server.serving.farewell import FAREWELL, GRACE_SECONDS
 
 router = APIRouter(tags=["events"])
 EVENT_ID = re.compile(r"^\s*(\d{1,18})\s*$")
 SEND_TIMEOUT = 30.0
 """A client that takes longer than this to accept a write is disconnected."""
-SHUTDOWN_GRACE = 1.0
-"""Seconds the streams get to end by themselves at shutdown (uvicorn waits up to 5)."""
 
 
 class _LetGoAtShutdown:
     """sse-starlette's ``shutdown_event``: it calls ``set()`` when the server begins to stop.
 
-    The hub then lets go of every stream, so each generator returns and its
-    response ends properly; cancelled mid-stream, uvicorn would log "ASGI
+    The hub then lets go of every stream, so each generator sends its farewell,
+    returns, and its response ends properly; cancelled mid-stream, uvicorn would log "ASGI
     callable returned without completing response" as an error. The clients
     reconnect with Last-Event-ID and miss nothing.
     """
@@ -100,8 +99,9 @@ async def _events(request: Request, user: User, cursor: int, lease_id: int) -> A
         hub.caught_up(subscriber, subscriber.cursor)
         while True:
             batch = await subscriber.queue.get()
-            if batch is None:
-                return  # the hub let go (too far behind, revoked, shutting down): client resumes
+            if batch is None:  # the hub let go (too far behind, revoked, shutting down)
+                yield FAREWELL  # the client reconnects and resumes (or hears its 401)
+                return
             if batch:
                 yield b"".join(frame for _, frame in batch)
     finally:
@@ -174,5 +174,5 @@ async def event_stream(
         ping=settings.live_heartbeat_seconds,
         send_timeout=SEND_TIMEOUT,
         shutdown_event=cast(anyio.Event, _LetGoAtShutdown(request.app.state.hub)),
-        shutdown_grace_period=SHUTDOWN_GRACE,
+        shutdown_grace_period=GRACE_SECONDS,
     )

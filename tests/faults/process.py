@@ -7,6 +7,7 @@ Fault tests need what a thread cannot give: a process that dies at once
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -37,11 +38,17 @@ class ServerProcess:
         *,
         extra: tuple[str, ...] = (),
         env: dict[str, str] | None = None,
+        soft_nofile: int | None = None,
+        hard_nofile: int | None = None,
     ) -> None:
         """``env``: more ``PADCOM_*`` settings, as an operator would export them."""
         self.database_url = database_url
         self.extra = extra
         self.env = env or {}
+        self.soft_nofile = soft_nofile
+        """Start with this soft RLIMIT_NOFILE, as a systemd unit does (1024), instead of ours."""
+        self.hard_nofile = hard_nofile
+        """And this hard one, which the server cannot raise."""
         self.scheme = "https" if "--ssl-certfile" in extra else "http"
         self.data_dir = data_dir
         self.log_path = log
@@ -65,6 +72,7 @@ class ServerProcess:
                 env=env,
                 stdout=log,
                 stderr=log,
+                preexec_fn=self._limit_files if self.soft_nofile else None,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -77,6 +85,11 @@ class ServerProcess:
             except httpx.HTTPError:
                 time.sleep(0.1)
         raise RuntimeError("the server did not start in time")
+
+    def _limit_files(self) -> None:
+        assert self.soft_nofile is not None
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.soft_nofile, self.hard_nofile or hard))
 
     def kill(self) -> None:
         """SIGKILL: the process gets no chance to finish anything."""
@@ -92,6 +105,12 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
+
+    def children(self) -> list[int]:
+        """Process ids of the server's direct children (the workers of ``--workers N``)."""
+        assert self.proc is not None
+        found = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text()
+        return [int(pid) for pid in found.split()]
 
     def rss_kib(self, field: str = "VmRSS") -> int:
         """Resident memory of the server process in KiB: now (VmRSS) or at its peak (VmHWM)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+import httpx
+
 from server.db import bind, db
 from server.models import Organization, Service, User
 from server.tokens import issue
@@ -30,3 +32,15 @@ def customer_token(database_url: str, role: str = "customer", password_hash: str
             password_hash=password_hash,
         )
         return issue(user, timedelta(hours=1), "faults")[0]
+
+
+def customer_with_ticket(url: str, database_url: str) -> tuple[str, int]:
+    """A new customer's token and the number of a ticket they filed through the API."""
+    token = customer_token(database_url)
+    reply = httpx.post(
+        f"{url}/api/v1/tickets",
+        json={"subject": "fault test", "body": "x"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    return token, int(reply.json()["number"])

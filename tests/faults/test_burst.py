@@ -18,7 +18,7 @@ import httpx
 
 from server.db import db
 from tests.faults.process import ServerProcess
-from tests.faults.seed import customer_token
+from tests.faults.seed import customer_with_ticket
 
 CLIENTS = 50
 WARMUP_REQUESTS = 8
@@ -76,24 +76,12 @@ def _round(url: str, people: list[tuple[str, int]], count: int) -> Counter[int]:
     return seen
 
 
-def _person(url: str, database_url: str) -> tuple[str, int]:
-    """A customer's token and a ticket of theirs."""
-    token = customer_token(database_url)
-    reply = httpx.post(
-        f"{url}/api/v1/tickets",
-        json={"subject": "burst", "body": "x"},
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=30,
-    )
-    return token, int(reply.json()["number"])
-
-
 def test_fifty_clients_get_no_5xx_and_the_server_memory_stays_flat(
     database_url: str, tmp_path: Path
 ) -> None:
     server = ServerProcess(database_url, tmp_path, tmp_path / "server.log").start()
     try:
-        people = [_person(server.url, database_url) for _ in range(5)]
+        people = [customer_with_ticket(server.url, database_url) for _ in range(5)]
         _round(server.url, people, WARMUP_REQUESTS)
         before = server.rss_kib()
         seen = _round(server.url, people, BURST_REQUESTS)

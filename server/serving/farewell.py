@@ -1,0 +1,16 @@
+"""An event stream ends with a last word on shutdown, not in the middle of a chunk.
+
+On SIGTERM sse-starlette used to cancel each stream, so the response ended
+without its closing chunk and clients saw a protocol error. Now its cooperative
+shutdown lets the hub go of every stream (``server.api.stream``); each stream
+sends ``FAREWELL`` — a comment saying why and a ``retry`` hint — and returns, so
+the response ends cleanly and the client reconnects (with ``Last-Event-ID``) to
+another worker or to the restarted server.
+"""
+
+from __future__ import annotations
+
+FAREWELL = b": server shutting down; reconnect\nretry: 1000\n\n"
+"""The stream's last frame: a comment (ignored by every client) and a 1 s reconnect delay."""
+GRACE_SECONDS = 2.0
+"""How long sse-starlette lets a stream send its farewell before it cancels it."""
