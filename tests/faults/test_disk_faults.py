@@ -28,9 +28,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.databases import PG_SERVER, require_postgres, sqlite_url
+from tests.support.databases import require_postgres, sqlite_url
 from tests.support.limits import NO_WRITE_LIMITS
 from tests.support.live import own_server
+from tests.support.private_postgres import private_postgres_server
 
 MAX_CREATES = 1000
 """The small disks hold fewer tickets of ~60 KB than this; a server that never says 'full' fails."""
@@ -46,10 +47,10 @@ def _small_disk(mount: Path, megabytes: int) -> None:
         pytest.skip(f"cannot mount a small tmpfs here (needs root): {made.stderr.strip()}")
 
 
-def _pg_admin(sql: str) -> None:
+def _pg_admin(server: str, sql: str) -> None:
     import psycopg
 
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
         admin.execute(sql)
 
 
@@ -66,21 +67,21 @@ def full_soon(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             subprocess.run(["umount", "-l", str(mount)], check=False)
         return
     require_postgres()
-    # PostgreSQL's own user must reach the folder: not under pytest's 0700 tmp_path.
-    mount = Path(tempfile.mkdtemp(prefix="padcom-pgspace-"))
-    mount.chmod(0o755)
-    _small_disk(mount, 24)  # a new database's catalog takes ~8 MB of it
-    shutil.chown(mount, "postgres", "postgres")
-    name = f"padcom_full_{uuid.uuid4().hex[:10]}"
-    try:
-        _pg_admin(f"CREATE TABLESPACE {name} LOCATION '{mount}'")
-        _pg_admin(f'CREATE DATABASE "{name}" TABLESPACE {name}')
-        yield f"{PG_SERVER}/{name}"
-    finally:
-        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        _pg_admin(f"DROP TABLESPACE IF EXISTS {name}")
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-        mount.rmdir()
+    # A full tablespace makes its server's checkpoints fail: a server of this test's own.
+    with private_postgres_server() as server:
+        # PostgreSQL's own user must reach the folder: not under pytest's 0700 tmp_path.
+        mount = Path(tempfile.mkdtemp(prefix="padcom-pgspace-"))
+        mount.chmod(0o755)
+        _small_disk(mount, 24)  # a new database's catalog takes ~8 MB of it
+        shutil.chown(mount, "postgres", "postgres")
+        name = f"padcom_full_{uuid.uuid4().hex[:10]}"
+        try:
+            _pg_admin(server, f"CREATE TABLESPACE {name} LOCATION '{mount}'")
+            _pg_admin(server, f'CREATE DATABASE "{name}" TABLESPACE {name}')
+            yield f"{server}/{name}"
+        finally:
+            subprocess.run(["umount", "-l", str(mount)], check=False)
+            shutil.rmtree(mount, ignore_errors=True)
 
 
 def _error(reply: httpx.Response, status: int, code: str) -> str:
