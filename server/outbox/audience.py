@@ -3,7 +3,10 @@
 A mail is enqueued with its recipient's user id and ticket; between then and
 delivery the person may have been moved to another organization, deactivated
 or lost their staff role. Delivery asks ``server.visibility`` again, so nobody
-is mailed about a ticket that ``GET /tickets/N`` would answer 404 for them.
+is mailed about a ticket that ``GET /tickets/N`` would answer 404 for them. The
+worker asks when it claims a row and once more inside the open SMTP
+conversation, just before that mail is sent: a change committed while it
+connected or sent the mails before this one still withholds it.
 """
 
 from __future__ import annotations

@@ -93,7 +93,9 @@ def send_all(settings: MailSettings, mails: Iterable[Outgoing]) -> Iterator[tupl
     """Send ``mails`` over one conversation, yielding each row's outcome as it is known.
 
     Raises ``Unreachable`` (before yielding anything) when the server cannot be
-    reached or logged in to. A lost connection ends the conversation: the mail
+    reached or logged in to. ``mails`` is iterated only once the conversation is
+    open, each mail taken just before it is sent, so a lazy iterable decides each
+    recipient at the last moment. A lost connection ends the conversation: the mail
     it hit fails, the rest are not yielded (so not charged an attempt).
     (``smtplib.SMTPException`` is an ``OSError``, so ``except OSError`` catches both.)
     """

@@ -11,13 +11,15 @@ Each row's outcome is recorded as soon as it is known and is that row's alone
 destination that cannot be reached is an outage, not a failure of its rows:
 they wait untouched while one probe at a time asks whether it is back
 (``server.outbox.outage``). Who receives a mail is decided at delivery
-(``server.outbox.audience``).
+(``server.outbox.audience``): asked once when the row is claimed, and again
+inside the open SMTP conversation just before that mail is sent.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -193,23 +195,36 @@ class OutboxWorker:
 
     def _send_mails(self, rows: list[Outbox]) -> None:
         by_id = {row.id: row for row in rows}
-        outgoing = []
-        for row in rows:
+
+        def addressed(row: Outbox) -> audience.Addressee | None:
+            """Whom ``row`` may reach now; a row that may reach nobody is settled here."""
             try:
                 to = audience.addressee(row.target, row.payload)
             except Exception as exc:  # a payload of the wrong shape: this row's alone
                 finish(row, f"cannot address: {type(exc).__name__}: {exc}", self.policy, True)
                 del by_id[row.id]
-                continue
+                return None
             if to is None:
                 withhold(row)
                 del by_id[row.id]
-            else:
-                outgoing.append(smtp.Outgoing(row.id, to.address, to.name, row.payload))
-        if not outgoing:
+            return to
+
+        # A first look settles rows nobody may receive without opening a conversation.
+        due = [row for row in rows if addressed(row) is not None]
+        if not due:
             return
+
+        def outgoing() -> Iterator[smtp.Outgoing]:
+            # Asked again just before each mail is sent, inside the open conversation:
+            # connecting and the mails before this one take time, and a recipient moved
+            # (deactivated, no longer staff) meanwhile must not get it.
+            for row in due:
+                to = addressed(row)
+                if to is not None:
+                    yield smtp.Outgoing(row.id, to.address, to.name, row.payload)
+
         try:
-            for row_id, outcome in smtp.send_all(self.mail, outgoing):
+            for row_id, outcome in smtp.send_all(self.mail, outgoing()):
                 finish(by_id.pop(row_id), outcome.error, self.policy, outcome.permanent)
         except smtp.Unreachable as exc:
             self.outages.failed(SMTP, self._smtp_name, str(exc))

@@ -7,6 +7,7 @@ import ssl
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -58,8 +59,18 @@ class Mailbox:
         self.mails: list[tuple[str, EmailMessage]] = []
         self.raw: list[tuple[str, bytes]] = []
         """Every mail exactly as the server received it (``DATA``), per recipient."""
+        self.on_ehlo: Callable[[], None] | None = None
+        """Called when a client greets (``EHLO``), before the server answers it."""
         self._lock = threading.Lock()
         self._controller: Controller | None = None
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname  # what aiosmtpd does itself without this hook
+        if self.on_ehlo is not None:
+            self.on_ehlo()
+        return responses
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         mail = message_from_bytes(envelope.content, policy=policy.default)
