@@ -94,16 +94,14 @@ async def _events(request: Request, user: User, cursor: int, lease_id: int) -> A
     try:
         async for chunk in _replay(subscriber, limits, slots):
             yield chunk
-        if subscriber.closed:
-            return
-        hub.caught_up(subscriber, subscriber.cursor)
-        while True:
-            batch = await subscriber.queue.get()
-            if batch is None:  # the hub let go (too far behind, revoked, shutting down)
-                yield FAREWELL  # the client reconnects and resumes (or hears its 401)
-                return
-            if batch:
-                yield b"".join(frame for _, frame in batch)
+        if not subscriber.closed:
+            hub.caught_up(subscriber, subscriber.cursor)
+            while (batch := await subscriber.queue.get()) is not None:
+                if batch:
+                    yield b"".join(frame for _, frame in batch)
+        # The hub let go (too far behind, revoked, shutting down), while replaying or live:
+        # the client reconnects and resumes (or hears its 401).
+        yield FAREWELL
     finally:
         hub.unsubscribe(subscriber)
         leases.release(lease_id)

@@ -81,6 +81,7 @@ class Hub:
         self._subscribers: set[Subscriber] = set()
         self._dirty = False
         self._task: asyncio.Task[None] | None = None
+        self._closing = False
 
     @property
     def subscribers(self) -> int:
@@ -108,6 +109,9 @@ class Hub:
         subscriber = Subscriber(
             user, token_id, cursor, self._queue_size, replaying=replaying, lease_id=lease_id
         )
+        if self._closing:  # shutting down: let go at once (the stream says goodbye)
+            self._drop(subscriber)
+            return subscriber
         self._subscribers.add(subscriber)
         self._kick()  # a cursor behind the latest event is read right away
         return subscriber
@@ -127,7 +131,8 @@ class Hub:
         self._subscribers.discard(subscriber)
 
     def close(self) -> None:
-        """Let go of every subscriber (their streams end) at shutdown."""
+        """Let go of every subscriber (their streams end) at shutdown, and of any that comes later."""
+        self._closing = True
         for subscriber in list(self._subscribers):
             self._drop(subscriber)
 

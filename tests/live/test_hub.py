@@ -52,3 +52,17 @@ async def test_a_customer_subscriber_gets_only_their_organization(live: Live) ->
     hub.notify([])
     batch = await asyncio.wait_for(mine.queue.get(), 10)
     assert [f'"ticket":{own}'.encode() in frame for _, frame in batch] == [True]
+
+
+async def test_a_stream_opened_while_the_server_shuts_down_is_let_go_at_once(live: Live) -> None:
+    agent = live.person("agent")
+    hub = Hub(asyncio.get_running_loop(), await asyncio.to_thread(latest_event_id))
+    early = hub.subscribe(agent.user, hub.latest, token_id=_token_id(agent))
+
+    hub.close()  # SIGTERM: every stream says goodbye, including one that opens just now
+    late = hub.subscribe(agent.user, hub.latest, token_id=_token_id(agent))
+
+    for subscriber in (early, late):
+        assert subscriber.closed
+        assert await asyncio.wait_for(subscriber.queue.get(), 10) is None
+    assert hub.subscribers == 0
