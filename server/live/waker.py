@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 
-class WakerThread:
+class WakerThread(ABC):
     """Runs ``self._run`` on a daemon thread that calls ``on_events`` when others commit.
 
     ``listening`` is set while the waker is connected and hears commits (tests wait for it).
@@ -25,5 +26,6 @@ class WakerThread:
         self._stop.set()
         self._thread.join(timeout)
 
+    @abstractmethod
     def _run(self) -> None:
-        raise NotImplementedError
+        """Listen for commits until ``_stop`` is set (each database its own way)."""
