@@ -23,6 +23,7 @@ from bench.stream_latency import (
     start_server,
     token,
 )
+from tests.support.limits import NO_WRITE_LIMITS_ENV
 
 CROSS_STREAMS = 8
 CROSS_GOAL_P99_MS = 50.0
@@ -173,7 +174,12 @@ def run_mode(args: argparse.Namespace) -> None:
     if args.mode == "cross" and args.database_url:
         raise SystemExit("--mode cross measures SQLite's cross-process wake-up; no --database-url")
     with tempfile.TemporaryDirectory() as data:
-        env = dict(os.environ, PADCOM_DATA_DIR=data, PADCOM_DATABASE_URL=args.database_url)
+        env = dict(
+            os.environ,
+            PADCOM_DATA_DIR=data,
+            PADCOM_DATABASE_URL=args.database_url,
+            **NO_WRITE_LIMITS_ENV,  # one customer files every ticket: limits raised
+        )
         serve = ("--workers", "2") if args.mode == "cross" else ()
         server, url = start_server(env, *serve)
         try:
