@@ -9,7 +9,7 @@ inherit). The write claims it just before its change runs (group commit) or its
 COMMIT is sent (a transaction of its own); once the client is gone the claim
 fails and nothing is written. A claim that succeeded cannot be undone, so the
 gap left is the COMMIT already on the wire, which no server can take back: for
-that, creates honour ``Idempotency-Key``.
+that, every write honours ``Idempotency-Key``.
 """
 
 from __future__ import annotations

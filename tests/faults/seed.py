@@ -43,4 +43,5 @@ def customer_with_ticket(url: str, database_url: str) -> tuple[str, int]:
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
     )
+    assert reply.status_code == 201, reply.text
     return token, int(reply.json()["number"])

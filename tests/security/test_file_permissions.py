@@ -15,11 +15,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.faults.process import ServerProcess
-from tests.faults.seed import customer_token
+from tests.faults.seed import customer_with_ticket
 
 SERVER = str(Path(sys.executable).parent / "padcom-server")
 
@@ -39,14 +38,7 @@ def test_data_directory_database_and_backup_are_private(tmp_path: Path, umask: i
     finally:
         os.umask(previous)
     try:
-        token = customer_token(url)
-        reply = httpx.post(
-            f"{server.url}/api/v1/tickets",
-            json={"subject": "secret", "body": "root password is in the note"},
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
-        )
-        assert reply.status_code == 201, reply.text
+        customer_with_ticket(server.url, url)  # the database now holds a customer's words
         live_files = sorted(p for p in data_dir.iterdir())
         assert {p.name for p in live_files} >= {"padcom.db", "padcom.db-wal", "padcom.db-shm"}
         assert {p.name: _mode(p) for p in live_files} == {p.name: 0o600 for p in live_files}
