@@ -26,8 +26,8 @@ from pathlib import Path
 
 import httpx
 
-from server.db import db
-from server.models import Ticket
+from server.storage.db import db
+from server.storage.models import Ticket
 from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.live.proxy import CuttableProxy

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from server.db import bind, db, is_postgres
-from server.fields import to_ms, utcnow
-from server.migrations import migrate
-from server.models import CATEGORIES, PRIORITIES
-from server.sla import SlaTargets
+from server.helpdesk.sla import SlaTargets
 from server.stats import rollup, triggers
+from server.storage.db import bind, db, is_postgres
+from server.storage.fields import to_ms, utcnow
+from server.storage.migrations import migrate
+from server.storage.models import CATEGORIES, PRIORITIES
 
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS

@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 
 from bench import wrk
-from server.demo import DEMO_PASSWORD
+from server.ops.demo import DEMO_PASSWORD
 from tests.support.limits import NO_WRITE_LIMITS_ENV
 
 BIN = Path(sys.executable).parent

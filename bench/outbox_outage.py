@@ -21,11 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from server.db import bind, db
-from server.migrations import migrate
-from server.models import Outbox
 from server.outbox.settings import MailSettings, OutboxSettings, WebhookSettings
 from server.outbox.worker import OutboxWorker
+from server.storage.db import bind, db
+from server.storage.migrations import migrate
+from server.storage.models import Outbox
 from tests.live.mailbox import Mailbox, free_port
 from tests.support.databases import sqlite_url
 

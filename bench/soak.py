@@ -25,7 +25,7 @@ from pathlib import Path
 
 import httpx
 
-from server.db import db
+from server.storage.db import db
 from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_with_ticket
 from tests.support.databases import sqlite_url

@@ -22,10 +22,9 @@ from typing import Any
 
 from peewee import fn
 
-from server.db import bind, db, is_postgres
-from server.fields import to_ms, utcnow
-from server.listing import TicketFilters, apply_filters, page
-from server.models import Ticket, User
+from server.helpdesk.visibility import visible_tickets
+from server.reads.listing import TicketFilters, apply_filters, page
+from server.reads.ticket_read import dumps, read_tickets
 from server.stats.durations import histogram_query, settled_histogram_query
 from server.stats.now import now_query
 from server.stats.period import (
@@ -38,8 +37,9 @@ from server.stats.ranking import top_query
 from server.stats.report import build_report
 from server.stats.scope import make_period, scoped_tickets
 from server.stats.split import make_split
-from server.ticket_read import dumps, read_tickets
-from server.visibility import visible_tickets
+from server.storage.db import bind, db, is_postgres
+from server.storage.fields import to_ms, utcnow
+from server.storage.models import Ticket, User
 
 GOALS_MS = {"stats": 100.0, "queue": 5.0}
 

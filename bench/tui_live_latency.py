@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 
 from bench.stream_latency import cpu_ms, percentile, start_server, token
-from padcom_cli.client import PadcomClient
+from padcom_cli.client.api import PadcomClient
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.settings import AdminSettings
 from padcom_tui.widgets.ticket_table import TicketTable

@@ -92,7 +92,7 @@ def child(kind: str, started: float, url: str, token: str) -> None:
         from padcom_tui.main import skip_unused_imports
 
         skip_unused_imports()  # as padcom-admin does
-        from padcom_cli.client import PadcomClient
+        from padcom_cli.client.api import PadcomClient
         from padcom_tui.app import PadcomAdmin
         from padcom_tui.settings import AdminSettings
 
@@ -132,10 +132,10 @@ def ensure_database(path: Path, tickets: int) -> str:
 
 def agent_token(database_url: str) -> str:
     """A token for a bench agent (created the first time)."""
-    from server.db import bind, db
-    from server.fields import utcnow
-    from server.models import User
-    from server.tokens import issue
+    from server.helpdesk.tokens import issue
+    from server.storage.db import bind, db
+    from server.storage.fields import utcnow
+    from server.storage.models import User
 
     bind(database_url)
     with db.connection_context(), db.atomic():

@@ -3,7 +3,7 @@
 ``padcom_cli.main.COMMANDS`` says where each command lives; ``LazyGroup``
 imports a command's module only when that command is run, completed or asked
 for its own help. Every ``PadcomError`` a command lets through becomes one
-line on stderr and its exit code (see ``padcom_cli.errors``).
+line on stderr and its exit code (see ``padcom_cli.client.errors``).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class LazyGroup(TyperGroup):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx: Context) -> Any:
-        from padcom_cli.errors import PadcomError
+        from padcom_cli.client.errors import PadcomError
 
         try:
             return super().invoke(ctx)

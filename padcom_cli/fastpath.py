@@ -70,7 +70,7 @@ def _run(target: str, number: int, flags: dict[str, bool]) -> int:
     """Import and run the command; failures end as in Typer's ``main``."""
     module, _, name = target.partition(":")
     command = getattr(importlib.import_module(module), name)
-    from padcom_cli.errors import PadcomError
+    from padcom_cli.client.errors import PadcomError
     from padcom_cli.output import report
     from padcom_cli.session import signed_in
 

@@ -22,7 +22,7 @@ import sys
 import textwrap
 from typing import Any
 
-from padcom_cli.errors import EXIT_CODES
+from padcom_cli.client.errors import EXIT_CODES
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "login": ("padcom_cli.commands.account:login", "Sign in and keep a token for later commands."),

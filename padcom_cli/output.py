@@ -15,8 +15,8 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from padcom_cli.errors import NotAuthorized, PadcomError
-from padcom_cli.sanitize import clean
+from padcom_cli.client.errors import NotAuthorized, PadcomError
+from padcom_cli.client.sanitize import clean
 
 if TYPE_CHECKING:
     from rich.console import Console

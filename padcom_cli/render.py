@@ -16,8 +16,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from padcom_cli.sanitize import clean
-from padcom_cli.timefmt import ago, when
+from padcom_cli.client.sanitize import clean
+from padcom_cli.client.time_words import ago, when
 
 Json = dict[str, Any]
 
@@ -174,7 +174,7 @@ def account(me: Json, url: str) -> Text:
 
 def history(events: list[Json]) -> RenderableType:
     """Every change to a ticket, oldest first: when, who, what."""
-    from padcom_cli.history import actor, changes
+    from padcom_cli.client.event_words import actor, changes
 
     table = Table(box=None, pad_edge=False, header_style="bold", title_justify="left")
     table.add_column("When", no_wrap=True)

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from padcom_cli.config import ClientConfig, load_config
-from padcom_cli.errors import NotAuthorized
-from padcom_cli.plaintext import guard
+from padcom_cli.client.config import ClientConfig, load_config
+from padcom_cli.client.errors import NotAuthorized
+from padcom_cli.client.plaintext import guard
 
 if TYPE_CHECKING:
     import typer
 
-    from padcom_cli.client import PadcomClient
+    from padcom_cli.client.api import PadcomClient
 
 
 def anonymous(ctx: typer.Context, url: str) -> PadcomClient:
     """A client without a token (for signing in), closed when the command ends."""
-    from padcom_cli.client import PadcomClient
+    from padcom_cli.client.api import PadcomClient
 
     return ctx.with_resource(PadcomClient(url, one_shot=True))
 
@@ -41,7 +41,7 @@ def credentials() -> ClientConfig:
 
 def signed_in() -> PadcomClient:
     """A client for the configured server and token (see ``credentials`` for what it raises)."""
-    from padcom_cli.client import PadcomClient
+    from padcom_cli.client.api import PadcomClient
 
     config = credentials()
     return PadcomClient(config.url, config.token, one_shot=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from padcom_cli.output import emit
 
 if TYPE_CHECKING:
-    from padcom_cli.client import PadcomClient
+    from padcom_cli.client.api import PadcomClient
 
 
 def show(api: PadcomClient, number: int, *, history: bool, as_json: bool) -> None:

@@ -1,7 +1,7 @@
 """``PadcomAdmin(client)``: the app shell — sign-in, connection state, live feed, help, palette.
 
 Screens do the work; the app owns what they share: the client, who is signed in,
-whether the server answers, and the live event stream (``padcom_cli.live``) read on
+whether the server answers, and the live event stream (``padcom_cli.client.live``) read on
 a thread; its events are queued and handed to the screens in batches: the first
 event after a quiet spell at once, any more within ``BATCH_SECONDS`` together at the
 end of that window, so a burst of changes costs one repaint, not one per event,
@@ -24,9 +24,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from padcom_cli.client import PadcomClient
-from padcom_cli.errors import NotAuthorized, PadcomError, ServerFailed, Unreachable
-from padcom_cli.live import iter_events
+from padcom_cli.client.api import PadcomClient
+from padcom_cli.client.errors import NotAuthorized, PadcomError, ServerFailed, Unreachable
+from padcom_cli.client.live import iter_events
 from padcom_tui.background import in_background
 from padcom_tui.format import Clock, use_monochrome, utc_now
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
-from padcom_cli.errors import PadcomError
+from padcom_cli.client.errors import PadcomError
 
 if TYPE_CHECKING:
     from padcom_tui.app import PadcomAdmin

@@ -10,7 +10,7 @@ from typing import Any
 from rich.style import Style
 from rich.text import Text
 
-from padcom_cli.sanitize import clean
+from padcom_cli.client.sanitize import clean
 
 Clock = Callable[[], datetime]
 Json = dict[str, Any]

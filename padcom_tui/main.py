@@ -13,8 +13,8 @@ def skip_unused_imports() -> None:
 
 def main() -> None:
     skip_unused_imports()
-    from padcom_cli.client import PadcomClient
-    from padcom_cli.config import load_config
+    from padcom_cli.client.api import PadcomClient
+    from padcom_cli.client.config import load_config
     from padcom_tui.app import PadcomAdmin
     from padcom_tui.settings import AdminSettings
 

@@ -35,10 +35,10 @@ from pathlib import Path
 
 import httpx
 
-from padcom_cli.client import PadcomClient
-from padcom_cli.config import ClientConfig, load_config, save_config
-from padcom_cli.errors import NotAuthorized
-from server.demo import DEMO_PASSWORD
+from padcom_cli.client.api import PadcomClient
+from padcom_cli.client.config import ClientConfig, load_config, save_config
+from padcom_cli.client.errors import NotAuthorized
+from server.ops.demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -77,7 +77,7 @@ def wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
 
 @contextlib.contextmanager
 def client_config(path: Path) -> Iterator[None]:
-    """``padcom_cli.config`` pointed at ``path`` while the block runs."""
+    """``padcom_cli.client.config`` pointed at ``path`` while the block runs."""
     before = os.environ.get("PADCOM_CONFIG")
     os.environ["PADCOM_CONFIG"] = str(path)
     try:

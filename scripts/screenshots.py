@@ -15,11 +15,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from padcom_cli.client import PadcomClient
+from padcom_cli.client.api import PadcomClient
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.settings import AdminSettings
 from scripts.run_demo import BIN, free_port, wait_until_up
-from server.demo import DEMO_PASSWORD
+from server.ops.demo import DEMO_PASSWORD
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

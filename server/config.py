@@ -10,11 +10,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from server.db_limits import DatabaseLimits
+from server.helpdesk.limits import StatsLimits, WriteLimits
+from server.helpdesk.sla import SlaTargets
 from server.live.settings import StreamLimits
 from server.outbox.settings import MailSettings, OutboxSettings, WebhookSettings
-from server.security.limits import StatsLimits, WriteLimits
-from server.sla import SlaTargets
+from server.storage.limits import DatabaseLimits
 
 
 def default_data_dir() -> Path:

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from padcom_cli import compose
-from padcom_cli.config import ClientConfig, forget_token, load_config, save_config
-from padcom_cli.errors import NotAuthorized
+from padcom_cli import text_input as compose
+from padcom_cli.client.config import ClientConfig, forget_token, load_config, save_config
+from padcom_cli.client.errors import NotAuthorized
+from padcom_cli.client.plaintext import guard, in_clear
+from padcom_cli.client.sanitize import clean
 from padcom_cli.options import AsJson
 from padcom_cli.output import emit, note, usage_error
-from padcom_cli.plaintext import guard, in_clear
-from padcom_cli.sanitize import clean
 from padcom_cli.session import anonymous, client
 
 if TYPE_CHECKING:

@@ -21,8 +21,8 @@ def _render(data: Json, days: int) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    from padcom_cli.plural import counted
-    from padcom_cli.statsfmt import duration, percent, spread
+    from padcom_cli.client.plural import counted
+    from padcom_cli.client.stats_words import duration, percent, spread
 
     now = data["now"]
     by_status = now["by_status"]

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from padcom_cli import compose
-from padcom_cli.errors import Conflict
-from padcom_cli.history import actor, changes
+from padcom_cli import text_input as compose
+from padcom_cli.client.errors import Conflict
+from padcom_cli.client.event_words import actor, changes
+from padcom_cli.client.sanitize import clean
+from padcom_cli.client.time_words import local, parse
 from padcom_cli.options import (
     AsJson,
     Body,
@@ -26,12 +28,10 @@ from padcom_cli.options import (
     Subject,
 )
 from padcom_cli.output import emit, emit_json, note, usage_error
-from padcom_cli.sanitize import clean
 from padcom_cli.session import client
-from padcom_cli.timefmt import local, parse
 
 if TYPE_CHECKING:
-    from padcom_cli.client import PadcomClient
+    from padcom_cli.client.api import PadcomClient
 
 Json = dict[str, Any]
 

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from padcom_cli import compose
+from padcom_cli import text_input as compose
+from padcom_cli.client.sanitize import clean
 from padcom_cli.options import (
     AsJson,
     Body,
@@ -20,7 +21,6 @@ from padcom_cli.options import (
     Subject,
 )
 from padcom_cli.output import emit, emit_json, note, usage_error
-from padcom_cli.sanitize import clean
 from padcom_cli.session import client
 
 Json = dict[str, Any]

@@ -13,8 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
+from padcom_cli.client.sanitize import clean
 from padcom_cli.output import note
-from padcom_cli.sanitize import clean
 from padcom_cli.session import client, credentials
 
 Json = dict[str, Any]
@@ -38,9 +38,9 @@ class _Printer:
         from rich.padding import Padding
         from rich.text import Text
 
-        from padcom_cli.history import actor, changes
+        from padcom_cli.client.event_words import actor, changes
+        from padcom_cli.client.time_words import local, parse
         from padcom_cli.render import plain
-        from padcom_cli.timefmt import local, parse
 
         moment = parse(event.get("at"))
         line = Text(f"{local(moment) if moment else '-'}  ", style="dim")
@@ -82,7 +82,7 @@ def watch(
     Runs until Ctrl-C; reconnects by itself after a network drop. With --json,
     each update is one JSON object (an Event) on its own line.
     """
-    from padcom_cli.live import iter_events
+    from padcom_cli.client.live import iter_events
 
     config = credentials()
     if number is not None:

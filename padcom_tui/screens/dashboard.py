@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
-from padcom_cli.statsfmt import duration
+from padcom_cli.client.stats_words import duration
 from padcom_tui.background import in_background
 from padcom_tui.format import parse_time
 from padcom_tui.messages import EventsArrived, Reconnected

@@ -14,13 +14,13 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import DataTable, Input
 
-from padcom_cli.errors import NotFound, PadcomError
-from padcom_cli.plural import counted
+from padcom_cli.client.errors import NotFound, PadcomError
+from padcom_cli.client.plural import counted
 from padcom_tui.background import in_background
 from padcom_tui.flood import FloodGate, Notice
 from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, line
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
-from padcom_tui.queue import OPEN_WORK, QueueFilters, TicketQueue
+from padcom_tui.queue_pages import OPEN_WORK, QueueFilters, TicketQueue
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_table import TicketTable

@@ -12,9 +12,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from padcom_cli.client import PadcomClient
-from padcom_cli.config import ClientConfig, save_config
-from padcom_cli.errors import NotAuthorized, PadcomError
+from padcom_cli.client.api import PadcomClient
+from padcom_cli.client.config import ClientConfig, save_config
+from padcom_cli.client.errors import NotAuthorized, PadcomError
 from padcom_tui.background import in_background
 from padcom_tui.format import ink
 from padcom_tui.widgets.keys_footer import KeysFooter

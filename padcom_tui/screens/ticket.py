@@ -16,15 +16,15 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import TabbedContent, TabPane
 
-from padcom_cli.client import PadcomClient, new_key
-from padcom_cli.errors import Conflict, PadcomError
+from padcom_cli.client.api import PadcomClient, new_key
+from padcom_cli.client.errors import Conflict, PadcomError
 from padcom_tui.background import in_background
 from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, person
 from padcom_tui.messages import EventsArrived, Reconnected
 from padcom_tui.screens.choice import ChoiceScreen
-from padcom_tui.screens.compose import ComposeScreen
 from padcom_tui.screens.confirm import ConfirmScreen
 from padcom_tui.screens.conflict import conflict_text
+from padcom_tui.screens.reply_editor import ComposeScreen
 from padcom_tui.widgets.account import Account
 from padcom_tui.widgets.conversation import Conversation
 from padcom_tui.widgets.history import History

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from padcom_cli.sanitize import clean
+from padcom_cli.client.sanitize import clean
 from padcom_tui.format import ink, line, person, stamp
 
 Json = dict[str, Any]

@@ -25,9 +25,9 @@ from collections.abc import Callable, Hashable
 
 import anyio
 
+from server.helpdesk.visibility import audience
 from server.live.reader import Item, Round, read_round
-from server.models import User
-from server.visibility import audience
+from server.storage.models import User
 
 log = logging.getLogger("padcom.live")
 

@@ -11,9 +11,9 @@ server processes.
 from __future__ import annotations
 
 from server.config import Settings
-from server.db import db, is_postgres
-from server.models import Event
 from server.outbox.enqueue import enqueue
+from server.storage.db import db, is_postgres
+from server.storage.models import Event
 
 NOTIFY_CHANNEL = "padcom_events"
 EVENT_ORDER_LOCK = 72658

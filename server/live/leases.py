@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from server.db import db, is_postgres
-from server.fields import utcnow
-from server.group_commit import soon
 from server.live.settings import StreamLimits
-from server.models import StreamLease
+from server.storage.db import db, is_postgres
+from server.storage.fields import utcnow
+from server.storage.group_commit import soon
+from server.storage.models import StreamLease
 
 LEASE_SECONDS = 30
 RENEW_SECONDS = LEASE_SECONDS / 3

@@ -17,7 +17,6 @@ import anyio
 from fastapi import FastAPI
 
 from server.config import Settings
-from server.db import db, is_postgres
 from server.live import leases
 from server.live.hub import Hub
 from server.live.pg_waker import PgWaker
@@ -25,6 +24,7 @@ from server.live.reader import latest_event_id
 from server.live.sqlite_waker import DataVersionWaker
 from server.outbox.webhook import allowed
 from server.outbox.worker import OutboxWorker
+from server.storage.db import db, is_postgres
 
 log = logging.getLogger("padcom.live")
 

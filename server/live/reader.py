@@ -12,12 +12,12 @@ from typing import Any
 from peewee import ModelSelect, fn
 from sse_starlette import ServerSentEvent
 
-from server.db import db
-from server.models import Event, User
-from server.schemas import EventOut
-from server.serialize import events_json
-from server.tokens import holders
-from server.visibility import visible_events
+from server.helpdesk.tokens import holders
+from server.helpdesk.visibility import visible_events
+from server.http.schemas import EventOut
+from server.reads.serialize import events_json
+from server.storage.db import db
+from server.storage.models import Event, User
 
 Item = tuple[int, bytes]
 """An event ready for the wire: (id, its encoded SSE frame), encoded once for all streams."""

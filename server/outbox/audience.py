@@ -2,7 +2,7 @@
 
 A mail is enqueued with its recipient's user id and ticket; between then and
 delivery the person may have been moved to another organization, deactivated
-or lost their staff role. Delivery asks ``server.visibility`` again, so nobody
+or lost their staff role. Delivery asks ``server.helpdesk.visibility`` again, so nobody
 is mailed about a ticket that ``GET /tickets/N`` would answer 404 for them. The
 worker asks when it claims a row and once more inside the open SMTP
 conversation, just before that mail is sent: a change committed while it
@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from server.models import Ticket, User
-from server.visibility import visible_tickets
+from server.helpdesk.visibility import visible_tickets
+from server.storage.models import Ticket, User
 
 TO_USER = "to_user"
 """Payload key: the recipient's user id (absent for a configured address such as a team's)."""

@@ -11,11 +11,20 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from server.models import STAFF_ROLES, Event, Message, Organization, Outbox, Ticket, User
-from server.outbox import audience, compose
+from server.http.schemas import EventOut, MessageOut, TicketOut
+from server.outbox import audience
+from server.outbox import mail_words as compose
 from server.outbox.settings import MailSettings, WebhookSettings
-from server.schemas import EventOut, MessageOut, TicketOut
-from server.serialize import events_json, messages_json, tickets_json
+from server.reads.serialize import events_json, messages_json, tickets_json
+from server.storage.models import (
+    STAFF_ROLES,
+    Event,
+    Message,
+    Organization,
+    Outbox,
+    Ticket,
+    User,
+)
 
 
 def _digest(text: str) -> str:

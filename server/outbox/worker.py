@@ -26,12 +26,12 @@ from typing import Any
 import httpx
 from peewee import ColumnBase, fn
 
-from server.db import db
-from server.fields import utcnow
-from server.models import Outbox
 from server.outbox import audience, smtp, webhook
 from server.outbox.outage import SMTP, Outages
 from server.outbox.settings import MailSettings, OutboxSettings, WebhookSettings
+from server.storage.db import db
+from server.storage.fields import utcnow
+from server.storage.models import Outbox
 
 log = logging.getLogger("padcom.outbox")
 BATCH = 50

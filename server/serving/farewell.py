@@ -2,7 +2,7 @@
 
 On SIGTERM sse-starlette used to cancel each stream, so the response ended
 without its closing chunk and clients saw a protocol error. Now its cooperative
-shutdown lets the hub go of every stream (``server.api.stream``); each stream
+shutdown lets the hub go of every stream (``server.http.routes.stream``); each stream
 sends ``FAREWELL`` — a comment saying why and a ``retry`` hint — and returns, so
 the response ends cleanly and the client reconnects (with ``Last-Event-ID``) to
 another worker or to the restarted server.

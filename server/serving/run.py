@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any, cast
 
-from server.security.logs import log_config
+from server.http.access_log import log_config
 from server.serving.files import connections_that_fit, raise_open_files_limit
 from server.serving.limits import ServeLimits
 from server.serving.protocol import ConnectionGuard, GuardedProtocol

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from peewee import Case, Expression, Function, fn
 
-from server.models import Ticket
+from server.storage.models import Ticket
 
 HOUR_MS = 3_600_000
 

@@ -20,10 +20,10 @@ from typing import Any
 
 from peewee import SQL, Case, ModelSelect, fn
 
-from server.db import db
-from server.models import CATEGORIES, PRIORITIES, SettledDuration, Ticket
 from server.stats.spans import cover
 from server.stats.split import Split
+from server.storage.db import db
+from server.storage.models import CATEGORIES, PRIORITIES, SettledDuration, Ticket
 
 METRICS = ("first_response", "resolution")
 BUCKETS_MS = (  # (below this, round down to this)

@@ -15,10 +15,16 @@ from typing import Any
 from peewee import BigIntegerField, Expression, SmallIntegerField, fn
 from playhouse.migrate import SchemaMigrator, migrate
 
-from server.db import db
-from server.fields import TimeField
-from server.models import PERIOD_STATS_COLUMNS, Event, SettledDay, SettledDuration, Ticket
 from server.stats import rollup, triggers
+from server.storage.db import db
+from server.storage.fields import TimeField
+from server.storage.models import (
+    PERIOD_STATS_COLUMNS,
+    Event,
+    SettledDay,
+    SettledDuration,
+    Ticket,
+)
 
 REOPEN_PATTERNS = [
     f'%"status":["{old}","{new}"]%'

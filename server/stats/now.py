@@ -13,10 +13,10 @@ from typing import Any
 
 from peewee import ModelSelect, fn
 
-from server.fields import to_ms
-from server.models import OPEN_STATUSES, Ticket, User
 from server.stats.clock import at_risk, breached, count_if
 from server.stats.scope import Period, rows
+from server.storage.fields import to_ms
+from server.storage.models import OPEN_STATUSES, Ticket, User
 
 
 @dataclass

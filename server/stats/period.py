@@ -18,7 +18,6 @@ from typing import Any
 
 from peewee import SQL, Case, Expression, ModelSelect, fn
 
-from server.models import PRIORITIES, SettledDay, Ticket
 from server.stats.clock import (
     count_if,
     first_response_late,
@@ -28,6 +27,7 @@ from server.stats.clock import (
 )
 from server.stats.scope import DAY_MS, rows
 from server.stats.split import Split
+from server.storage.models import PRIORITIES, SettledDay, Ticket
 
 
 @dataclass

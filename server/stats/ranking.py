@@ -6,9 +6,9 @@ from typing import Any
 
 from peewee import SQL, ModelSelect, fn
 
-from server.models import Organization, Service, Ticket
 from server.stats.scope import Period, rows
 from server.stats.split import in_period
+from server.storage.models import Organization, Service, Ticket
 
 TOP = 5
 

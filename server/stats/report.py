@@ -11,14 +11,14 @@ from typing import Any
 
 from peewee import ModelSelect
 
-from server.fields import from_ms
-from server.models import CATEGORIES, PRIORITIES, Ticket
 from server.stats.durations import Durations, Spread, durations
 from server.stats.now import Now, assignee_names, current
 from server.stats.period import created, daily
 from server.stats.ranking import top_organizations, top_services
 from server.stats.scope import DAY_MS, Period
 from server.stats.split import Split
+from server.storage.fields import from_ms
+from server.storage.models import CATEGORIES, PRIORITIES, Ticket
 
 
 def _percent(part: int, whole: int) -> float | None:

@@ -27,12 +27,12 @@ from typing import Any
 
 from peewee import EXCLUDED, SQL, Case, ColumnBase, Field, ModelSelect, fn
 
-from server.db import db
-from server.models import SettledDay, SettledDuration, Ticket
 from server.stats.durations import METRICS, group_key, metric_ms
 from server.stats.period import day_of, outcomes
 from server.stats.scope import DAY_MS
 from server.stats.spans import SPANS
+from server.storage.db import db
+from server.storage.models import SettledDay, SettledDuration, Ticket
 
 SETTLED = Ticket.resolved_at.is_null(False)
 ROW_COLUMNS = (

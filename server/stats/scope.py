@@ -15,11 +15,11 @@ from typing import Any
 
 from peewee import ModelSelect
 
-from server.errors import Invalid
-from server.fields import to_ms
-from server.listing import TicketFilters, apply_filters
-from server.models import Ticket, User
-from server.visibility import visible_tickets
+from server.helpdesk.visibility import visible_tickets
+from server.http.errors import Invalid
+from server.reads.listing import TicketFilters, apply_filters
+from server.storage.fields import to_ms
+from server.storage.models import Ticket, User
 
 DAY_MS = 86_400_000
 MAX_DAYS = 366

@@ -16,9 +16,9 @@ from typing import Any
 
 from peewee import Expression
 
-from server.listing import TicketFilters
-from server.models import CATEGORIES, PRIORITIES, Ticket, User
+from server.reads.listing import TicketFilters
 from server.stats.scope import DAY_MS, Period
+from server.storage.models import CATEGORIES, PRIORITIES, Ticket, User
 
 
 def in_period(period: Period) -> Any:

@@ -10,8 +10,8 @@ PostgreSQL in a PL/pgSQL function.
 
 from __future__ import annotations
 
-from server.db import db, is_postgres
 from server.stats.rollup import ROW_COLUMNS, row_statements
+from server.storage.db import db, is_postgres
 
 FORGET, COUNT = "stats_forget", "stats_count"
 """Trigger names: take the old row's contribution away, add the new row's."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from server.db import db
-from server.fields import utcnow
-from server.models import Token, User
+from server.storage.db import db
+from server.storage.fields import utcnow
+from server.storage.models import Token, User
 from tests.support.live import Live
 
 

@@ -1,4 +1,4 @@
-"""GET /tickets/{n} answered by the fast path (server/fast_read.py) is the route's answer.
+"""GET /tickets/{n} answered by the fast path (server/http/fast_read.py) is the route's answer.
 
 A query string sends the same request through FastAPI's route (unknown parameters
 are ignored there), so each case is asked both ways and must get the same status,
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from server import fast_read
+from server.http import fast_read
 from tests.api.tickets_support import file_ticket
 from tests.support.live import Live
 

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 import pytest
 
-from server.db import db
-from server.fields import utcnow
-from server.listing import SORTS
-from server.models import Ticket
+from server.reads.listing import SORTS
+from server.storage.db import db
+from server.storage.fields import utcnow
+from server.storage.models import Ticket
 from tests.api.tickets_support import all_numbers, file_ticket
 from tests.support.limits import NO_WRITE_LIMITS
 from tests.support.live import Live, Person, own_server

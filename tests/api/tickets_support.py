@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from server.db import db
-from server.models import Event, IdempotencyKey, Message, Ticket
+from server.storage.db import db
+from server.storage.models import Event, IdempotencyKey, Message, Ticket
 
 
 @dataclass(frozen=True)

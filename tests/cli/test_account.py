@@ -8,7 +8,7 @@ import stat
 import tomllib
 from pathlib import Path
 
-from padcom_cli.config import config_path
+from padcom_cli.client.config import config_path
 from tests.cli.conftest import Padcom
 from tests.support.live import Live
 

@@ -14,7 +14,7 @@ import subprocess
 from importlib.metadata import version
 from pathlib import Path
 
-from padcom_cli.errors import EXIT_CODES
+from padcom_cli.client.errors import EXIT_CODES
 from tests.cli.terminal import PADCOM, Terminal
 from tests.support.live import Live, Person
 

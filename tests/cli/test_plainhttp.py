@@ -16,9 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from padcom_cli.client import PadcomClient
-from padcom_cli.errors import NotFound, Unreachable
-from padcom_cli.plainhttp import PlainHTTPTransport
+from padcom_cli.client.api import PadcomClient
+from padcom_cli.client.errors import NotFound, Unreachable
+from padcom_cli.client.plainhttp import PlainHTTPTransport
 
 
 class Handler(BaseHTTPRequestHandler):

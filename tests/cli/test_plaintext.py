@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from padcom_cli.config import ClientConfig, config_path, load_config, save_config
+from padcom_cli.client.config import ClientConfig, config_path, load_config, save_config
 from tests.support.live import Live
 
 PADCOM = str(Path(sys.executable).parent / "padcom")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from server.db import db
-from server.models import Message, Ticket
+from server.storage.db import db
+from server.storage.models import Message, Ticket
 from tests.cli.conftest import file_ticket
 from tests.cli.terminal import PADCOM
 from tests.live.proxy import LosingProxy

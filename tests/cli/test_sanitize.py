@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from padcom_cli.sanitize import SKIPPED, _shown_as_is, clean
+from padcom_cli.client.sanitize import SKIPPED, _shown_as_is, clean
 
 CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)])
 ALLOWED_CONTROLS = {"\n", "\t"}

@@ -6,7 +6,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from padcom_cli.config import config_path
+from padcom_cli.client.config import config_path
 from tests.cli.conftest import file_ticket
 from tests.cli.terminal import Terminal
 from tests.support.live import Live

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from padcom_cli.history import changes
-from padcom_cli.timefmt import ago, relative, when
+from padcom_cli.client.event_words import changes
+from padcom_cli.client.time_words import ago, relative, when
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import httpx
 
-from server.db import bind, db
-from server.models import Organization, Service, User
-from server.tokens import issue
+from server.helpdesk.tokens import issue
+from server.storage.db import bind, db
+from server.storage.models import Organization, Service, User
 
 
 def customer_token(database_url: str, role: str = "customer", password_hash: str = "-") -> str:

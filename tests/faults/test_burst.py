@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from server.db import db
+from server.storage.db import db
 from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_with_ticket
 

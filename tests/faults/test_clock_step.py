@@ -1,6 +1,6 @@
 """The system clock steps (+2 h, +1 day, back again): no false SLA breach, no early expiry.
 
-The server's clock (``server.clock.CLOCK``) is replaced by one whose wall clock
+The server's clock (``server.storage.clock.CLOCK``) is replaced by one whose wall clock
 the test can step while the elapsed-time clock runs on, as when NTP or an
 operator sets the time. A step is a lie until it lasts: tickets do not breach,
 tokens and idempotency keys do not expire. When the hours really pass (both
@@ -19,13 +19,13 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from server import clock
-from server.clock import SteadyClock
-from server.db import db
-from server.models import Event, Outbox
+from server.helpdesk.sla_watch import check_once
+from server.helpdesk.tokens import issue
 from server.outbox.worker import claim
-from server.sla_watch import check_once
-from server.tokens import issue
+from server.storage import clock
+from server.storage.clock import SteadyClock
+from server.storage.db import db
+from server.storage.models import Event, Outbox
 from tests.support.live import Live, own_server
 
 HOUR = 3600.0

@@ -18,7 +18,7 @@ import httpx
 import psycopg
 import pytest
 
-from server.db_limits import DatabaseLimits
+from server.storage.limits import DatabaseLimits
 from tests.live.proxy import CuttableProxy
 from tests.support.databases import PG_SERVER, postgres_database, require_postgres
 from tests.support.live import Live, own_server

@@ -17,8 +17,8 @@ import httpx
 import pytest
 from peewee import Field
 
-from server.db import db
-from server.models import Message, Ticket
+from server.storage.db import db
+from server.storage.models import Message, Ticket
 from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.support.limits import NO_WRITE_LIMITS_ENV as NO_LIMITS  # one customer files fast

@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 
 from server.config import PasswordParams
-from server.db import db
-from server.models import User
-from server.passwords import Passwords
+from server.helpdesk.passwords import Passwords
+from server.storage.db import db
+from server.storage.models import User
 from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.support.databases import sqlite_url

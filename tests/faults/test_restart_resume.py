@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from padcom_cli.client import PadcomClient
+from padcom_cli.client.api import PadcomClient
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.settings import AdminSettings
 from tests.faults.process import ServerProcess
@@ -125,7 +125,7 @@ def test_watch_without_since_that_saw_nothing_yet_prints_every_ticket_once(
 def test_iter_events_without_a_cursor_resumes_across_a_restart(
     pair: Pair, database_url: str
 ) -> None:
-    from padcom_cli.live import iter_events
+    from padcom_cli.client.live import iter_events
 
     agent, customer = customer_token(database_url, "agent"), customer_token(database_url)
     stop = threading.Event()

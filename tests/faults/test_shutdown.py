@@ -16,9 +16,9 @@ from pathlib import Path
 import httpx
 
 from server.config import PasswordParams
-from server.db import bind, db
-from server.models import User
-from server.passwords import Passwords
+from server.helpdesk.passwords import Passwords
+from server.storage.db import bind, db
+from server.storage.models import User
 from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 

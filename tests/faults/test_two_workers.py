@@ -15,9 +15,9 @@ from pathlib import Path
 
 import httpx
 
-from server.db import db
-from server.models import Ticket, Token
-from server.tokens import hash_secret
+from server.helpdesk.tokens import hash_secret
+from server.storage.db import db
+from server.storage.models import Ticket, Token
 from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.support.limits import NO_WRITE_LIMITS_ENV

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from server.db import db
-from server.models import Event, Outbox
 from server.outbox.settings import MailSettings, OutboxSettings
+from server.storage.db import db
+from server.storage.models import Event, Outbox
 from tests.live.mailbox import Mailbox, free_port
 from tests.support.live import Live, Person, own_server
 

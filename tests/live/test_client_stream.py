@@ -1,4 +1,4 @@
-"""``padcom_cli.live.iter_events``, the stream client of the CLI and the admin app, against a real server."""
+"""``padcom_cli.client.live.iter_events``, the stream client of the CLI and the admin app, against a real server."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from padcom_cli.errors import NotAuthorized
-from padcom_cli.live import iter_events
+from padcom_cli.client.errors import NotAuthorized
+from padcom_cli.client.live import iter_events
 from tests.live.proxy import CuttableProxy
 from tests.support.live import Live, Person
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.db import bind, db
-from server.migrations import migrate
+from server.storage.db import bind, db
+from server.storage.migrations import migrate
 from tests.live.mailbox import free_port
 from tests.live.sse import StreamReader
 from tests.support import live as support

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from server.db import db
+from server.helpdesk.tokens import hash_secret
 from server.live.hub import Hub
 from server.live.reader import latest_event_id
-from server.models import Token
-from server.tokens import hash_secret
+from server.storage.db import db
+from server.storage.models import Token
 from tests.support.live import Live, Person
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from server.db import db
-from server.models import Event, Outbox, Ticket
 from server.outbox.enqueue import staff_recipients
 from server.outbox.settings import MailSettings, OutboxSettings
+from server.storage.db import db
+from server.storage.models import Event, Outbox, Ticket
 from tests.live.mailbox import Mailbox, free_port, self_signed
 from tests.live.outbox_support import set_status, until
 from tests.support.live import Live, Person, own_server

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from server.db import bind, db, is_postgres
-from server.fields import utcnow
-from server.migrations import migrate
-from server.models import Outbox
 from server.outbox.outage import SMTP, Outages
 from server.outbox.worker import claim, due_now, not_waiting
+from server.storage.db import bind, db, is_postgres
+from server.storage.fields import utcnow
+from server.storage.migrations import migrate
+from server.storage.models import Outbox
 
 HELD = 5_000
 CHANNEL_INDEX = "outbox_channel_state_next_attempt_at"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.db import db, is_postgres
 from server.live.reader import page_query
-from server.models import Event
+from server.storage.db import db, is_postgres
+from server.storage.models import Event
 from tests.support.live import Live
 
 EVENTS = 20_000

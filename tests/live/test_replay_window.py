@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from padcom_cli.live import iter_events
+from padcom_cli.client.live import iter_events
 from server.live.settings import StreamLimits
 from tests.support.live import Live, Person, own_server
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from server.db import db
-from server.models import User
+from server.storage.db import db
+from server.storage.models import User
 from tests.live.sse import StreamReader
 from tests.support.live import Live, own_server
 

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from server.db import db
-from server.models import Event, Outbox
 from server.outbox.settings import OutboxSettings, WebhookSettings
 from server.outbox.worker import REFUSED
+from server.storage.db import db
+from server.storage.models import Event, Outbox
 from tests.live.receiver import Receiver
 from tests.support.live import Live, Person, own_server
 

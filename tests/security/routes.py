@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from server.api import deps
+from server.http import deps
 
 LEVEL_OF = {deps.current_user: "user", deps.staff_user: "staff", deps.admin_user: "admin"}
 RANK = {"public": 0, "user": 1, "staff": 2, "admin": 3}

@@ -18,9 +18,9 @@ from typing import Any
 import httpx
 import pytest
 
-from server.db import db
-from server.models import Organization, User
-from server.tokens import issue
+from server.helpdesk.tokens import issue
+from server.storage.db import db
+from server.storage.models import Organization, User
 from tests.security.routes import api_routes
 from tests.support.live import Live, Person
 

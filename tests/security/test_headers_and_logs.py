@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from server.security.logs import JsonFormatter
+from server.http.access_log import JsonFormatter
 from tests.support.live import Live
 
 EXPECTED = {

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from server.db import db
+from server.storage.db import db
 from tests.security.routes import api_routes
 from tests.security.sse import read_until
 from tests.support.live import Live, Person, own_server
@@ -98,7 +98,7 @@ def mailing(database_url: str) -> Iterator[Live]:
 
 
 def test_no_mail_to_a_customer_carries_the_note(mailing: Live) -> None:
-    from server.models import Outbox
+    from server.storage.models import Outbox
 
     scene = _note_on_a_ticket(mailing)
     with db.connection_context():

@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from server.config import LoginThrottleParams
-from server.db import db
-from server.models import LoginFailure
+from server.storage.db import db
+from server.storage.models import LoginFailure
 from tests.support.live import Live, own_server
 
 THROTTLE = LoginThrottleParams(

@@ -19,9 +19,9 @@ import httpx
 import pytest
 
 from server.config import PasswordParams
-from server.db import db
-from server.models import LoginFailure, User
-from server.passwords import Passwords
+from server.helpdesk.passwords import Passwords
+from server.storage.db import db
+from server.storage.models import LoginFailure, User
 from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 

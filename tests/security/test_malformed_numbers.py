@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.listing import SORTS
+from server.reads.listing import SORTS
 from tests.security.test_hostile_input import assert_clean
 from tests.support.live import Live, Person
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from server.db import db
-from server.models import Organization, Outbox
+from server.storage.db import db
+from server.storage.models import Organization, Outbox
 from tests.live.mailbox import Mailbox
 from tests.live.outbox_support import (
     fresh_mailbox,

@@ -21,9 +21,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from server.db import db
-from server.models import User
-from server.tokens import issue
+from server.helpdesk.tokens import issue
+from server.storage.db import db
+from server.storage.models import User
 from tests.support.live import Live, Person
 
 EXAMPLES_PER_OPERATION = 10

@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from server.config import PasswordParams
-from server.db import db
-from server.models import User
+from server.storage.db import db
+from server.storage.models import User
 from tests.support.live import Live, own_server
 
 SIGN_INS = 60

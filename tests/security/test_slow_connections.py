@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.db import bind, db
+from server.storage.db import bind, db
 from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 

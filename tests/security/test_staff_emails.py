@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from server.db import db
+from server.storage.db import db
 from tests.security.sse import read_until
 from tests.support.live import Live, Person, own_server
 
@@ -115,7 +115,7 @@ def test_no_customer_view_carries_a_staff_email(mailing: Live, scene: Scene) -> 
 
 
 def test_no_mail_to_the_customer_carries_a_staff_email(mailing: Live, scene: Scene) -> None:
-    from server.models import Outbox
+    from server.storage.models import Outbox
 
     with db.connection_context():
         rows = list(Outbox.select().where(Outbox.target == scene.customer.email))

@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from server.security.limits import StatsLimits
-from server.stats.gate import StatsGate
+from server.helpdesk.limits import StatsLimits
+from server.http.stats_gate import StatsGate
 from tests.api.tickets_support import file_ticket
 from tests.support.live import Live, own_server
 

@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from server.db import db
-from server.models import Ticket
+from server.storage.db import db
+from server.storage.models import Ticket
 from tests.api.tickets_support import counts, file_ticket, stored
 from tests.support.live import Live
 

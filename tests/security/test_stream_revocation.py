@@ -16,9 +16,9 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from server.db import db
-from server.models import User
-from server.tokens import issue
+from server.helpdesk.tokens import issue
+from server.storage.db import db
+from server.storage.models import User
 from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.live.sse import StreamReader

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.security.transport import plaintext_warning
+from server.serving.transport import plaintext_warning
 from tests.faults.process import ServerProcess
 from tests.support.databases import sqlite_url
 

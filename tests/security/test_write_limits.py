@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.security.limits import Limit, WriteLimits
+from server.helpdesk.limits import Limit, WriteLimits
 from tests.api.tickets_support import counts
 from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from server.db import bind, db
-from server.group_commit import GroupCommit
-from server.migrations import migrate
-from server.models import Organization
+from server.storage.db import bind, db
+from server.storage.group_commit import GroupCommit
+from server.storage.migrations import migrate
+from server.storage.models import Organization
 
 
 @pytest.fixture

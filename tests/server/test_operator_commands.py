@@ -177,7 +177,7 @@ def test_backup_copies_a_database_that_is_being_written(
 
 
 def _demo_password() -> str:
-    from server.demo import DEMO_PASSWORD
+    from server.ops.demo import DEMO_PASSWORD
 
     return DEMO_PASSWORD
 

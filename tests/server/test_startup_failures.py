@@ -18,8 +18,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from server.db import bind, db
-from server.models import SchemaVersion
+from server.storage.db import bind, db
+from server.storage.models import SchemaVersion
 
 SERVER = str(Path(sys.executable).parent / "padcom-server")
 GIVE_UP_AFTER = 60

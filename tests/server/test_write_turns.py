@@ -14,7 +14,7 @@ from pathlib import Path
 
 from peewee import Database
 
-from server.db import open_database
+from server.storage.db import open_database
 
 TURNS = 10
 """Transactions of the other process, each measured."""

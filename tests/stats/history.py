@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from server.db import db
-from server.fields import utcnow
-from server.models import Organization, Service, Ticket
+from server.storage.db import db
+from server.storage.fields import utcnow
+from server.storage.models import Organization, Service, Ticket
 from tests.support.live import Live, Person
 
 H = timedelta(hours=1)

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from server.db import db
-from server.fields import utcnow
-from server.models import Ticket
 from server.outbox.settings import OutboxSettings, WebhookSettings
+from server.storage.db import db
+from server.storage.fields import utcnow
+from server.storage.models import Ticket
 from tests.live.receiver import Receiver
 from tests.support.live import Live, own_server
 

@@ -12,9 +12,9 @@ from textual.pilot import Pilot
 
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.screens.dashboard import DashboardScreen
-from server.db import db
-from server.models import Organization, Service, Ticket, User
-from server.tokens import issue
+from server.helpdesk.tokens import issue
+from server.storage.db import db
+from server.storage.models import Organization, Service, Ticket, User
 from tests.support.live import Live
 from tests.tui.conftest import NOW, build_app, settle
 

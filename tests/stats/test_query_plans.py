@@ -15,12 +15,8 @@ from typing import Any
 import pytest
 
 from bench.generate import Shape, generate
-from server.db import bind, db, is_postgres
-from server.fields import utcnow
-from server.listing import TicketFilters
-from server.migrations import migrate
-from server.models import Ticket, User
-from server.sla_watch import overdue_query
+from server.helpdesk.sla_watch import overdue_query
+from server.reads.listing import TicketFilters
 from server.stats.durations import histogram_query, settled_histogram_query
 from server.stats.now import now_query
 from server.stats.period import (
@@ -32,6 +28,10 @@ from server.stats.period import (
 from server.stats.ranking import top_query
 from server.stats.scope import make_period, scoped_tickets
 from server.stats.split import Split, make_split
+from server.storage.db import bind, db, is_postgres
+from server.storage.fields import utcnow
+from server.storage.migrations import migrate
+from server.storage.models import Ticket, User
 
 PERIOD_INDEX = "ticket_period_stats"
 STATUS_INDEX = "ticket_status_priority_resolution_due"

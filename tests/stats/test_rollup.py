@@ -18,15 +18,22 @@ from typing import Any
 import pytest
 
 from bench.generate import Shape, generate
-from server.db import bind, db
-from server.fields import to_ms, utcnow
-from server.listing import TicketFilters
-from server.migrations import LATEST, current_version, migrate
-from server.models import PRIORITIES, SchemaVersion, SettledDay, SettledDuration, Ticket, User
+from server.reads.listing import TicketFilters
 from server.stats import rollup, triggers
 from server.stats.report import build_report
 from server.stats.scope import DAY_MS, Period, scoped_tickets
 from server.stats.split import Split, make_split
+from server.storage.db import bind, db
+from server.storage.fields import to_ms, utcnow
+from server.storage.migrations import LATEST, current_version, migrate
+from server.storage.models import (
+    PRIORITIES,
+    SchemaVersion,
+    SettledDay,
+    SettledDuration,
+    Ticket,
+    User,
+)
 
 
 def _as_before_migration_5() -> None:

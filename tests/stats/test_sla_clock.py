@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from server.db import db
-from server.models import Ticket
+from server.storage.db import db
+from server.storage.models import Ticket
 from tests.support.live import Live, Person
 
 

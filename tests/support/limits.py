@@ -1,12 +1,12 @@
 """Rate limits raised the way an operator raises them, for tests and benches that file in bulk.
 
-The defaults (server/security/limits.py) stop one customer flooding staff; a
+The defaults (server/helpdesk/limits.py) stop one customer flooding staff; a
 load test is exactly such a flood, so it says so explicitly.
 """
 
 from __future__ import annotations
 
-from server.security.limits import Limit, WriteLimits
+from server.helpdesk.limits import Limit, WriteLimits
 
 NO_WRITE_LIMITS_ENV = {
     "PADCOM_RATE_CREATES_PER_USER": "off",

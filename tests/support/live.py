@@ -20,11 +20,11 @@ import uvicorn
 from fastapi import FastAPI
 
 from server.config import PasswordParams, Settings
-from server.db import db
-from server.fields import utcnow
-from server.models import Organization, Service, User
-from server.passwords import Passwords
-from server.tokens import issue
+from server.helpdesk.passwords import Passwords
+from server.helpdesk.tokens import issue
+from server.storage.db import db
+from server.storage.fields import utcnow
+from server.storage.models import Organization, Service, User
 
 FAST_PASSWORDS = PasswordParams(time_cost=1, memory_cost=8 * 1024, parallelism=1)
 """argon2id made cheap for tests; production keeps RFC 9106's parameters."""
@@ -168,7 +168,7 @@ class Live:
 @contextmanager
 def own_server(database_url: str, **overrides: object) -> Iterator[Live]:
     """A real server on ``database_url`` with ``overrides`` applied to the test settings."""
-    from server.app import create_app
+    from server.http.app import create_app
 
     settings = test_settings(database_url, **overrides)
     thread = ServerThread(create_app(settings)).start()

@@ -17,7 +17,7 @@ from rich.console import Console
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
-from padcom_cli.client import PadcomClient
+from padcom_cli.client.api import PadcomClient
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.settings import AdminSettings
 from padcom_tui.widgets.ticket_table import TicketTable

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from textual.widgets import TextArea
 
 from padcom_tui.app import PadcomAdmin
-from padcom_tui.screens.compose import ComposeScreen
 from padcom_tui.screens.help import HelpScreen
+from padcom_tui.screens.reply_editor import ComposeScreen
 from padcom_tui.screens.ticket import TicketScreen
 from tests.support.live import Person
 from tests.tui.conftest import file_ticket, screen_text, settle

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from padcom_cli.client import PadcomClient
+from padcom_cli.client.api import PadcomClient
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.screens.queue import QueueScreen
 from padcom_tui.settings import AdminSettings

@@ -8,10 +8,10 @@ import threading
 
 from padcom_tui.screens.queue import QueueScreen
 from padcom_tui.screens.signin import SignInScreen
-from server.app import create_app
-from server.db import db
-from server.fields import utcnow
-from server.models import Token
+from server.http.app import create_app
+from server.storage.db import db
+from server.storage.fields import utcnow
+from server.storage.models import Token
 from tests.support.live import Live, Person, ServerThread
 from tests.support.live import test_settings as settings_for
 from tests.tui.conftest import build_app, file_ticket, settle, shown_numbers, status_line, until

@@ -3,7 +3,7 @@ customer accounts are turned away with a clear message."""
 
 from __future__ import annotations
 
-from padcom_cli.config import load_config
+from padcom_cli.client.config import load_config
 from padcom_tui.screens.queue import QueueScreen
 from padcom_tui.screens.signin import SignInScreen
 from tests.support.live import Live

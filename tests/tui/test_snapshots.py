@@ -14,10 +14,10 @@ import httpx
 import pytest
 from textual.pilot import Pilot
 
-from server.db import db
-from server.fields import utcnow
-from server.models import Event, Message, Organization, Service, Ticket, User
-from server.tokens import issue
+from server.helpdesk.tokens import issue
+from server.storage.db import db
+from server.storage.fields import utcnow
+from server.storage.models import Event, Message, Organization, Service, Ticket, User
 from tests.support.live import Live
 from tests.tui.conftest import NOW, build_app, settle
 

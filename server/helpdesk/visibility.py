@@ -1,0 +1,83 @@
+"""Who may see which ticket, event and message: the one place the rule lives.
+
+A customer sees their own organization's tickets that they have not deleted,
+and never an internal note or event; staff see everything. A customer sees
+staff members by name only, never their email addresses. Anything invisible
+is reported as not found, so ticket numbers leak nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from peewee import ModelSelect
+
+from server.http.errors import NotFound
+from server.storage.db import is_postgres
+from server.storage.models import Event, Message, Ticket, User
+
+
+def visible_tickets(user: User) -> ModelSelect[Ticket]:
+    query = Ticket.select()
+    if not user.is_staff:
+        query = query.where(
+            Ticket.organization == user.organization_id, Ticket.deleted_at.is_null()
+        )
+    return query
+
+
+def get_ticket(user: User, number: int, *, for_update: bool = False) -> Ticket:
+    """The ticket ``number`` if ``user`` may see it; raises NotFound otherwise."""
+    query = visible_tickets(user).where(Ticket.id == number)
+    if for_update and is_postgres():
+        # SQLite needs no row lock: its write transactions begin IMMEDIATE.
+        query = query.for_update()
+    ticket = query.first()
+    if ticket is None:
+        raise NotFound(f"ticket {number} not found")
+    return ticket
+
+
+def visible_messages(user: User, ticket: Ticket) -> ModelSelect[Message]:
+    query = Message.select().where(Message.ticket == ticket.id)
+    if not user.is_staff:
+        query = query.where(Message.internal == False)  # noqa: E712
+    return query
+
+
+def visible_events(user: User) -> ModelSelect[Event]:
+    query = Event.select()
+    if not user.is_staff:
+        query = query.join(Ticket).where(
+            Event.organization == user.organization_id,
+            Event.internal == False,  # noqa: E712
+            Ticket.deleted_at.is_null(),
+        )
+    return query
+
+
+def shown_email(viewer: User | None, role: str, email: str) -> str | None:
+    """The email of a person with ``role`` as ``viewer`` sees it: None for staff seen by a customer.
+
+    Staff addresses are for the team (and for phishing a customer with, once known);
+    a customer still sees their own colleagues' addresses.
+    """
+    return email if viewer is None or viewer.is_staff or role == "customer" else None
+
+
+def sees_organization(viewer: User | None, org_id: int | None) -> bool:
+    """Whether ``viewer`` may see organization ``org_id`` named beside a person.
+
+    A customer sees no organization but their own: someone who moved elsewhere
+    still appears on their old tickets, without where they went. ``None`` is
+    the system itself (webhooks to staff tools), which sees everything.
+    """
+    return viewer is None or viewer.is_staff or org_id == viewer.organization_id
+
+
+def audience(user: User) -> Hashable:
+    """What the rules above read from a user: users with equal audiences see the same events.
+
+    The live hub reads the new events once per audience, not once per stream.
+    """
+    return ("staff",) if user.is_staff else ("customer", user.organization_id)

@@ -1,0 +1,101 @@
+"""``Idempotency-Key`` on every write: a retry answers what the first try answered.
+
+A client that lost the answer to a write (a cut connection, a 503 after the
+COMMIT) cannot know whether it happened. Sent again with the same key, the
+write is not done twice: the first answer, stored in the same transaction as
+the change, is returned as it was. Keys belong to one user and live
+``idempotency_ttl_hours``; the same key with another request (method, path,
+If-Match or body) is a 422.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from starlette.responses import Response
+
+from server.http.errors import ApiError, Invalid
+from server.reads.ticket_read import JSON, dumps, read_ticket
+from server.storage.fields import utcnow
+from server.storage.models import IdempotencyKey, User
+
+KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A write's response, kept so a retry gets the same."""
+
+    status: int
+    body: bytes = b""
+
+    def response(self, replayed: bool = False) -> Response:
+        headers = {"Idempotent-Replayed": "true"} if replayed else {}
+        if not self.body:
+            return Response(status_code=self.status, headers=headers)
+        shown = json.loads(self.body)
+        if isinstance(shown, dict) and "number" in shown and "version" in shown:
+            headers["ETag"] = f'"{shown["version"]}"'  # a ticket: its version, as on GET
+        return Response(self.body, status_code=self.status, media_type=JSON, headers=headers)
+
+    @classmethod
+    def of(cls, status: int, shown: Any) -> Answer:
+        return cls(status, dumps(shown))
+
+
+def checked_key(raw: str | None) -> str | None:
+    """The header's key, or None without one; raises ApiError when it is malformed."""
+    if raw is not None and not KEY.match(raw):
+        raise ApiError("Idempotency-Key must be 1-200 printable ASCII characters")
+    return raw
+
+
+def fingerprint(method: str, path: str, if_match: str | None, body: Any) -> str:
+    """A stable hash of a request, to tell a retry from a different request."""
+    canonical = json.dumps([method, path, if_match, body], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def find(user: User, key: str, request_hash: str, ttl: timedelta) -> Answer | None:
+    """The first answer of an earlier write with ``key``, or None; 422 if the request differs."""
+    row = IdempotencyKey.get_or_none(
+        IdempotencyKey.user == user.id,
+        IdempotencyKey.key == key,
+        IdempotencyKey.created_at > utcnow() - ttl,
+    )
+    if row is None:
+        return None
+    if row.request_hash != request_hash:
+        raise Invalid("this Idempotency-Key was already used for a different request")
+    if row.response is None:  # a create remembered before every write kept its answer
+        return Answer.of(201, read_ticket(user, row.ticket_id))
+    return Answer(row.status_code or 201, row.response.encode())
+
+
+def remember(
+    user: User, key: str, request_hash: str, ticket_id: int, answer: Answer, ttl: timedelta
+) -> None:
+    """Keep ``answer`` for retries with ``key``; call in the write's transaction.
+
+    An expired row of the same key goes first, so a key may be reused after its
+    time. A concurrent write with the same key that committed first makes this
+    fail on the unique index.
+    """
+    IdempotencyKey.delete().where(
+        IdempotencyKey.user == user.id,
+        IdempotencyKey.key == key,
+        IdempotencyKey.created_at <= utcnow() - ttl,
+    ).execute()
+    IdempotencyKey.create(
+        user=user.id,
+        key=key,
+        request_hash=request_hash,
+        ticket=ticket_id,
+        status_code=answer.status,
+        response=answer.body.decode(),
+    )

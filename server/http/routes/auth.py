@@ -1,0 +1,180 @@
+"""Sign in, sign out, change password, and who am I.
+
+Every attempt is counted by the throttle (per account, address and both)
+before any password work is done; an unknown email costs the same argon2 work
+as a wrong password and gets the same answer, so neither message nor timing
+tells which it was. argon2 runs on the app's own bounded pool (``Passwords``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Annotated, Any, TypeVar
+
+from anyio import CapacityLimiter, to_thread
+from fastapi import APIRouter, Request, Response
+from pydantic import StringConstraints
+
+from server.helpdesk import password_policy as policy
+from server.helpdesk.login_throttle import Keys, LoginThrottle, Refused, keys_for
+from server.helpdesk.passwords import Passwords
+from server.helpdesk.tokens import issue, revoke, revoke_all
+from server.http.client_address import scope_address
+from server.http.deps import AppSettings, CurrentUser
+from server.http.errors import Forbidden, TooManyRequests, Unauthorized
+from server.http.in_flight import InFlight
+from server.http.schemas import LoginIn, LoginOut, MeOut, Strict
+from server.reads.serialize import service_json, single_user_json
+from server.storage.db import db
+from server.storage.fields import utcnow
+from server.storage.models import Service, User
+
+router = APIRouter(tags=["auth"])
+T = TypeVar("T")
+
+
+class PasswordChangeIn(Strict):
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    new_password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
+SETTLE_WAIT_SECONDS = 10
+"""How long a refused attempt waits at most for a running check of its keys to finish."""
+MAX_WAITS = 64
+
+
+async def _off_loop(request: Request, work: Callable[..., T], *args: Any) -> T:
+    """Run a sign-in's database step on a thread, counted against the sign-ins' own few
+    (``Settings.sign_in_threads``), never against the pool every other request needs."""
+    limiter: CapacityLimiter = request.app.state.sign_in_threads
+    return await to_thread.run_sync(work, *args, limiter=limiter)
+
+
+def _too_many(retry_after: int) -> TooManyRequests:
+    return TooManyRequests(
+        f"too many failed sign-ins; try again in {retry_after} s",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+@asynccontextmanager
+async def _attempt(
+    request: Request, settings: AppSettings, email: str
+) -> AsyncIterator[tuple[LoginThrottle, Keys]]:
+    """Count this attempt before the block checks the password; 429 with Retry-After when it
+    must wait. The block calls ``throttle.succeeded(keys)`` when the password was right.
+
+    Refused only because a check of the same keys is still running in this
+    process, it waits for that one to finish and asks again (``InFlight``).
+    """
+    throttle = LoginThrottle(settings.login_throttle)
+    keys = keys_for(email, scope_address(request.scope, request.app.state.trusted_proxies))
+    in_flight: InFlight = request.app.state.sign_ins_in_flight
+    refused: Refused | None = None
+    for _ in range(MAX_WAITS):
+        try:
+            await _off_loop(request, throttle.reserve, keys)
+        except Refused as again:
+            refused = again
+            if not in_flight.busy(keys.all):
+                break
+            await in_flight.settled(SETTLE_WAIT_SECONDS)
+        else:
+            refused = None
+            break
+    if refused is not None:
+        raise _too_many(refused.retry_after)
+    with in_flight.running(keys.all):
+        yield throttle, keys
+
+
+def _lookup(email: str) -> User | None:
+    with db.connection_context():
+        return User.get_or_none(User.email == email.lower())
+
+
+def _signed_in(user: User, new_hash: str | None, settings: AppSettings, token_name: str) -> Any:
+    """Record the sign-in (and a rehash) and issue a token, in one transaction."""
+    with db.connection_context(), db.atomic():
+        values: dict[str, Any] = {"last_login_at": utcnow()}
+        if new_hash:
+            values["password_hash"] = new_hash
+        User.update(**values).where(User.id == user.id).execute()
+        secret, token = issue(user, timedelta(hours=settings.token_ttl_hours), token_name)
+        return {"token": secret, "expires_at": token.expires_at, "user": single_user_json(user)}
+
+
+@router.post("/auth/login", response_model=LoginOut)
+async def login(data: LoginIn, request: Request, settings: AppSettings) -> dict[str, Any]:
+    """Exchange email and password for a bearer token (429 after repeated failures).
+
+    Async, so a sign-in waiting for an argon2 slot holds no thread of the pool
+    that serves every other request; the database steps run on it briefly.
+    """
+    passwords: Passwords = request.app.state.passwords
+    with passwords.admission():
+        async with _attempt(request, settings, data.email) as (throttle, keys):
+            user = await _off_loop(request, _lookup, data.email)
+            stored = user.password_hash if user is not None and user.active else None
+            if not await passwords.verify_async(stored, data.password) or user is None:
+                raise Unauthorized("wrong email or password")
+            await _off_loop(request, throttle.succeeded, keys)
+        rehash = passwords.needs_rehash(user.password_hash)
+        new_hash = await passwords.hash_async(data.password) if rehash else None
+    result: dict[str, Any] = await _off_loop(
+        request, _signed_in, user, new_hash, settings, data.token_name
+    )
+    return result
+
+
+def _set_password(user: User, new_hash: str, keep_token: int) -> None:
+    with db.connection_context(), db.atomic():
+        User.update(password_hash=new_hash).where(User.id == user.id).execute()
+        revoke_all(user.id, keep=keep_token)
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(request: Request, user: CurrentUser) -> Response:
+    """Revoke the token this request was made with."""
+    with db.connection_context():
+        revoke(request.state.token_id)
+    return Response(status_code=204)
+
+
+@router.post("/me/password", status_code=204)
+async def change_password(
+    data: PasswordChangeIn, request: Request, user: CurrentUser, settings: AppSettings
+) -> Response:
+    """Set a new password; every other token of the user is revoked (this one stays).
+
+    The current password is required and throttled like a sign-in, so a stolen
+    token alone can neither take the account over nor guess the password.
+    """
+    passwords: Passwords = request.app.state.passwords
+    with passwords.admission():
+        async with _attempt(request, settings, user.email) as (throttle, keys):
+            if not await passwords.verify_async(user.password_hash, data.current_password):
+                raise Forbidden("the current password is wrong")
+            await _off_loop(request, throttle.succeeded, keys)
+        await _off_loop(request, policy.check, data.new_password, user.email, user.name)
+        new_hash = await passwords.hash_async(data.new_password)
+    await _off_loop(request, _set_password, user, new_hash, request.state.token_id)
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=MeOut)
+def me(user: CurrentUser) -> dict[str, Any]:
+    """The signed-in user, their organization and what it rents."""
+    with db.connection_context():
+        data = single_user_json(user)
+        services = (
+            Service.select()
+            .where(Service.organization == user.organization_id, Service.active == True)  # noqa: E712
+            .order_by(Service.id)
+            if user.organization_id
+            else []
+        )
+        data["services"] = [service_json(s) for s in services]
+    return data

@@ -1,0 +1,76 @@
+"""``GET /stats``: the numbers behind the dashboard and ``padcom stats``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from server.http.deps import CurrentUser
+from server.http.errors import Invalid, NotFound
+from server.http.stats_gate import StatsGate
+from server.http.stats_shapes import StatsOut
+from server.reads.listing import TicketFilters
+from server.stats.report import build_report
+from server.stats.scope import make_period, scoped_tickets
+from server.stats.split import make_split
+from server.storage.db import db
+from server.storage.fields import utcnow
+from server.storage.models import Organization
+
+router = APIRouter(tags=["stats"])
+
+
+def _organization(user: Any, organization: int | None) -> int | None:
+    """The organization filter; a customer may only name their own (anything else: 404)."""
+    if organization is None:
+        return None
+    if not user.is_staff and organization != user.organization_id:
+        raise NotFound(f"organization {organization} not found")
+    if not Organization.select().where(Organization.id == organization).exists():
+        raise NotFound(f"organization {organization} not found")
+    return organization
+
+
+@router.get("/stats", response_model=StatsOut)
+async def stats(
+    request: Request,
+    user: CurrentUser,
+    start: Annotated[
+        datetime | None, Query(alias="from", description="period start (default: to - 30 days)")
+    ] = None,
+    end: Annotated[
+        datetime | None, Query(alias="to", description="period end (default: now)")
+    ] = None,
+    organization: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    category: Annotated[str | None, Query(max_length=100, description="comma-separated")] = None,
+    priority: Annotated[str | None, Query(max_length=100, description="comma-separated")] = None,
+    assignee: Annotated[str | None, Query(max_length=12, description="id, me or none")] = None,
+) -> dict[str, Any]:
+    """The queue now and the period's figures, for the tickets the user may see.
+
+    Staff count every ticket (deleted ones too: the work on them happened); a
+    customer counts their organization's tickets they have not deleted.
+    Identical requests share one computation; see server/http/stats_gate.py.
+    """
+
+    def compute() -> dict[str, Any]:
+        try:
+            period = make_period(start, end, utcnow())
+        except (OverflowError, ValueError) as exc:  # dates near year 1 or 9999
+            raise Invalid("the period is out of range") from exc
+        with db.connection_context():
+            filters = TicketFilters(
+                priority=priority,
+                category=category,
+                assignee=assignee,
+                organization=_organization(user, organization),
+            )
+            tickets = scoped_tickets(user, filters)  # checks the filters
+            return build_report(tickets, make_split(user, filters, period))
+
+    gate: StatsGate = request.app.state.stats_gate
+    key = (start, end, organization, category, priority, assignee)
+    report: dict[str, Any] = await gate.report(user.id, key, compute)
+    return report

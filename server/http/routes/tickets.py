@@ -1,0 +1,187 @@
+"""Tickets, their conversation and their history."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Query, Request, Response
+
+from server.helpdesk import tickets
+from server.helpdesk.visibility import get_ticket, visible_messages, visible_tickets
+from server.http.deps import AppSettings, CurrentUser
+from server.http.errors import ApiError, PreconditionRequired
+from server.http.idempotency import Answer
+from server.http.once import Done, Once, write_once
+from server.http.schemas import (
+    EventOut,
+    MessageIn,
+    MessageOut,
+    TicketIn,
+    TicketOut,
+    TicketPage,
+    TicketPatch,
+)
+from server.reads.listing import SortName, TicketFilters, apply_filters, page
+from server.reads.serialize import events_json, messages_json
+from server.reads.ticket_read import JSON, dumps, read_ticket, read_tickets, ticket_response
+from server.storage.db import db
+from server.storage.models import Event, Message
+
+router = APIRouter(tags=["tickets"])
+
+Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="ticket number")]
+ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+
+
+@router.get("/tickets", response_model=TicketPage)
+def list_tickets(
+    user: CurrentUser,
+    status: Annotated[str | None, Query(max_length=100, description="comma-separated")] = None,
+    priority: Annotated[str | None, Query(max_length=100)] = None,
+    category: Annotated[str | None, Query(max_length=100)] = None,
+    assignee: Annotated[str | None, Query(max_length=12, description="id, me or none")] = None,
+    requester: Annotated[str | None, Query(max_length=12, description="id or me")] = None,
+    organization: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="text in subject or body")] = None,
+    sort: SortName = "-number",
+    cursor: Annotated[str | None, Query(max_length=400)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> Response:
+    """A page of the tickets the user may see, newest first unless sorted otherwise."""
+    filters = TicketFilters(status, priority, category, assignee, requester, organization, q)
+    with db.connection_context():
+        query = apply_filters(visible_tickets(user), filters, user)
+        numbers, next_cursor = page(query, sort, cursor, limit)
+        items = read_tickets(user, numbers)
+    return Response(dumps({"items": items, "next_cursor": next_cursor}), media_type=JSON)
+
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(max_length=200, description="retry-safe: a repeat answers as the first time"),
+]
+
+
+def _ticket_answer(user: Any, number: int, status: int = 200) -> Callable[[], Answer]:
+    def answer() -> Answer:
+        with db.connection_context():
+            return Answer.of(status, read_ticket(user, number))
+
+    return answer
+
+
+@router.post("/tickets", response_model=TicketOut, status_code=201)
+def create_ticket(
+    data: TicketIn,
+    request: Request,
+    user: CurrentUser,
+    settings: AppSettings,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
+    """File a ticket. A retry with the same ``Idempotency-Key`` returns the first ticket."""
+    once = Once.of(request, idempotency_key, data.model_dump())
+
+    def change() -> tuple[Done, list[Event]]:
+        ticket, events = tickets.create_ticket(user, data, settings.sla)
+        return Done(ticket.id, _ticket_answer(user, ticket.id, 201)), events
+
+    return write_once(request, user, once, "create", change)
+
+
+@router.get("/tickets/{number}", response_model=TicketOut)
+def show_ticket(number: Number, user: CurrentUser) -> Response:
+    """One ticket, with its version as ETag (send it back in If-Match to edit)."""
+    return ticket_response(user, number)
+
+
+def _expected_version(if_match: str | None) -> int:
+    if if_match is None:
+        raise PreconditionRequired('send If-Match: "<version>" with the version you last saw')
+    found = ETAG.match(if_match)
+    if not found:
+        raise ApiError('If-Match must be a ticket version such as "3"')
+    return int(found.group(1))
+
+
+@router.patch("/tickets/{number}", response_model=TicketOut)
+def update_ticket(
+    number: Number,
+    patch: TicketPatch,
+    request: Request,
+    user: CurrentUser,
+    settings: AppSettings,
+    if_match: Annotated[str | None, Header(max_length=40)] = None,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
+    """Change fields of a ticket; 412 if it changed since the version in ``If-Match``."""
+    expected = _expected_version(if_match)
+    once = Once.of(request, idempotency_key, patch.model_dump(exclude_unset=True), str(expected))
+
+    def change() -> tuple[Done, list[Event]]:
+        ticket, events = tickets.update_ticket(user, number, expected, patch, settings.sla)
+        return Done(ticket.id, _ticket_answer(user, number)), events
+
+    return write_once(request, user, once, "change", change)
+
+
+@router.delete("/tickets/{number}", status_code=204)
+def delete_ticket(
+    number: Number,
+    request: Request,
+    user: CurrentUser,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
+    """Hide the ticket from customers; staff keep it and its history."""
+    once = Once.of(request, idempotency_key, None)
+
+    def change() -> tuple[Done, list[Event]]:
+        ticket_id, events = tickets.delete_ticket(user, number)
+        return Done(ticket_id, lambda: Answer(204)), events
+
+    return write_once(request, user, once, "change", change)
+
+
+@router.get("/tickets/{number}/messages", response_model=list[MessageOut])
+def list_messages(number: Number, user: CurrentUser) -> list[dict[str, Any]]:
+    """The conversation, oldest first; customers never see internal notes."""
+    with db.connection_context():
+        ticket = get_ticket(user, number)
+        rows = list(visible_messages(user, ticket).order_by(Message.id).limit(1000))
+        return messages_json(rows, user)
+
+
+@router.post("/tickets/{number}/messages", response_model=MessageOut, status_code=201)
+def add_message(
+    number: Number,
+    data: MessageIn,
+    request: Request,
+    user: CurrentUser,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
+    """Reply on a ticket (or, for staff, leave an internal note)."""
+    once = Once.of(request, idempotency_key, data.model_dump())
+
+    def change() -> tuple[Done, list[Event]]:
+        message, ticket, events = tickets.add_message(user, number, data.body, data.internal)
+
+        def answer() -> Answer:
+            with db.connection_context():
+                shown = MessageOut.model_validate(messages_json([message], user)[0])
+            return Answer(201, shown.model_dump_json().encode())
+
+        return Done(ticket.id, answer), events
+
+    return write_once(request, user, once, "reply", change)
+
+
+@router.get("/tickets/{number}/events", response_model=list[EventOut])
+def ticket_history(number: Number, user: CurrentUser) -> list[dict[str, Any]]:
+    """Everything that happened to a ticket, oldest first."""
+    with db.connection_context():
+        ticket = get_ticket(user, number)
+        query = Event.select().where(Event.ticket == ticket.id)
+        if not user.is_staff:
+            query = query.where(Event.internal == False)  # noqa: E712
+        return events_json(list(query.order_by(Event.id).limit(1000)), user)

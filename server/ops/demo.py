@@ -1,0 +1,311 @@
+"""``padcom-server demo``: a hosting company's helpdesk with 90 days of history.
+
+Deterministic (a fixed random seed), so screenshots and talks tell the same
+story. Every ticket's messages, events and timestamps agree with each other,
+so the history view and the statistics read like the real thing.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+from server.config import Settings
+from server.helpdesk.password_policy import DEMO_PASSWORD
+from server.helpdesk.passwords import Passwords
+from server.storage.db import db
+from server.storage.fields import utcnow
+from server.storage.models import Event, Message, Organization, Service, Ticket, User
+
+COMPANIES = [
+    ("Bäckerei Huber", "webhosting", "huber-backt.de"),
+    ("Nordlicht Media GmbH", "vps", "vps-214.nordlicht-media.de"),
+    ("Kanzlei Wagner & Partner", "mail", "kanzlei-wagner.de"),
+    ("Tierarztpraxis Sonnenschein", "webhosting", "tierarzt-sonnenschein.de"),
+    ("Velo Müller", "webhosting", "velo-mueller.ch"),
+    ("DataForge Analytics", "dedicated", "df-db-01.dataforge.io"),
+    ("Sportverein Blau-Weiß", "domain", "svbw1921.de"),
+    ("Hotel Alpenblick", "webhosting", "alpenblick-hotel.at"),
+    ("Pixelpunkt Agentur", "vps", "vps-877.pixelpunkt.design"),
+    ("Stadtwerke Lindau", "dedicated", "sw-lindau-web-02"),
+    ("Elena Kovač (Fotografin)", "webhosting", "elenakovac.photo"),
+    ("Open Garden e.V.", "domain", "opengarden.org"),
+]
+FIRST = ["Anna", "Jonas", "Lea", "Felix", "Mia", "Paul", "Sofia", "Lukas", "Emma", "Noah"]
+LAST = ["Schmidt", "Becker", "Keller", "Hofmann", "Wolf", "Neumann", "Braun", "Zimmermann"]
+PROBLEMS: dict[str, list[tuple[str, str]]] = {
+    "hardware": [
+        (
+            "Server unreachable since this morning",
+            "Our dedicated server does not answer ping or SSH.",
+        ),
+        ("Disk errors in the kernel log", "dmesg shows I/O errors on /dev/sdb. Is a disk failing?"),
+        ("RAID degraded warning", "The monitoring mail says the RAID array is degraded."),
+    ],
+    "software": [
+        (
+            "PHP 8.3 upgrade broke the shop",
+            "After the PHP upgrade the checkout shows a blank page.",
+        ),
+        (
+            "Let's Encrypt certificate not renewed",
+            "The browser warns that our certificate expired today.",
+        ),
+        (
+            "MySQL keeps restarting",
+            "The database restarts every few minutes; the site is very slow.",
+        ),
+        ("Mails land in spam at Gmail", "Since Monday our newsletters go to spam. SPF/DKIM okay?"),
+    ],
+    "usage": [
+        ("How do I add a subdomain?", "We want shop.example to point to a second folder."),
+        ("Quota full, cannot upload", "The file manager says the quota is exceeded."),
+        (
+            "Need an SFTP account for our agency",
+            "Our designer needs access to the theme folder only.",
+        ),
+        (
+            "Restore yesterday's backup",
+            "I deleted the uploads folder by mistake. Please restore it.",
+        ),
+    ],
+    "security": [
+        ("Suspicious logins on our mailbox", "We see logins from countries we have never been to."),
+        ("Website shows casino ads", "Visitors report redirects to a casino site. Hacked?"),
+        (
+            "Phishing page under our domain",
+            "Someone reported a fake bank login page on our domain.",
+        ),
+    ],
+    "other": [
+        ("Invoice address change", "Please send future invoices to our new office address."),
+        ("Question about moving to a bigger plan", "What would a move to the next VPS size cost?"),
+    ],
+}
+STAFF_REPLIES = [
+    "Thanks for the report — we are looking into it now.",
+    "We found the cause and applied a fix. Could you check again?",
+    "Could you send us the exact time it happened and the URL?",
+    "The change is live. Let us know if anything still looks wrong.",
+]
+CUSTOMER_REPLIES = [
+    "Thanks, it works again!",
+    "It happened around 09:40, on the checkout page.",
+    "Still seeing the problem, unfortunately.",
+]
+NOTES = [
+    "Checked the host: load normal, disk 71% full.",
+    "Looks like a compromised WordPress plugin; scanning the account.",
+    "Escalated to the datacenter team, ticket DC-4471.",
+]
+PRIORITY_WEIGHTS = {"low": 2, "normal": 6, "high": 3, "urgent": 1}
+
+
+def _people(orgs: list[Organization], password_hash: str) -> tuple[list[User], list[User]]:
+    staff = [
+        User.create(
+            email="admin@padcom.test", name="Ada Admin", role="admin", password_hash=password_hash
+        ),
+        User.create(
+            email="agent@padcom.test", name="Sam Support", role="agent", password_hash=password_hash
+        ),
+        User.create(
+            email="kim@padcom.test", name="Kim Nguyen", role="agent", password_hash=password_hash
+        ),
+    ]
+    customers = []
+    for i, org in enumerate(orgs):
+        for j in range(2):
+            first, last = FIRST[(i + j * 3) % len(FIRST)], LAST[(i * 2 + j) % len(LAST)]
+            email = (
+                "customer@padcom.test"
+                if (i, j) == (0, 0)
+                else f"{first}.{last}.{i}{j}@example.com".lower()
+            )
+            customers.append(
+                User.create(
+                    email=email,
+                    name=f"{first} {last}",
+                    role="customer",
+                    organization=org,
+                    password_hash=password_hash,
+                )
+            )
+    return staff, customers
+
+
+def _ticket_story(
+    rng: random.Random,
+    settings: Settings,
+    requester: User,
+    services: list[Service],
+    staff: list[User],
+    created: datetime,
+    now: datetime,
+) -> None:
+    """One ticket with the replies, notes, status changes and events of its life so far."""
+    category = rng.choice(list(PROBLEMS))
+    subject, body = rng.choice(PROBLEMS[category])
+    priority = rng.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
+    if category == "security" and priority in ("low", "normal"):
+        priority = "high"
+    first_due, resolution_due = settings.sla.due_times(created, priority)
+    ticket = Ticket.create(
+        subject=subject,
+        body=body,
+        category=category,
+        priority=priority,
+        status="new",
+        requester=requester,
+        organization=requester.organization_id,
+        service=services[0] if services else None,
+        created_at=created,
+        updated_at=created,
+        first_response_due=first_due,
+        resolution_due=resolution_due,
+    )
+    events: list[dict[str, Any]] = [
+        dict(
+            kind="created",
+            actor=requester.id,
+            at=created,
+            changes={"subject": subject, "priority": priority, "category": category},
+        )
+    ]
+    age = now - created
+    agent = rng.choice(staff[1:])
+    values: dict[str, Any] = {}
+    clock = created
+    # First response: most tickets answered within their target, some late; only
+    # the last two days' tickets may still wait for one (a working desk, not a backlog).
+    target = settings.sla.first_response[priority]
+    unanswered = 0.4 if age < timedelta(days=2) else 0.0
+    if age > timedelta(minutes=20) and rng.random() >= unanswered:
+        clock = created + target * rng.uniform(0.05, 1.4)
+        if clock < now:
+            values.update(assignee=agent.id, first_response_at=clock, status="open")
+            events.append(
+                dict(
+                    kind="assigned",
+                    actor=agent.id,
+                    at=clock,
+                    changes={"assignee": [None, agent.id]},
+                )
+            )
+            if rng.random() < 0.4:
+                note = Message.create(
+                    ticket=ticket,
+                    author=agent,
+                    body=rng.choice(NOTES),
+                    internal=True,
+                    created_at=clock,
+                )
+                events.append(
+                    dict(
+                        kind="note",
+                        actor=agent.id,
+                        at=clock,
+                        internal=True,
+                        changes={"message": note.id},
+                    )
+                )
+            reply = Message.create(
+                ticket=ticket, author=agent, body=rng.choice(STAFF_REPLIES), created_at=clock
+            )
+            events.append(
+                dict(
+                    kind="replied",
+                    actor=agent.id,
+                    at=clock,
+                    changes={"message": reply.id, "status": ["new", "open"]},
+                )
+            )
+    if values.get("status") == "open":
+        fate = rng.random()
+        later = clock + settings.sla.resolution[priority] * rng.uniform(0.1, 1.3)
+        # Older than three weeks: a few stragglers still open or waiting, the rest solved.
+        waiting, solved = (0.02, 0.97) if age > timedelta(days=21) else (0.15, 0.85)
+        if fate < waiting and later < now:
+            values.update(status="waiting", sla_paused_at=later)
+            events.append(
+                dict(
+                    kind="status", actor=agent.id, at=later, changes={"status": ["open", "waiting"]}
+                )
+            )
+            clock = later
+        elif fate < solved and later < now:
+            answer = Message.create(
+                ticket=ticket, author=requester, body=rng.choice(CUSTOMER_REPLIES), created_at=later
+            )
+            events.append(
+                dict(kind="replied", actor=requester.id, at=later, changes={"message": answer.id})
+            )
+            status = "closed" if later < now - timedelta(days=7) else "resolved"
+            values.update(
+                status=status, resolved_at=later, closed_at=later if status == "closed" else None
+            )
+            events.append(
+                dict(kind="status", actor=agent.id, at=later, changes={"status": ["open", status]})
+            )
+            clock = later
+    values.update(updated_at=clock, version=1 + len(events) - 1)
+    Ticket.update(**values).where(Ticket.id == ticket.id).execute()
+    Event.insert_many(
+        [dict(e, ticket=ticket.id, organization=ticket.organization_id) for e in events]
+    ).execute()
+
+
+def seed(
+    settings: Settings, *, tickets: int = 400, password: str = DEMO_PASSWORD, days: int = 90
+) -> str:
+    """Seed an empty database; returns what a person needs to sign in.
+
+    Raises ValueError when the database already has users (demo data never
+    mixes with real data).
+    """
+    with db.connection_context():
+        if User.select().exists():
+            raise ValueError("the database already has users; demo data goes into an empty one")
+    rng = random.Random(2026)
+    password_hash = Passwords(settings.passwords, 1).hash(password)
+    now = utcnow()
+    with db.connection_context(), db.atomic():
+        orgs, services_by_org = [], {}
+        for i, (name, kind, label) in enumerate(COMPANIES):
+            org = Organization.create(
+                name=name, customer_number=f"C{10001 + i}", created_at=now - timedelta(days=400)
+            )
+            orgs.append(org)
+            services_by_org[org.id] = [
+                Service.create(
+                    organization=org,
+                    kind=kind,
+                    label=label,
+                    plan=rng.choice(["S", "M", "L"]),
+                    datacenter=rng.choice(["FRA-1", "NBG-2"]),
+                )
+            ]
+            if i % 4 == 1:  # some customers rent more than one thing
+                services_by_org[org.id].append(
+                    Service.create(organization=org, kind="domain", label=label.split(".", 1)[-1])
+                )
+        staff, customers = _people(orgs, password_hash)
+        starts = sorted(now - timedelta(days=days) * rng.random() ** 1.3 for _ in range(tickets))
+        for created in starts:
+            requester = rng.choice(customers)
+            _ticket_story(
+                rng,
+                settings,
+                requester,
+                services_by_org[int(requester.organization_id or 0)],
+                staff,
+                created,
+                now,
+            )
+    return (
+        f"demo company seeded: {len(orgs)} organizations, {len(customers)} customers, "
+        f"{len(staff)} staff, {tickets} tickets over {days} days\n"
+        f"  staff:    agent@padcom.test / {password}  (admin@padcom.test is an admin)\n"
+        f"  customer: customer@padcom.test / {password}"
+    )

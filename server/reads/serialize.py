@@ -1,0 +1,181 @@
+"""Rows to the JSON shapes of DESIGN.md, loading related rows in batches.
+
+A page of 50 tickets costs three extra queries (users, organizations,
+services), not 150: ``Related`` collects the ids first, then fetches each table once.
+Each shape takes the ``viewer`` (``None``: the system, or a staff-only route):
+a customer sees staff members by name only (``visibility.shown_email``) and no
+organization but their own beside a person (``visibility.sees_organization``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from server.helpdesk.visibility import sees_organization, shown_email
+from server.storage.models import Event, Message, Organization, Service, Ticket, Token, User
+
+
+def org_json(org: Organization) -> dict[str, Any]:
+    return {"id": org.id, "name": org.name, "customer_number": org.customer_number}
+
+
+def service_json(service: Service) -> dict[str, Any]:
+    return {
+        "id": service.id,
+        "kind": service.kind,
+        "label": service.label,
+        "plan": service.plan,
+        "datacenter": service.datacenter,
+    }
+
+
+class Related:
+    """Users, organizations and services by id, fetched once per response.
+
+    People are shown with their organization only where ``viewer`` may see it
+    (``visibility.sees_organization``; no viewer = staff's view).
+    """
+
+    def __init__(
+        self,
+        user_ids: Iterable[int | None] = (),
+        org_ids: Iterable[int | None] = (),
+        service_ids: Iterable[int | None] = (),
+        *,
+        viewer: User | None,
+    ) -> None:
+        self.viewer = viewer
+        wanted_users = {i for i in user_ids if i is not None}
+        self.users = (
+            {u.id: u for u in User.select().where(User.id.in_(wanted_users))}
+            if wanted_users
+            else {}
+        )
+        wanted_orgs = {i for i in org_ids if i is not None}
+        wanted_orgs |= {u.organization_id for u in self.users.values() if u.organization_id}
+        self.orgs = (
+            {o.id: o for o in Organization.select().where(Organization.id.in_(wanted_orgs))}
+            if wanted_orgs
+            else {}
+        )
+        wanted_services = {i for i in service_ids if i is not None}
+        self.services = (
+            {s.id: s for s in Service.select().where(Service.id.in_(wanted_services))}
+            if wanted_services
+            else {}
+        )
+
+    def org(self, org_id: int | None) -> dict[str, Any] | None:
+        return org_json(self.orgs[org_id]) if org_id in self.orgs else None
+
+    def user(self, user_id: int | None) -> dict[str, Any] | None:
+        if user_id not in self.users:
+            return None
+        org_id = self.users[user_id].organization_id
+        shown = org_id if sees_organization(self.viewer, org_id) else None
+        return user_json(self.users[user_id], self.org(shown), viewer=self.viewer)
+
+    def service(self, service_id: int | None) -> dict[str, Any] | None:
+        return service_json(self.services[service_id]) if service_id in self.services else None
+
+
+def user_json(user: User, org: dict[str, Any] | None, *, viewer: User | None) -> dict[str, Any]:
+    """``user`` as ``viewer`` sees them (``None``: the system or a staff-only route, the full view)."""
+    return {
+        "id": user.id,
+        "email": shown_email(viewer, user.role, user.email),
+        "name": user.name,
+        "role": user.role,
+        "organization": org,
+    }
+
+
+def single_user_json(user: User) -> dict[str, Any]:
+    """A user with its organization, for one-off responses to that user themself."""
+    org = Organization.get_or_none(Organization.id == user.organization_id)
+    return user_json(user, org_json(org) if org else None, viewer=user)
+
+
+def user_admin_json(user: User, related: Related) -> dict[str, Any]:
+    data = user_json(user, related.org(user.organization_id), viewer=None)
+    data.update(active=user.active, last_login_at=user.last_login_at, created_at=user.created_at)
+    return data
+
+
+def tickets_json(tickets: list[Ticket], viewer: User | None) -> list[dict[str, Any]]:
+    """Tickets with requester, assignee, organization and service filled in."""
+    related = Related(
+        user_ids=[t.requester_id for t in tickets] + [t.assignee_id for t in tickets],
+        org_ids=[t.organization_id for t in tickets],
+        service_ids=[t.service_id for t in tickets],
+        viewer=viewer,
+    )
+    out = []
+    for t in tickets:
+        item = {
+            "number": t.id,
+            "subject": t.subject,
+            "body": t.body,
+            "category": t.category,
+            "priority": t.priority,
+            "status": t.status,
+            "requester": related.user(t.requester_id),
+            "organization": related.org(t.organization_id),
+            "service": related.service(t.service_id),
+            "assignee": related.user(t.assignee_id),
+            "created_at": t.created_at,
+            "updated_at": t.updated_at,
+            "first_response_at": t.first_response_at,
+            "resolved_at": t.resolved_at,
+            "closed_at": t.closed_at,
+            "first_response_due": t.first_response_due,
+            "resolution_due": t.resolution_due,
+            "version": t.version,
+        }
+        if viewer is None or viewer.is_staff:
+            item["deleted_at"] = t.deleted_at
+        out.append(item)
+    return out
+
+
+def messages_json(messages: list[Message], viewer: User | None) -> list[dict[str, Any]]:
+    related = Related(user_ids=[m.author_id for m in messages], viewer=viewer)
+    return [
+        {
+            "id": m.id,
+            "author": related.user(m.author_id),
+            "body": m.body,
+            "internal": m.internal,
+            "created_at": m.created_at,
+        }
+        for m in messages
+    ]
+
+
+def events_json(events: list[Event], viewer: User | None) -> list[dict[str, Any]]:
+    related = Related(user_ids=[e.actor_id for e in events], viewer=viewer)
+    return [
+        {
+            "id": e.id,
+            "ticket": e.ticket_id,
+            "kind": e.kind,
+            "actor": related.user(e.actor_id),
+            "changes": e.changes,
+            "internal": e.internal,
+            "at": e.at,
+        }
+        for e in events
+    ]
+
+
+def token_json(token: Token) -> dict[str, Any]:
+    return {
+        "id": token.id,
+        "user": token.user_id,
+        "name": token.name,
+        "created_at": token.created_at,
+        "expires_at": token.expires_at,
+        "last_used_at": token.last_used_at,
+        "revoked_at": token.revoked_at,
+    }

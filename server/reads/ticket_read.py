@@ -1,0 +1,156 @@
+"""The read hot paths in prebuilt SQL: a ticket with its people, organization and service.
+
+peewee spends 0.15-0.6 ms of Python building each query; the same SELECT as a
+prepared string costs ~10 µs. GET /tickets/{n} and every page of /tickets come
+through here: one query for all the tickets shown, with requester, assignee,
+organizations and service joined, and their JSON written straight from the rows
+(the shapes of server/reads/serialize.py, byte for byte).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+from starlette.responses import Response
+
+from server.helpdesk.visibility import sees_organization, shown_email
+from server.http.errors import NotFound
+from server.storage.db import db
+from server.storage.models import PRIORITIES, User
+
+JSON = "application/json"
+
+_EPOCH = datetime(1970, 1, 1)  # naive: isoformat() without an offset, then Z
+
+_SELECT = """
+SELECT t.id, t.subject, t.body, t.category, t.priority, t.status,
+       t.created_at, t.updated_at, t.first_response_at, t.resolved_at, t.closed_at,
+       t.first_response_due, t.resolution_due, t.version, t.deleted_at,
+       o.id, o.name, o.customer_number,
+       r.id, r.email, r.name, r.role, ro.id, ro.name, ro.customer_number,
+       a.id, a.email, a.name, a.role, ao.id, ao.name, ao.customer_number,
+       s.id, s.kind, s.label, s.plan, s.datacenter
+FROM ticket t
+JOIN organization o ON o.id = t.organization_id
+JOIN "user" r ON r.id = t.requester_id
+LEFT JOIN organization ro ON ro.id = r.organization_id
+LEFT JOIN "user" a ON a.id = t.assignee_id
+LEFT JOIN organization ao ON ao.id = a.organization_id
+LEFT JOIN service s ON s.id = t.service_id
+"""
+_TIMES = (
+    "created_at",
+    "updated_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "first_response_due",
+    "resolution_due",
+)
+
+
+def iso(ms: int | None) -> str | None:
+    """Stored epoch milliseconds as the API writes times (pydantic's ISO 8601 in UTC)."""
+    if ms is None:
+        return None
+    return (_EPOCH + timedelta(milliseconds=ms)).isoformat() + "Z"
+
+
+@cache
+def _sql(param: str, customer: bool, count: int) -> str:
+    """The SELECT of ``count`` tickets by id (a customer's: of one organization, not deleted)."""
+    where = f"t.id = {param}" if count == 1 else f"t.id IN ({', '.join([param] * count)})"
+    if customer:
+        where += f" AND t.organization_id = {param} AND t.deleted_at IS NULL"
+    return f"{_SELECT} WHERE {where}"
+
+
+def _org(row: Sequence[Any], at: int) -> dict[str, Any] | None:
+    if row[at] is None:
+        return None
+    return {"id": row[at], "name": row[at + 1], "customer_number": row[at + 2]}
+
+
+def _user(row: Sequence[Any], at: int, viewer: User) -> dict[str, Any] | None:
+    if row[at] is None:
+        return None
+    return {
+        "id": row[at],
+        "email": shown_email(viewer, row[at + 3], row[at + 1]),
+        "name": row[at + 2],
+        "role": row[at + 3],
+        "organization": _org(row, at + 4) if sees_organization(viewer, row[at + 4]) else None,
+    }
+
+
+def _ticket(row: Sequence[Any], viewer: User) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "number": row[0],
+        "subject": row[1],
+        "body": row[2],
+        "category": row[3],
+        "priority": PRIORITIES[row[4]],
+        "status": row[5],
+        "requester": _user(row, 18, viewer),
+        "organization": _org(row, 15),
+        "service": None,
+        "assignee": _user(row, 25, viewer),
+    }
+    if row[32] is not None:
+        item["service"] = {
+            "id": row[32],
+            "kind": row[33],
+            "label": row[34],
+            "plan": row[35],
+            "datacenter": row[36],
+        }
+    for i, name in enumerate(_TIMES, start=6):
+        item[name] = iso(row[i])
+    item["version"] = row[13]
+    item["deleted_at"] = iso(row[14])
+    return item
+
+
+def read_tickets(user: User, numbers: Sequence[int]) -> list[dict[str, Any]]:
+    """The tickets ``numbers`` that ``user`` may see, as JSON-ready dicts, in the order given.
+
+    Call inside a connection context.
+    """
+    if not numbers:
+        return []
+    customer = not user.is_staff
+    params: list[Any] = list(numbers)
+    if customer:
+        params.append(user.organization_id)
+    rows = db.execute_sql(_sql(db.obj.param, customer, len(numbers)), params).fetchall()
+    by_number = {row[0]: _ticket(row, user) for row in rows}
+    return [by_number[n] for n in numbers if n in by_number]
+
+
+def read_ticket(user: User, number: int) -> dict[str, Any]:
+    """One ticket ``user`` may see, as a JSON-ready dict; raises NotFound otherwise."""
+    found = read_tickets(user, [number])
+    if not found:
+        raise NotFound(f"ticket {number} not found")
+    return found[0]
+
+
+def dumps(data: Any) -> bytes:
+    """JSON as Starlette's JSONResponse writes it (compact, UTF-8 kept)."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
+def ticket_response(user: User, number: int, status_code: int = 200) -> Response:
+    """The ticket as the user may see it now, its version as ETag, written without re-validation."""
+    with db.connection_context():
+        ticket = read_ticket(user, number)
+    return Response(
+        dumps(ticket),
+        status_code=status_code,
+        media_type=JSON,
+        headers={"ETag": f'"{ticket["version"]}"'},
+    )

@@ -1,0 +1,137 @@
+"""Numbered schema migrations, applied by ``padcom-server migrate`` and at start-up.
+
+A fresh database gets the tables as the models declare them and is stamped with
+the latest number (like Alembic's create-all + stamp), plus the triggers the
+models cannot declare. An older database gets
+each migration after its number, in order, each in its own transaction. To
+change the schema: change the model, then append a ``Migration`` that alters an
+existing database the same way (``playhouse.migrate`` works on both dialects).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import migrate as alter
+
+from server.stats import triggers
+from server.stats.migration import settled_rollup, sla_and_stats
+from server.storage.db import db, is_postgres
+from server.storage.models import (
+    ALL_MODELS,
+    IdempotencyKey,
+    LoginFailure,
+    Outbox,
+    RateLimit,
+    SchemaVersion,
+    StreamLease,
+)
+from server.storage.postgres import unbounded
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema's history."""
+
+    number: int
+    description: str
+    apply: Callable[[SchemaMigrator], None]
+
+
+def _baseline(migrator: SchemaMigrator) -> None:
+    """The first schema: every table the models declared at 0.1."""
+    db.create_tables(ALL_MODELS)
+
+
+def _outbox(migrator: SchemaMigrator) -> None:
+    """Mails and webhooks waiting to go out, written with the change that caused them."""
+    db.create_tables([Outbox])
+
+
+def _login_failures(migrator: SchemaMigrator) -> None:
+    """Failed sign-ins per email and per address, for throttling shared by all workers."""
+    db.create_tables([LoginFailure])
+
+
+def _write_limits(migrator: SchemaMigrator) -> None:
+    """Rate limit counters shared by all workers; every write's first answer kept for retries."""
+    db.create_tables([RateLimit])
+    table = IdempotencyKey._meta.table_name
+    present = {column.name for column in db.get_columns(table)}
+    missing = [name for name in ("status_code", "response") if name not in present]
+    alter(*(migrator.add_column(table, name, getattr(IdempotencyKey, name)) for name in missing))
+
+
+def _outbox_channel_index(migrator: SchemaMigrator) -> None:
+    """Due rows per channel, so a channel waiting on an outage is not read (server/outbox)."""
+    db.execute_sql(
+        "CREATE INDEX IF NOT EXISTS outbox_channel_state_next_attempt_at "
+        "ON outbox (channel, state, next_attempt_at)"
+    )
+
+
+def _stream_leases(migrator: SchemaMigrator) -> None:
+    """Open event streams per user and address, for caps shared by all workers."""
+    db.create_tables([StreamLease])
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
+    Migration(2, "outbox of mails and webhooks to deliver", _outbox),
+    Migration(3, "SLA clock pauses, breaches, reopen count; statistics indexes", sla_and_stats),
+    Migration(4, "login throttling: failed sign-ins per email and per address", _login_failures),
+    Migration(5, "statistics pre-aggregate of resolved tickets, kept by triggers", settled_rollup),
+    Migration(7, "write rate limits; Idempotency-Key on every write", _write_limits),
+    Migration(9, "outbox: due rows per channel", _outbox_channel_index),
+    Migration(11, "event stream leases: open streams per user and per address", _stream_leases),
+]
+
+LATEST = max(step.number for step in MIGRATIONS)
+"""The highest number, wherever a merge put it in the list (numbers may have gaps)."""
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer padcom-server than this one."""
+
+    def __init__(self, found: int) -> None:
+        super().__init__(
+            f"the schema is at version {found}, newer than this padcom-server knows ({LATEST}): "
+            "run the newer padcom-server, or restore a backup taken before the upgrade"
+        )
+
+
+def current_version() -> int:
+    """The schema version of the bound database; 0 when it is empty."""
+    if not db.table_exists(SchemaVersion._meta.table_name):
+        return 0
+    row = SchemaVersion.select().order_by(SchemaVersion.version.desc()).first()
+    return row.version if row else 0
+
+
+def migrate() -> tuple[int, int]:
+    """Bring the bound database to the latest schema; returns (from, to) versions.
+
+    Safe to run from several processes at once: the work happens under a
+    database-wide lock (an advisory lock on PostgreSQL; on SQLite the transaction
+    begins IMMEDIATE, which takes the write lock). Raises SchemaTooNew for a
+    database a newer version has migrated: running on it could corrupt it.
+    """
+    with db.connection_context(), db.atomic(), unbounded():  # a back-fill may take long
+        if is_postgres():
+            db.execute_sql("SELECT pg_advisory_xact_lock(72657)")
+        before = current_version()
+        if before > LATEST:
+            raise SchemaTooNew(before)
+        if before == 0:
+            db.create_tables(ALL_MODELS)
+            triggers.install()  # what the models cannot declare
+            SchemaVersion.create(version=LATEST)
+            return before, LATEST
+        migrator = SchemaMigrator.from_database(db.obj)
+        for step in sorted(MIGRATIONS, key=lambda step: step.number):
+            if step.number > before:
+                step.apply(migrator)
+                SchemaVersion.update(version=step.number).execute()
+        return before, max(before, LATEST)

@@ -1,0 +1,155 @@
+"""PostgreSQL behind a bounded wait: no request waits on a silent network path for long.
+
+``statement_timeout`` makes the server cancel a slow statement, but it cannot
+help when the server never hears the statement (a black-holed path: TCP stays
+"connected", nothing answers). psycopg waits for an answer without a limit of
+its own, so ``AnsweringConnection`` gives every wait the limit
+``DatabaseLimits.answer_timeout_seconds`` and closes the connection when it
+passes (its state is unknown; the pool drops closed connections). TCP keepalives
+and ``tcp_user_timeout`` find a dead peer on an idle or a sending connection.
+
+peewee's pool opens new connections one at a time under its locks, so while an
+unreachable server made each attempt last ``connect_timeout``, the requests
+queued behind it waited for every attempt before theirs (39 s measured), and it
+checks each idle connection with a round trip, under the same locks, before it
+hands it out (15 s measured: one answer timeout per idle connection). The check
+waits no longer than ``connect_timeout``; after a failed attempt or check, idle
+connections are dropped and new ones fail at once for ``RECONNECT_PAUSE_SECONDS``.
+A COMMIT whose answer never came may still have been applied: it raises
+``CommitUnconfirmed``, which says so, rather than a plain "unavailable".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+import psycopg
+from peewee import OperationalError, PostgresqlDatabase, Psycopg3Adapter
+from playhouse.pool import PooledPostgresqlDatabase
+
+from server.http import still_wanted
+from server.storage.faults import CommitUnconfirmed
+from server.storage.limits import DatabaseLimits
+
+RV = TypeVar("RV")
+RECONNECT_PAUSE_SECONDS = 1.0
+_unbounded: ContextVar[bool] = ContextVar("padcom_unbounded_statements", default=False)
+_check_limit: ContextVar[float | None] = ContextVar("padcom_connection_check", default=None)
+
+
+class AnsweringConnection(psycopg.Connection[Any]):
+    """A psycopg connection that stops waiting for an answer after ``answer_timeout``."""
+
+    answer_timeout: float | None = None
+    timed_out = False
+    """Set when a wait ran out: the path, not the session, is what failed."""
+
+    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        limit = timeout
+        if limit is None and not _unbounded.get():
+            limit = _check_limit.get() or self.answer_timeout
+        try:
+            return super().wait(gen, interval=interval, timeout=limit)
+        except psycopg.errors._WaitTimeout:
+            self.timed_out = True
+            self.pgconn.finish()  # mid-statement: the connection cannot be trusted again
+            raise psycopg.OperationalError(
+                f"no answer from the database within {limit:g} s; connection closed"
+            ) from None
+
+
+class _Adapter(Psycopg3Adapter):
+    def __init__(self, answer_timeout: float | None) -> None:
+        super().__init__()
+        self.answer_timeout = answer_timeout
+
+    def connect(self, db: Any, **params: Any) -> AnsweringConnection:
+        params.setdefault("dbname", db.database)
+        conn = AnsweringConnection.connect(**params)
+        conn.answer_timeout = self.answer_timeout
+        return conn
+
+
+class _FailFastConnect(PostgresqlDatabase):
+    """Opens raw connections (below the pool); refuses at once just after a failed attempt."""
+
+    _failed_at: float | None = None
+
+    def _failed_just_now(self) -> bool:
+        failed_at = self._failed_at
+        return failed_at is not None and time.monotonic() - failed_at < RECONNECT_PAUSE_SECONDS
+
+    def _connect(self) -> Any:
+        if self._failed_just_now():
+            raise psycopg.OperationalError("the database was unreachable a moment ago")
+        try:
+            conn = super()._connect()  # type: ignore[misc]
+        except psycopg.Error:
+            self._failed_at = time.monotonic()
+            raise
+        self._failed_at = None
+        return conn
+
+
+class BoundedPostgresqlDatabase(PooledPostgresqlDatabase, _FailFastConnect):
+    """The pooled PostgreSQL database with every wait bounded by ``DatabaseLimits``."""
+
+    def __init__(self, database: str, *, limits: DatabaseLimits | None, **kwargs: Any) -> None:
+        defaults = limits or DatabaseLimits()
+        options = kwargs.pop("options", "")
+        if limits is not None:
+            ms = int(limits.statement_timeout_seconds * 1000)
+            options = f"-c statement_timeout={ms} {options}".strip()
+            kwargs.setdefault("tcp_user_timeout", int(limits.answer_timeout_seconds * 1000))
+        if options:
+            kwargs["options"] = options
+        kwargs.setdefault("connect_timeout", max(2, round(defaults.connect_timeout_seconds)))
+        kwargs.setdefault("keepalives", 1)
+        kwargs.setdefault("keepalives_idle", defaults.keepalive_idle_seconds)
+        kwargs.setdefault("keepalives_interval", 5)
+        kwargs.setdefault("keepalives_count", 3)
+        super().__init__(database, **kwargs)
+        self._adapter = _Adapter(limits.answer_timeout_seconds if limits else None)
+        self._check_seconds = float(kwargs["connect_timeout"])
+
+    def _is_closed(self, conn: Any) -> bool:
+        """The pool's check of an idle connection, bounded; after a failure, drop them all."""
+        if self._failed_just_now():
+            return True
+        token = _check_limit.set(self._check_seconds)
+        try:
+            closed = bool(super()._is_closed(conn))
+        finally:
+            _check_limit.reset(token)
+        if closed and getattr(conn, "timed_out", False):  # a dead path, not a stale session
+            self._failed_at = time.monotonic()
+        return closed
+
+    def commit(self) -> None:
+        with still_wanted.claimed(still_wanted.current()):
+            try:
+                super().commit()
+            except OperationalError as exc:
+                raise CommitUnconfirmed(str(exc)) from exc
+
+
+@contextmanager
+def unbounded() -> Iterator[None]:
+    """Let the statements run inside (a migration's back-fill) take as long as they need.
+
+    Use inside a transaction: on PostgreSQL it also lifts ``statement_timeout``
+    for that transaction only.
+    """
+    from server.storage.db import db, is_postgres
+
+    token = _unbounded.set(True)
+    try:
+        if is_postgres():
+            db.execute_sql("SET LOCAL statement_timeout = 0")
+        yield
+    finally:
+        _unbounded.reset(token)
