@@ -41,6 +41,7 @@ import psycopg
 from peewee import AutoField, BooleanField, Model
 from psycopg import sql
 
+from server.ops.bulk_load import lift_checks, restore_checks
 from server.ops.table_sums import TableSum
 from server.stats import triggers
 from server.storage.db import bind, db, sqlite_path
@@ -362,7 +363,11 @@ def _first_line(exc: BaseException) -> str:
 def _copy_all(
     source: sqlite3.Connection, report: CopyReport, batch: int, progress: Progress
 ) -> None:
-    """Schema, rows, sequences and the check, in one transaction of the target."""
+    """Schema, rows, sequences and the check, in one transaction of the target.
+
+    Rows go in with the statistics triggers, foreign keys and secondary indexes
+    lifted (``bulk_load.py``), which are all back before the rows are read back.
+    """
     sequences = _sqlite_sequences(source)
     with db.connection_context(), db.atomic(), unbounded():
         target: psycopg.Connection[Any] = db.connection()
@@ -371,10 +376,13 @@ def _copy_all(
         migrate()  # the schema exactly as the server creates it, stamped LATEST
         target.execute("DELETE FROM schema_version")  # copied from the source below
         triggers.remove()  # the pre-aggregate is copied as it is, not counted again
+        checks = lift_checks(target)  # built again once the rows are in
         for model in copy_order():
             table = _copy_table(source, target, model, batch, progress)
             table.next_id = _set_sequence(target, model, sequences.get(table.table, 0))
             report.tables.append(table)
+        target.execute("SET LOCAL maintenance_work_mem = '128MB'")  # for the index builds
+        restore_checks(target, checks)
         triggers.install()
         for model, table in zip(copy_order(), report.tables, strict=True):
             sums = _read_back(target, model, batch)

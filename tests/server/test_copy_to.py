@@ -272,6 +272,19 @@ def test_what_the_operator_is_told_when_the_copy_cannot_start(
     assert _postgres_counts(empty_postgres) == {}
 
 
+def _schema(url: str) -> dict[str, set[tuple[str, ...]]]:
+    """What a database's schema checks and keeps: indexes, constraints, triggers."""
+    queries = {
+        "indexes": "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = current_schema()",
+        "constraints": "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+        " FROM pg_constraint WHERE connamespace = current_schema()::regnamespace",
+        "triggers": "SELECT tgrelid::regclass::text, tgname, pg_get_triggerdef(oid)"
+        " FROM pg_trigger WHERE NOT tgisinternal",
+    }
+    with psycopg.connect(url) as pg:
+        return {name: {tuple(row) for row in pg.execute(q)} for name, q in queries.items()}
+
+
 def test_a_person_at_a_terminal_sees_progress_and_a_table_of_checksums(
     sqlite_env: dict[str, str], empty_postgres: str
 ) -> None:
@@ -304,3 +317,8 @@ def test_a_person_at_a_terminal_sees_progress_and_a_table_of_checksums(
     ticket_line = next(line for line in lines if line.startswith("ticket "))
     assert ticket_line.split()[1] == "20" and ticket_line.endswith("ok")
     assert "in one transaction, verified" in done.stdout
+    with postgres_database() as fresh:  # the copy's schema is the one the server creates
+        migrated = run(dict(sqlite_env, PADCOM_DATABASE_URL=fresh), "migrate")
+        assert migrated.returncode == 0, migrated.stderr
+        assert _schema(empty_postgres) == _schema(fresh)
+        assert _schema(fresh)["triggers"] and _schema(fresh)["indexes"]
