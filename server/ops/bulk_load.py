@@ -35,7 +35,7 @@ _SECONDARY_INDEXES = """
 """
 
 
-def lift_checks(target: psycopg.Connection[Any]) -> list[sql.Composable]:
+def lift_checks(target: psycopg.Connection[Any]) -> list[sql.SQL | sql.Composed]:
     """Drop the schema's foreign keys and secondary indexes; returns what puts them back.
 
     Run inside the copy's transaction: if it fails, the rollback restores them.
@@ -50,7 +50,7 @@ def lift_checks(target: psycopg.Connection[Any]) -> list[sql.Composable]:
         )
     for name, _ in indexes:
         target.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
-    restore: list[sql.Composable] = [sql.SQL(definition) for _, definition in indexes]
+    restore: list[sql.SQL | sql.Composed] = [sql.SQL(definition) for _, definition in indexes]
     restore += [
         sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
             sql.SQL(table), sql.Identifier(name), sql.SQL(definition)
@@ -60,7 +60,7 @@ def lift_checks(target: psycopg.Connection[Any]) -> list[sql.Composable]:
     return restore
 
 
-def restore_checks(target: psycopg.Connection[Any], statements: list[sql.Composable]) -> None:
+def restore_checks(target: psycopg.Connection[Any], statements: list[sql.SQL | sql.Composed]) -> None:
     """Build the indexes and foreign keys again over the loaded rows (each checks them all)."""
     for statement in statements:
         target.execute(statement)
