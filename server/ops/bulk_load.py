@@ -60,7 +60,9 @@ def lift_checks(target: psycopg.Connection[Any]) -> list[sql.SQL | sql.Composed]
     return restore
 
 
-def restore_checks(target: psycopg.Connection[Any], statements: list[sql.SQL | sql.Composed]) -> None:
+def restore_checks(
+    target: psycopg.Connection[Any], statements: list[sql.SQL | sql.Composed]
+) -> None:
     """Build the indexes and foreign keys again over the loaded rows (each checks them all)."""
     for statement in statements:
         target.execute(statement)

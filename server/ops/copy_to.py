@@ -425,8 +425,9 @@ def describe(report: CopyReport) -> str:
         f"{rows:,} rows in {len(report.tables)} tables in {report.seconds:.1f} s, in one "
         "transaction, verified (same count and checksum read back from PostgreSQL)"
     )
+    password = " (with its password)" if ":***@" in report.target else ""
     lines.append(
         f"{Path(report.source).name} was only read. To switch: stop the server, set "
-        f"PADCOM_DATABASE_URL={report.target} and start it."
+        f"PADCOM_DATABASE_URL={report.target}{password} and start it."
     )
     return "\n".join(lines)
