@@ -20,9 +20,8 @@ transaction, must give every table the count and checksum (``table_sums.py``)
 of the rows read from SQLite, or the whole copy is rolled back. The SQLite file
 is opened read-only (``mode=ro``), inside one read transaction, so the copy is
 one consistent moment of it even if a server still wrote to it (stop it first:
-later writes are not copied). Sequences are set past the highest copied id
-(and past SQLite's own ``sqlite_sequence`` where a table has one), so new
-tickets and events get new numbers.
+later writes are not copied). Sequences are set past the highest copied id,
+so new tickets and events get new numbers.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ from urllib.parse import quote, urlparse
 
 import peewee
 import psycopg
-from peewee import AutoField, BooleanField, Model
+from peewee import BooleanField, Model
 from psycopg import sql
 
 from server.ops.bulk_load import lift_checks, restore_checks
@@ -237,33 +236,33 @@ def _copy_table(
     return TableReport(_table(model), sums.rows, sums.checksum)
 
 
-def _sqlite_sequences(source: sqlite3.Connection) -> dict[str, int]:
-    """AUTOINCREMENT's high-water marks, which may be past the highest id still stored."""
-    exists = source.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'"
-    ).fetchone()
-    if not exists:
-        return {}
-    return {name: int(seq) for name, seq in source.execute("SELECT name, seq FROM sqlite_sequence")}
+_OWNED_SEQUENCES = """
+    SELECT t.relname, a.attname, s.oid::regclass::text
+    FROM pg_class s
+    JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')
+    JOIN pg_class t ON t.oid = d.refobjid
+    JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+    WHERE s.relkind = 'S' AND s.relnamespace = current_schema()::regnamespace
+"""
 
 
-def _set_sequence(target: psycopg.Connection[Any], model: type[Model], floor: int) -> int | None:
-    """Move the id sequence past every copied id; returns the next id it will give."""
-    primary = model._meta.primary_key
-    if not isinstance(primary, AutoField):
-        return None
-    table, column = _table(model), primary.column_name
-    highest_sql = sql.SQL("SELECT coalesce(max({}), 0) FROM {}").format(
-        sql.Identifier(column), sql.Identifier(table)
-    )
-    row = target.execute(highest_sql).fetchone()
-    highest = max(int(row[0]) if row else 0, floor)
-    quoted = sql.Identifier(table).as_string(target)
-    target.execute(
-        "SELECT setval(pg_get_serial_sequence(%s, %s), %s, %s)",
-        (quoted, column, max(highest, 1), highest > 0),
-    )
-    return highest + 1
+def _set_sequences(target: psycopg.Connection[Any]) -> dict[str, int]:
+    """Move every column's sequence past the copied values; returns each table's next id.
+
+    Read from the catalog (serial and identity columns alike), so a sequence a
+    later model adds is moved too. SQLite (no AUTOINCREMENT in this schema) gives
+    the highest id plus one next, and so does PostgreSQL after this.
+    """
+    next_ids: dict[str, int] = {}
+    for table, column, sequence in target.execute(_OWNED_SEQUENCES).fetchall():
+        highest_sql = sql.SQL("SELECT coalesce(max({}), 0) FROM {}").format(
+            sql.Identifier(column), sql.Identifier(table)
+        )
+        row = target.execute(highest_sql).fetchone()
+        highest = int(row[0]) if row else 0
+        target.execute("SELECT setval(%s, %s, %s)", (sequence, max(highest, 1), highest > 0))
+        next_ids[table] = highest + 1
+    return next_ids
 
 
 def _read_back(target: psycopg.Connection[Any], model: type[Model], batch: int) -> TableSum:
@@ -368,7 +367,6 @@ def _copy_all(
     Rows go in with the statistics triggers, foreign keys and secondary indexes
     lifted (``bulk_load.py``), which are all back before the rows are read back.
     """
-    sequences = _sqlite_sequences(source)
     with db.connection_context(), db.atomic(), unbounded():
         target: psycopg.Connection[Any] = db.connection()
         target.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
@@ -378,9 +376,10 @@ def _copy_all(
         triggers.remove()  # the pre-aggregate is copied as it is, not counted again
         checks = lift_checks(target)  # built again once the rows are in
         for model in copy_order():
-            table = _copy_table(source, target, model, batch, progress)
-            table.next_id = _set_sequence(target, model, sequences.get(table.table, 0))
-            report.tables.append(table)
+            report.tables.append(_copy_table(source, target, model, batch, progress))
+        next_ids = _set_sequences(target)
+        for table in report.tables:
+            table.next_id = next_ids.get(table.table)
         target.execute("SET LOCAL maintenance_work_mem = '128MB'")  # for the index builds
         restore_checks(target, checks)
         triggers.install()
