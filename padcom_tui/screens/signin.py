@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from padcom_cli.client.api import PadcomClient
@@ -17,12 +16,13 @@ from padcom_cli.client.config import ClientConfig, save_config
 from padcom_cli.client.errors import NotAuthorized, PadcomError
 from padcom_tui.background import in_background
 from padcom_tui.format import ink
+from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.widgets.keys_footer import KeysFooter
 
 REFUSED = "This is the staff app: customer accounts cannot sign in here. Customers use `padcom`."
 
 
-class SignInScreen(Screen[None]):
+class SignInScreen(PadcomScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "app.quit", "Quit")]
 
     def __init__(self, url: str, reason: str = "") -> None:
@@ -74,7 +74,7 @@ class SignInScreen(Screen[None]):
         in_background(self, attempt, self._done, failed=self._failed, exclusive=True)
 
     def _done(self, result: tuple[PadcomClient, dict[str, Any]]) -> None:
-        self.app.signed_in(*result)  # type: ignore[attr-defined]
+        self.padcom.signed_in(*result)
 
     def _failed(self, error: PadcomError) -> None:
         self.query_one("#password", Input).value = ""
