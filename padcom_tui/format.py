@@ -10,10 +10,10 @@ from typing import Any
 from rich.style import Style
 from rich.text import Text
 
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 
 Clock = Callable[[], datetime]
-Json = dict[str, Any]
 
 PRIORITIES = ("urgent", "high", "normal", "low")
 STATUSES = ("new", "open", "waiting", "resolved", "closed")

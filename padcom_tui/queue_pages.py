@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
+from padcom_cli.client.jsontypes import Json
 from padcom_tui.format import OPEN_STATUSES, parse_time
 
-Json = dict[str, Any]
 PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
 _NEVER = datetime.max.replace(year=9999)
 OPEN_WORK = ",".join(OPEN_STATUSES)

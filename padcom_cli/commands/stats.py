@@ -6,11 +6,10 @@ from typing import Annotated, Any
 
 import typer
 
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.options import AsJson
 from padcom_cli.output import emit
 from padcom_cli.session import client
-
-Json = dict[str, Any]
 
 Days = Annotated[
     int, typer.Option("--days", "-d", min=1, max=366, help="The period: this many days back.")

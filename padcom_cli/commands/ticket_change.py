@@ -7,13 +7,14 @@ the command exits 5 saying what changed since.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from padcom_cli import text_input as compose
 from padcom_cli.client.errors import Conflict
 from padcom_cli.client.event_words import actor, changes
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_cli.client.time_words import local, parse
 from padcom_cli.options import (
@@ -33,7 +34,6 @@ from padcom_cli.session import client
 if TYPE_CHECKING:
     from padcom_cli.client.api import PadcomClient
 
-Json = dict[str, Any]
 
 EDIT_HELP = """\
 # The first line is the subject, the rest the description. Anything below the

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from padcom_cli import text_input as compose
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_cli.options import (
     AsJson,
@@ -22,9 +23,6 @@ from padcom_cli.options import (
 )
 from padcom_cli.output import emit, emit_json, note, usage_error
 from padcom_cli.session import client
-
-Json = dict[str, Any]
-
 
 NEW_TICKET_HELP = """\
 # Describe the problem above this line: what happened, since when, and what

@@ -11,10 +11,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from padcom_cli.client.jsontypes import Json
 from padcom_tui.format import line, person
 from padcom_tui.widgets.history import describe_changes, describe_value
 
-Json = dict[str, Any]
 FIELDS = ("subject", "status", "priority", "category", "assignee", "service", "body")
 
 

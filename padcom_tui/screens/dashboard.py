@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.stats_words import duration
 from padcom_tui.background import in_background
 from padcom_tui.format import parse_time
@@ -29,7 +30,6 @@ from padcom_tui.widgets.dashboard_trend import DashboardTrend
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 
-Json = dict[str, Any]
 PERIODS = (7, 30, 90)
 REFRESH_SECONDS = 30.0
 AFTER_EVENTS_SECONDS = 2.0

@@ -14,6 +14,7 @@ from textual.notifications import SeverityLevel
 from textual.widgets import DataTable, Input
 
 from padcom_cli.client.errors import NotFound, PadcomError
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.plural import counted
 from padcom_tui.background import in_background
 from padcom_tui.flood import FloodGate, Notice
@@ -24,9 +25,6 @@ from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_table import TicketTable
-
-Json = dict[str, Any]
-
 
 CLOCK_SECONDS = 30
 """How often the queue's ages and SLA due times are brought up to the clock."""

@@ -7,7 +7,7 @@ else got there first, the conflict dialog shows what changed and can re-apply.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,6 +17,7 @@ from textual.widgets import TabbedContent, TabPane
 
 from padcom_cli.client.api import PadcomClient, new_key
 from padcom_cli.client.errors import Conflict, PadcomError
+from padcom_cli.client.jsontypes import Json
 from padcom_tui.background import in_background
 from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, person
 from padcom_tui.messages import EventsArrived, Reconnected
@@ -32,7 +33,6 @@ from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_header import TicketHeader
 
-Json = dict[str, Any]
 WIDE = 120
 """From this width on, the customer's account stays in view beside the conversation."""
 

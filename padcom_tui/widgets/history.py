@@ -7,9 +7,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from padcom_cli.client.jsontypes import Json
 from padcom_tui.format import ink, line, person, stamp
-
-Json = dict[str, Any]
 
 
 def describe_value(field: str, value: Any, names: dict[int, str]) -> str:
