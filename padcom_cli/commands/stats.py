@@ -20,8 +20,9 @@ def _render(data: Json, days: int) -> Any:
     from rich.table import Table
     from rich.text import Text
 
+    from padcom_cli.client.duration_words import duration
     from padcom_cli.client.plural import counted
-    from padcom_cli.client.stats_words import duration, percent, spread
+    from padcom_cli.client.stats_words import percent, spread
 
     now = data["now"]
     by_status = now["by_status"]

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from padcom_cli import text_input as compose
+from padcom_cli.client.conflict_words import UNSEEN, event_line, headline
 from padcom_cli.client.errors import Conflict
-from padcom_cli.client.event_words import actor, changes
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_cli.client.time_words import local, parse
@@ -61,15 +61,12 @@ def what_changed(api: PadcomClient, number: int, seen: Json | None, version: int
         newer = [e for e in events if _later(e["at"], since)]
     else:
         newer = _groups_since(events, current["version"] - version)
-    lines = [
-        f"ticket #{number} changed since version {version} (now version "
-        f"{current['version']}); nothing was saved. What changed:"
-    ]
+    lines = [f"{headline(number, version, current['version'])}. What changed:"]
     for event in newer:
         at = parse(event["at"])
-        lines.append(f"  {local(at) if at else '-'}  {actor(event)}: {changes(event)}")
+        lines.append(f"  {local(at) if at else '-'}  {event_line(event)}")
     if not newer:
-        lines.append("  (changes you cannot see, e.g. staff notes)")
+        lines.append(f"  {UNSEEN}")
     lines.append(f"See it with `padcom ticket show {number}`, then try again.")
     return "\n".join(lines)
 

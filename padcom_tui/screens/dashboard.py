@@ -17,10 +17,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 
+from padcom_cli.client.duration_words import duration
 from padcom_cli.client.jsontypes import Json
-from padcom_cli.client.stats_words import duration
+from padcom_cli.client.time_words import parse
 from padcom_tui.background import in_background
-from padcom_tui.format import parse_time
 from padcom_tui.messages import EventsArrived, Reconnected
 from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.widgets.dashboard_bars import DashboardBars
@@ -140,7 +140,7 @@ class DashboardScreen(PadcomScreen[None]):
     def _summary(self, data: Json) -> str:
         words = f"last {self.days} days: {data['created']} created, {data['resolved']} resolved"
         oldest = data["now"].get("oldest_open")
-        created = parse_time(oldest["created_at"]) if oldest else None
+        created = parse(oldest["created_at"]) if oldest else None
         if oldest and created:
             age = int((self.padcom.clock() - created).total_seconds())
             words += f" · oldest open #{oldest['number']}, {duration(age)}"
