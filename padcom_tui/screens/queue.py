@@ -17,7 +17,7 @@ from padcom_cli.client.errors import NotFound, PadcomError
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.plural import counted
 from padcom_tui.background import in_background
-from padcom_tui.flood import FloodGate, Notice
+from padcom_tui.flood_gate import FloodGate, Notice
 from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, line
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.queue_pages import OPEN_WORK, QueueFilters, TicketQueue
@@ -196,7 +196,7 @@ class QueueScreen(PadcomScreen[None]):
 
     def announce(self, events: list[Json], tickets: dict[int, Json]) -> None:
         """A toast for a new ticket or one that became urgent, a bell for urgent; a burst
-        from one organization is summed up in one notice (padcom_tui/flood.py)."""
+        from one organization is summed up in one notice (padcom_tui/flood_gate.py)."""
         now = time.monotonic()
         for event in events:
             ticket = tickets.get(int(event["ticket"]))

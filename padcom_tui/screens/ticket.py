@@ -26,8 +26,8 @@ from padcom_tui.screens.choice import ChoiceScreen
 from padcom_tui.screens.confirm import ConfirmScreen
 from padcom_tui.screens.conflict import conflict_text
 from padcom_tui.screens.reply_editor import ComposeScreen
-from padcom_tui.widgets.account import Account
 from padcom_tui.widgets.conversation import Conversation
+from padcom_tui.widgets.customer_account import Account
 from padcom_tui.widgets.history import History
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
