@@ -15,22 +15,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from textual.widgets import Input
-
 from padcom_cli.client.config import ClientConfig, config_path, load_config, save_config
 from padcom_tui.screens.queue import QueueScreen
 from padcom_tui.screens.signin import SignInScreen
 from tests.support.live import Live
-from tests.tui.conftest import build_app, settle
+from tests.tui.conftest import build_app, sign_in
 
 ADMIN = str(Path(sys.executable).parent / "padcom-admin")
 FAR_AWAY = "http://203.0.113.5:8000"  # TEST-NET-3: never reached, the app refuses first
-
-
-def sign_in(screen: SignInScreen, url: str, email: str, password: str) -> None:
-    screen.query_one("#url", Input).value = url
-    screen.query_one("#email", Input).value = email
-    screen.query_one("#password", Input).value = password
 
 
 def problem(screen: SignInScreen) -> str:
@@ -54,12 +46,7 @@ async def test_the_sign_in_screen_refuses_to_send_a_password_in_clear(live: Live
     agent = live.person("agent")
     app = build_app(live.url, None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SignInScreen)
-        sign_in(screen, FAR_AWAY, agent.email, agent.password)
-        await pilot.press("enter")
-        await settle(pilot)
+        screen = await sign_in(pilot, agent.email, agent.password, url=FAR_AWAY)
         assert app.screen is screen
         assert "refusing to send your password unencrypted" in problem(screen)
     assert not config_path().exists()
@@ -73,12 +60,7 @@ async def test_a_url_the_user_accepted_signs_in_with_a_warning_and_keeps_the_con
     save_config(ClientConfig(url=url, insecure_url=url))  # as `padcom login --insecure` left it
     app = build_app(url, None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SignInScreen)
-        sign_in(screen, url, agent.email, agent.password)
-        await pilot.press("enter")
-        await settle(pilot)
+        await sign_in(pilot, agent.email, agent.password, url=url)
         assert isinstance(app.screen, QueueScreen)
         warnings = [n.message for n in app._notifications]
         assert f"your password goes unencrypted to {url} (no https)" in warnings
