@@ -16,12 +16,17 @@ from server.ops import metrics
 
 
 def route_of(scope: Scope) -> str:
-    """The template of the route that answered, or ``unmatched`` (a 404 for an unknown path)."""
-    route = scope.get("route")
-    path = getattr(route, "path", None)
-    if isinstance(path, str):
-        return path
-    return str(scope.get("padcom.route", "unmatched"))
+    """The template of the route that answered, or ``unmatched`` (a 404 for an unknown path).
+
+    An included router's route knows only its own part (``/tickets/{number}``); the
+    prefix is the matched path's segments before it (a path parameter holds no ``/``).
+    """
+    template = getattr(scope.get("route"), "path_format", None)
+    if not isinstance(template, str):
+        return str(scope.get("padcom.route", "unmatched"))
+    segments = str(scope["path"]).split("/")
+    prefix = "/".join(segments[: max(1, len(segments) - template.count("/"))])
+    return prefix + template
 
 
 class RequestMetrics:
