@@ -1,6 +1,6 @@
 """PostgreSQL turns the server's new connections away (too many clients): a clear 503 at once.
 
-The connection budget is ``processes × (pool + 1) ≤ max_connections − reserve``;
+The connection budget is ``processes * (pool + 1) <= max_connections - reserve``;
 past it PostgreSQL refuses new connections. A request that needs one must
 neither hang nor read as a mystery: it answers 503 with Retry-After, and the
 log line names the cause and the budget. Here the server's role may open no
@@ -46,9 +46,9 @@ def budget_role() -> Iterator[tuple[str, str]]:
             admin.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
-def _admin(sql: str) -> None:
+def _admin(sql: str, *params: str) -> None:
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(sql)
+        admin.execute(sql, params or None)
 
 
 def test_a_refused_connection_answers_503_at_once_and_names_the_budget(
@@ -63,7 +63,8 @@ def test_a_refused_connection_answers_503_at_once_and_names_the_budget(
         _admin(f'ALTER ROLE "{role}" CONNECTION LIMIT 0')  # the budget is spent
         _admin(  # and the pooled connections are gone: the next request needs a new one
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            f"WHERE usename = '{role}' AND query NOT LIKE 'LISTEN%'"
+            "WHERE usename = %s AND query NOT LIKE 'LISTEN%%'",
+            role,
         )
         answers = []
         for _ in range(TRIES):
