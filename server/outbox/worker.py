@@ -179,14 +179,20 @@ class OutboxWorker:
         self.heartbeat.start()
         self._thread.start()
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop, and hand every claimed row back so another server sends it at once.
+
+        A delivery still under way after ``timeout`` (an SMTP server that does not
+        answer) is given up: its row may then be sent twice, which delivery at least
+        once allows (same Message-ID), while keeping it would delay it by the lease.
+        """
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout)
         self._http.close()
         self.heartbeat.stop()
         if self._thread.is_alive():
-            return  # still inside a delivery: its rows come back when the heartbeat ages
+            log.warning("outbox worker still inside a delivery at shutdown; handing it back")
         try:
             released = owner.hand_back(self.owner_id)
         except Exception:  # the database is away: the lease runs out instead

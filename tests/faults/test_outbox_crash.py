@@ -89,3 +89,23 @@ def test_the_mail_a_killed_server_held_is_sent_by_another_within_seconds(
         a.stop()
         b.stop()
         mailbox.stop()
+
+
+def test_a_server_that_stops_hands_its_claimed_mail_back_at_once(
+    database_url: str, tmp_path: Path, silent_smtp: int
+) -> None:
+    a = ServerProcess(database_url, tmp_path, tmp_path / "a.log", env=_mailing(silent_smtp))
+    try:
+        a.start()
+        customer = customer_token(database_url)
+        with api(a, customer) as client:
+            filed = client.post("/tickets", json={"subject": "Mail bounces", "body": "-"})
+        assert filed.status_code == 201, filed.text
+        held = _claimed_row(database_url)
+        a.stop()  # SIGTERM while its SMTP conversation hangs
+        assert a.proc is not None and a.proc.returncode is not None
+        with db.connection_context():
+            row = Outbox.get_by_id(held.id)
+        assert (row.state, row.lease_owner, row.lease_until) == ("pending", None, None)
+    finally:
+        a.stop()
