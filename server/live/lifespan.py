@@ -1,4 +1,4 @@
-"""Start and stop what runs beside the request handlers: the hub, the outbox worker, the waker.
+"""Live layer: start and stop what runs beside the request handlers: the hub, the outbox worker, the waker.
 
 The waker hears every commit to the database, whoever made it: LISTEN/NOTIFY on
 PostgreSQL, ``PRAGMA data_version`` on SQLite. Besides, the hub looks anyway
@@ -12,9 +12,9 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any, Protocol
 
 import anyio
-from fastapi import FastAPI
 
 from server.config import Settings
 from server.live import leases
@@ -29,8 +29,14 @@ from server.storage.db import db, is_postgres
 log = logging.getLogger("padcom.live")
 
 
+class App(Protocol):
+    """What the background services need of the app: its ``state`` (settings, on_commit)."""
+
+    state: Any
+
+
 @asynccontextmanager
-async def live_services(app: FastAPI) -> AsyncIterator[None]:
+async def live_services(app: App) -> AsyncIterator[None]:
     """The app's lifespan: wire the hub and the outbox worker to ``app.state.on_commit``.
 
     The worker runs only when mail or webhooks are configured (nothing is enqueued otherwise).

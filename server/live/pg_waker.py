@@ -13,8 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from server.live.journal import NOTIFY_CHANNEL
 from server.live.waker import WakerThread
+from server.storage.notify import NOTIFY_CHANNEL
 
 log = logging.getLogger("padcom.live")
 

@@ -31,7 +31,7 @@ import psycopg
 from peewee import OperationalError, PostgresqlDatabase, Psycopg3Adapter
 from playhouse.pool import PooledPostgresqlDatabase
 
-from server.http import still_wanted
+from server.storage import still_wanted
 from server.storage.faults import CommitUnconfirmed
 from server.storage.limits import DatabaseLimits
 
