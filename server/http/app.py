@@ -9,7 +9,6 @@ from fastapi import FastAPI
 
 from server.config import Settings
 from server.helpdesk.passwords import Passwords
-from server.helpdesk.sla_watch import with_sla_watch
 from server.http.access_log import AccessLog
 from server.http.body_limit import BodyLimit
 from server.http.client_address import parse_networks
@@ -23,6 +22,7 @@ from server.http.routes import auth, events, probes, staff, stats, stream, ticke
 from server.http.schemas import ErrorOut
 from server.http.shutdown_gate import ShutdownGate
 from server.http.stats_gate import StatsGate
+from server.live.breach_watch import with_sla_watch
 from server.live.lifespan import live_services
 from server.storage.db import bind
 from server.storage.migrations import migrate

@@ -12,7 +12,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.ops import metrics
+from server import telemetry
 
 
 def route_of(scope: Scope) -> str:
@@ -52,5 +52,5 @@ class RequestMetrics:
             await self.app(scope, receive, sending)
         finally:
             route, method = route_of(scope), str(scope["method"])
-            metrics.REQUESTS.labels(method, route, str(status)).inc()
-            metrics.LATENCY.labels(method, route).observe(time.monotonic() - started)
+            telemetry.REQUESTS.labels(method, route, str(status)).inc()
+            telemetry.LATENCY.labels(method, route).observe(time.monotonic() - started)

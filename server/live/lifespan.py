@@ -1,4 +1,4 @@
-"""Start and stop what runs beside the request handlers: the hub, the outbox worker, the waker.
+"""Live layer: start and stop what runs beside the request handlers: the hub, the outbox worker, the waker.
 
 The waker hears every commit to the database, whoever made it: LISTEN/NOTIFY on
 PostgreSQL, ``PRAGMA data_version`` on SQLite. Besides, the hub looks anyway
@@ -12,17 +12,17 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any, Protocol
 
 import anyio
-from fastapi import FastAPI
 
+from server import telemetry
 from server.config import Settings
 from server.live import leases
 from server.live.hub import Hub
 from server.live.pg_waker import PgWaker
 from server.live.reader import latest_event_id
 from server.live.sqlite_waker import DataVersionWaker
-from server.ops import metrics
 from server.outbox.webhook import allowed
 from server.outbox.worker import OutboxWorker
 from server.storage.db import db, is_postgres
@@ -30,8 +30,14 @@ from server.storage.db import db, is_postgres
 log = logging.getLogger("padcom.live")
 
 
+class App(Protocol):
+    """What the background services need of the app: its ``state`` (settings, on_commit)."""
+
+    state: Any
+
+
 @asynccontextmanager
-async def live_services(app: FastAPI) -> AsyncIterator[None]:
+async def live_services(app: App) -> AsyncIterator[None]:
     """The app's lifespan: wire the hub and the outbox worker to ``app.state.on_commit``.
 
     The worker runs only when mail or webhooks are configured (nothing is enqueued otherwise).
@@ -71,7 +77,7 @@ def _waker(settings: Settings, hub: Hub) -> PgWaker | DataVersionWaker:
     if is_postgres():
         listen_url = settings.listen_database_url or settings.resolved_database_url
         return PgWaker(
-            listen_url, hub.notify, settings.database, on_reconnect=metrics.LISTEN_RECONNECTS.inc
+            listen_url, hub.notify, settings.database, on_reconnect=telemetry.LISTEN_RECONNECTS.inc
         )
     return DataVersionWaker(
         db.obj.database,

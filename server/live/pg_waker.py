@@ -28,9 +28,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 
-from server.live.journal import NOTIFY_CHANNEL
 from server.live.waker import WakerThread
 from server.storage.limits import DatabaseLimits
+from server.storage.notify import NOTIFY_CHANNEL
 from server.storage.postgres import AnsweringConnection, keepalives
 
 log = logging.getLogger("padcom.live")

@@ -97,10 +97,12 @@ def user_add(
     """Add a user (and their organization when it is new)."""
     from server.helpdesk import password_policy as policy
     from server.helpdesk.accounts import create_user, organization_named
+    from server.helpdesk.errors import DomainError
     from server.helpdesk.passwords import Passwords
-    from server.http.errors import ApiError
-    from server.storage.db import bind, db
+    from server.storage.db import bind
     from server.storage.migrations import migrate
+    from server.storage.models import User
+    from server.storage.write_path import plain, write
 
     if role not in ("customer", "agent", "admin"):
         raise typer.BadParameter("role must be customer, agent or admin")
@@ -111,16 +113,19 @@ def user_add(
     try:
         policy.check(password, email, name or "")
         password_hash = Passwords(settings.passwords, 1).hash(password)
-        with db.connection_context(), db.atomic():
+
+        def change() -> User:
             org_id = organization_named(org).id if org else None
-            user = create_user(
+            return create_user(
                 email=email,
                 name=name or email.split("@")[0],
                 role=role,
                 password_hash=password_hash,
                 organization_id=org_id,
             )
-    except ApiError as exc:
+
+        user = write(plain(change), None, batched=False)
+    except DomainError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"added {user.role} {user.email} (id {user.id})")

@@ -7,7 +7,7 @@ concurrent writers wait their turn instead of failing with "database is locked".
 PostgreSQL uses a connection pool whose every wait is bounded
 (``server/storage/postgres.py``). Given ``DatabaseLimits``, no statement, lock wait or
 pool wait lasts longer than they say; a COMMIT is sent only while the request
-behind it still wants it (``server/http/still_wanted.py``). Code above this module
+behind it still wants it (``server/storage/still_wanted.py``). Code above this module
 uses only ``db`` (the proxy) and portable SQL.
 """
 
@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 from peewee import Database, DatabaseProxy, OperationalError
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
-from server.http import still_wanted
+from server.storage import still_wanted
 from server.storage.limits import DatabaseLimits
 from server.storage.postgres import BoundedPostgresqlDatabase
 from server.storage.private_files import private_database

@@ -30,6 +30,7 @@ from server.storage.models import (
     StreamLease,
 )
 from server.storage.postgres import unbounded
+from server.storage.write_path import plain, write
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,12 @@ def migrate() -> tuple[int, int]:
     begins IMMEDIATE, which takes the write lock). Raises SchemaTooNew for a
     database a newer version has migrated: running on it could corrupt it.
     """
-    with db.connection_context(), db.atomic(), unbounded():  # a back-fill may take long
+    return write(plain(_migrate), None, batched=False)
+
+
+def _migrate() -> tuple[int, int]:
+    """``migrate``'s work, in its one transaction (the one write path, no events)."""
+    with unbounded():  # a back-fill may take long
         if is_postgres():
             db.execute_sql("SELECT pg_advisory_xact_lock(72657)")
         before = current_version()

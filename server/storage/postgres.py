@@ -31,8 +31,8 @@ import psycopg
 from peewee import OperationalError, PostgresqlDatabase, Psycopg3Adapter
 from playhouse.pool import PooledPostgresqlDatabase
 
-from server.http import still_wanted
-from server.ops import metrics
+from server import telemetry
+from server.storage import still_wanted
 from server.storage.faults import CommitUnconfirmed
 from server.storage.limits import DatabaseLimits
 
@@ -150,7 +150,7 @@ class BoundedPostgresqlDatabase(PooledPostgresqlDatabase, _FailFastConnect):
         try:
             return super().connect(reuse_if_open)
         finally:
-            metrics.POOL_WAIT.observe(time.monotonic() - started)
+            telemetry.POOL_WAIT.observe(time.monotonic() - started)
 
     def commit(self) -> None:
         with still_wanted.claimed(still_wanted.current()):

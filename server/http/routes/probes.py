@@ -16,9 +16,9 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from server.http import metrics_page
 from server.http.errors import NotFound, Unauthorized
-from server.ops import metrics
-from server.ops.readiness import Check, database_checks
+from server.reads.readiness import Check, database_checks
 
 router = APIRouter(tags=["probes"])
 
@@ -59,5 +59,5 @@ async def prometheus(request: Request) -> Response:
     given = request.headers.get("authorization", "")
     if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
         raise Unauthorized("metrics need the scraper's token")
-    body = await anyio.to_thread.run_sync(metrics.exposition)
+    body = await anyio.to_thread.run_sync(metrics_page.exposition)
     return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -1,4 +1,4 @@
-"""Prometheus metrics of one server process (ops layer): defined here, counted where things happen.
+"""Layer: ops. ``/metrics``: the meters of ``server.telemetry`` and the database's gauges, as text.
 
 Built on the maintained ``prometheus_client`` library. Per process by default;
 with ``--workers N`` set ``PROMETHEUS_MULTIPROC_DIR`` to an empty directory
@@ -13,43 +13,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from prometheus_client import (
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
-    generate_latest,
-    multiprocess,
-)
+from prometheus_client import CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-
-REQUESTS = Counter(
-    "padcom_http_requests_total", "HTTP requests answered", ["method", "route", "status"]
-)
-LATENCY = Histogram(
-    "padcom_http_request_seconds",
-    "Time to answer an HTTP request (an event stream: how long it stayed open)",
-    ["method", "route"],
-)
-POOL_WAIT = Histogram(
-    "padcom_db_pool_wait_seconds",
-    "Time a request waited for a pooled database connection (a new one included)",
-    buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2, 5),
-)
-LISTEN_RECONNECTS = Counter(
-    "padcom_listen_reconnects_total", "Times the PostgreSQL LISTEN connection was made again"
-)
-OPEN_STREAMS = Gauge(
-    "padcom_open_streams", "Event streams open on this process", multiprocess_mode="livesum"
-)
 
 
 class DatabaseCollector(Collector):
     """Outbox backlog, its oldest row's age, and sessions waiting on a lock, read at scrape."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from server.ops.readiness import database_gauges
+        from server.reads.readiness import database_gauges
 
         backlog, oldest, lock_waiters = database_gauges()
         yield GaugeMetricFamily("padcom_outbox_backlog", "Deliveries still pending", value=backlog)

@@ -1,4 +1,4 @@
-"""What ``GET /readyz`` and the metrics ask the database (ops layer), each a cheap query.
+"""What ``GET /readyz`` and the metrics ask the database (read models layer), each a cheap query.
 
 Ready means this process can do its work: the database answers, its schema is
 the one this code knows, the waker hears other processes' commits (LISTEN on
