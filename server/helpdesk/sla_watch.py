@@ -29,7 +29,7 @@ from fastapi import FastAPI
 from peewee import IntegrityError
 
 from server.config import Settings
-from server.live.journal import order_event_writes, record
+from server.live.journal import finish_here, record
 from server.storage.db import db
 from server.storage.fields import to_ms, utcnow
 from server.storage.models import Event, Ticket, User
@@ -105,7 +105,6 @@ def record_breaches(now: datetime, settings: Settings) -> list[int]:
             return []
         actor = clock_user()
         with db.atomic():
-            order_event_writes()
             for ticket in tickets:
                 missed = _missed(ticket, now)
                 claimed = (
@@ -121,7 +120,7 @@ def record_breaches(now: datetime, settings: Settings) -> list[int]:
                     for name in targets
                 }
                 events.append(
-                    Event.create(
+                    Event(
                         ticket=ticket.id,
                         organization=ticket.organization_id,
                         kind="sla_breached",
@@ -133,6 +132,7 @@ def record_breaches(now: datetime, settings: Settings) -> list[int]:
                 )
             if events:
                 record(events, settings)
+                finish_here()  # the events get their ids, under the order lock, last
     return [event.id for event in events]
 
 

@@ -17,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from server.config import Settings
 from server.helpdesk.tokens import authenticate
 from server.http.errors import ApiError, Forbidden, Unauthorized
-from server.live.journal import order_event_writes, record
+from server.live.journal import record
 from server.storage.db import db
 from server.storage.group_commit import committed
 from server.storage.models import Event, User
@@ -79,10 +79,11 @@ def write(request: Request, change: Callable[[], tuple[T, list[Event]]]) -> T:
     ``change`` returns (result, events written). Listeners in
     ``app.state.on_commit`` hear the event ids only after the commit succeeded;
     the mails and webhooks the events cause are enqueued in the same transaction.
+    The events are saved, and get their ids, last in the transaction
+    (``server/live/journal.py``).
     """
 
     def step() -> tuple[T, list[Event]]:
-        order_event_writes()
         result, events = change()
         if events:
             record(events, request.app.state.settings)
