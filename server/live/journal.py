@@ -2,15 +2,16 @@
 
 Event ids are the stream's cursor, so they must become visible in id order: a
 stream that saw event 11 must not later find a 10 that committed late. SQLite
-already runs one writer at a time (``BEGIN IMMEDIATE``). On PostgreSQL the ids
-are handed out under an advisory transaction lock, and only at the very end of
-the transaction (``commit_tail``): a change builds its events unsaved and
-``record`` composes the mails and webhooks they cause (all the reads and the
-Python work, outside the lock); ``seal`` then takes the lock, draws the ids,
-writes the events and outbox rows in one INSERT each and sends the NOTIFY that
-wakes the other server processes at commit. The lock is held for those few
-statements and the COMMIT, and no row lock is ever taken after it, so it cannot
-be part of a deadlock.
+already runs one writer at a time (``BEGIN IMMEDIATE``). On PostgreSQL a change
+builds its events unsaved and ``record`` composes the mails and webhooks they
+cause (every read and the Python work) while it runs; at the very end of the
+transaction (``commit_tail``) ``seal`` draws the ids
+(``storage/event_horizon.py``: a few microseconds under the order lock, which
+is released at once; the transaction stays marked in flight until its commit
+is visible, and readers stop below it), writes the events and outbox rows in
+one INSERT each and sends the NOTIFY that wakes the other server processes at
+commit. No lock is held across the COMMIT, and the order lock is never held
+while waiting for anything else, so it cannot be part of a deadlock.
 """
 
 from __future__ import annotations
@@ -20,15 +21,13 @@ from typing import Any
 
 from server.config import Settings
 from server.outbox.enqueue import Draft, drafts_for, stamp
-from server.storage import commit_tail
+from server.storage import commit_tail, event_horizon
 from server.storage.db import db, is_postgres
 from server.storage.fast_insert import insert, insert_rows, stored_values
 from server.storage.models import Event, Outbox
 
 NOTIFY_CHANNEL = "padcom_events"
-EVENT_ORDER_LOCK = 72658
-"""Advisory lock key that orders event-writing transactions on PostgreSQL."""
-_NEXT_IDS = "SELECT nextval(pg_get_serial_sequence('event', 'id')) FROM generate_series(1, %s)"
+EVENT_ORDER_LOCK = event_horizon.ORDER_LOCK
 
 
 @dataclass
@@ -72,8 +71,7 @@ def seal(entries: list[Any]) -> None:
     if is_postgres():
         rows = [stored_values(Event, {"id": 0, **_values(event)}) for event in events]
         names = rows[0][0]  # every event has the same fields; built before the lock
-        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (EVENT_ORDER_LOCK,))
-        ids = sorted(row[0] for row in db.execute_sql(_NEXT_IDS, (len(events),)).fetchall())
+        ids = event_horizon.draw_ids(len(events))
         for event, event_id, (_, params) in zip(events, ids, rows, strict=True):
             event.id = params[0] = event_id
         insert_rows(Event, names, [params for _, params in rows])

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import ModelSelect, fn
+from peewee import ModelSelect
 from sse_starlette import ServerSentEvent
 
 from server.helpdesk.tokens import holders
 from server.helpdesk.visibility import sees_event, visible_events
 from server.http.schemas import EventOut
 from server.reads.serialize import Related, events_json
+from server.storage import event_horizon
 from server.storage.db import db
 from server.storage.models import Event, Ticket, User
 
@@ -32,7 +33,7 @@ Round = tuple[int, list[tuple[int, list[Item]]], dict[int, tuple[str, int | None
 def latest_event_id() -> int:
     """The newest committed event id (0 for an empty log)."""
     with db.connection_context():
-        return int(Event.select(fn.MAX(Event.id)).scalar() or 0)
+        return event_horizon.horizon()
 
 
 def page_query(user: User, after: int, upto: int, limit: int) -> ModelSelect[Event]:
@@ -64,7 +65,7 @@ def _frame(item: dict[str, Any]) -> bytes:
 def replay_page(user: User, cursor: int, limit: int) -> tuple[int, list[Item]]:
     """One page of history after ``cursor`` for a resuming stream: (latest id, events)."""
     with db.connection_context():
-        latest = int(Event.select(fn.MAX(Event.id)).scalar() or 0)
+        latest = event_horizon.horizon()
         return latest, events_after(user, cursor, latest, limit) if cursor < latest else []
 
 
@@ -80,7 +81,7 @@ def read_round(groups: list[tuple[User, int]], limit: int, tokens: list[int]) ->
     holders are read last: whatever changed before the newest event read is seen.
     """
     with db.connection_context():
-        latest = int(Event.select(fn.MAX(Event.id)).scalar() or 0)
+        latest = event_horizon.horizon()
         starts = [min(cursor, latest) for _, cursor in groups]
         rows: list[tuple[Event, bool]] = []
         horizon = latest

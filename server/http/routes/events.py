@@ -16,6 +16,7 @@ from server.helpdesk.visibility import visible_events
 from server.http.deps import CurrentUser
 from server.http.schemas import EventPage, LatestEvent
 from server.reads.serialize import events_json
+from server.storage import event_horizon
 from server.storage.db import db
 from server.storage.models import Event
 
@@ -31,7 +32,10 @@ def list_events(
     """Events after ``after`` that the user may see, oldest first."""
     with db.connection_context():
         rows = list(
-            visible_events(user).where(Event.id > after).order_by(Event.id).limit(limit + 1)
+            visible_events(user)
+            .where(Event.id > after, Event.id <= event_horizon.horizon())
+            .order_by(Event.id)
+            .limit(limit + 1)
         )
         more = len(rows) > limit
         rows = rows[:limit]
@@ -45,5 +49,6 @@ def list_events(
 def latest_event(user: CurrentUser) -> dict[str, int]:
     """The newest event id the user may see (0 when none): a stream's starting point."""
     with db.connection_context():
-        newest = visible_events(user).select(fn.MAX(Event.id)).scalar()
+        upto = event_horizon.horizon()  # never an id a later commit could come in under
+        newest = visible_events(user).select(fn.MAX(Event.id)).where(Event.id <= upto).scalar()
         return {"id": int(newest or 0)}
