@@ -18,7 +18,8 @@ from server.http.errors import install_error_handlers
 from server.http.fast_read import FastTicketRead
 from server.http.headers import SecurityHeaders
 from server.http.in_flight import InFlight
-from server.http.routes import auth, events, staff, stats, stream, tickets
+from server.http.request_metrics import RequestMetrics
+from server.http.routes import auth, events, probes, staff, stats, stream, tickets
 from server.http.schemas import ErrorOut
 from server.http.shutdown_gate import ShutdownGate
 from server.http.stats_gate import StatsGate
@@ -60,10 +61,12 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     install_error_handlers(app)
     for module in (auth, tickets, events, stream, staff, stats):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(probes.router)
     app.add_middleware(DisconnectWatch)
     app.add_middleware(FastTicketRead)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(ShutdownGate)  # inside SecurityHeaders and AccessLog: they see its 503
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog, trusted_proxies=app.state.trusted_proxies)
+    app.add_middleware(RequestMetrics)
     return app

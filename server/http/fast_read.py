@@ -73,6 +73,7 @@ class FastTicketRead:
                 else:
                     response = _answer(token, number)
                 if response is not None:
+                    scope["padcom.route"] = "/api/v1/tickets/{number}"  # for request_metrics
                     await response(scope, receive, send)
                     return
         await self.app(scope, receive, send)

@@ -22,6 +22,7 @@ from server.live.hub import Hub
 from server.live.pg_waker import PgWaker
 from server.live.reader import latest_event_id
 from server.live.sqlite_waker import DataVersionWaker
+from server.ops import metrics
 from server.outbox.webhook import allowed
 from server.outbox.worker import OutboxWorker
 from server.storage.db import db, is_postgres
@@ -44,6 +45,8 @@ async def live_services(app: FastAPI) -> AsyncIterator[None]:
     worker = OutboxWorker(settings.mail, settings.webhooks, settings.outbox) if sends else None
     waker = _waker(settings, hub)
     app.state.hub = hub
+    app.state.waker = waker
+    app.state.outbox_worker = worker
     app.state.replay_slots = anyio.Semaphore(settings.streams.replays_at_once)
     looking = asyncio.create_task(_keep_looking(hub, settings.live_recheck_seconds))
     listeners = [hub.notify] + ([worker.wake] if worker is not None else [])
@@ -66,7 +69,10 @@ async def live_services(app: FastAPI) -> AsyncIterator[None]:
 def _waker(settings: Settings, hub: Hub) -> PgWaker | DataVersionWaker:
     """What wakes ``hub`` on every commit to the database, in this process or another."""
     if is_postgres():
-        return PgWaker(settings.resolved_database_url, hub.notify)
+        listen_url = settings.listen_database_url or settings.resolved_database_url
+        return PgWaker(
+            listen_url, hub.notify, settings.database, on_reconnect=metrics.LISTEN_RECONNECTS.inc
+        )
     return DataVersionWaker(
         db.obj.database,
         hub.notify,

@@ -25,6 +25,7 @@ from server.storage.models import (
     IdempotencyKey,
     LoginFailure,
     Outbox,
+    OutboxOwner,
     RateLimit,
     SchemaVersion,
     StreamLease,
@@ -83,6 +84,14 @@ def _stream_leases(migrator: SchemaMigrator) -> None:
     db.create_tables([StreamLease])
 
 
+def _outbox_owners(migrator: SchemaMigrator) -> None:
+    """Outbox leases owned by a worker that beats its heart, so a crashed one's rows come back."""
+    db.create_tables([OutboxOwner])
+    present = {column.name for column in db.get_columns(Outbox._meta.table_name)}
+    if "lease_owner" not in present:
+        alter(migrator.add_column(Outbox._meta.table_name, "lease_owner", Outbox.lease_owner))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
@@ -92,6 +101,7 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "write rate limits; Idempotency-Key on every write", _write_limits),
     Migration(9, "outbox: due rows per channel", _outbox_channel_index),
     Migration(11, "event stream leases: open streams per user and per address", _stream_leases),
+    Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
     Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
 ]
 
