@@ -101,9 +101,9 @@ def record_breaches(now: datetime, journal: Journal) -> list[int]:
     def change() -> tuple[list[int], list[Event]]:
         actor = clock_user()
         events = [event for ticket in tickets if (event := _breach(ticket, actor, now)) is not None]
-        return [event.id for event in events], events
+        return events, events
 
-    return write(change, journal, batched=False)
+    return [event.id for event in write(change, journal, batched=False)]  # ids drawn at commit
 
 
 def _breach(ticket: Ticket, actor: User, now: datetime) -> Event | None:
@@ -120,7 +120,7 @@ def _breach(ticket: Ticket, actor: User, now: datetime) -> Event | None:
     due = {
         name: getattr(ticket, f"{name}_due").isoformat().replace("+00:00", "Z") for name in targets
     }
-    return Event.create(
+    return Event(
         ticket=ticket.id,
         organization=ticket.organization_id,
         kind="sla_breached",

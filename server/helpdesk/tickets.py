@@ -51,9 +51,12 @@ def _event(
     internal: bool = False,
     at: datetime | None = None,
 ) -> Event:
-    """The log entry of a change, at the ticket's new ``updated_at`` unless ``at`` is given."""
-    return insert(
-        Event,
+    """The log entry of a change, at the ticket's new ``updated_at`` unless ``at`` is given.
+
+    Not saved yet: the write path saves it, with its id, last in the transaction
+    (``server/live/journal.py``).
+    """
+    return Event(
         ticket=ticket.id,
         organization=ticket.organization_id,
         kind=kind,

@@ -30,8 +30,10 @@ def get_ticket(user: User, number: int, *, for_update: bool = False) -> Ticket:
     """The ticket ``number`` if ``user`` may see it; raises NotFound otherwise."""
     query = visible_tickets(user).where(Ticket.id == number)
     if for_update and is_postgres():
-        # SQLite needs no row lock: its write transactions begin IMMEDIATE.
-        query = query.for_update()
+        # SQLite needs no row lock: its write transactions begin IMMEDIATE. NO KEY
+        # UPDATE: an event's foreign key check (KEY SHARE, under the event-order
+        # lock) must not wait for it, or two processes deadlock.
+        query = query.for_update("FOR NO KEY UPDATE")  # type: ignore[arg-type]  # peewee takes a string
     ticket = query.first()
     if ticket is None:
         raise NotFound(f"ticket {number} not found")
@@ -54,6 +56,16 @@ def visible_events(user: User) -> ModelSelect[Event]:
             Ticket.deleted_at.is_null(),
         )
     return query
+
+
+def sees_event(user: User, event: Event, ticket_deleted: bool) -> bool:
+    """``visible_events`` for one event already read (the live hub reads a round's
+    events once for every audience and sorts them out here); keep the two alike."""
+    if user.is_staff:
+        return True
+    return (
+        event.organization_id == user.organization_id and not event.internal and not ticket_deleted
+    )
 
 
 def shown_email(viewer: User | None, role: str, email: str) -> str | None:

@@ -82,5 +82,7 @@ def write(request: Request, change: Change[T]) -> T:
     ``change`` returns (result, events written). Listeners in
     ``app.state.on_commit`` hear the event ids only after the commit succeeded;
     the mails and webhooks the events cause are enqueued in the same transaction.
+    The events are saved, and get their ids, last in the transaction
+    (``server/live/journal.py``).
     """
     return write_path.write(change, journal(request))
