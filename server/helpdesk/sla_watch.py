@@ -98,7 +98,7 @@ def record_breaches(now: datetime, journal: Journal) -> list[int]:
     if not tickets:
         return []
 
-    def change() -> tuple[list[int], list[Event]]:
+    def change() -> tuple[list[Event], list[Event]]:
         actor = clock_user()
         events = [event for ticket in tickets if (event := _breach(ticket, actor, now)) is not None]
         return events, events
