@@ -6,6 +6,7 @@ from peewee import IntegrityError, fn
 
 from server.http.errors import Conflict, Invalid
 from server.storage.models import Organization, User
+from server.vocabulary import Role
 
 
 def create_user(
@@ -17,9 +18,9 @@ def create_user(
 
     Raises Invalid for a customer without organization, Conflict for a taken email.
     """
-    if role == "customer" and organization_id is None:
+    if role == Role.CUSTOMER and organization_id is None:
         raise Invalid("a customer must belong to an organization")
-    if role != "customer" and organization_id is not None:
+    if role != Role.CUSTOMER and organization_id is not None:
         raise Invalid("staff do not belong to a customer organization")
     if (
         organization_id is not None

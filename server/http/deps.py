@@ -21,6 +21,7 @@ from server.live.journal import order_event_writes, record
 from server.storage.db import db
 from server.storage.group_commit import committed
 from server.storage.models import Event, User
+from server.vocabulary import Role
 
 bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/login")
 T = TypeVar("T")
@@ -62,7 +63,7 @@ def staff_user(user: Annotated[User, Depends(current_user)]) -> User:
 
 
 def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
-    if user.role != "admin":
+    if user.role != Role.ADMIN:
         raise Forbidden("this is for administrators only")
     return user
 

@@ -18,7 +18,8 @@ from server.stats.ranking import top_organizations, top_services
 from server.stats.scope import DAY_MS, Period
 from server.stats.split import Split
 from server.storage.fields import from_ms
-from server.storage.models import CATEGORIES, PRIORITIES, Ticket
+from server.storage.models import Ticket
+from server.vocabulary import CATEGORIES, OPEN_STATUSES, PRIORITIES
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -50,7 +51,7 @@ def _now(now: Now, period: Period) -> dict[str, Any]:
         oldest = dict(now.oldest, age_seconds=max(age, 0) // 1000)
     return {
         "open": now.open,
-        "by_status": {s: now.by_status[s] for s in ("new", "open", "waiting")},
+        "by_status": {s: now.by_status[s] for s in OPEN_STATUSES},
         "by_priority": {p: now.by_priority[p] for p in PRIORITIES},
         "by_category": {c: now.by_category[c] for c in CATEGORIES},
         "by_assignee": [{"id": i, "name": names.get(i, ""), "open": n} for i, n in load],

@@ -36,10 +36,14 @@ from server.reads.serialize import (
     user_admin_json,
 )
 from server.storage.db import db
-from server.storage.models import ROLES, Organization, Service, Token, User
+from server.storage.models import Organization, Service, Token, User
+from server.vocabulary import ROLES, STAFF_ROLES, Role
 
 router = APIRouter(tags=["staff"])
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+ROLE_FILTER = f"^({'|'.join([*ROLES, 'staff'])})$"
+"""A role, or ``staff`` for agents and admins."""
 
 
 def _user(user_id: int) -> User:
@@ -63,7 +67,7 @@ def _user_out(user: User) -> dict[str, Any]:
 @router.get("/users", response_model=list[UserAdminOut])
 def list_users(
     staff: StaffUser,
-    role: Annotated[str | None, Query(pattern="^(customer|agent|admin|staff)$")] = None,
+    role: Annotated[str | None, Query(pattern=ROLE_FILTER)] = None,
     organization: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> list[dict[str, Any]]:
@@ -71,7 +75,7 @@ def list_users(
     with db.connection_context():
         query = User.select().order_by(User.id).limit(limit)
         if role == "staff":
-            query = query.where(User.role.in_(ROLES[1:]))
+            query = query.where(User.role.in_(STAFF_ROLES))
         elif role:
             query = query.where(User.role == role)
         if organization:
@@ -177,7 +181,7 @@ def list_tokens(
     staff: StaffUser, user: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None
 ) -> list[dict[str, Any]]:
     """Token metadata (never the secrets): the staff member's own, or any user's for admins."""
-    owner = user if user is not None and staff.role == "admin" else staff.id
+    owner = user if user is not None and staff.role == Role.ADMIN else staff.id
     with db.connection_context():
         rows = Token.select().where(Token.user == owner).order_by(Token.id.desc()).limit(200)
         return [token_json(t) for t in rows]
@@ -187,7 +191,7 @@ def list_tokens(
 def revoke_token(token_id: Id, staff: StaffUser) -> Response:
     with db.connection_context():
         token = Token.get_or_none(Token.id == token_id)
-        if token is None or (token.user_id != staff.id and staff.role != "admin"):
+        if token is None or (token.user_id != staff.id and staff.role != Role.ADMIN):
             raise NotFound(f"token {token_id} not found")
         revoke(token.id)
     return Response(status_code=204)
