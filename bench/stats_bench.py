@@ -105,7 +105,9 @@ def print_plans(user: User) -> None:
         "resolved": resolved_query(tickets, split),
         "resolved, pre-aggregated": settled_resolved_query(split),
         "first response times": histogram_query(tickets, split, Target.FIRST_RESPONSE),
-        "first response times, pre-aggregated": settled_histogram_query(split, Target.FIRST_RESPONSE),
+        "first response times, pre-aggregated": settled_histogram_query(
+            split, Target.FIRST_RESPONSE
+        ),
         "top organizations": top_query(tickets, period, Ticket.organization),
     }
     explain = "EXPLAIN" if is_postgres() else "EXPLAIN QUERY PLAN"

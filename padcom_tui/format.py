@@ -11,37 +11,39 @@ from rich.style import Style
 from rich.text import Text
 
 from padcom_cli.client.sanitize import clean
+from padcom_cli.client.vocabulary import Category, Priority, Status
 
 Clock = Callable[[], datetime]
 Json = dict[str, Any]
 
-PRIORITIES = ("urgent", "high", "normal", "low")
-STATUSES = ("new", "open", "waiting", "resolved", "closed")
-CATEGORIES = ("hardware", "software", "usage", "security", "other")
-OPEN_STATUSES = ("new", "open", "waiting")
-
-PRIORITY_STYLE = {"urgent": "bold red", "high": "yellow", "normal": "", "low": "dim"}
-STATUS_STYLE = {
-    "new": "bold cyan",
-    "open": "",
-    "waiting": "magenta",
-    "resolved": "green",
-    "closed": "dim",
+PRIORITY_STYLE: dict[str, str] = {
+    Priority.URGENT: "bold red",
+    Priority.HIGH: "yellow",
+    Priority.NORMAL: "",
+    Priority.LOW: "dim",
 }
-SHORT = {
-    "urgent": "URG",
-    "high": "high",
-    "normal": "norm",
-    "low": "low",
-    "waiting": "wait",
-    "resolved": "done",
-    "closed": "clsd",
-    "hardware": "hw",
-    "software": "sw",
-    "usage": "use",
-    "security": "sec",
-    "other": "oth",
+STATUS_STYLE: dict[str, str] = {
+    Status.NEW: "bold cyan",
+    Status.OPEN: "",
+    Status.WAITING: "magenta",
+    Status.RESOLVED: "green",
+    Status.CLOSED: "dim",
 }
+SHORT: dict[str, str] = {
+    Priority.URGENT: "URG",
+    Priority.HIGH: "high",
+    Priority.NORMAL: "norm",
+    Priority.LOW: "low",
+    Status.WAITING: "wait",
+    Status.RESOLVED: "done",
+    Status.CLOSED: "clsd",
+    Category.HARDWARE: "hw",
+    Category.SOFTWARE: "sw",
+    Category.USAGE: "use",
+    Category.SECURITY: "sec",
+    Category.OTHER: "oth",
+}
+"""The narrow table's abbreviations (a word not listed is shown whole)."""
 
 
 _monochrome = False

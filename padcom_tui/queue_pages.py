@@ -13,12 +13,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from padcom_tui.format import OPEN_STATUSES, parse_time
+from padcom_cli.client.vocabulary import OPEN_WORK, URGENCY
+from padcom_tui.format import parse_time
 
 Json = dict[str, Any]
-PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
 _NEVER = datetime.max.replace(year=9999)
-OPEN_WORK = ",".join(OPEN_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def urgency_key(ticket: Json) -> tuple[int, datetime, int]:
     """The API's ``sort=urgency``: priority first, then the resolution deadline, then number."""
     due = parse_time(ticket.get("resolution_due"))
     return (
-        -PRIORITY_RANK.get(ticket.get("priority", ""), 0),
+        -URGENCY.get(ticket.get("priority", ""), 0),
         due.replace(tzinfo=None) if due else _NEVER,
         int(ticket["number"]),
     )

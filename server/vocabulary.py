@@ -8,7 +8,7 @@ Here each word is an enum member whose stored code is written out next to it:
 a word stored as text is stored as its own spelling; a word stored as a number
 (a priority's rank, an SLA target) has its number in ``*_CODES``. A code is
 never reused nor reinterpreted by a migration; a new word takes a new code.
-``tests/storage/test_vocabulary.py`` pins every word's code.
+``tests/api/test_stored_words.py`` pins every word's code.
 
 It lives at the top of ``server/`` (not in a layer) because the storage layer,
 the lowest one, stores these words and every layer above reads them.

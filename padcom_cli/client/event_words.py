@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from padcom_cli.client.sanitize import clean
+from padcom_cli.client.vocabulary import EventKind
 
 LONG_FIELDS = ("body",)
 """Fields whose old and new values are too long to show; only the change is named."""
@@ -24,16 +25,16 @@ def changes(event: dict[str, Any]) -> str:
     """What one event did, in a short line without actor or time."""
     kind = event.get("kind", "")
     data: dict[str, Any] = event.get("changes") or {}
-    if kind == "created":
+    if kind == EventKind.CREATED:
         return f"filed: {_value(data.get('subject'))}"
-    if kind in ("replied", "note"):
-        what = "replied" if kind == "replied" else "internal note"
+    if kind in (EventKind.REPLIED, EventKind.NOTE):
+        what = "replied" if kind == EventKind.REPLIED else "internal note"
         if "status" in data:
             return f"{what}; status: {_value(data['status'][0])} → {_value(data['status'][1])}"
         return what
-    if kind == "deleted":
+    if kind == EventKind.DELETED:
         return "deleted"
-    if kind == "assigned":  # ids of staff mean nothing to a reader
+    if kind == EventKind.ASSIGNED:  # ids of staff mean nothing to a reader
         return "assigned to an agent" if (data.get("assignee") or [None, None])[1] else "unassigned"
     parts = []
     for name, pair in data.items():

@@ -9,14 +9,13 @@ import typer
 
 from padcom_cli import text_input as compose
 from padcom_cli.client.sanitize import clean
+from padcom_cli.client.vocabulary import Category, Priority
 from padcom_cli.options import (
     AsJson,
     Body,
     BodyFile,
-    Category,
     CategoryOption,
     Number,
-    Priority,
     PriorityOption,
     Subject,
 )
@@ -80,9 +79,11 @@ def new(
         usage_error("the subject is empty")
     text = compose.need_body(body, body_file, NEW_TICKET_HELP)
     if category is None and ask:
-        category = Category(compose.choose("Category", [c.value for c in Category], "other"))
+        category = Category(compose.choose("Category", [c.value for c in Category], Category.OTHER))
     if priority is None and ask:
-        priority = Priority(compose.choose("Priority", [p.value for p in Priority], "normal"))
+        priority = Priority(
+            compose.choose("Priority", [p.value for p in Priority], Priority.NORMAL)
+        )
     api = client(ctx)
     fields: Json = {"subject": subject, "body": text}
     if category is not None:

@@ -16,11 +16,12 @@ from textual.widgets import DataTable, Input
 
 from padcom_cli.client.errors import NotFound, PadcomError
 from padcom_cli.client.plural import counted
+from padcom_cli.client.vocabulary import CATEGORIES, MOST_URGENT_FIRST, OPEN_WORK, STATUSES
 from padcom_tui.background import in_background
 from padcom_tui.flood import FloodGate, Notice
-from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, line
+from padcom_tui.format import line
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
-from padcom_tui.queue_pages import OPEN_WORK, QueueFilters, TicketQueue
+from padcom_tui.queue_pages import QueueFilters, TicketQueue
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_table import TicketTable
@@ -272,7 +273,7 @@ class QueueScreen(Screen[None]):
         self._pick("Show status", "status", STATUSES, [("open work", OPEN_WORK), ("any", "")])
 
     def action_filter_priority(self) -> None:
-        self._pick("Show priority", "priority", PRIORITIES, [("any", "")])
+        self._pick("Show priority", "priority", MOST_URGENT_FIRST, [("any", "")])
 
     def action_filter_category(self) -> None:
         self._pick("Show category", "category", CATEGORIES, [("any", "")])

@@ -152,7 +152,10 @@ def test_a_customer_s_figures_read_only_their_organization(history: None) -> Non
     tickets = scoped_tickets(customer, TicketFilters())
     split = make_split(customer, TicketFilters(), period)
     assert not split.whole_days  # a customer's figures never come from the pre-aggregate
-    for query in (created_query(tickets, split), histogram_query(tickets, split, Target.RESOLUTION)):
+    for query in (
+        created_query(tickets, split),
+        histogram_query(tickets, split, Target.RESOLUTION),
+    ):
         text = plan(query)
         _no_full_scan(text)
         if is_postgres():

@@ -63,10 +63,11 @@ def _as_schema_11(rows: set[tuple[Any, ...]]) -> None:
         (metric, span, start, bucket * 64 + priority * 8 + OLD_CATEGORY_NUMBERS[category], n)
         for metric, span, start, priority, category, bucket, n in rows
     ]
-    db.execute_sql(  # the packed rows in one statement (a few thousand integers)
-        "INSERT INTO stats_settled_duration (metric, span, start_day, key, tickets) VALUES "
-        + ", ".join("(%d, %d, %d, %d, %d)" % row for row in packed)
-    )
+    insert = "INSERT INTO stats_settled_duration (metric, span, start_day, key, tickets) VALUES "
+    for at in range(0, len(packed), 100):  # 500 parameters a statement, within SQLite's limit
+        rows = packed[at : at + 100]
+        marks = ", ".join(["(?, ?, ?, ?, ?)"] * len(rows)).replace("?", db.param)
+        db.execute_sql(insert + marks, [value for row in rows for value in row])
     SchemaVersion.update(version=11).execute()
 
 
