@@ -11,7 +11,7 @@ from rich.style import Style
 from rich.text import Text
 
 from padcom_cli.client.sanitize import clean
-from padcom_cli.client.vocabulary import Category, Priority, Status
+from padcom_cli.client.vocabulary import DONE_STATUSES, Category, Priority, Status
 
 Clock = Callable[[], datetime]
 Json = dict[str, Any]
@@ -101,9 +101,9 @@ def sla_due(ticket: Json, now: datetime, short: bool = False) -> Text:
     A missed one reads '3h late' ('-3h' when ``short``), so it shows without colour too.
     While the ticket waits on the customer the clock stands still: 'paused'.
     """
-    if ticket.get("status") in ("resolved", "closed"):
+    if ticket.get("status") in DONE_STATUSES:
         return Text("-", style="dim")
-    if ticket.get("status") == "waiting":
+    if ticket.get("status") == Status.WAITING:
         return Text("pause" if short else "paused", style="dim")
     key = "first_response_due" if not ticket.get("first_response_at") else "resolution_due"
     due = parse_time(ticket.get(key))

@@ -66,6 +66,9 @@ PRIORITIES = tuple(Priority)
 CATEGORIES = tuple(Category)
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
 """Work still to do, as the server counts it: the queue's default, "open" in the statistics."""
+DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
+STAFF_ROLES = (Role.AGENT, Role.ADMIN)
+"""Who may use the admin app."""
 OPEN_WORK = ",".join(OPEN_STATUSES)
 """The open statuses as one ``status`` filter of the API."""
 MOST_URGENT_FIRST = tuple(reversed(PRIORITIES))

@@ -79,10 +79,12 @@ def new(
         usage_error("the subject is empty")
     text = compose.need_body(body, body_file, NEW_TICKET_HELP)
     if category is None and ask:
-        category = Category(compose.choose("Category", [c.value for c in Category], Category.OTHER))
+        category = Category(
+            compose.choose("Category", [c.value for c in Category], Category.OTHER.value)
+        )
     if priority is None and ask:
         priority = Priority(
-            compose.choose("Priority", [p.value for p in Priority], Priority.NORMAL)
+            compose.choose("Priority", [p.value for p in Priority], Priority.NORMAL.value)
         )
     api = client(ctx)
     fields: Json = {"subject": subject, "body": text}

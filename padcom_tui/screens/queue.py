@@ -16,7 +16,14 @@ from textual.widgets import DataTable, Input
 
 from padcom_cli.client.errors import NotFound, PadcomError
 from padcom_cli.client.plural import counted
-from padcom_cli.client.vocabulary import CATEGORIES, MOST_URGENT_FIRST, OPEN_WORK, STATUSES
+from padcom_cli.client.vocabulary import (
+    CATEGORIES,
+    MOST_URGENT_FIRST,
+    OPEN_WORK,
+    STATUSES,
+    EventKind,
+    Priority,
+)
 from padcom_tui.background import in_background
 from padcom_tui.flood import FloodGate, Notice
 from padcom_tui.format import line
@@ -205,9 +212,9 @@ class QueueScreen(Screen[None]):
             ticket = tickets.get(int(event["ticket"]))
             if ticket is None:
                 continue
-            became_urgent = "urgent" in (event.get("changes") or {}).get("priority", [])
-            created = event.get("kind") == "created"
-            urgent = ticket.get("priority") == "urgent" and (created or became_urgent)
+            became_urgent = Priority.URGENT in (event.get("changes") or {}).get("priority", [])
+            created = event.get("kind") == EventKind.CREATED
+            urgent = ticket.get("priority") == Priority.URGENT and (created or became_urgent)
             if not (created or urgent):
                 continue
             single = Notice(

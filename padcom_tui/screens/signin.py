@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 from padcom_cli.client.api import PadcomClient
 from padcom_cli.client.config import ClientConfig, save_config
 from padcom_cli.client.errors import NotAuthorized, PadcomError
+from padcom_cli.client.vocabulary import STAFF_ROLES
 from padcom_tui.background import in_background
 from padcom_tui.format import ink
 from padcom_tui.widgets.keys_footer import KeysFooter
@@ -64,7 +65,7 @@ class SignInScreen(Screen[None]):
             with PadcomClient(url) as anonymous:
                 result = anonymous.login(email, password, token_name="padcom-admin")  # noqa: S106
             client = PadcomClient(url, result["token"])
-            if result["user"]["role"] not in ("agent", "admin"):
+            if result["user"]["role"] not in STAFF_ROLES:
                 client.logout()
                 client.close()
                 raise NotAuthorized(REFUSED, status=403)

@@ -18,7 +18,7 @@ from textual.widgets import TabbedContent, TabPane
 
 from padcom_cli.client.api import PadcomClient, new_key
 from padcom_cli.client.errors import Conflict, PadcomError
-from padcom_cli.client.vocabulary import CATEGORIES, MOST_URGENT_FIRST, STATUSES
+from padcom_cli.client.vocabulary import CATEGORIES, MOST_URGENT_FIRST, STATUSES, Status
 from padcom_tui.background import in_background
 from padcom_tui.format import person
 from padcom_tui.messages import EventsArrived, Reconnected
@@ -207,7 +207,7 @@ class TicketScreen(Screen[Json | None]):
         def chosen(value: str | None) -> None:
             if value is None or value == current:
                 return
-            if field == "status" and value == "closed":
+            if field == "status" and value == Status.CLOSED:
                 self.app.push_screen(
                     ConfirmScreen(f"Close ticket #{self.number}? The customer is told.", "Close"),
                     lambda yes: self.change({field: value}, f"{field} → {value}") if yes else None,
