@@ -26,6 +26,7 @@ from textual.screen import Screen
 
 from padcom_cli.client.api import PadcomClient
 from padcom_cli.client.errors import NotAuthorized, PadcomError, ServerFailed, Unreachable
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import iter_events
 from padcom_cli.client.vocabulary import STAFF_ROLES
 from padcom_tui.background import in_background
@@ -34,7 +35,6 @@ from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.screens.queue import QueueScreen
 from padcom_tui.settings import AdminSettings
 
-Json = dict[str, Any]
 BATCH_SECONDS = 0.1
 
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
+from padcom_cli.client.jsontypes import Json
+from padcom_cli.client.time_words import parse
 from padcom_cli.client.vocabulary import OPEN_WORK, URGENCY
-from padcom_tui.format import parse_time
 
-Json = dict[str, Any]
 _NEVER = datetime.max.replace(year=9999)
 
 
@@ -78,7 +77,7 @@ class QueueFilters:
 
 def urgency_key(ticket: Json) -> tuple[int, datetime, int]:
     """The API's ``sort=urgency``: priority first, then the resolution deadline, then number."""
-    due = parse_time(ticket.get("resolution_due"))
+    due = parse(ticket.get("resolution_due"))
     return (
         -URGENCY.get(ticket.get("priority", ""), 0),
         due.replace(tzinfo=None) if due else _NEVER,

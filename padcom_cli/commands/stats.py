@@ -6,12 +6,11 @@ from typing import Annotated, Any
 
 import typer
 
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.vocabulary import Status
 from padcom_cli.options import AsJson
 from padcom_cli.output import emit
 from padcom_cli.session import client
-
-Json = dict[str, Any]
 
 Days = Annotated[
     int, typer.Option("--days", "-d", min=1, max=366, help="The period: this many days back.")
@@ -22,8 +21,9 @@ def _render(data: Json, days: int) -> Any:
     from rich.table import Table
     from rich.text import Text
 
+    from padcom_cli.client.duration_words import duration
     from padcom_cli.client.plural import counted
-    from padcom_cli.client.stats_words import duration, percent, spread
+    from padcom_cli.client.stats_words import percent, spread
 
     now = data["now"]
     by_status = now["by_status"]
