@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.http.errors import Invalid
+from server.helpdesk.errors import Invalid
 from server.storage.models import Event, Ticket, User
 from server.vocabulary import CUSTOMER_STATUSES, DONE_STATUSES, OPEN_STATUSES, STAFF_ROLES, Status
 

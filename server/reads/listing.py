@@ -17,7 +17,7 @@ from typing import Any, Literal, cast
 
 from peewee import SQL, ColumnBase, Field, ModelSelect, NodeList, fn
 
-from server.http.errors import ApiError, Invalid
+from server.helpdesk.errors import DomainError, Invalid
 from server.storage.models import Ticket, User
 from server.vocabulary import CATEGORIES, PRIORITIES, STATUSES
 
@@ -127,7 +127,7 @@ def _decode_cursor(cursor: str, sort: str) -> list[Any]:
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise ApiError("the cursor is not valid") from exc
+        raise DomainError("the cursor is not valid") from exc
     keys = SORTS[sort]
     if (
         not isinstance(data, list)
@@ -135,7 +135,7 @@ def _decode_cursor(cursor: str, sort: str) -> list[Any]:
         or data[0] != sort
         or not all(_is_key(v) for v in data[1:])
     ):
-        raise ApiError("the cursor is not valid for this sort order")
+        raise DomainError("the cursor is not valid for this sort order")
     return list(data[1:])
 
 
