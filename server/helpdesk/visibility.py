@@ -15,6 +15,7 @@ from peewee import ModelSelect
 from server.helpdesk.errors import NotFound
 from server.storage.db import is_postgres
 from server.storage.models import Event, Message, Organization, Ticket, User
+from server.vocabulary import Role
 
 
 def visible_tickets(user: User) -> ModelSelect[Ticket]:
@@ -74,7 +75,7 @@ def shown_email(viewer: User | None, role: str, email: str) -> str | None:
     Staff addresses are for the team (and for phishing a customer with, once known);
     a customer still sees their own colleagues' addresses.
     """
-    return email if viewer is None or viewer.is_staff or role == "customer" else None
+    return email if viewer is None or viewer.is_staff or role == Role.CUSTOMER else None
 
 
 def sees_organization(viewer: User | None, org_id: int | None) -> bool:
@@ -106,4 +107,4 @@ def audience(user: User) -> Hashable:
 
     The live hub reads the new events once per audience, not once per stream.
     """
-    return ("staff",) if user.is_staff else ("customer", user.organization_id)
+    return ("staff",) if user.is_staff else (Role.CUSTOMER, user.organization_id)

@@ -20,6 +20,7 @@ from server.live.consequences import Consequences
 from server.storage import write_path
 from server.storage.models import User
 from server.storage.write_path import Change
+from server.vocabulary import Role
 
 bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/login")
 T = TypeVar("T")
@@ -60,7 +61,7 @@ def staff_user(user: Annotated[User, Depends(current_user)]) -> User:
 
 
 def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
-    if user.role != "admin":
+    if user.role != Role.ADMIN:
         raise Forbidden("this is for administrators only")
     return user
 

@@ -22,13 +22,13 @@ from server.outbox import mail_words as compose
 from server.outbox.settings import MailSettings, WebhookSettings
 from server.reads.serialize import events_json, messages_json, tickets_json
 from server.storage.models import (
-    STAFF_ROLES,
     Event,
     Message,
     Organization,
     Ticket,
     User,
 )
+from server.vocabulary import STAFF_ROLES, EventKind
 
 
 def _digest(text: str) -> str:
@@ -65,19 +65,19 @@ def _to_staff(mail: MailSettings, ticket: Ticket, title: str, body: str) -> list
 
 def _mails(mail: MailSettings, event: Event, ticket: Ticket, actor: User) -> list[compose.Mail]:
     """The mails one event causes (none for internal notes, assignments, edits)."""
-    if event.kind == "created":
+    if event.kind == EventKind.CREATED:
         requester = User.get_by_id(ticket.requester_id)
         org = Organization.get_by_id(ticket.organization_id)
         title, body = compose.new_ticket(ticket, requester, org)
         return _to_staff(mail, ticket, title, body)
-    if event.kind == "replied":
+    if event.kind == EventKind.REPLIED:
         message = Message.get_by_id(event.changes["message"])
         to_staff = not actor.is_staff
         title, body = compose.reply(ticket, actor, message, to_staff)
         if to_staff:
             return _to_staff(mail, ticket, title, body)
         return _to_requester(ticket, title, body)
-    if event.kind == "status" and actor.is_staff:
+    if event.kind == EventKind.STATUS and actor.is_staff:
         old, new = event.changes["status"]
         title, body = compose.status_change(ticket, actor, old, new)
         return _to_requester(ticket, title, body)

@@ -18,11 +18,6 @@ from tests.scale.support import event_ids, file_ticket, ticket_ids, wait_until
 pytestmark = pytest.mark.postgres
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug, on main too: around a PostgreSQL restart one stream was handed one"
-    " early event twice (3 of 3 runs); strict, so the fix must remove this mark",
-)
 def test_a_database_restart_mid_load_loses_nothing_acknowledged(tmp_path: Path) -> None:
     with cluster(tmp_path) as world:
         customer = customer_token(world.database_url)
