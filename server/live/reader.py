@@ -2,20 +2,18 @@
 
 Runs on a worker thread (peewee is synchronous), once per dispatch round for
 all open streams together; each audience (see ``visibility.audience``) costs
-one query, however many streams share it.
+its queries once, however many streams share it. Each event carries the ticket
+and message a client needs to apply it (``server.reads.live_event``).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from peewee import ModelSelect, fn
 from sse_starlette import ServerSentEvent
 
 from server.helpdesk.tokens import holders
 from server.helpdesk.visibility import visible_events
-from server.http.schemas import EventOut
-from server.reads.serialize import events_json
+from server.reads.live_event import live_events
 from server.storage.db import db
 from server.storage.models import Event, User
 
@@ -48,13 +46,12 @@ def page_query(user: User, after: int, upto: int, limit: int) -> ModelSelect[Eve
 def events_after(user: User, after: int, upto: int, limit: int) -> list[Item]:
     """The events of ``page_query``, ready for the wire."""
     rows = list(page_query(user, after, upto, limit))
-    return [(item["id"], _frame(item)) for item in events_json(rows, user)]
+    return [(event_id, _frame(event_id, data)) for event_id, data in live_events(user, rows)]
 
 
-def _frame(item: dict[str, Any]) -> bytes:
-    """The SSE frame of one event: ``id`` the Event id, ``data`` its JSON as the API shows it."""
-    data = EventOut.model_validate(item).model_dump_json()
-    return ServerSentEvent(data=data, id=str(item["id"])).encode()
+def _frame(event_id: int, data: bytes) -> bytes:
+    """The SSE frame of one event: ``id`` the Event id, ``data`` its JSON (one line)."""
+    return ServerSentEvent(data=data.decode(), id=str(event_id)).encode()
 
 
 def replay_page(user: User, cursor: int, limit: int) -> tuple[int, list[Item]]:
