@@ -2,22 +2,22 @@
 
 Only the pages the staff member scrolled to are held (keyset cursors from the
 API), so the queue costs the same with 1M tickets in the database as with 100.
-A batch of events becomes refetched tickets that are merged in place: updated,
-inserted where the urgency order puts them, or dropped when they no longer match.
+A batch of events brings the tickets as they are now (``ticket_now``), merged in
+place without asking the server: updated, inserted where the urgency order puts
+them, or dropped when they no longer match. Which tickets match and in which
+order is the server's rule, shared with it in ``padcom_cli.client.ticket_rules``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any
 
-from padcom_tui.format import OPEN_STATUSES, parse_time
+from padcom_cli.client.ticket_rules import matches, urgency_key
+from padcom_tui.format import OPEN_STATUSES
 
 Json = dict[str, Any]
-PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
-_NEVER = datetime.max.replace(year=9999)
 OPEN_WORK = ",".join(OPEN_STATUSES)
 
 
@@ -59,37 +59,12 @@ class QueueFilters:
 
     def matches(self, ticket: Json, me: int | None) -> bool:
         """Whether the server would list ``ticket`` under these filters."""
-        for name in ("status", "priority", "category"):
-            wanted = getattr(self, name)
-            if wanted and ticket.get(name) not in wanted.split(","):
-                return False
-        if self.assignee:
-            assignee = (ticket.get("assignee") or {}).get("id")
-            expected = {"me": me, "none": None}.get(self.assignee)
-            if self.assignee.isdigit():
-                expected = int(self.assignee)
-            if assignee != expected:
-                return False
-        if self.q:
-            text = f"{ticket.get('subject', '')}\n{ticket.get('body', '')}".lower()
-            if self.q.lower() not in text:
-                return False
-        return True
-
-
-def urgency_key(ticket: Json) -> tuple[int, datetime, int]:
-    """The API's ``sort=urgency``: priority first, then the resolution deadline, then number."""
-    due = parse_time(ticket.get("resolution_due"))
-    return (
-        -PRIORITY_RANK.get(ticket.get("priority", ""), 0),
-        due.replace(tzinfo=None) if due else _NEVER,
-        int(ticket["number"]),
-    )
+        return matches(self.params(), ticket, me)
 
 
 @dataclass
 class Merge:
-    """What one batch of refetched tickets did to the queue."""
+    """What one batch of changed tickets did to the queue."""
 
     updated: list[int] = field(default_factory=list)
     inserted: list[int] = field(default_factory=list)
@@ -140,7 +115,7 @@ class TicketQueue:
     def merge(
         self, fresh: list[Json], gone: list[int], me: int | None, mark: Collection[int] = ()
     ) -> Merge:
-        """Apply refetched tickets (and numbers no longer visible); marks those in ``mark``."""
+        """Apply tickets as they are now (and numbers no longer visible); marks those in ``mark``."""
         result = Merge()
         for number in gone:
             if self.tickets.pop(number, None) is not None:

@@ -15,8 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from server.http.schemas import TicketOut
-from server.outbox.settings import OutboxSettings, WebhookSettings
-from tests.live.receiver import Receiver
+from tests.live.receiver import QUICK_RETRIES, Receiver
 from tests.security.sse import read_data_until
 from tests.support.live import Live, Person, own_server
 
@@ -32,14 +31,8 @@ def receiver(database_url: str) -> Iterator[Receiver]:
 
 @pytest.fixture(scope="module")
 def helpdesk(database_url: str, receiver: Receiver) -> Iterator[Live]:
-    hooks = WebhookSettings(
-        urls=(receiver.base + HOOK,),
-        events=("created", "replied", "assigned", "updated", "status"),
-        secret="a webhook secret for the test",
-        allow=(receiver.base + "/hooks/",),
-    )
-    retries = OutboxSettings(first_retry_seconds=0.1, max_retry_seconds=0.3, poll_seconds=0.1)
-    with own_server(database_url, webhooks=hooks, outbox=retries) as world:
+    hooks = receiver.hooks(HOOK, ("created", "assigned", "replied"), "a webhook secret")
+    with own_server(database_url, webhooks=hooks, outbox=QUICK_RETRIES) as world:
         yield world
 
 
