@@ -106,7 +106,7 @@ class TicketScreen(Screen[Json | None]):
         super().__init__()
         self.number = number
         self.data: TicketData | None = None
-        self.loading = False
+        self.reading = False
         """A full read is on its way: a live event then waits for it (it may be older)."""
         self.drafts: dict[bool, tuple[str, str]] = {}
         """Unsent text per kind (note or reply) with the Idempotency-Key it was sent with."""
@@ -141,7 +141,7 @@ class TicketScreen(Screen[Json | None]):
 
     def action_reload(self) -> None:
         staff = self.data.staff if self.data else None
-        self.loading = True
+        self.reading = True
         in_background(
             self,
             lambda: TicketData.fetch(self.client, self.number, staff),
@@ -152,11 +152,11 @@ class TicketScreen(Screen[Json | None]):
         )
 
     def _load_failed(self, error: PadcomError) -> None:
-        self.loading = False
+        self.reading = False
         self.app.report(error)  # type: ignore[attr-defined]
 
     def show(self, data: TicketData) -> None:
-        self.data, self.loading = data, False
+        self.data, self.reading = data, False
         now = self.app.clock()  # type: ignore[attr-defined]
         self.query_one(TicketHeader).show(data.ticket, now)
         self.query_one(Conversation).show(data.ticket, data.messages)
@@ -176,7 +176,7 @@ class TicketScreen(Screen[Json | None]):
                 title=f"Ticket #{self.number}",
                 markup=False,
             )
-        if self.data is None or self.loading:
+        if self.data is None or self.reading:
             self.action_reload()  # read again after these events: the read on its way may predate them
             return
         if ticket_views(mine).get(self.number) is None:
