@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
-from typing import Any
 
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.ticket_rules import matches, urgency_key
 from padcom_tui.format import OPEN_STATUSES
 
-Json = dict[str, Any]
 OPEN_WORK = ",".join(OPEN_STATUSES)
 
 

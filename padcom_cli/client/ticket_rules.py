@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
-Json = dict[str, Any]
+from padcom_cli.client.jsontypes import Json
 
 PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
 """Priorities as the server stores and sorts them: ``sort=urgency`` is highest first."""

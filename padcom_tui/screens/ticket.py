@@ -9,33 +9,33 @@ the ticket as it is now, itself for the history and the message it added.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Resize
-from textual.screen import Screen
 from textual.widgets import TabbedContent, TabPane
 
 from padcom_cli.client.api import PadcomClient, new_key
 from padcom_cli.client.errors import Conflict, PadcomError
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import ticket_views
 from padcom_tui.background import in_background
 from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, person
 from padcom_tui.messages import EventsArrived, Reconnected
+from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.screens.choice import ChoiceScreen
 from padcom_tui.screens.confirm import ConfirmScreen
 from padcom_tui.screens.conflict import conflict_text
 from padcom_tui.screens.reply_editor import ComposeScreen
-from padcom_tui.widgets.account import Account
 from padcom_tui.widgets.conversation import Conversation
+from padcom_tui.widgets.customer_account import Account
 from padcom_tui.widgets.history import History
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_header import TicketHeader
 
-Json = dict[str, Any]
 LIVE_EXTRAS = ("ticket_now", "message")
 """What a stream event carries beyond the Event of ``GET /tickets/{n}/events``."""
 WIDE = 120
@@ -85,7 +85,7 @@ class TicketData:
                 posted.add(int(message["id"]))
 
 
-class TicketScreen(Screen[Json | None]):
+class TicketScreen(PadcomScreen[Json | None]):
     """Dismisses with the ticket as last seen, so the queue can update its row."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -113,7 +113,7 @@ class TicketScreen(Screen[Json | None]):
 
     @property
     def client(self) -> PadcomClient:
-        return self.app.client  # type: ignore[attr-defined]
+        return self.padcom.client
 
     def compose(self) -> ComposeResult:
         yield TicketHeader(f"#{self.number} loading…")
@@ -153,11 +153,11 @@ class TicketScreen(Screen[Json | None]):
 
     def _load_failed(self, error: PadcomError) -> None:
         self.reading = False
-        self.app.report(error)  # type: ignore[attr-defined]
+        self.padcom.report(error)
 
     def show(self, data: TicketData) -> None:
         self.data, self.reading = data, False
-        now = self.app.clock()  # type: ignore[attr-defined]
+        now = self.padcom.clock()
         self.query_one(TicketHeader).show(data.ticket, now)
         self.query_one(Conversation).show(data.ticket, data.messages)
         self.query_one(History).show(data.history, data.names)
@@ -168,7 +168,7 @@ class TicketScreen(Screen[Json | None]):
         mine = [e for e in message.events if int(e["ticket"]) == self.number]
         if not mine:
             return
-        me = (self.app.me or {}).get("id")  # type: ignore[attr-defined]
+        me = (self.padcom.me or {}).get("id")
         others = {person(e.get("actor")) for e in mine if (e.get("actor") or {}).get("id") != me}
         if others:
             self.notify(
@@ -280,7 +280,7 @@ class TicketScreen(Screen[Json | None]):
     def action_assign(self) -> None:
         if not self.data:
             return
-        me = self.app.me or {}  # type: ignore[attr-defined]
+        me = self.padcom.me or {}
         options = [(f"me ({person(me)})", str(me["id"]))] if me.get("id") else []
         options.append(("nobody", "none"))
         options += [(person(u), str(u["id"])) for u in self.data.staff if u["id"] != me.get("id")]
@@ -301,7 +301,7 @@ class TicketScreen(Screen[Json | None]):
             if isinstance(error, Conflict):
                 self._conflict(changes, mine)
             else:
-                self.app.report(error)  # type: ignore[attr-defined]
+                self.padcom.report(error)
 
         in_background(
             self,
