@@ -2,21 +2,20 @@
 
 Only the pages the staff member scrolled to are held (keyset cursors from the
 API), so the queue costs the same with 1M tickets in the database as with 100.
-A batch of events becomes refetched tickets that are merged in place: updated,
-inserted where the urgency order puts them, or dropped when they no longer match.
+A batch of events brings the tickets as they are now (``ticket_now``), merged in
+place without asking the server: updated, inserted where the urgency order puts
+them, or dropped when they no longer match. Which tickets match and in which
+order is the server's rule, shared with it in ``padcom_cli.client.ticket_rules``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 
 from padcom_cli.client.jsontypes import Json
-from padcom_cli.client.time_words import parse
-from padcom_cli.client.vocabulary import OPEN_WORK, URGENCY
-
-_NEVER = datetime.max.replace(year=9999)
+from padcom_cli.client.ticket_rules import matches, urgency_key
+from padcom_cli.client.vocabulary import OPEN_WORK
 
 
 @dataclass(frozen=True)
@@ -57,37 +56,12 @@ class QueueFilters:
 
     def matches(self, ticket: Json, me: int | None) -> bool:
         """Whether the server would list ``ticket`` under these filters."""
-        for name in ("status", "priority", "category"):
-            wanted = getattr(self, name)
-            if wanted and ticket.get(name) not in wanted.split(","):
-                return False
-        if self.assignee:
-            assignee = (ticket.get("assignee") or {}).get("id")
-            expected = {"me": me, "none": None}.get(self.assignee)
-            if self.assignee.isdigit():
-                expected = int(self.assignee)
-            if assignee != expected:
-                return False
-        if self.q:
-            text = f"{ticket.get('subject', '')}\n{ticket.get('body', '')}".lower()
-            if self.q.lower() not in text:
-                return False
-        return True
-
-
-def urgency_key(ticket: Json) -> tuple[int, datetime, int]:
-    """The API's ``sort=urgency``: priority first, then the resolution deadline, then number."""
-    due = parse(ticket.get("resolution_due"))
-    return (
-        -URGENCY.get(ticket.get("priority", ""), 0),
-        due.replace(tzinfo=None) if due else _NEVER,
-        int(ticket["number"]),
-    )
+        return matches(self.params(), ticket, me)
 
 
 @dataclass
 class Merge:
-    """What one batch of refetched tickets did to the queue."""
+    """What one batch of changed tickets did to the queue."""
 
     updated: list[int] = field(default_factory=list)
     inserted: list[int] = field(default_factory=list)
@@ -138,7 +112,7 @@ class TicketQueue:
     def merge(
         self, fresh: list[Json], gone: list[int], me: int | None, mark: Collection[int] = ()
     ) -> Merge:
-        """Apply refetched tickets (and numbers no longer visible); marks those in ``mark``."""
+        """Apply tickets as they are now (and numbers no longer visible); marks those in ``mark``."""
         result = Merge()
         for number in gone:
             if self.tickets.pop(number, None) is not None:

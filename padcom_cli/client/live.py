@@ -1,5 +1,9 @@
 """Following the server's event stream: ``iter_events`` yields Event dicts as they commit.
 
+Each carries the ticket as the user may see it now and the message it added
+(``ticket_views`` picks the newest view per ticket from a batch), so a client
+updates what it shows without asking again.
+
 Shared by ``padcom ticket watch`` and the admin app. It always has a cursor:
 without ``last_event_id`` it first asks ``GET /events/latest``, so a restart
 of the server before the first event loses nothing. It reconnects by itself
@@ -18,7 +22,7 @@ import contextlib
 import json
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -159,3 +163,18 @@ def iter_events(
                 delay = min(delay * 2, MAX_RETRY)
     finally:
         hangup.close()
+
+
+def ticket_views(events: Iterable[dict[str, Any]]) -> dict[int, dict[str, Any] | None]:
+    """The newest view of each ticket a batch of stream events carries.
+
+    Each stream event brings ``ticket_now``, the ticket as the user may see it
+    when it was sent (``None``: no longer theirs to see), so a view is updated
+    without asking for it again; the last event of a ticket has the newest.
+    An event without one (as ``GET /events`` lists them) is left out.
+    """
+    views: dict[int, dict[str, Any] | None] = {}
+    for event in events:
+        if "ticket_now" in event:
+            views[int(event["ticket"])] = event["ticket_now"]
+    return views

@@ -13,8 +13,9 @@ from textual.events import Resize
 from textual.notifications import SeverityLevel
 from textual.widgets import DataTable, Input
 
-from padcom_cli.client.errors import NotFound, PadcomError
+from padcom_cli.client.errors import PadcomError
 from padcom_cli.client.jsontypes import Json
+from padcom_cli.client.live import ticket_views
 from padcom_cli.client.plural import counted
 from padcom_cli.client.vocabulary import (
     CATEGORIES,
@@ -161,23 +162,11 @@ class QueueScreen(PadcomScreen[None]):
         self.apply_events(message.events)
 
     def apply_events(self, events: list[Json]) -> None:
-        """Refetch the tickets a batch of events touched and merge them into the queue."""
-        numbers = list(dict.fromkeys(int(e["ticket"]) for e in events))
-        client = self.padcom.client
-
-        def refetch() -> tuple[list[Json], list[Json], list[int]]:
-            fresh, gone = [], []
-            for number in numbers:
-                try:
-                    fresh.append(client.get_ticket(number))
-                except NotFound:
-                    gone.append(number)
-            return events, fresh, gone
-
-        in_background(self, refetch, self._merge_events, group="events")
-
-    def _merge_events(self, result: tuple[list[Json], list[Json], list[int]]) -> None:
-        events, fresh, gone = result
+        """Merge the tickets a batch of events brings (each as we may see it now) into the
+        queue: no request, the events carry all it needs."""
+        views = ticket_views(events)
+        fresh = [ticket for ticket in views.values() if ticket is not None]
+        gone = [number for number, ticket in views.items() if ticket is None]
         me = (self.padcom.me or {}).get("id")
         by_others = {int(e["ticket"]) for e in events if (e.get("actor") or {}).get("id") != me}
         self.merge(fresh, gone, mark=by_others)
@@ -186,7 +175,7 @@ class QueueScreen(PadcomScreen[None]):
     def merge(
         self, fresh: list[Json], gone: list[int] | None = None, mark: Collection[int] = ()
     ) -> None:
-        """Merge refetched tickets into the table; those in ``mark`` get the ● until opened."""
+        """Merge tickets as they are now into the table; those in ``mark`` get the ● until opened."""
         me = (self.padcom.me or {}).get("id")
         result = self.queue.merge(fresh, gone or [], me, mark)
         if result.inserted or result.removed:

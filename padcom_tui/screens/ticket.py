@@ -2,6 +2,8 @@
 
 Every change carries the version it was based on; when the server says someone
 else got there first, the conflict dialog shows what changed and can re-apply.
+A live event on the ticket is applied as it comes, without a request: it carries
+the ticket as it is now, itself for the history and the message it added.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from textual.widgets import TabbedContent, TabPane
 from padcom_cli.client.api import PadcomClient, new_key
 from padcom_cli.client.errors import Conflict, PadcomError
 from padcom_cli.client.jsontypes import Json
+from padcom_cli.client.live import ticket_views
 from padcom_cli.client.vocabulary import CATEGORIES, MOST_URGENT_FIRST, STATUSES, Status
 from padcom_tui.background import in_background
 from padcom_tui.format import person
@@ -34,6 +37,8 @@ from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_header import TicketHeader
 
+LIVE_EXTRAS = ("ticket_now", "message")
+"""What a stream event carries beyond the Event of ``GET /tickets/{n}/events``."""
 WIDE = 120
 """From this width on, the customer's account stays in view beside the conversation."""
 
@@ -64,6 +69,22 @@ class TicketData:
     def names(self) -> dict[int, str]:
         return {int(u["id"]): person(u) for u in self.staff}
 
+    def apply(self, events: list[Json]) -> None:
+        """Take in stream events on this ticket (oldest first): the ticket as it is now,
+        each event in the history, each message it added; what is already here stays once."""
+        view = ticket_views(events).get(int(self.ticket["number"]))
+        if view is not None and int(view["version"]) >= int(self.ticket["version"]):
+            self.ticket = view
+        known = {int(e["id"]) for e in self.history}
+        posted = {int(m["id"]) for m in self.messages}
+        for event in events:
+            if int(event["id"]) not in known:
+                self.history.append({k: v for k, v in event.items() if k not in LIVE_EXTRAS})
+            message = event.get("message")
+            if message is not None and int(message["id"]) not in posted:
+                self.messages.append(message)
+                posted.add(int(message["id"]))
+
 
 class TicketScreen(PadcomScreen[Json | None]):
     """Dismisses with the ticket as last seen, so the queue can update its row."""
@@ -86,6 +107,8 @@ class TicketScreen(PadcomScreen[Json | None]):
         super().__init__()
         self.number = number
         self.data: TicketData | None = None
+        self.reading = False
+        """A full read is on its way: a live event then waits for it (it may be older)."""
         self.drafts: dict[bool, tuple[str, str]] = {}
         """Unsent text per kind (note or reply) with the Idempotency-Key it was sent with."""
 
@@ -119,16 +142,22 @@ class TicketScreen(PadcomScreen[Json | None]):
 
     def action_reload(self) -> None:
         staff = self.data.staff if self.data else None
+        self.reading = True
         in_background(
             self,
             lambda: TicketData.fetch(self.client, self.number, staff),
             self.show,
+            failed=self._load_failed,
             group="load",
             exclusive=True,
         )
 
+    def _load_failed(self, error: PadcomError) -> None:
+        self.reading = False
+        self.padcom.report(error)
+
     def show(self, data: TicketData) -> None:
-        self.data = data
+        self.data, self.reading = data, False
         now = self.padcom.clock()
         self.query_one(TicketHeader).show(data.ticket, now)
         self.query_one(Conversation).show(data.ticket, data.messages)
@@ -148,7 +177,14 @@ class TicketScreen(PadcomScreen[Json | None]):
                 title=f"Ticket #{self.number}",
                 markup=False,
             )
-        self.action_reload()
+        if self.data is None or self.reading:
+            self.action_reload()  # read again after these events: the read on its way may predate them
+            return
+        if ticket_views(mine).get(self.number) is None:
+            self.action_reload()  # no view to apply (gone, or an event without one): ask
+            return
+        self.data.apply(mine)
+        self.show(self.data)
 
     def on_reconnected(self, _message: Reconnected) -> None:
         self.action_reload()

@@ -8,7 +8,7 @@ is reported as not found, so ticket numbers leak nothing.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Collection, Hashable
 
 from peewee import ModelSelect
 
@@ -45,6 +45,18 @@ def visible_messages(user: User, ticket: Ticket) -> ModelSelect[Message]:
     query = Message.select().where(Message.ticket == ticket.id)
     if not user.is_staff:
         query = query.where(Message.internal == False)  # noqa: E712
+    return query
+
+
+def visible_messages_by_id(user: User, ids: Collection[int]) -> ModelSelect[Message]:
+    """The messages ``ids`` that ``user`` may see, on whichever tickets (a live batch's)."""
+    query = Message.select().where(Message.id.in_(list(ids)))
+    if not user.is_staff:
+        query = query.join(Ticket).where(
+            Ticket.organization == user.organization_id,
+            Ticket.deleted_at.is_null(),
+            Message.internal == False,  # noqa: E712
+        )
     return query
 
 

@@ -2,24 +2,21 @@
 
 Runs on a worker thread (peewee is synchronous), once per dispatch round for
 all open streams together. A round costs the same few queries however many
-streams and audiences are open: the newest id, the new events once (with their
-tickets' deleted flag), their actors, and the token holders; each audience
-(``visibility.audience``) is then picked from those rows in Python
-(``visibility.sees_event``). With one query per audience, 27 open streams cost
-30 event-table queries per created ticket on every server process.
+streams are open: the newest id, the new events once (with their tickets'
+deleted flag), and the token holders; each audience (``visibility.audience``)
+is then picked from those rows in Python (``visibility.sees_event``), and its
+events are given the ticket and message a client needs to apply them
+(``server.reads.live_event``: two queries per audience with events).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from peewee import ModelSelect
 from sse_starlette import ServerSentEvent
 
 from server.helpdesk.tokens import holders
 from server.helpdesk.visibility import sees_event, visible_events
-from server.http.schemas import EventOut
-from server.reads.serialize import Related, events_json
+from server.reads.live_event import live_events
 from server.storage import event_horizon
 from server.storage.db import db
 from server.storage.models import Event, Ticket, User
@@ -53,13 +50,12 @@ def page_query(user: User, after: int, upto: int, limit: int) -> ModelSelect[Eve
 def events_after(user: User, after: int, upto: int, limit: int) -> list[Item]:
     """The events of ``page_query``, ready for the wire."""
     rows = list(page_query(user, after, upto, limit))
-    return [(item["id"], _frame(item)) for item in events_json(rows, user)]
+    return [(event_id, _frame(event_id, data)) for event_id, data in live_events(user, rows)]
 
 
-def _frame(item: dict[str, Any]) -> bytes:
-    """The SSE frame of one event: ``id`` the Event id, ``data`` its JSON as the API shows it."""
-    data = EventOut.model_validate(item).model_dump_json()
-    return ServerSentEvent(data=data, id=str(item["id"])).encode()
+def _frame(event_id: int, data: bytes) -> bytes:
+    """The SSE frame of one event: ``id`` the Event id, ``data`` its JSON (one line)."""
+    return ServerSentEvent(data=data.decode(), id=str(event_id)).encode()
 
 
 def replay_page(user: User, cursor: int, limit: int) -> tuple[int, list[Item]]:
@@ -89,7 +85,6 @@ def read_round(groups: list[tuple[User, int]], limit: int, tokens: list[int]) ->
             rows = _window(min(starts), latest, limit)
             if len(rows) == limit:
                 horizon = rows[-1][0].id
-        related = Related(user_ids={event.actor_id for event, _ in rows}, viewer=None)
         results = []
         for (user, _), start in zip(groups, starts, strict=True):
             seen = [
@@ -97,7 +92,9 @@ def read_round(groups: list[tuple[User, int]], limit: int, tokens: list[int]) ->
                 for event, deleted in rows
                 if start < event.id <= horizon and sees_event(user, event, deleted)
             ]
-            items = [(item["id"], _frame(item)) for item in events_json(seen, user, related)]
+            items = [
+                (event_id, _frame(event_id, data)) for event_id, data in live_events(user, seen)
+            ]
             results.append((max(start, horizon), items))
         return latest, results, holders(tokens)
 

@@ -16,11 +16,12 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from server.http.schemas import EventOut, MessageOut, TicketOut
+from server.http.schemas import EventOut, MessageOut
 from server.outbox import audience
 from server.outbox import mail_words as compose
 from server.outbox.settings import MailSettings, WebhookSettings
-from server.reads.serialize import events_json, messages_json, tickets_json
+from server.reads.serialize import events_json, messages_json
+from server.reads.ticket_read import read_tickets
 from server.storage.models import (
     Event,
     Message,
@@ -138,14 +139,16 @@ def _mail_rows(mail: MailSettings, event: Event, ticket: Ticket, actor: User) ->
 def webhook_body(event: Event, ticket: Ticket) -> dict[str, Any]:
     """What a webhook receives: the event, the ticket, and the message it carried if any.
 
-    Webhooks go to the operator's own tools (an allow-list), so they get the staff view.
-    An event not yet saved shows id 0 until ``stamp`` gives it its own.
+    Webhooks go to the operator's own tools (an allow-list), so they get the staff view;
+    the ticket is the very JSON GET /tickets/{n} gives staff (``ticket_read``), as the
+    change's transaction left it. An event not yet saved shows id 0 until ``stamp``
+    gives it its own.
     """
     shown = events_json([event], None)[0]
     shown["id"] = shown["id"] or 0
     body: dict[str, Any] = {
         "event": EventOut.model_validate(shown).model_dump(mode="json"),
-        "ticket": TicketOut.model_validate(tickets_json([ticket], None)[0]).model_dump(mode="json"),
+        "ticket": read_tickets(None, [ticket.id])[0],
     }
     message_id = event.changes.get("message")
     if message_id is not None:

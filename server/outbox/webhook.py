@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 import time
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 import httpx
 
 from server.outbox.settings import WebhookSettings
+from server.reads.ticket_read import dumps
 
 SIGNATURE_HEADER = "X-Padcom-Signature"
 TIMESTAMP_HEADER = "X-Padcom-Timestamp"
@@ -123,7 +123,7 @@ def post(
 
     Raises ``Unreachable`` when the receiver could not be reached at all.
     """
-    body = json.dumps(payload["body"], separators=(",", ":"), sort_keys=True).encode()
+    body = dumps(payload["body"])  # as the API writes JSON: its ticket is GET's, byte for byte
     timestamp = str(int(time.time()))
     headers = {
         "Content-Type": "application/json",

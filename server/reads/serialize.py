@@ -1,7 +1,9 @@
-"""Rows to the JSON shapes of DESIGN.md, loading related rows in batches.
+"""Read models: rows to the JSON shapes of people, messages, events and tokens, related rows in batches.
 
-A page of 50 tickets costs three extra queries (users, organizations,
-services), not 150: ``Related`` collects the ids first, then fetches each table once.
+A ticket's JSON has one writer of its own, server/reads/ticket_read.py.
+
+A page of 50 events costs two extra queries (users, organizations), not 100:
+``Related`` collects the ids first, then fetches each table once.
 Each shape takes the ``viewer`` (``None``: the system, or a staff-only route):
 a customer sees staff members by name only (``visibility.shown_email``) and no
 organization but their own beside a person (``visibility.sees_organization``).
@@ -13,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from server.helpdesk.visibility import sees_organization, shown_email
-from server.storage.models import Event, Message, Organization, Service, Ticket, Token, User
+from server.storage.models import Event, Message, Organization, Service, Token, User
 
 
 def org_json(org: Organization) -> dict[str, Any]:
@@ -31,7 +33,7 @@ def service_json(service: Service) -> dict[str, Any]:
 
 
 class Related:
-    """Users, organizations and services by id, fetched once per response.
+    """Users and organizations by id, fetched once per response.
 
     People are shown with their organization only where ``viewer`` may see it
     (``visibility.sees_organization``; no viewer = staff's view).
@@ -41,7 +43,6 @@ class Related:
         self,
         user_ids: Iterable[int | None] = (),
         org_ids: Iterable[int | None] = (),
-        service_ids: Iterable[int | None] = (),
         *,
         viewer: User | None,
     ) -> None:
@@ -57,12 +58,6 @@ class Related:
         self.orgs = (
             {o.id: o for o in Organization.select().where(Organization.id.in_(wanted_orgs))}
             if wanted_orgs
-            else {}
-        )
-        wanted_services = {i for i in service_ids if i is not None}
-        self.services = (
-            {s.id: s for s in Service.select().where(Service.id.in_(wanted_services))}
-            if wanted_services
             else {}
         )
 
@@ -83,9 +78,6 @@ class Related:
         org_id = self.users[user_id].organization_id
         shown = org_id if sees_organization(self.viewer, org_id) else None
         return user_json(self.users[user_id], self.org(shown), viewer=self.viewer)
-
-    def service(self, service_id: int | None) -> dict[str, Any] | None:
-        return service_json(self.services[service_id]) if service_id in self.services else None
 
 
 def user_json(user: User, org: dict[str, Any] | None, *, viewer: User | None) -> dict[str, Any]:
@@ -109,42 +101,6 @@ def user_admin_json(user: User, related: Related) -> dict[str, Any]:
     data = user_json(user, related.org(user.organization_id), viewer=None)
     data.update(active=user.active, last_login_at=user.last_login_at, created_at=user.created_at)
     return data
-
-
-def tickets_json(tickets: list[Ticket], viewer: User | None) -> list[dict[str, Any]]:
-    """Tickets with requester, assignee, organization and service filled in."""
-    related = Related(
-        user_ids=[t.requester_id for t in tickets] + [t.assignee_id for t in tickets],
-        org_ids=[t.organization_id for t in tickets],
-        service_ids=[t.service_id for t in tickets],
-        viewer=viewer,
-    )
-    out = []
-    for t in tickets:
-        item = {
-            "number": t.id,
-            "subject": t.subject,
-            "body": t.body,
-            "category": t.category,
-            "priority": t.priority,
-            "status": t.status,
-            "requester": related.user(t.requester_id),
-            "organization": related.org(t.organization_id),
-            "service": related.service(t.service_id),
-            "assignee": related.user(t.assignee_id),
-            "created_at": t.created_at,
-            "updated_at": t.updated_at,
-            "first_response_at": t.first_response_at,
-            "resolved_at": t.resolved_at,
-            "closed_at": t.closed_at,
-            "first_response_due": t.first_response_due,
-            "resolution_due": t.resolution_due,
-            "version": t.version,
-        }
-        if viewer is None or viewer.is_staff:
-            item["deleted_at"] = t.deleted_at
-        out.append(item)
-    return out
 
 
 def messages_json(messages: list[Message], viewer: User | None) -> list[dict[str, Any]]:

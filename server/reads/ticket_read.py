@@ -1,10 +1,16 @@
-"""Read models: the read hot paths in prebuilt SQL: a ticket with its people, organization and service.
+"""Read models: the one writer of a ticket's JSON, from prebuilt SQL.
+
+Every ticket the server writes comes from here: GET /tickets/{n} (the fast path
+and the route), each item of GET /tickets, the answers of POST and PATCH, the
+ticket a live event carries (``server.reads.live_event``) and the ticket of a
+webhook (``server.outbox.enqueue``), so they agree byte for byte for the same
+viewer (tests/api/test_one_ticket_shape.py). ``TicketOut`` in server/http/schemas.py
+documents the shape for OpenAPI and is checked against this writer, not used to write.
 
 peewee spends 0.15-0.6 ms of Python building each query; the same SELECT as a
-prepared string costs ~10 µs. GET /tickets/{n} and every page of /tickets come
-through here: one query for all the tickets shown, with requester, assignee,
-organizations and service joined, and their JSON written straight from the rows
-(the shapes of server/reads/serialize.py, byte for byte).
+prepared string costs ~10 µs. One query reads all the tickets shown, with requester,
+assignee, organizations and service joined, and their JSON is written straight
+from the rows.
 """
 
 from __future__ import annotations
@@ -74,7 +80,7 @@ def _org(row: Sequence[Any], at: int) -> dict[str, Any] | None:
     return {"id": row[at], "name": row[at + 1], "customer_number": row[at + 2]}
 
 
-def _user(row: Sequence[Any], at: int, viewer: User) -> dict[str, Any] | None:
+def _user(row: Sequence[Any], at: int, viewer: User | None) -> dict[str, Any] | None:
     if row[at] is None:
         return None
     return {
@@ -86,7 +92,7 @@ def _user(row: Sequence[Any], at: int, viewer: User) -> dict[str, Any] | None:
     }
 
 
-def _ticket(row: Sequence[Any], viewer: User) -> dict[str, Any]:
+def _ticket(row: Sequence[Any], viewer: User | None) -> dict[str, Any]:
     item: dict[str, Any] = {
         "number": row[0],
         "subject": row[1],
@@ -114,16 +120,17 @@ def _ticket(row: Sequence[Any], viewer: User) -> dict[str, Any]:
     return item
 
 
-def read_tickets(user: User, numbers: Sequence[int]) -> list[dict[str, Any]]:
+def read_tickets(user: User | None, numbers: Sequence[int]) -> list[dict[str, Any]]:
     """The tickets ``numbers`` that ``user`` may see, as JSON-ready dicts, in the order given.
 
-    Call inside a connection context.
+    ``None`` is the system itself (webhooks to the operator's own tools): staff's view.
+    Call inside a connection context (or the change's transaction, which it then sees).
     """
     if not numbers:
         return []
-    customer = not user.is_staff
+    customer = user is not None and not user.is_staff
     params: list[Any] = list(numbers)
-    if customer:
+    if user is not None and customer:
         params.append(user.organization_id)
     rows = db.execute_sql(_sql(db.obj.param, customer, len(numbers)), params).fetchall()
     by_number = {row[0]: _ticket(row, user) for row in rows}
@@ -138,9 +145,22 @@ def read_ticket(user: User, number: int) -> dict[str, Any]:
     return found[0]
 
 
+_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
+"""Line breaks to ``str.splitlines`` (so to many a line-by-line reader) that JSON keeps raw."""
+
+
 def dumps(data: Any) -> bytes:
-    """JSON as Starlette's JSONResponse writes it (compact, UTF-8 kept)."""
-    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+    """JSON as Starlette's JSONResponse writes it (compact, UTF-8 kept), on one line for anyone.
+
+    The three line breaks JSON leaves unescaped are written as ``\\uXXXX``: the same
+    string to a JSON parser, and a stream's event, whose ``data`` must be one line,
+    stays one line for a client that splits lines the way ``str.splitlines`` does.
+    """
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    for char in _LINE_BREAKS:
+        if char in text:
+            text = text.replace(char, f"\\u{ord(char):04x}")
+    return text.encode()
 
 
 def ticket_now(user: User, number: int) -> dict[str, Any]:

@@ -7,6 +7,11 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from server.outbox.settings import OutboxSettings, WebhookSettings
+
+QUICK_RETRIES = OutboxSettings(first_retry_seconds=0.1, max_retry_seconds=0.3, poll_seconds=0.1)
+"""An outbox that retries within a second, for tests that wait on deliveries."""
+
 
 @dataclass(frozen=True)
 class Received:
@@ -56,6 +61,12 @@ class Receiver:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def hooks(self, path: str, events: tuple[str, ...], secret: str) -> WebhookSettings:
+        """Webhook settings that post ``events`` to ``path`` here, allowed (``/hooks/``)."""
+        return WebhookSettings(
+            urls=(self.base + path,), events=events, secret=secret, allow=(self.base + "/hooks/",)
+        )
 
     def at(self, path: str) -> list[Received]:
         with self._lock:

@@ -21,7 +21,22 @@ def read_until(
 
     Bounded: at most ``limit`` events, and a read timeout ends a silent stream.
     """
-    seen: list[dict[str, Any]] = []
+    return [
+        json.loads(data)
+        for data in read_data_until(base_url, token, stop, after=after, limit=limit)
+    ]
+
+
+def read_data_until(
+    base_url: str,
+    token: str,
+    stop: Callable[[dict[str, Any]], bool],
+    *,
+    after: int = 0,
+    limit: int = 500,
+) -> list[str]:
+    """As ``read_until``, each event's ``data`` as the server wrote it (to compare bytes)."""
+    seen: list[str] = []
     with (
         httpx.Client(base_url=base_url, timeout=httpx.Timeout(10, read=10)) as client,
         client.stream(
@@ -35,8 +50,8 @@ def read_until(
         for line in reply.iter_lines():
             if not line.startswith("data:") or not line[5:].strip():
                 continue
-            event = json.loads(line[5:])
-            seen.append(event)
-            if stop(event) or len(seen) >= limit:
+            data = line[5:].removeprefix(" ")
+            seen.append(data)
+            if stop(json.loads(data)) or len(seen) >= limit:
                 break
     return seen

@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 
-from server.outbox.settings import OutboxSettings, WebhookSettings
 from server.storage.db import db
 from server.storage.fields import utcnow
 from server.storage.models import Ticket
-from tests.live.receiver import Receiver
+from tests.live.receiver import QUICK_RETRIES, Receiver
 from tests.support.live import Live, own_server
 
 CHECK_SECONDS = 0.05
@@ -32,15 +31,9 @@ def pager(database_url: str) -> Iterator[Receiver]:
 @pytest.fixture(scope="module")
 def watched(database_url: str, pager: Receiver) -> Iterator[Live]:
     """A server that looks for breaches every 50 ms and pages on-call about them."""
-    hooks = WebhookSettings(
-        urls=(pager.base + PAGER,),
-        events=("sla_breached",),
-        secret="on-call-webhook-secret",
-        allow=(pager.base + "/hooks/",),
-    )
-    retries = OutboxSettings(first_retry_seconds=0.1, max_retry_seconds=0.3, poll_seconds=0.1)
+    hooks = pager.hooks(PAGER, ("sla_breached",), "on-call-webhook-secret")
     with own_server(
-        database_url, sla_check_seconds=CHECK_SECONDS, webhooks=hooks, outbox=retries
+        database_url, sla_check_seconds=CHECK_SECONDS, webhooks=hooks, outbox=QUICK_RETRIES
     ) as world:
         yield world
 

@@ -6,12 +6,38 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import httpx
+
 from padcom_cli.client.api import PadcomClient
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.screens.queue import QueueScreen
+from padcom_tui.screens.ticket import TicketScreen
 from padcom_tui.settings import AdminSettings
+from tests.security.sse import read_until
 from tests.support.live import Live, Person
-from tests.tui.conftest import file_ticket, settle, shown_rows, status_line, until
+from tests.tui.conftest import (
+    file_ticket,
+    fixed_clock,
+    screen_text,
+    settle,
+    shown_rows,
+    status_line,
+    until,
+)
+from tests.tui.test_queue import search
+from tests.tui.test_ticket import ticket_as
+
+
+class CountingClient(PadcomClient):
+    """The app's client, noting each request it sends: (method, path)."""
+
+    def __init__(self, url: str, token: str) -> None:
+        super().__init__(url, token)
+        self.asked: list[tuple[str, str]] = []
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        self.asked.append((method, path))
+        return super().request(method, path, **kwargs)
 
 
 def row_of(app: PadcomAdmin, number: int) -> dict[str, str] | None:
@@ -64,30 +90,60 @@ async def test_a_colleagues_change_updates_the_row_and_a_ticket_no_longer_matchi
         await until(pilot, lambda: row_of(app, ticket["number"]) is None)  # not open work now
 
 
-async def test_a_batch_from_the_event_log_is_applied_in_one_go(
+async def test_a_batch_from_the_stream_is_applied_in_one_go(
     admin_app: Callable[..., PadcomAdmin], customer: Person, agent: Person, word: str
 ) -> None:
-    """The queue's batch method, fed the real events of ``GET /events``."""
-    with PadcomClient(agent.base_url, agent.token) as client:
-        before = client.events(after=0, limit=500)
-        after = max([e["id"] for e in before["items"]], default=0)
-        while before["next_cursor"]:
-            before = client.events(after=int(before["next_cursor"]), limit=500)
-            after = max([after, *[e["id"] for e in before["items"]]])
-        app = admin_app()
-        async with app.run_test(size=(140, 36)) as pilot:
-            await settle(pilot)
-            first = file_ticket(customer, f"{word} one", priority="high")
-            second = file_ticket(customer, f"{word} two", priority="low")
-            events = client.events(after=after)["items"]
-            assert {e["ticket"] for e in events} >= {first["number"], second["number"]}
-            screen = app.screen
-            assert isinstance(screen, QueueScreen)
-            screen.apply_events(events)
-            await settle(pilot)
-            numbers = [int(r["number"].lstrip("● ")) for r in shown_rows(app)]
-            assert numbers.index(first["number"]) < numbers.index(second["number"])
-            assert {first["number"], second["number"]} <= screen.queue.marked
+    """The queue's batch method, fed the real events of the stream, asks nothing more."""
+    client = CountingClient(agent.base_url, agent.token)
+    after = client.latest_event()
+    app = PadcomAdmin(client, settings=AdminSettings(live=False), clock=fixed_clock)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        first = file_ticket(customer, f"{word} one", priority="high")
+        second = file_ticket(customer, f"{word} two", priority="low")
+        events = read_until(
+            agent.base_url, agent.token, lambda e: e["ticket"] == second["number"], after=after
+        )
+        assert {e["ticket"] for e in events} >= {first["number"], second["number"]}
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        asked = len(client.asked)
+        screen.apply_events(events)
+        await settle(pilot)
+        assert client.asked[asked:] == []  # the events carried the tickets
+        numbers = [int(r["number"].lstrip("● ")) for r in shown_rows(app)]
+        assert numbers.index(first["number"]) < numbers.index(second["number"])
+        assert {first["number"], second["number"]} <= screen.queue.marked
+
+
+async def test_an_open_ticket_takes_a_colleagues_reply_and_note_without_asking(
+    live: Live, agent: Person, customer: Person, word: str
+) -> None:
+    ticket = file_ticket(customer, f"{word} mailbox full")
+    colleague = live.person("agent")
+    client = CountingClient(live.url, agent.token)
+    settings = AdminSettings(live=True, retry_seconds=0.2)
+    app = PadcomAdmin(client, settings=settings, clock=fixed_clock)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.live_state == "connected")
+        await search(pilot, word)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TicketScreen) and screen.data is not None
+        asked = len(client.asked)
+        api = colleague.api()
+        api.post(f"/tickets/{ticket['number']}/messages", json={"body": "Raised the quota."})
+        api.post(
+            f"/tickets/{ticket['number']}/messages",
+            json={"body": "Upsell bigger plan", "internal": True},
+        )
+        await until(pilot, lambda: "Upsell bigger plan" in screen_text(app))
+        assert "Raised the quota." in screen_text(app)
+        assert screen.data.ticket == ticket_as(colleague, ticket["number"])
+        assert [k for k in (e["kind"] for e in screen.data.history)][-2:] == ["replied", "note"]
+        assert client.asked[asked:] == []  # applied from the events alone
 
 
 class FiledWhileReading(PadcomClient):

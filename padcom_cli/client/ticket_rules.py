@@ -1,0 +1,77 @@
+"""Client side, the list rules: which tickets a ``GET /tickets`` filter lists, in which order.
+
+A client that keeps a list up to date from the live stream (the admin app's
+queue) must decide, for each ticket an event brings, whether the server would
+list it under the filters shown and where ``sort=urgency`` puts it, without
+asking again. That is the server's rule (server/reads/listing.py); this is its
+one client-side copy, shared and checked against the server's own answers by
+tests/cli/test_ticket_rules.py on both databases. The server was not asked to
+decide per stream instead: the hub reads each batch once per audience, and
+per-stream filters would make that once per stream.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+
+from padcom_cli.client.jsontypes import Json
+from padcom_cli.client.vocabulary import URGENCY
+
+_RANK = {priority.value: rank for priority, rank in URGENCY.items()}  # by the word sent
+
+"""Priorities as the server stores and sorts them: ``sort=urgency`` is highest first."""
+_NEVER = datetime.max
+_ID = re.compile(r"[0-9]{1,10}")
+
+
+def words(value: str) -> list[str]:
+    """A comma-separated filter value as the server reads it (blanks and spaces dropped)."""
+    return [w.strip() for w in value.split(",") if w.strip()]
+
+
+def _person(value: str, me: int | None) -> int | None:
+    """``me``, ``none`` or an id, as the server reads an ``assignee``; -1 never matches."""
+    if value == "me":
+        return me
+    if value == "none":
+        return None
+    return int(value) if _ID.fullmatch(value) else -1
+
+
+def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> bool:
+    """Whether ``GET /tickets`` with ``filters`` (status, priority, category, assignee, q)
+    lists ``ticket``; ``me`` is the signed-in user's id.
+
+    ``q`` matches subject or body, ignoring case (the server folds ASCII letters on
+    SQLite and all letters on PostgreSQL; this folds all).
+    """
+    for name in ("status", "priority", "category"):
+        wanted = filters.get(name)
+        if wanted and ticket.get(name) not in words(wanted):
+            return False
+    assignee = filters.get("assignee")
+    if assignee and (ticket.get("assignee") or {}).get("id") != _person(assignee, me):
+        return False
+    q = filters.get("q")
+    if q:
+        text = q.lower()
+        if not any(text in str(ticket.get(f) or "").lower() for f in ("subject", "body")):
+            return False
+    return True
+
+
+def _time(value: str | None) -> datetime:
+    if not value:
+        return _NEVER
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
+
+
+def urgency_key(ticket: Json) -> tuple[int, datetime, int]:
+    """The server's ``sort=urgency``: priority first, then the resolution deadline, then number."""
+    return (
+        -_RANK.get(str(ticket.get("priority")), 0),
+        _time(ticket.get("resolution_due")),
+        int(ticket["number"]),
+    )

@@ -1,0 +1,90 @@
+"""The client's copy of the list rules agrees with the server, filter by filter and in order.
+
+The admin app's queue applies live events itself: for each ticket an event
+brings, ``padcom_cli.client.ticket_rules`` decides whether the server would list
+it under the filters shown and where ``sort=urgency`` puts it. Here a desk of
+tickets in every state is listed by the server under many filters and the
+answers are compared, numbers and order, with the client's rule on the same tickets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from padcom_cli.client.ticket_rules import matches, urgency_key
+from tests.support.live import Live, Person
+
+FILTERS: list[dict[str, str]] = [
+    {},
+    {"status": "new,open,waiting"},
+    {"status": " open , waiting,"},
+    {"status": "resolved"},
+    {"priority": "urgent,high"},
+    {"category": "security"},
+    {"priority": "low", "status": "new"},
+    {"assignee": "me"},
+    {"assignee": "none"},
+    {"assignee": "OTHER"},
+    {"q": "DISK"},
+    {"q": "quota"},
+    {"q": "50%"},
+    {"q": "a_b"},
+    {"q": "disk", "status": "new,open,waiting", "assignee": "me"},
+]
+
+
+def _desk(live: Live) -> tuple[Person, Person]:
+    """Tickets of every priority, category and status, assigned to two agents or nobody."""
+    customer, me, other = live.person("customer"), live.person("agent"), live.person("agent")
+    subjects = ["Disk full", "Mailbox quota", "50% packet loss", "ab testing", "a_b variant"]
+    for i in range(20):
+        filed = customer.api().post(
+            "/tickets",
+            json={
+                "subject": subjects[i % len(subjects)],
+                "body": "The quota is reached" if i % 3 == 0 else "help",
+                "priority": ("low", "normal", "high", "urgent")[i % 4],
+                "category": ("hardware", "software", "usage", "security", "other")[i % 5],
+            },
+        )
+        assert filed.status_code == 201, filed.text
+        number = filed.json()["number"]
+        change: dict[str, Any] = {}
+        if i % 3:
+            change["assignee"] = (me.id, other.id)[i % 2]
+        if i % 7 == 3:
+            change["status"] = "resolved"
+        elif i % 7 == 5:
+            change["status"] = "waiting"
+        if change:
+            me.api().patch(
+                f"/tickets/{number}", json=change, headers={"If-Match": '"1"'}
+            ).raise_for_status()
+    return me, other
+
+
+def _listed(person: Person, **params: str) -> list[dict[str, Any]]:
+    page = person.api().get("/tickets", params={**params, "sort": "urgency", "limit": 100})
+    assert page.status_code == 200, page.text
+    assert page.json()["next_cursor"] is None
+    return list(page.json()["items"])
+
+
+@pytest.fixture(scope="module")
+def desk(live: Live) -> tuple[Person, Person]:
+    return _desk(live)
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=[repr(f) for f in FILTERS])
+def test_the_client_lists_what_the_server_lists_in_its_order(
+    desk: tuple[Person, Person], filters: dict[str, str]
+) -> None:
+    me, other = desk
+    asked = {k: (str(other.id) if v == "OTHER" else v) for k, v in filters.items()}
+    everything = _listed(me)
+    server = [t["number"] for t in _listed(me, **asked)]
+    client = [t["number"] for t in sorted(everything, key=urgency_key) if matches(asked, t, me.id)]
+    assert client == server
+    assert len(everything) == 20
