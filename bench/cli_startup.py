@@ -17,7 +17,6 @@ import compileall
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,15 +26,10 @@ from pathlib import Path
 import httpx
 
 import padcom_cli
+from tests.support.ports import free_port
 
 BIN = Path(sys.executable).parent
 GOALS_MS = {"padcom --help": 100.0, "padcom ticket show N": 150.0}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for(url: str, seconds: float = 20.0) -> None:

@@ -24,10 +24,10 @@ from server.config import PasswordParams
 from server.helpdesk.passwords import Passwords
 from server.storage.db import db
 from server.storage.models import User
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.support.databases import sqlite_url
 from tests.support.limits import NO_WRITE_LIMITS_ENV
+from tests.support.process import ServerProcess
 
 PASSWORD = "bench-sign-in-password-2026"
 

@@ -32,7 +32,8 @@ from typing import Any
 
 import httpx
 
-from bench.cli_startup import free_port, wait_for
+from bench.cli_startup import wait_for
+from tests.support.ports import free_port
 
 BIN = Path(sys.executable).parent
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.api.tickets_support import counts, file_ticket
+from tests.api.tickets_support import counts
 from tests.support.live import Live, Person
+from tests.support.tickets import file_ticket
 
 ACTORS = ("customer_a", "customer_a2", "customer_b", "agent", "admin")
 

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from server.http import fast_read
-from tests.api.tickets_support import file_ticket
 from tests.support.live import Live
+from tests.support.tickets import file_ticket
 
 COMPARED_HEADERS = (
     "content-type",

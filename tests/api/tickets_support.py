@@ -43,14 +43,6 @@ def event_kinds(number: int) -> list[str]:
         return [e.kind for e in Event.select().where(Event.ticket == number).order_by(Event.id)]
 
 
-def file_ticket(api: httpx.Client, subject: str = "Site down", **fields: Any) -> dict[str, Any]:
-    """Create a ticket and return its JSON, failing loudly on anything but 201."""
-    reply = api.post("/tickets", json={"subject": subject, "body": "Please help.", **fields})
-    assert reply.status_code == 201, reply.text
-    ticket: dict[str, Any] = reply.json()
-    return ticket
-
-
 def all_numbers(api: httpx.Client, **params: Any) -> list[int]:
     """Every ticket number of a list, following cursors to the end."""
     numbers: list[int] = []

@@ -6,23 +6,20 @@ import asyncio
 import json
 from collections.abc import Callable
 from contextlib import AsyncExitStack
+from typing import Any
 
 import httpx
 from httpx_sse import EventSource, aconnect_sse
 
 from tests.live.sse import StreamReader
 from tests.support.live import Live, Person
+from tests.support.tickets import file_ticket
 
 Opener = Callable[..., StreamReader]
 
 
-def _file(person: Person, subject: str = "Disk full on web01") -> dict:
-    response = person.api().post(
-        "/tickets",
-        json={"subject": subject, "body": "Nothing can be written.", "category": "hardware"},
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
+def _file(person: Person, subject: str = "Disk full on web01") -> dict[str, Any]:
+    return file_ticket(person, subject, "Nothing can be written.", category="hardware")
 
 
 def _reply(person: Person, number: int, body: str, internal: bool = False) -> dict:

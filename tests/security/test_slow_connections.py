@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 from server.storage.db import bind, db
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
+from tests.support.process import ServerProcess
 
 HEADER_TIMEOUT = 2
 MAX_CONNECTIONS = 150

@@ -16,8 +16,8 @@ import pytest
 
 from server.helpdesk.limits import StatsLimits
 from server.http.stats_gate import StatsGate
-from tests.api.tickets_support import file_ticket
 from tests.support.live import Live, own_server
+from tests.support.tickets import file_ticket
 
 PARALLEL = 40
 

@@ -11,7 +11,8 @@ from padcom_tui.app import PadcomAdmin
 from padcom_tui.screens.queue import QueueScreen
 from padcom_tui.settings import AdminSettings
 from tests.support.live import Live, Person
-from tests.tui.conftest import file_ticket, settle, shown_rows, status_line, until
+from tests.support.tickets import file_ticket
+from tests.tui.conftest import settle, shown_rows, status_line, until
 
 
 def row_of(app: PadcomAdmin, number: int) -> dict[str, str] | None:
