@@ -43,7 +43,9 @@ def wait_for(url: str, seconds: float = 20.0) -> None:
     raise SystemExit(f"the server at {url} did not start")
 
 
-def hyperfine(commands: dict[str, str], runs: int, env: dict[str, str]) -> dict[str, dict]:
+def hyperfine(
+    commands: dict[str, str], runs: int, env: dict[str, str]
+) -> dict[str, dict[str, float]]:
     """Mean, stddev and min (ms) per command label."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         argv = ["hyperfine", "-N", "--warmup", "3", "--runs", str(runs), "--export-json", out.name]

@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 
 from bench import wrk
-from server.ops.demo import DEMO_PASSWORD
+from server.helpdesk.password_policy import DEMO_PASSWORD
 from tests.support.limits import NO_WRITE_LIMITS_ENV
 from tests.support.ports import free_port
 

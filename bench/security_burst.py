@@ -72,7 +72,8 @@ def burst(url: str, tokens: list[str], clients: int, seconds: float) -> Counter[
 def login_medians(url: str, emails: list[str]) -> tuple[float, float]:
     """Median ms of one wrong password per known email and of as many unknown emails
     (alternating; one try per email, so the account throttle never answers instead)."""
-    wrong, unknown = [], []
+    wrong: list[float] = []
+    unknown: list[float] = []
     with httpx.Client(base_url=f"{url}/api/v1", timeout=30) as api:
         for i, email in enumerate(emails):
             for target, times in ((email, wrong), (f"nobody{i}@example.com", unknown)):

@@ -83,7 +83,7 @@ def child(kind: str, started: float, url: str, token: str) -> None:
             while table.row_count < 1000 and time.monotonic() < deadline:
                 await pilot.press("pagedown")
                 await pilot.pause(0.01)
-                while app.screen.loading:  # type: ignore[attr-defined]
+                while app.screen.loading:
                     await asyncio.sleep(0.005)
             report["rows_after_scrolling"] = table.row_count
             report["rss_after_scrolling_mb"] = rss_mb()

@@ -19,7 +19,7 @@ from padcom_cli.client.api import PadcomClient
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.settings import AdminSettings
 from scripts.run_demo import BIN, choose_port, wait_until_up
-from server.ops.demo import DEMO_PASSWORD
+from server.helpdesk.password_policy import DEMO_PASSWORD
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

@@ -132,7 +132,8 @@ class QueueScreen(Screen[None]):
     @property
     def lookahead(self) -> int:
         """Rows before the end of the table at which the next page is fetched."""
-        return max(1, self.app.settings.page_size // 5)  # type: ignore[attr-defined]
+        page_size: int = self.app.settings.page_size  # type: ignore[attr-defined]
+        return max(1, page_size // 5)
 
     def _scrolled(self, scroll_y: float) -> None:
         if scroll_y >= self.table.max_scroll_y - self.lookahead:
@@ -254,7 +255,9 @@ class QueueScreen(Screen[None]):
             self.queue.seen(int(ticket["number"]))
             self.merge([ticket])
 
-    def _pick(self, title: str, name: str, values: tuple[str, ...], extra: list[tuple[str, str]]):
+    def _pick(
+        self, title: str, name: str, values: tuple[str, ...], extra: list[tuple[str, str]]
+    ) -> None:
         from padcom_tui.screens.choice import ChoiceScreen
 
         current = getattr(self.queue.filters, name) or ""

@@ -90,7 +90,8 @@ class TicketScreen(Screen[Json | None]):
 
     @property
     def client(self) -> PadcomClient:
-        return self.app.client  # type: ignore[attr-defined]
+        client: PadcomClient = self.app.client  # type: ignore[attr-defined]
+        return client
 
     def compose(self) -> ComposeResult:
         yield TicketHeader(f"#{self.number} loading…")

@@ -32,7 +32,7 @@ def get_ticket(user: User, number: int, *, for_update: bool = False) -> Ticket:
     if for_update and is_postgres():
         # SQLite needs no row lock: its write transactions begin IMMEDIATE.
         query = query.for_update()
-    ticket = query.first()
+    ticket: Ticket | None = query.first()
     if ticket is None:
         raise NotFound(f"ticket {number} not found")
     return ticket

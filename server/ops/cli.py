@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from server.config import Settings
-from server.ops.demo import DEMO_PASSWORD
+from server.helpdesk.password_policy import DEMO_PASSWORD
 
 app = typer.Typer(help="Run the Padcom API server and manage its database.", no_args_is_help=True)
 users = typer.Typer(help="Manage people.", no_args_is_help=True)

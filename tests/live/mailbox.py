@@ -69,7 +69,7 @@ class Mailbox:
         mail = message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             for rcpt in envelope.rcpt_tos:
-                self.mails.append((rcpt, mail))  # type: ignore[arg-type]
+                self.mails.append((rcpt, mail))
                 self.raw.append((rcpt, envelope.content))
         return "250 OK"
 

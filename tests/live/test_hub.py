@@ -28,7 +28,9 @@ async def test_a_stream_that_falls_behind_is_let_go_while_the_others_go_on(live:
     for subject in ("one", "two", "three"):
         number = await asyncio.to_thread(file_number, customer, subject)
         hub.notify([])
-        (event_id, frame), *_ = await asyncio.wait_for(brisk.queue.get(), 10)
+        batch = await asyncio.wait_for(brisk.queue.get(), 10)
+        assert batch is not None, "the brisk stream was let go"
+        (event_id, frame), *_ = batch
         assert f'"ticket":{number}'.encode() in frame and f"id: {event_id}".encode() in frame
 
     assert slow.closed and hub.subscribers == 1
@@ -46,6 +48,7 @@ async def test_a_customer_subscriber_gets_only_their_organization(live: Live) ->
     own = await asyncio.to_thread(file_number, customer, "yours")
     hub.notify([])
     batch = await asyncio.wait_for(mine.queue.get(), 10)
+    assert batch is not None, "the stream was let go"
     assert [f'"ticket":{own}'.encode() in frame for _, frame in batch] == [True]
 
 

@@ -14,7 +14,7 @@ from server.outbox.settings import OutboxSettings, WebhookSettings
 from server.outbox.worker import REFUSED
 from server.storage.db import db
 from server.storage.models import Event, Outbox
-from tests.live.receiver import Receiver
+from tests.live.receiver import Received, Receiver
 from tests.support.live import Live, own_server
 from tests.support.tickets import file_number
 
@@ -50,7 +50,7 @@ def _deliveries(number: int) -> list[Outbox]:
         return list(Outbox.select().where(Outbox.event_id.in_(events)).order_by(Outbox.id))
 
 
-def _for(receiver: Receiver, path: str, number: int) -> list:
+def _for(receiver: Receiver, path: str, number: int) -> list[Received]:
     return [r for r in receiver.at(path) if json.loads(r.body)["ticket"]["number"] == number]
 
 

@@ -31,7 +31,7 @@ def gated(database_url: str) -> Iterator[Live]:
 
 def _gate(live: Live) -> StatsGate:
     """The server's own count of reports it computed."""
-    gate: StatsGate = live.thread.server.config.app.state.stats_gate
+    gate: StatsGate = live.thread.app.state.stats_gate
     return gate
 
 

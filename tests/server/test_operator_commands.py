@@ -173,7 +173,7 @@ def test_backup_copies_a_database_that_is_being_written(
 
 
 def _demo_password() -> str:
-    from server.ops.demo import DEMO_PASSWORD
+    from server.helpdesk.password_policy import DEMO_PASSWORD
 
     return DEMO_PASSWORD
 

@@ -22,7 +22,8 @@ def _patch(api: httpx.Client, number: int, **changes: Any) -> dict[str, Any]:
     version = api.get(f"/tickets/{number}").json()["version"]
     reply = api.patch(f"/tickets/{number}", json=changes, headers={"If-Match": f'"{version}"'})
     assert reply.status_code == 200, reply.text
-    return reply.json()
+    ticket: dict[str, Any] = reply.json()
+    return ticket
 
 
 def _clock(number: int) -> tuple[int, datetime | None, int]:

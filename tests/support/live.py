@@ -46,6 +46,8 @@ class ServerThread:
     """uvicorn in a background thread; ``stop()`` shuts it down gracefully."""
 
     def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        """The application served, for a test that asks it for its routes or state."""
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))

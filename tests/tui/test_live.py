@@ -134,7 +134,7 @@ async def test_a_burst_of_urgent_tickets_is_one_flood_notice_and_one_bell(
         shown.append((str(options.get("title")), message))
         notify(message, **options)
 
-    app.notify = seen  # type: ignore[method-assign,assignment]
+    app.notify = seen  # type: ignore[method-assign]
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await until(pilot, lambda: app.live_state == "connected")
