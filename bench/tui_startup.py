@@ -32,8 +32,7 @@ from typing import Any
 
 import httpx
 
-from bench.cli_startup import wait_for
-from tests.support.ports import free_port
+from tests.support.process import ServerProcess
 
 BIN = Path(sys.executable).parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -172,17 +171,9 @@ def main() -> None:
     path = args.db or RESULTS / f"tui-{args.tickets}.db"
     database_url = ensure_database(path, args.tickets)
     token = agent_token(database_url)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, PADCOM_DATABASE_URL=database_url)
-    server = subprocess.Popen(
-        [BIN / "padcom-server", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = ServerProcess(database_url, RESULTS / "tui-server", RESULTS / "tui-server.log")
+    url = server.start(timeout=20).url
     try:
-        wait_for(url)
         page = httpx.get(
             f"{url}/api/v1/tickets",
             params={"sort": "urgency", "status": "new,open,waiting", "limit": 100},
@@ -212,8 +203,7 @@ def main() -> None:
             print(f"{'':20} goal <= {GOAL_MS:.0f} ms: {verdict} (load average now "
                   f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")  # fmt: skip
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
 
 
 if __name__ == "__main__":
