@@ -7,8 +7,6 @@ Styles are fixed words of ours, never built from server text.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
@@ -16,10 +14,9 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_cli.client.time_words import ago, when
-
-Json = dict[str, Any]
 
 STATUS_STYLES = {
     "new": "bold cyan",

@@ -26,6 +26,7 @@ from textual.screen import Screen
 
 from padcom_cli.client.api import PadcomClient
 from padcom_cli.client.errors import NotAuthorized, PadcomError, ServerFailed, Unreachable
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import iter_events
 from padcom_tui.background import in_background
 from padcom_tui.format import Clock, use_monochrome, utc_now
@@ -33,7 +34,6 @@ from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.screens.queue import QueueScreen
 from padcom_tui.settings import AdminSettings
 
-Json = dict[str, Any]
 BATCH_SECONDS = 0.1
 
 

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
 from padcom_cli.client.errors import PadcomError
-
-if TYPE_CHECKING:
-    from padcom_tui.app import PadcomAdmin
+from padcom_tui.screens.base import admin_of
 
 T = TypeVar("T")
 
@@ -36,7 +34,7 @@ def in_background(
     Without ``failed`` the app reports the error. Nothing comes back once the
     worker was cancelled (its screen closed, the app quitting).
     """
-    app: PadcomAdmin = node.app  # type: ignore[assignment]
+    app = admin_of(node)
 
     def back(callback: Callable[..., Any], *args: Any) -> None:
         # call_later queues without waiting, so a thread never blocks on an app that has quit

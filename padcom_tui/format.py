@@ -10,10 +10,12 @@ from typing import Any
 from rich.style import Style
 from rich.text import Text
 
+from padcom_cli.client.duration_words import short_duration
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
+from padcom_cli.client.time_words import parse
 
 Clock = Callable[[], datetime]
-Json = dict[str, Any]
 
 PRIORITIES = ("urgent", "high", "normal", "low")
 STATUSES = ("new", "open", "waiting", "resolved", "closed")
@@ -73,24 +75,9 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def span(seconds: float) -> str:
-    """A duration in one short unit: 45s, 12m, 5h, 3d, 6w."""
-    seconds = abs(seconds)
-    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{int(seconds // size)}{unit}"
-    return f"{int(seconds)}s"
-
-
 def age(ticket: Json, now: datetime) -> str:
-    created = parse_time(ticket.get("created_at"))
-    return span((now - created).total_seconds()) if created else ""
+    created = parse(ticket.get("created_at"))
+    return short_duration((now - created).total_seconds()) if created else ""
 
 
 def sla_due(ticket: Json, now: datetime, short: bool = False) -> Text:
@@ -104,19 +91,19 @@ def sla_due(ticket: Json, now: datetime, short: bool = False) -> Text:
     if ticket.get("status") == "waiting":
         return Text("pause" if short else "paused", style="dim")
     key = "first_response_due" if not ticket.get("first_response_at") else "resolution_due"
-    due = parse_time(ticket.get(key))
+    due = parse(ticket.get(key))
     if due is None:
         return Text("-", style="dim")
     seconds = (due - now).total_seconds()
     if seconds < 0:
-        late = f"-{span(seconds)}" if short else f"{span(seconds)} late"
+        late = f"-{short_duration(seconds)}" if short else f"{short_duration(seconds)} late"
         return Text(late, style=ink("bold red"))
-    return Text(span(seconds), style=ink("yellow") if seconds < 3600 else "")
+    return Text(short_duration(seconds), style=ink("yellow") if seconds < 3600 else "")
 
 
 def stamp(value: str | None) -> str:
     """An absolute UTC time, short: 'Nov 28 14:05'."""
-    moment = parse_time(value)
+    moment = parse(value)
     return moment.strftime("%b %d %H:%M") if moment else "-"
 
 

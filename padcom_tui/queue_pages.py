@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
-from padcom_tui.format import OPEN_STATUSES, parse_time
+from padcom_cli.client.jsontypes import Json
+from padcom_cli.client.time_words import parse
+from padcom_tui.format import OPEN_STATUSES
 
-Json = dict[str, Any]
 PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
 _NEVER = datetime.max.replace(year=9999)
 OPEN_WORK = ",".join(OPEN_STATUSES)
@@ -79,7 +79,7 @@ class QueueFilters:
 
 def urgency_key(ticket: Json) -> tuple[int, datetime, int]:
     """The API's ``sort=urgency``: priority first, then the resolution deadline, then number."""
-    due = parse_time(ticket.get("resolution_due"))
+    due = parse(ticket.get("resolution_due"))
     return (
         -PRIORITY_RANK.get(ticket.get("priority", ""), 0),
         due.replace(tzinfo=None) if due else _NEVER,

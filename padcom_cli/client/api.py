@@ -27,8 +27,8 @@ from padcom_cli.client.errors import (
     ServerFailed,
     Unreachable,
 )
+from padcom_cli.client.jsontypes import Json
 
-Json = dict[str, Any]
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 USER_AGENT = "padcom/0.1"
 MAX_RETRY_WAIT = 3.0

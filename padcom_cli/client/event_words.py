@@ -1,52 +1,74 @@
-"""A ticket's events in words ("priority: normal → high"), for history and conflicts.
+"""Client layer: a ticket's events in words ("priority: normal → high"), for history and conflicts.
 
-Generic (no Rich, no Typer): the CLI's conflict message and history view use
-it, and the admin app may too. Every value from the server is cleaned.
+The one describer of events for both clients: ``padcom ticket show``/``watch`` and the
+conflict message in the CLI, the History tab and the conflict dialog in the admin app
+(which used to word events its own way). Generic (no Rich, no Typer); every value from
+the server is cleaned. Staff ids mean nothing to a reader: with ``names`` (id → name,
+which the admin app knows) an assignee is named, without it is "an agent".
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 
 LONG_FIELDS = ("body",)
 """Fields whose old and new values are too long to show; only the change is named."""
 
-
-def _value(value: Any) -> str:
-    if value is None or value == "":
-        return "-"
-    return clean(str(value), single_line=True)
+Names = Mapping[int, str]
 
 
-def changes(event: dict[str, Any]) -> str:
-    """What one event did, in a short line without actor or time."""
-    kind = event.get("kind", "")
-    data: dict[str, Any] = event.get("changes") or {}
-    if kind == "created":
-        return f"filed: {_value(data.get('subject'))}"
-    if kind in ("replied", "note"):
-        what = "replied" if kind == "replied" else "internal note"
-        if "status" in data:
-            return f"{what}; status: {_value(data['status'][0])} → {_value(data['status'][1])}"
-        return what
-    if kind == "deleted":
-        return "deleted"
-    if kind == "assigned":  # ids of staff mean nothing to a reader
-        return "assigned to an agent" if (data.get("assignee") or [None, None])[1] else "unassigned"
+def value(field: str, raw: Any, names: Names | None = None) -> str:
+    """One field's value as a reader wants it: '-' (or 'nobody') for none, staff by name."""
+    if raw is None or raw == "":
+        return "nobody" if field == "assignee" else "-"
+    if field == "assignee" and isinstance(raw, int):
+        return clean((names or {}).get(raw, "an agent"), single_line=True)
+    return clean(str(raw), single_line=True)
+
+
+def _fields(data: Json, names: Names | None) -> str:
     parts = []
     for name, pair in data.items():
         if name in LONG_FIELDS:
             parts.append(f"{clean(name)} changed")
         elif isinstance(pair, list) and len(pair) == 2:
-            parts.append(f"{clean(name)}: {_value(pair[0])} → {_value(pair[1])}")
+            parts.append(
+                f"{clean(name)}: {value(name, pair[0], names)} → {value(name, pair[1], names)}"
+            )
         else:
-            parts.append(f"{clean(name)}: {_value(pair)}")
-    return "; ".join(parts) or clean(kind)
+            parts.append(f"{clean(name)}: {value(name, pair, names)}")
+    return "; ".join(parts)
 
 
-def actor(event: dict[str, Any]) -> str:
+def changes(event: Json, names: Names | None = None) -> str:
+    """What one event did, in a short line without actor or time."""
+    kind = event.get("kind", "")
+    data: Json = event.get("changes") or {}
+    if kind == "created":
+        return f"filed: {value('subject', data.get('subject'))}"
+    if kind in ("replied", "note"):
+        what = "replied" if kind == "replied" else "internal note"
+        if "status" in data:
+            return f"{what}; status: {value('status', data['status'][0])} → {value('status', data['status'][1])}"
+        return what
+    if kind == "deleted":
+        return "deleted"
+    if kind == "assigned":
+        new = (data.get("assignee") or [None, None])[1]
+        return f"assigned to {value('assignee', new, names)}" if new else "unassigned"
+    if kind == "sla_breached":
+        targets = ", ".join(
+            clean(str(t), single_line=True).replace("_", " ") for t in data.get("targets") or []
+        )
+        return f"SLA deadline missed: {targets or 'a deadline'}"
+    return _fields(data, names) or clean(kind)
+
+
+def actor(event: Json) -> str:
     """Who did it: their name, cleaned to one line."""
     who = event.get("actor") or {}
     return clean(str(who.get("name") or who.get("email") or "someone"), single_line=True)

@@ -7,6 +7,8 @@ the config file for that one URL) or ``PADCOM_INSECURE=1`` (for scripts).
 Every path that sends a secret asks ``guard`` first: ``login``, every command
 with the saved token (``session.signed_in``) and the event stream (``watch``),
 so a plain-http URL saved earlier, or set in ``PADCOM_URL``, is caught too.
+``padcom-admin`` follows the same rule through ``check`` (at start with the saved
+token, and on its sign-in screen), showing the warning its own way.
 """
 
 from __future__ import annotations
@@ -38,11 +40,18 @@ def in_clear(url: str) -> bool:
 def guard(url: str, *, accepted: bool, what: str = "token") -> None:
     """Raise InsecureTransport before ``what`` goes to ``url`` in clear, unless ``accepted``
     (then warn on stderr: the user should still know)."""
+    warning = check(url, accepted=accepted, what=what)
+    if warning:
+        sys.stderr.write(f"padcom: warning: {warning}\n")
+
+
+def check(url: str, *, accepted: bool, what: str = "token") -> str | None:
+    """The rule of ``guard`` without the printing: None when ``what`` may go to ``url``, a
+    warning to show when it goes in clear with the user's leave, InsecureTransport when not."""
     if not in_clear(url):
-        return
+        return None
     if accepted or os.environ.get(INSECURE_ENV) == "1":
-        sys.stderr.write(f"padcom: warning: your {what} goes unencrypted to {url} (no https)\n")
-        return
+        return f"your {what} goes unencrypted to {url} (no https)"
     raise InsecureTransport(
         f"refusing to send your {what} unencrypted to {url}: use https://, "
         f"or accept the risk with `padcom login --url {url} --insecure` (or {INSECURE_ENV}=1)"

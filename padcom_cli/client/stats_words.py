@@ -4,24 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-UNITS = (("d", 86400), ("h", 3600), ("min", 60))
-
-
-def duration(seconds: int | None) -> str:
-    """``45 min``, ``3 h 20 min``, ``2 d 4 h``: the two largest units; ``-`` for none."""
-    if seconds is None:
-        return "-"
-    if seconds < 60:
-        return f"{max(seconds, 0)} s"
-    parts = []
-    rest = seconds
-    for name, size in UNITS:
-        if rest >= size:
-            parts.append(f"{rest // size} {name}")
-            rest %= size
-        elif parts:
-            break
-    return " ".join(parts[:2])
+from padcom_cli.client.duration_words import duration
 
 
 def percent(value: float | None) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from padcom_cli import text_input as compose
+from padcom_cli import text_input
 from padcom_cli.client.config import ClientConfig, forget_token, load_config, save_config
 from padcom_cli.client.errors import NotAuthorized
 from padcom_cli.client.plaintext import guard, in_clear
@@ -62,14 +62,14 @@ def login(
     accepted = insecure or current.insecure_url == url
     guard(url, accepted=accepted, what="password")
     if email is None:
-        if not compose.interactive():
+        if not text_input.interactive():
             usage_error(
                 "missing the email: `padcom login EMAIL` or --email (no terminal to ask on)"
             )
-        email = compose.ask("Email", default=current.email)
+        email = text_input.ask("Email", default=current.email)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
-    elif compose.interactive():
+    elif text_input.interactive():
         password = typer.prompt("Password", hide_input=True, err=True)
     else:
         usage_error("missing password: use --password-stdin (no terminal to ask on)")

@@ -6,11 +6,10 @@ from typing import Annotated, Any
 
 import typer
 
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.options import AsJson
 from padcom_cli.output import emit
 from padcom_cli.session import client
-
-Json = dict[str, Any]
 
 Days = Annotated[
     int, typer.Option("--days", "-d", min=1, max=366, help="The period: this many days back.")
@@ -21,8 +20,9 @@ def _render(data: Json, days: int) -> Any:
     from rich.table import Table
     from rich.text import Text
 
+    from padcom_cli.client.duration_words import duration
     from padcom_cli.client.plural import counted
-    from padcom_cli.client.stats_words import duration, percent, spread
+    from padcom_cli.client.stats_words import percent, spread
 
     now = data["now"]
     by_status = now["by_status"]

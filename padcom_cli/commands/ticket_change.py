@@ -7,13 +7,14 @@ the command exits 5 saying what changed since.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from padcom_cli import text_input as compose
+from padcom_cli import text_input
+from padcom_cli.client.conflict_words import UNSEEN, event_line, headline
 from padcom_cli.client.errors import Conflict
-from padcom_cli.client.event_words import actor, changes
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_cli.client.time_words import local, parse
 from padcom_cli.options import (
@@ -33,7 +34,6 @@ from padcom_cli.session import client
 if TYPE_CHECKING:
     from padcom_cli.client.api import PadcomClient
 
-Json = dict[str, Any]
 
 EDIT_HELP = """\
 # The first line is the subject, the rest the description. Anything below the
@@ -61,15 +61,12 @@ def what_changed(api: PadcomClient, number: int, seen: Json | None, version: int
         newer = [e for e in events if _later(e["at"], since)]
     else:
         newer = _groups_since(events, current["version"] - version)
-    lines = [
-        f"ticket #{number} changed since version {version} (now version "
-        f"{current['version']}); nothing was saved. What changed:"
-    ]
+    lines = [f"{headline(number, version, current['version'])}. What changed:"]
     for event in newer:
         at = parse(event["at"])
-        lines.append(f"  {local(at) if at else '-'}  {actor(event)}: {changes(event)}")
+        lines.append(f"  {local(at) if at else '-'}  {event_line(event)}")
     if not newer:
-        lines.append("  (changes you cannot see, e.g. staff notes)")
+        lines.append(f"  {UNSEEN}")
     lines.append(f"See it with `padcom ticket show {number}`, then try again.")
     return "\n".join(lines)
 
@@ -130,16 +127,16 @@ def edit(
     saved: exit 5 and a list of what changed.
     """
     fields: Json = {
-        "subject": compose.repaired(subject),
+        "subject": text_input.repaired(subject),
         "category": category,
         "priority": priority,
     }
-    fields["body"] = compose.read_body(body, body_file)
+    fields["body"] = text_input.read_body(body, body_file)
     fields = {k: (v.value if hasattr(v, "value") else v) for k, v in fields.items() if v}
     if fields and not editor:
         _change(ctx, number, fields, if_version, as_json)
         return
-    if not editor and not compose.interactive():
+    if not editor and not text_input.interactive():
         usage_error(
             "nothing to change: give --subject, --body, --body-file, --category or --priority"
         )
@@ -148,7 +145,7 @@ def edit(
     version = if_version or int(seen["version"])
     subject_now = fields.get("subject", seen["subject"])
     body_now = fields.get("body", seen["body"])
-    text = compose.edit_text(f"{subject_now}\n\n{body_now}", EDIT_HELP)
+    text = text_input.edit_text(f"{subject_now}\n\n{body_now}", EDIT_HELP)
     first, _, rest = text.partition("\n")
     edited = {**fields, "subject": first.strip(), "body": rest.strip("\n")}
     wanted = {k: v for k, v in edited.items() if v != seen.get(k)}
@@ -202,11 +199,11 @@ def delete(
     """
     api = client(ctx)
     if not yes:
-        if not compose.interactive():
+        if not text_input.interactive():
             usage_error("deleting needs --yes when there is no terminal to ask on")
         ticket = api.get_ticket(number)
         subject = clean(ticket["subject"], single_line=True)
-        if not compose.confirm(f"Delete ticket #{number} ({subject})?"):
+        if not text_input.confirm(f"Delete ticket #{number} ({subject})?"):
             note("Nothing deleted.")
             return
     api.delete_ticket(number)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from padcom_cli import text_input as compose
+from padcom_cli import text_input
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_cli.options import (
     AsJson,
@@ -22,9 +23,6 @@ from padcom_cli.options import (
 )
 from padcom_cli.output import emit, emit_json, note, usage_error
 from padcom_cli.session import client
-
-Json = dict[str, Any]
-
 
 NEW_TICKET_HELP = """\
 # Describe the problem above this line: what happened, since when, and what
@@ -41,12 +39,12 @@ def _pick_service(choice: str | None, services: list[Json]) -> int | None:
                 return int(item["id"])
         known = ", ".join(f"{s['id']} ({clean(s['label'], single_line=True)})" for s in services)
         usage_error(f"no service {clean(choice)!r} on this account; yours: {known or 'none'}")
-    if len(services) <= 1 or not compose.interactive():
+    if len(services) <= 1 or not text_input.interactive():
         return None  # the server fills in the only service, or leaves it empty
     for index, item in enumerate(services, 1):
         note(f"  {index}) {clean(item['kind'])} {clean(item['label'], single_line=True)}")
     note("  0) none of these")
-    picked = compose.ask("Which service is it about?", default="0")
+    picked = text_input.ask("Which service is it about?", default="0")
     if not picked.isdigit() or int(picked) > len(services):
         usage_error(f"no choice {clean(picked)!r}")
     return int(services[int(picked) - 1]["id"]) if int(picked) else None
@@ -70,19 +68,19 @@ def new(
     when set). Without one, --subject and --body (or --body-file, '-' for
     standard input) are required. Prints the new ticket's number.
     """
-    ask = compose.interactive()
-    subject = compose.repaired(subject)
+    ask = text_input.interactive()
+    subject = text_input.repaired(subject)
     if subject is None:
         if not ask:
             usage_error("missing --subject (no terminal to ask on)")
-        subject = compose.ask("Subject")
+        subject = text_input.ask("Subject")
     if not subject.strip():
         usage_error("the subject is empty")
-    text = compose.need_body(body, body_file, NEW_TICKET_HELP)
+    text = text_input.need_body(body, body_file, NEW_TICKET_HELP)
     if category is None and ask:
-        category = Category(compose.choose("Category", [c.value for c in Category], "other"))
+        category = Category(text_input.choose("Category", [c.value for c in Category], "other"))
     if priority is None and ask:
-        priority = Priority(compose.choose("Priority", [p.value for p in Priority], "normal"))
+        priority = Priority(text_input.choose("Priority", [p.value for p in Priority], "normal"))
     api = client(ctx)
     fields: Json = {"subject": subject, "body": text}
     if category is not None:
@@ -113,7 +111,7 @@ def reply(
     The text comes from --body or --body-file ('-' reads standard input); on a
     terminal without either, from $VISUAL/$EDITOR or typed in.
     """
-    text = compose.need_body(body, body_file, REPLY_HELP)
+    text = text_input.need_body(body, body_file, REPLY_HELP)
     message = client(ctx).reply(number, text)
 
     def draw() -> object:

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_cli.output import note
 from padcom_cli.session import client, credentials
-
-Json = dict[str, Any]
 
 
 def _print_json(event: Json) -> None:

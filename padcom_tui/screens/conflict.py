@@ -1,8 +1,11 @@
-"""Someone else changed the ticket first: show what changed and offer to re-apply ours."""
+"""Someone else changed the ticket first: show what changed and offer to re-apply ours.
+
+The words come from ``padcom_cli.client.conflict_words``, as in the CLI's exit-5 message.
+"""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,44 +14,26 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from padcom_tui.format import line, person
-from padcom_tui.widgets.history import describe_changes, describe_value
-
-Json = dict[str, Any]
-FIELDS = ("subject", "status", "priority", "category", "assignee", "service", "body")
+from padcom_cli.client.conflict_words import UNSEEN, differences, headline
+from padcom_cli.client.event_words import Names, actor, changes
+from padcom_cli.client.jsontypes import Json
 
 
-def _plain(field: str, ticket: Json) -> Any:
-    value = ticket.get(field)
-    if isinstance(value, dict):
-        return value.get("name") or value.get("label") or value.get("id")
-    return value
-
-
-def differences(before: Json, now: Json) -> list[str]:
-    """The fields that differ, as 'status: open → waiting'."""
-    return [
-        f"{field}: {describe_value(field, _plain(field, before), {})}"
-        f" → {describe_value(field, _plain(field, now), {})}"
-        for field in FIELDS
-        if _plain(field, before) != _plain(field, now)
-    ]
-
-
-def conflict_text(
-    before: Json, now: Json, events: list[Json], mine: str, names: dict[int, str]
-) -> Text:
+def conflict_text(before: Json, now: Json, events: list[Json], mine: str, names: Names) -> Text:
+    """The dialog's words: the versions, every change since in words, then our own change."""
     text = Text()
-    text.append(f"Ticket #{now['number']} changed while you were looking at it", style="bold")
-    text.append(f" (version {before['version']} → {now['version']}).\n\n")
+    words = headline(int(now["number"]), int(before["version"]), int(now["version"]))
+    text.append(f"{words[:1].upper()}{words[1:]}.\n\n", style="bold")
     for event in events:
-        text.append(f"{person(event.get('actor'))}: ", style="bold")
-        text.append(f"{line(event.get('kind'))} {describe_changes(event.get('changes'), names)}\n")
+        text.append(f"{actor(event)}: ", style="bold")
+        text.append(f"{changes(event, names)}\n")
+    if not events:
+        text.append(f"{UNSEEN}\n")
     for change in differences(before, now):
         text.append(f"  {change}\n")
     text.append("\nYour change: ", style="bold")
     text.append(f"{mine}\n")
-    text.append("Nothing of yours was saved. Apply it to the new version?")
+    text.append("Apply it to the new version?")
     return text
 
 

@@ -16,12 +16,13 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 
-from padcom_cli.client.stats_words import duration
+from padcom_cli.client.duration_words import duration
+from padcom_cli.client.jsontypes import Json
+from padcom_cli.client.time_words import parse
 from padcom_tui.background import in_background
-from padcom_tui.format import parse_time
 from padcom_tui.messages import EventsArrived, Reconnected
+from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.widgets.dashboard_bars import DashboardBars
 from padcom_tui.widgets.dashboard_tile import DashboardTile
 from padcom_tui.widgets.dashboard_times import DashboardTimes
@@ -29,13 +30,12 @@ from padcom_tui.widgets.dashboard_trend import DashboardTrend
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 
-Json = dict[str, Any]
 PERIODS = (7, 30, 90)
 REFRESH_SECONDS = 30.0
 AFTER_EVENTS_SECONDS = 2.0
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(PadcomScreen[None]):
     """Tiles of current numbers, trends per day, times, SLA compliance and per-agent load."""
 
     DEFAULT_CSS = """
@@ -140,9 +140,9 @@ class DashboardScreen(Screen[None]):
     def _summary(self, data: Json) -> str:
         words = f"last {self.days} days: {data['created']} created, {data['resolved']} resolved"
         oldest = data["now"].get("oldest_open")
-        created = parse_time(oldest["created_at"]) if oldest else None
+        created = parse(oldest["created_at"]) if oldest else None
         if oldest and created:
-            age = int((self.app.clock() - created).total_seconds())  # type: ignore[attr-defined]
+            age = int((self.padcom.clock() - created).total_seconds())
             words += f" · oldest open #{oldest['number']}, {duration(age)}"
         return words + " · 7/3/9 switch"
 

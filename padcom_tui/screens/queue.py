@@ -11,28 +11,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
 from textual.widgets import DataTable, Input
 
 from padcom_cli.client.errors import NotFound, PadcomError
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.plural import counted
 from padcom_tui.background import in_background
-from padcom_tui.flood import FloodGate, Notice
+from padcom_tui.flood_gate import FloodGate, Notice
 from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, line
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.queue_pages import OPEN_WORK, QueueFilters, TicketQueue
+from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_table import TicketTable
-
-Json = dict[str, Any]
-
 
 CLOCK_SECONDS = 30
 """How often the queue's ages and SLA due times are brought up to the clock."""
 
 
-class QueueScreen(Screen[None]):
+class QueueScreen(PadcomScreen[None]):
     AUTO_FOCUS = "#queue"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", key_display="/"),
@@ -67,7 +65,7 @@ class QueueScreen(Screen[None]):
         self.table.lay_out(self.app.size.width)
         self.watch(self.table, "scroll_y", self._scrolled, init=False)
         self.set_interval(CLOCK_SECONDS, self.tick)
-        window = self.app.settings.flood_window_seconds  # type: ignore[attr-defined]
+        window = self.padcom.settings.flood_window_seconds
         self.floods = FloodGate(window)
         self.set_interval(min(1.0, window / 4), self._floods_due)
         self.load(QueueFilters())
@@ -96,12 +94,12 @@ class QueueScreen(Screen[None]):
             return
         self.loading = True
         filters, cursor = self.queue.filters, self.queue.next_cursor
-        size = self.app.settings.page_size  # type: ignore[attr-defined]
+        size = self.padcom.settings.page_size
 
         start_live = not self.painted
 
         def fetch() -> tuple[QueueFilters, Json]:
-            client = self.app.client  # type: ignore[attr-defined]
+            client = self.padcom.client
             if start_live:  # asked before the page is read: no change can fall in between
                 self.live_since = client.latest_event()
             page = client.list_tickets(
@@ -127,13 +125,12 @@ class QueueScreen(Screen[None]):
 
     def _page_failed(self, error: PadcomError) -> None:
         self.loading = False
-        self.app.report(error)  # type: ignore[attr-defined]
+        self.padcom.report(error)
 
     @property
     def lookahead(self) -> int:
         """Rows before the end of the table at which the next page is fetched."""
-        page_size: int = self.app.settings.page_size  # type: ignore[attr-defined]
-        return max(1, page_size // 5)
+        return max(1, self.padcom.settings.page_size // 5)
 
     def _scrolled(self, scroll_y: float) -> None:
         if scroll_y >= self.table.max_scroll_y - self.lookahead:
@@ -158,7 +155,7 @@ class QueueScreen(Screen[None]):
     def apply_events(self, events: list[Json]) -> None:
         """Refetch the tickets a batch of events touched and merge them into the queue."""
         numbers = list(dict.fromkeys(int(e["ticket"]) for e in events))
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.padcom.client
 
         def refetch() -> tuple[list[Json], list[Json], list[int]]:
             fresh, gone = [], []
@@ -173,7 +170,7 @@ class QueueScreen(Screen[None]):
 
     def _merge_events(self, result: tuple[list[Json], list[Json], list[int]]) -> None:
         events, fresh, gone = result
-        me = (self.app.me or {}).get("id")  # type: ignore[attr-defined]
+        me = (self.padcom.me or {}).get("id")
         by_others = {int(e["ticket"]) for e in events if (e.get("actor") or {}).get("id") != me}
         self.merge(fresh, gone, mark=by_others)
         self.announce(events, {int(t["number"]): t for t in fresh})
@@ -182,7 +179,7 @@ class QueueScreen(Screen[None]):
         self, fresh: list[Json], gone: list[int] | None = None, mark: Collection[int] = ()
     ) -> None:
         """Merge refetched tickets into the table; those in ``mark`` get the ● until opened."""
-        me = (self.app.me or {}).get("id")  # type: ignore[attr-defined]
+        me = (self.padcom.me or {}).get("id")
         result = self.queue.merge(fresh, gone or [], me, mark)
         if result.inserted or result.removed:
             self.table.rearrange(
@@ -199,7 +196,7 @@ class QueueScreen(Screen[None]):
 
     def announce(self, events: list[Json], tickets: dict[int, Json]) -> None:
         """A toast for a new ticket or one that became urgent, a bell for urgent; a burst
-        from one organization is summed up in one notice (padcom_tui/flood.py)."""
+        from one organization is summed up in one notice (padcom_tui/flood_gate.py)."""
         now = time.monotonic()
         for event in events:
             ticket = tickets.get(int(event["ticket"]))
@@ -308,7 +305,7 @@ class QueueScreen(Screen[None]):
     # -- helpers ----------------------------------------------------------------------
 
     def _now(self) -> Any:
-        return self.app.clock()  # type: ignore[attr-defined]
+        return self.padcom.clock()
 
     def _show_all(self) -> None:
         self.table.show(self.queue.ordered(), self._now(), self.queue.marked)

@@ -1,4 +1,9 @@
-"""Sign-in for staff without a (valid) token; saves it like ``padcom login`` does."""
+"""Sign-in for staff without a (valid) token; saves it like ``padcom login`` does.
+
+The password goes over plain http only where ``padcom login`` would send it: to this
+machine, or to the one URL the user accepted (``padcom login --insecure``, kept in the
+config file, or ``PADCOM_INSECURE=1``), and then with a warning.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +14,21 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from padcom_cli.client.api import PadcomClient
-from padcom_cli.client.config import ClientConfig, save_config
-from padcom_cli.client.errors import NotAuthorized, PadcomError
+from padcom_cli.client.config import ClientConfig, load_config, save_config
+from padcom_cli.client.errors import InsecureTransport, NotAuthorized, PadcomError
+from padcom_cli.client.plaintext import check
 from padcom_tui.background import in_background
 from padcom_tui.format import ink
+from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.widgets.keys_footer import KeysFooter
 
 REFUSED = "This is the staff app: customer accounts cannot sign in here. Customers use `padcom`."
 
 
-class SignInScreen(Screen[None]):
+class SignInScreen(PadcomScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "app.quit", "Quit")]
 
     def __init__(self, url: str, reason: str = "") -> None:
@@ -58,6 +64,15 @@ class SignInScreen(Screen[None]):
         if not (url and email and password):
             self.say("Fill in the server, your email and your password.")
             return
+        accepted_url = load_config().insecure_url
+        try:
+            warning = check(url, accepted=accepted_url == url, what="password")
+        except InsecureTransport as error:
+            self.say(error.message)
+            return
+        if warning:
+            self.notify(warning, title="No encryption", severity="warning", markup=False)
+        kept = accepted_url if accepted_url == url else None  # the consent stays with its URL
         self.say("Signing in…")
 
         def attempt() -> tuple[PadcomClient, dict[str, Any]]:
@@ -68,13 +83,15 @@ class SignInScreen(Screen[None]):
                 client.logout()
                 client.close()
                 raise NotAuthorized(REFUSED, status=403)
-            save_config(ClientConfig(url=url, token=result["token"], email=email))
+            save_config(
+                ClientConfig(url=url, token=result["token"], email=email, insecure_url=kept)
+            )
             return client, result["user"]
 
         in_background(self, attempt, self._done, failed=self._failed, exclusive=True)
 
     def _done(self, result: tuple[PadcomClient, dict[str, Any]]) -> None:
-        self.app.signed_in(*result)  # type: ignore[attr-defined]
+        self.padcom.signed_in(*result)
 
     def _failed(self, error: PadcomError) -> None:
         self.query_one("#password", Input).value = ""

@@ -7,32 +7,32 @@ else got there first, the conflict dialog shows what changed and can re-apply.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Resize
-from textual.screen import Screen
 from textual.widgets import TabbedContent, TabPane
 
 from padcom_cli.client.api import PadcomClient, new_key
 from padcom_cli.client.errors import Conflict, PadcomError
+from padcom_cli.client.jsontypes import Json
 from padcom_tui.background import in_background
 from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, person
 from padcom_tui.messages import EventsArrived, Reconnected
+from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.screens.choice import ChoiceScreen
 from padcom_tui.screens.confirm import ConfirmScreen
 from padcom_tui.screens.conflict import conflict_text
 from padcom_tui.screens.reply_editor import ComposeScreen
-from padcom_tui.widgets.account import Account
 from padcom_tui.widgets.conversation import Conversation
+from padcom_tui.widgets.customer_account import Account
 from padcom_tui.widgets.history import History
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_header import TicketHeader
 
-Json = dict[str, Any]
 WIDE = 120
 """From this width on, the customer's account stays in view beside the conversation."""
 
@@ -64,7 +64,7 @@ class TicketData:
         return {int(u["id"]): person(u) for u in self.staff}
 
 
-class TicketScreen(Screen[Json | None]):
+class TicketScreen(PadcomScreen[Json | None]):
     """Dismisses with the ticket as last seen, so the queue can update its row."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -90,8 +90,7 @@ class TicketScreen(Screen[Json | None]):
 
     @property
     def client(self) -> PadcomClient:
-        client: PadcomClient = self.app.client  # type: ignore[attr-defined]
-        return client
+        return self.padcom.client
 
     def compose(self) -> ComposeResult:
         yield TicketHeader(f"#{self.number} loading…")
@@ -129,7 +128,7 @@ class TicketScreen(Screen[Json | None]):
 
     def show(self, data: TicketData) -> None:
         self.data = data
-        now = self.app.clock()  # type: ignore[attr-defined]
+        now = self.padcom.clock()
         self.query_one(TicketHeader).show(data.ticket, now)
         self.query_one(Conversation).show(data.ticket, data.messages)
         self.query_one(History).show(data.history, data.names)
@@ -140,7 +139,7 @@ class TicketScreen(Screen[Json | None]):
         mine = [e for e in message.events if int(e["ticket"]) == self.number]
         if not mine:
             return
-        me = (self.app.me or {}).get("id")  # type: ignore[attr-defined]
+        me = (self.padcom.me or {}).get("id")
         others = {person(e.get("actor")) for e in mine if (e.get("actor") or {}).get("id") != me}
         if others:
             self.notify(
@@ -245,7 +244,7 @@ class TicketScreen(Screen[Json | None]):
     def action_assign(self) -> None:
         if not self.data:
             return
-        me = self.app.me or {}  # type: ignore[attr-defined]
+        me = self.padcom.me or {}
         options = [(f"me ({person(me)})", str(me["id"]))] if me.get("id") else []
         options.append(("nobody", "none"))
         options += [(person(u), str(u["id"])) for u in self.data.staff if u["id"] != me.get("id")]
@@ -266,7 +265,7 @@ class TicketScreen(Screen[Json | None]):
             if isinstance(error, Conflict):
                 self._conflict(changes, mine)
             else:
-                self.app.report(error)  # type: ignore[attr-defined]
+                self.padcom.report(error)
 
         in_background(
             self,

@@ -3,16 +3,13 @@ by a label (readable without colour) and a coloured edge."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_tui.format import ink, line, person, stamp
-
-Json = dict[str, Any]
 
 
 def message_widget(author: Json | None, at: str | None, body: str, internal: bool) -> Static:

@@ -7,7 +7,7 @@ from typing import Any
 from rich.table import Table
 from textual.widgets import Static
 
-from padcom_cli.client.stats_words import duration
+from padcom_cli.client.duration_words import duration
 
 PRIORITIES = ("urgent", "high", "normal", "low")
 

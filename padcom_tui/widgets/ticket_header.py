@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from rich.text import Text
 from textual.widgets import Static
 
+from padcom_cli.client.jsontypes import Json
 from padcom_tui.format import (
     PRIORITY_STYLE,
     STATUS_STYLE,
@@ -19,8 +19,6 @@ from padcom_tui.format import (
     sla_due,
     stamp,
 )
-
-Json = dict[str, Any]
 
 
 def header_text(ticket: Json, now: datetime) -> Text:

@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.widgets import DataTable
 
+from padcom_cli.client.jsontypes import Json
 from padcom_tui.format import (
     PRIORITY_STYLE,
     STATUS_STYLE,
@@ -34,7 +35,6 @@ from padcom_tui.format import (
 )
 from padcom_tui.widgets.table_cells import cell_lines
 
-Json = dict[str, Any]
 WIDE = 130
 NARROW = 100
 MARK = "● "

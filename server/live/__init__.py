@@ -1,4 +1,4 @@
-"""Live notifications: committed events reach every open stream that may see them.
+"""Layer: live (above the reads). Committed events reach every open stream that may see them.
 
     write() ──commit──► on_commit ─► Hub.notify ─(call_soon_threadsafe)─► dispatcher
        │                                                      │ one DB read per round

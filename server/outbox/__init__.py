@@ -1,4 +1,4 @@
-"""Notifications that leave the system: mails and webhooks, sent from a durable outbox.
+"""Layer: outbox (above the reads). Mails and webhooks, sent from a durable outbox.
 
 A change writes its outbox rows in its own transaction (``enqueue``), so a
 crash or an SMTP outage loses nothing; a background worker (``worker``)

@@ -1,11 +1,14 @@
-"""Times and changes in words, as the CLI (and the admin app) show them."""
+"""Times, durations, changes and conflicts in words, as the CLI and the admin app both show them
+(each used to have its own formatter; now both read ``padcom_cli.client``)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from padcom_cli.client.conflict_words import differences, headline
+from padcom_cli.client.duration_words import duration, short_duration
 from padcom_cli.client.event_words import changes
-from padcom_cli.client.time_words import ago, relative, when
+from padcom_cli.client.time_words import ago, parse, relative, when
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
@@ -41,3 +44,46 @@ def test_changes_in_words_are_clean_and_short() -> None:
     assert changes({"kind": "assigned", "changes": {"assignee": [None, 3]}}) == (
         "assigned to an agent"
     )
+
+
+def test_the_admin_app_names_the_agent_a_ticket_went_to() -> None:
+    to_sam = {"kind": "assigned", "changes": {"assignee": [None, 3]}}
+    assert changes(to_sam, {3: "Sam Support"}) == "assigned to Sam Support"
+    assert changes(to_sam, {4: "Kim"}) == "assigned to an agent"
+    assert changes({"kind": "assigned", "changes": {"assignee": [3, None]}}, {3: "Sam"}) == (
+        "unassigned"
+    )
+
+
+def test_a_missed_deadline_reads_as_words_not_as_a_list() -> None:
+    missed = {"kind": "sla_breached", "changes": {"targets": ["first_response", "resolution"]}}
+    assert changes(missed) == "SLA deadline missed: first response, resolution"
+
+
+def test_durations_long_for_sentences_short_for_cells() -> None:
+    assert [duration(s) for s in (None, -3, 45, 60, 90, 3 * 3600 + 20 * 60, 2 * 86400 + 7200)] == [
+        "-", "0 s", "45 s", "1 min", "1 min", "3 h 20 min", "2 d 2 h"
+    ]  # fmt: skip
+    assert [short_duration(s) for s in (0, 45.9, -720, 5 * 3600, 3 * 86400, 6 * 604800)] == [
+        "0s", "45s", "12m", "5h", "3d", "6w"
+    ]  # fmt: skip
+
+
+def test_api_times_parse_with_z_offset_or_none() -> None:
+    expected = datetime(2026, 11, 28, 9, tzinfo=UTC)
+    assert parse("2026-11-28T09:00:00Z") == expected
+    assert parse("2026-11-28T09:00:00+00:00") == expected
+    assert parse("2026-11-28T09:00:00") == expected  # naive: the API's times are UTC
+    assert parse(None) is None and parse("") is None
+
+
+def test_a_conflict_names_both_versions_and_every_field_that_moved() -> None:
+    before = {"number": 7, "version": 3, "status": "open", "assignee": None, "body": "a"}
+    now = {"number": 7, "version": 5, "status": "waiting", "assignee": {"id": 2, "name": "Kim"},
+           "body": "b" * 300}  # fmt: skip
+    assert (
+        headline(7, 3, 5) == "ticket #7 changed since version 3 (now version 5); nothing was saved"
+    )
+    assert differences(before, now) == [
+        "status: open → waiting", "assignee: nobody → Kim", "body changed"
+    ]  # fmt: skip

@@ -16,9 +16,11 @@ import pytest
 from rich.console import Console
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from padcom_cli.client.api import PadcomClient
 from padcom_tui.app import PadcomAdmin
+from padcom_tui.screens.signin import SignInScreen
 from padcom_tui.settings import AdminSettings
 from padcom_tui.widgets.ticket_table import TicketTable
 from tests.support.live import Live, Person
@@ -122,6 +124,23 @@ def shown_rows(app: PadcomAdmin) -> list[dict[str, str]]:
 
 def shown_numbers(app: PadcomAdmin) -> list[int]:
     return [int(row["number"].lstrip("● ")) for row in shown_rows(app)]
+
+
+async def sign_in(
+    pilot: Pilot[Any], email: str, password: str, url: str | None = None
+) -> SignInScreen:
+    """Fill in the sign-in screen the app shows (the server too, given ``url``) and submit;
+    returns that screen once the app has answered."""
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SignInScreen)
+    if url is not None:
+        screen.query_one("#url", Input).value = url
+    screen.query_one("#email", Input).value = email
+    screen.query_one("#password", Input).value = password
+    await pilot.press("enter")
+    await settle(pilot)
+    return screen
 
 
 def status_line(app: PadcomAdmin) -> str:

@@ -7,28 +7,16 @@ from padcom_cli.client.config import load_config
 from padcom_tui.screens.queue import QueueScreen
 from padcom_tui.screens.signin import SignInScreen
 from tests.support.live import Live
-from tests.tui.conftest import build_app, settle, status_line
-
-
-def fill(screen: SignInScreen, email: str, password: str) -> None:
-    screen.query_one("#email").value = email  # type: ignore[attr-defined]
-    screen.query_one("#password").value = password  # type: ignore[attr-defined]
+from tests.tui.conftest import build_app, settle, sign_in, status_line
 
 
 async def test_without_a_token_the_app_asks_to_sign_in_and_remembers_it(live: Live) -> None:
     agent = live.person("agent")
     app = build_app(live.url, None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SignInScreen)
-        fill(screen, agent.email, "not the password")
-        await pilot.press("enter")
-        await settle(pilot)
+        screen = await sign_in(pilot, agent.email, "not the password")
         assert "wrong email or password" in str(screen.query_one("#problem").render())
-        fill(screen, agent.email, agent.password)
-        await pilot.press("enter")
-        await settle(pilot)
+        await sign_in(pilot, agent.email, agent.password)
         assert isinstance(app.screen, QueueScreen)
         assert agent.user.name in status_line(app)
     saved = load_config()
@@ -39,12 +27,7 @@ async def test_a_customer_account_is_refused(live: Live) -> None:
     customer = live.person("customer")
     app = build_app(live.url, None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SignInScreen)
-        fill(screen, customer.email, customer.password)
-        await pilot.press("enter")
-        await settle(pilot)
+        screen = await sign_in(pilot, customer.email, customer.password)
         assert app.screen is screen
         assert "customer accounts cannot sign in" in str(screen.query_one("#problem").render())
     assert load_config().token is None

@@ -70,7 +70,7 @@ async def test_the_agent_reads_the_whole_ticket(
         assert "webhosting" in text
         await pilot.press("3")  # History
         await pilot.pause()
-        assert "created" in screen_text(app)
+        assert f"filed: {word} site down" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)

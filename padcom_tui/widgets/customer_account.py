@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.widgets import Static
 
+from padcom_cli.client.jsontypes import Json
 from padcom_tui.format import line
-
-Json = dict[str, Any]
 
 
 def account_text(ticket: Json, services: list[Json]) -> Text:
