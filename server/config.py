@@ -73,6 +73,13 @@ class Settings:
 
     database_url: str = ""
     """peewee URL: ``sqlite:///path`` or ``postgresql://user@host/db``; empty = SQLite in data_dir."""
+    listen_database_url: str = ""
+    """PostgreSQL: where the LISTEN connection goes; empty = ``database_url``. Behind a pooler
+    in transaction mode (PgBouncer) name the database directly here: a pooler cannot hold a
+    LISTEN (``PADCOM_LISTEN_DATABASE_URL``)."""
+    metrics_token: str = ""
+    """Bearer token a Prometheus scraper must send to ``GET /metrics``; empty = metrics off
+    (``PADCOM_METRICS_TOKEN``)."""
     data_dir: Path = field(default_factory=default_data_dir)
     """Directory of the default SQLite database."""
     token_ttl_hours: int = 24 * 30
@@ -129,6 +136,8 @@ class Settings:
         """Settings from ``PADCOM_*`` environment variables."""
         return cls(
             database_url=os.environ.get("PADCOM_DATABASE_URL", ""),
+            listen_database_url=os.environ.get("PADCOM_LISTEN_DATABASE_URL", ""),
+            metrics_token=os.environ.get("PADCOM_METRICS_TOKEN", ""),
             data_dir=default_data_dir(),
             token_ttl_hours=int(os.environ.get("PADCOM_TOKEN_TTL_HOURS", 24 * 30)),
             sla=SlaTargets.parse(os.environ.get("PADCOM_SLA", "")),
@@ -139,6 +148,7 @@ class Settings:
             ),
             mail=MailSettings.from_env(),
             webhooks=WebhookSettings.from_env(),
+            outbox=OutboxSettings.from_env(),
             write_limits=WriteLimits.from_env(),
             stats_limits=StatsLimits.from_env(),
             login_throttle=LoginThrottleParams.from_env(),

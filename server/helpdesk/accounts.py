@@ -1,11 +1,20 @@
-"""Creating people and organizations: used by the staff API and by ``padcom-server user add``."""
+"""Rules layer: creating people and organizations, signing in, changing a password.
+
+Used by the staff and sign-in API and by ``padcom-server user add``.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from peewee import IntegrityError, fn
 
-from server.http.errors import Conflict, Invalid
-from server.storage.models import Organization, User
+from server.helpdesk.errors import Conflict, Invalid
+from server.helpdesk.tokens import issue, revoke_all
+from server.storage.db import db
+from server.storage.fields import utcnow
+from server.storage.models import Organization, Token, User
 
 
 def create_user(
@@ -47,3 +56,29 @@ def organization_named(name: str) -> Organization:
         return found
     last = Organization.select(fn.MAX(Organization.id)).scalar() or 0
     return Organization.create(name=name, customer_number=f"C{10001 + last}")
+
+
+def by_email(email: str) -> User | None:
+    """The person signing in as ``email`` (any case), on a connection of its own."""
+    with db.connection_context():
+        return User.get_or_none(User.email == email.lower())
+
+
+def record_sign_in(
+    user: User, new_hash: str | None, ttl: timedelta, token_name: str
+) -> tuple[str, Token]:
+    """Note the sign-in (and a rehashed password) and issue a token: (its secret, its row).
+
+    Runs in the write transaction.
+    """
+    values: dict[str, Any] = {"last_login_at": utcnow()}
+    if new_hash:
+        values["password_hash"] = new_hash
+    User.update(**values).where(User.id == user.id).execute()
+    return issue(user, ttl, token_name)
+
+
+def set_password(user: User, new_hash: str, keep_token: int) -> None:
+    """A new password; every token but ``keep_token`` (the one asking) is revoked."""
+    User.update(password_hash=new_hash).where(User.id == user.id).execute()
+    revoke_all(user.id, keep=keep_token)

@@ -34,9 +34,9 @@ from datetime import datetime, timedelta
 from peewee import Case
 
 from server.config import LoginThrottleParams
-from server.storage.db import db
 from server.storage.fields import to_ms, utcnow
 from server.storage.models import LoginFailure
+from server.storage.write_path import plain, write
 
 
 @dataclass(frozen=True)
@@ -132,25 +132,26 @@ class LoginThrottle:
 
         Raises Refused (with the wait) when any key must wait; then nothing is counted.
         """
-        with db.connection_context(), db.atomic():
-            now = now or utcnow()  # inside: a writer that went first has an earlier time
-            forgotten = now - timedelta(seconds=self.params.forget_after_seconds)
+
+        def count() -> None:
+            at = now or utcnow()  # inside: a writer that went first has an earlier time
+            forgotten = at - timedelta(seconds=self.params.forget_after_seconds)
             stale = LoginFailure.last_failure_at <= forgotten
             for key, limit in self._limits(keys).items():
                 # Free tries pass whatever the clocks say; a concurrent attempt may have
                 # stamped the row a moment later than this one's ``now``.
                 ready = (LoginFailure.failures < limit.free) | (
-                    LoginFailure.last_failure_at + self._delay_ms_sql(limit) <= to_ms(now)
+                    LoginFailure.last_failure_at + self._delay_ms_sql(limit) <= to_ms(at)
                 )
                 counted = (
-                    LoginFailure.insert(key=key, failures=1, last_failure_at=now)
+                    LoginFailure.insert(key=key, failures=1, last_failure_at=at)
                     .on_conflict(
                         conflict_target=[LoginFailure.key],
                         update={
                             LoginFailure.failures: Case(
                                 None, [(stale, 1)], LoginFailure.failures + 1
                             ),
-                            LoginFailure.last_failure_at: now,
+                            LoginFailure.last_failure_at: at,
                         },
                         where=stale | ready,
                     )
@@ -158,8 +159,10 @@ class LoginThrottle:
                     .execute()
                 )
                 if not counted:  # leaving the transaction by raising un-counts the others
-                    raise Refused(self._wait(keys, now))
+                    raise Refused(self._wait(keys, at))
             LoginFailure.delete().where(stale).execute()
+
+        write(plain(count), None, batched=False)
 
     def _wait(self, keys: Keys, now: datetime) -> int:
         """Whole seconds until every key of the attempt may try again (at least 1)."""
@@ -179,8 +182,11 @@ class LoginThrottle:
     def succeeded(self, keys: Keys) -> None:
         """A right password clears the account's counts and gives the address its try back
         (not more: one good account must not buy an address fresh guesses at others)."""
-        with db.connection_context(), db.atomic():
+
+        def clear() -> None:
             LoginFailure.delete().where(LoginFailure.key.in_([keys.account, keys.pair])).execute()
             LoginFailure.update(failures=LoginFailure.failures - 1).where(
                 LoginFailure.key == keys.address, LoginFailure.failures > 0
             ).execute()
+
+        write(plain(clear), None, batched=False)

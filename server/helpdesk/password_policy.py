@@ -25,7 +25,7 @@ import threading
 from functools import cache
 from importlib import resources
 
-from server.http.errors import Invalid
+from server.helpdesk.errors import Invalid
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024

@@ -25,7 +25,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from server.config import PasswordParams
-from server.http.errors import Unavailable
+from server.helpdesk.errors import Unavailable
 
 BUSY_RETRY_SECONDS = 1
 
@@ -66,7 +66,7 @@ class Passwords:
         if not self._admitted.acquire(blocking=False):
             raise Unavailable(
                 "too many sign-ins at once; try again shortly",
-                headers={"Retry-After": str(BUSY_RETRY_SECONDS)},
+                retry_after=BUSY_RETRY_SECONDS,
             )
         try:
             yield

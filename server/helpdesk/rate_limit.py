@@ -17,8 +17,8 @@ from typing import Any
 
 from peewee import Case
 
+from server.helpdesk.errors import TooManyRequests
 from server.helpdesk.limits import Limit, WriteLimits
-from server.http.errors import TooManyRequests
 from server.storage.fields import to_ms, utcnow
 from server.storage.models import RateLimit, User
 
@@ -62,6 +62,6 @@ def spend(limits: WriteLimits, action: str, user: User) -> None:
         seconds = max(math.ceil(wait_ms / 1000), 1)
         raise TooManyRequests(
             f"too many {_NOUNS[action]} from {whose}; try again in {seconds} s",
-            headers={"Retry-After": str(seconds)},
+            retry_after=seconds,
             details={"retry_after": seconds, "limit": action},
         )

@@ -1,6 +1,6 @@
-"""Record an ``sla_breached`` event the moment a ticket misses a target.
+"""Rules layer: record an ``sla_breached`` event the moment a ticket misses a target.
 
-A background task (started in the app's lifespan) looks every
+A background task (server/live/breach_watch.py, started in the app's lifespan) looks every
 ``sla_check_seconds`` for open tickets whose clock runs (status new or open;
 ``waiting`` is paused) and whose due time has passed without the breach being
 recorded yet. The ``status`` index finds the open tickets, a small set beside
@@ -16,25 +16,15 @@ the inactive "SLA clock" account rather than a person.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-import anyio
-from fastapi import FastAPI
 from peewee import IntegrityError
 
-from server.config import Settings
-from server.live.journal import order_event_writes, record
 from server.storage.db import db
-from server.storage.fields import to_ms, utcnow
+from server.storage.fields import to_ms
 from server.storage.models import Event, Ticket, User
-
-log = logging.getLogger("padcom.sla")
+from server.storage.write_path import Journal, write
 
 FIRST_RESPONSE = 1
 RESOLUTION = 2
@@ -75,7 +65,7 @@ def clock_user() -> User:
     if found is not None:
         return found
     try:
-        with db.atomic():
+        with db.atomic():  # a savepoint in the breach write: losing the race undoes only this
             return User.create(
                 email=CLOCK_EMAIL,
                 name="SLA clock",
@@ -96,82 +86,46 @@ def _missed(ticket: Ticket, now: datetime) -> int:
     return missed & ~ticket.sla_breached
 
 
-def record_breaches(now: datetime, settings: Settings) -> list[int]:
-    """Write an event for every newly missed target; returns the new event ids."""
-    events: list[Event] = []
+def record_breaches(now: datetime, journal: Journal) -> list[int]:
+    """Write an event for every newly missed target; returns the new event ids.
+
+    One write through the one write path (its own transaction, off the
+    requests' group commit), so the claims, the events, their outbox rows and
+    the wake-up go together as for any change.
+    """
     with db.connection_context():
         tickets = list(overdue_query(to_ms(now)))
-        if not tickets:
-            return []
+    if not tickets:
+        return []
+
+    def change() -> tuple[list[int], list[Event]]:
         actor = clock_user()
-        with db.atomic():
-            order_event_writes()
-            for ticket in tickets:
-                missed = _missed(ticket, now)
-                claimed = (
-                    Ticket.update(sla_breached=ticket.sla_breached | missed)
-                    .where(Ticket.id == ticket.id, Ticket.sla_breached == ticket.sla_breached)
-                    .execute()
-                )
-                if not missed or claimed != 1:
-                    continue
-                targets = [name for bit, name in TARGET_NAMES.items() if missed & bit]
-                due = {
-                    name: getattr(ticket, f"{name}_due").isoformat().replace("+00:00", "Z")
-                    for name in targets
-                }
-                events.append(
-                    Event.create(
-                        ticket=ticket.id,
-                        organization=ticket.organization_id,
-                        kind="sla_breached",
-                        actor=actor.id,
-                        changes={"targets": targets, "due": due},
-                        internal=True,
-                        at=now,
-                    )
-                )
-            if events:
-                record(events, settings)
-    return [event.id for event in events]
+        events = [event for ticket in tickets if (event := _breach(ticket, actor, now)) is not None]
+        return [event.id for event in events], events
+
+    return write(change, journal, batched=False)
 
 
-def check_once(app: FastAPI) -> list[int]:
-    """One check; the new events go to the same listeners as any committed change."""
-    ids = record_breaches(utcnow(), app.state.settings)
-    if ids:
-        for listener in list(app.state.on_commit):
-            listener(ids)
-    return ids
-
-
-async def watch(app: FastAPI, interval: float) -> None:
-    """Check every ``interval`` seconds until cancelled; a failed check is logged and retried."""
-    while True:
-        try:
-            await anyio.to_thread.run_sync(check_once, app)
-        except Exception:  # a database outage must not end the watch
-            log.exception("SLA breach check failed; retrying in %s s", interval)
-        await asyncio.sleep(interval)
-
-
-Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
-
-
-def with_sla_watch(inner: Lifespan) -> Lifespan:
-    """``inner`` (the app's other background services) plus the breach watch around it."""
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with inner(app):
-            interval = float(app.state.settings.sla_check_seconds)
-            task = asyncio.create_task(watch(app, interval)) if interval > 0 else None
-            try:
-                yield
-            finally:
-                if task is not None:
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
-
-    return lifespan
+def _breach(ticket: Ticket, actor: User, now: datetime) -> Event | None:
+    """Claim the newly missed targets of ``ticket`` and log them; None if none (or lost)."""
+    missed = _missed(ticket, now)
+    claimed = (
+        Ticket.update(sla_breached=ticket.sla_breached | missed)
+        .where(Ticket.id == ticket.id, Ticket.sla_breached == ticket.sla_breached)
+        .execute()
+    )
+    if not missed or claimed != 1:
+        return None
+    targets = [name for bit, name in TARGET_NAMES.items() if missed & bit]
+    due = {
+        name: getattr(ticket, f"{name}_due").isoformat().replace("+00:00", "Z") for name in targets
+    }
+    return Event.create(
+        ticket=ticket.id,
+        organization=ticket.organization_id,
+        kind="sla_breached",
+        actor=actor.id,
+        changes={"targets": targets, "due": due},
+        internal=True,
+        at=now,
+    )

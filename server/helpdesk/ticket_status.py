@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.helpdesk.errors import Invalid
 from server.helpdesk.sla import DONE_STATUSES
-from server.http.errors import Invalid
 from server.storage.models import OPEN_STATUSES, STAFF_ROLES, Event, Ticket, User
 
 CUSTOMER_STATUSES = ("open", "closed")

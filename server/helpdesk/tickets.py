@@ -1,4 +1,4 @@
-"""What may happen to a ticket, and the event each change leaves in the log.
+"""Rules layer: what may happen to a ticket, and the event each change leaves in the log.
 
 Every function here runs inside the caller's write transaction and returns the
 events it wrote, so the change and its history commit together or not at all.
@@ -8,14 +8,14 @@ so of two concurrent writers with the same version exactly one wins.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from server.helpdesk.errors import Forbidden, Invalid, StaleVersion
 from server.helpdesk.sla import SlaTargets, track_status
 from server.helpdesk.ticket_status import count_reopen, reopened_status, wanted_status
 from server.helpdesk.visibility import get_ticket
-from server.http.errors import Forbidden, Invalid, PreconditionFailed
-from server.http.schemas import TicketIn, TicketPatch
 from server.storage.fast_insert import insert
 from server.storage.fields import utcnow
 from server.storage.models import OPEN_STATUSES, Event, Message, Service, Ticket, User
@@ -25,6 +25,17 @@ CONTENT_FIELDS = ("subject", "body", "category", "priority", "service")
 REFERENCE_FIELDS = ("service", "assignee")
 """Patch fields that name another row by id."""
 NULLABLE_FIELDS = ("service", "assignee")
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """What a customer files (the API's body, checked): ``service`` None lets the rules pick."""
+
+    subject: str
+    body: str
+    category: str
+    priority: str
+    service: int | None = None
 
 
 def _attr(name: str) -> str:
@@ -64,7 +75,7 @@ def _check_service(service_id: int | None, organization_id: int) -> None:
         raise Invalid(f"service {service_id} does not belong to this organization")
 
 
-def create_ticket(user: User, data: TicketIn, sla: SlaTargets) -> tuple[Ticket, list[Event]]:
+def create_ticket(user: User, data: NewTicket, sla: SlaTargets) -> tuple[Ticket, list[Event]]:
     """File a ticket for the user's organization; requester and service come from the account.
 
     Raises Forbidden, Invalid.
@@ -140,19 +151,20 @@ def _check_assignee(assignee_id: int | None) -> None:
 
 
 def update_ticket(
-    user: User, number: int, expected_version: int, patch: TicketPatch, sla: SlaTargets
+    user: User, number: int, expected_version: int, patch: dict[str, Any], sla: SlaTargets
 ) -> tuple[Ticket, list[Event]]:
-    """Apply the fields set in ``patch`` if the ticket is still at ``expected_version``.
+    """Apply the fields in ``patch`` (those the client set) if the ticket is still at
+    ``expected_version``.
 
-    Raises NotFound, Invalid (forbidden field or value), PreconditionFailed (stale).
+    Raises NotFound, Invalid (forbidden field or value), StaleVersion.
     """
     ticket = get_ticket(user, number, for_update=True)
-    wanted = patch.model_dump(exclude_unset=True)
+    wanted = dict(patch)
     _check_permissions(user, ticket, wanted)
     if wanted.get("status") is not None:
         wanted["status"] = wanted_status(user, ticket, wanted["status"])
     if ticket.version != expected_version:
-        raise PreconditionFailed(
+        raise StaleVersion(
             f"ticket {number} was changed by someone else (now version {ticket.version})",
             details={"current_version": ticket.version},
         )
@@ -180,7 +192,7 @@ def update_ticket(
         .execute()
     )
     if rows != 1:
-        raise PreconditionFailed(f"ticket {number} was changed by someone else")
+        raise StaleVersion(f"ticket {number} was changed by someone else")
     before = {k: getattr(ticket, _attr(k)) for k in changed}
     for key, value in values.items():
         setattr(ticket, _attr(key), value)

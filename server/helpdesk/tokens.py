@@ -1,4 +1,4 @@
-"""API tokens: 256-bit random secrets handed out once, stored only as SHA-256.
+"""Rules layer: API tokens: 256-bit random secrets handed out once, stored only as SHA-256.
 
 A stolen database therefore holds no usable token; a token expires and can be
 revoked, and every request looks it up afresh, so revocation takes effect at once.
@@ -10,11 +10,12 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from server.live.journal import announce_access_change
+from server.helpdesk.errors import NotFound
 from server.storage.db import db
 from server.storage.fields import from_ms, to_ms, utcnow
 from server.storage.group_commit import soon
 from server.storage.models import Token, User
+from server.storage.notify import announce_access_change
 
 SECRET_PREFIX = "pdc_"  # noqa: S105 - a public marker, not a secret
 LAST_USED_GRANULARITY = timedelta(minutes=1)
@@ -105,12 +106,14 @@ def holders(token_ids: list[int]) -> dict[int, tuple[str, int | None]]:
 
 
 def revoke(token_id: int) -> None:
-    """Revoke one token now (its open event streams end at once, in every process)."""
-    with db.atomic():  # queues for the write lock like every write
-        Token.update(revoked_at=utcnow()).where(
-            Token.id == token_id, Token.revoked_at.is_null()
-        ).execute()
-        announce_access_change()
+    """Revoke one token now (its open event streams end at once, in every process).
+
+    Runs in the write transaction, like ``revoke_all``.
+    """
+    Token.update(revoked_at=utcnow()).where(
+        Token.id == token_id, Token.revoked_at.is_null()
+    ).execute()
+    announce_access_change()
 
 
 def revoke_all(user_id: int, keep: int | None = None, at: datetime | None = None) -> int:
@@ -122,3 +125,29 @@ def revoke_all(user_id: int, keep: int | None = None, at: datetime | None = None
         query = query.where(Token.id != keep)
     announce_access_change()
     return int(query.execute())
+
+
+def signed_in(secret: str) -> tuple[User, Token] | None:
+    """``authenticate`` on a connection of its own (a request's first database step)."""
+    with db.connection_context():
+        return authenticate(secret)
+
+
+def may_revoke(staff: User, token: Token | None) -> bool:
+    """Staff revoke their own tokens; admins anyone's. Anything else looks like no token."""
+    return token is not None and (token.user_id == staff.id or staff.role == "admin")
+
+
+def revoke_as(staff: User, token_id: int) -> None:
+    """Revoke ``token_id`` for ``staff`` (in the write transaction). Raises NotFound."""
+    token = Token.get_or_none(Token.id == token_id)
+    if token is None or not may_revoke(staff, token):
+        raise NotFound(f"token {token_id} not found")
+    revoke(token.id)
+
+
+def tokens_of(staff: User, user_id: int | None) -> list[Token]:
+    """Token rows (newest first) of staff themselves, or of ``user_id`` when an admin asks."""
+    owner = user_id if user_id is not None and staff.role == "admin" else staff.id
+    with db.connection_context():
+        return list(Token.select().where(Token.user == owner).order_by(Token.id.desc()).limit(200))

@@ -1,4 +1,4 @@
-"""Who may see which ticket, event and message: the one place the rule lives.
+"""Rules layer: who may see which ticket, event and message: the one place the rule lives.
 
 A customer sees their own organization's tickets that they have not deleted,
 and never an internal note or event; staff see everything. A customer sees
@@ -12,9 +12,9 @@ from collections.abc import Hashable
 
 from peewee import ModelSelect
 
-from server.http.errors import NotFound
+from server.helpdesk.errors import NotFound
 from server.storage.db import is_postgres
-from server.storage.models import Event, Message, Ticket, User
+from server.storage.models import Event, Message, Organization, Ticket, User
 
 
 def visible_tickets(user: User) -> ModelSelect[Ticket]:
@@ -73,6 +73,20 @@ def sees_organization(viewer: User | None, org_id: int | None) -> bool:
     the system itself (webhooks to staff tools), which sees everything.
     """
     return viewer is None or viewer.is_staff or org_id == viewer.organization_id
+
+
+def named_organization(user: User, organization: int | None) -> int | None:
+    """The organization ``user`` may filter by (statistics): staff any, a customer their own.
+
+    Anything else, like one that does not exist, raises NotFound (the two look the same).
+    """
+    if organization is None:
+        return None
+    if not user.is_staff and organization != user.organization_id:
+        raise NotFound(f"organization {organization} not found")
+    if not Organization.select().where(Organization.id == organization).exists():
+        raise NotFound(f"organization {organization} not found")
+    return organization
 
 
 def audience(user: User) -> Hashable:

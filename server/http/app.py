@@ -9,7 +9,6 @@ from fastapi import FastAPI
 
 from server.config import Settings
 from server.helpdesk.passwords import Passwords
-from server.helpdesk.sla_watch import with_sla_watch
 from server.http.access_log import AccessLog
 from server.http.body_limit import BodyLimit
 from server.http.client_address import parse_networks
@@ -18,10 +17,12 @@ from server.http.errors import install_error_handlers
 from server.http.fast_read import FastTicketRead
 from server.http.headers import SecurityHeaders
 from server.http.in_flight import InFlight
-from server.http.routes import auth, events, staff, stats, stream, tickets
+from server.http.request_metrics import RequestMetrics
+from server.http.routes import auth, events, probes, staff, stats, stream, tickets
 from server.http.schemas import ErrorOut
 from server.http.shutdown_gate import ShutdownGate
 from server.http.stats_gate import StatsGate
+from server.live.breach_watch import with_sla_watch
 from server.live.lifespan import live_services
 from server.storage.db import bind
 from server.storage.migrations import migrate
@@ -60,10 +61,12 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     install_error_handlers(app)
     for module in (auth, tickets, events, stream, staff, stats):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(probes.router)
     app.add_middleware(DisconnectWatch)
     app.add_middleware(FastTicketRead)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(ShutdownGate)  # inside SecurityHeaders and AccessLog: they see its 503
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog, trusted_proxies=app.state.trusted_proxies)
+    app.add_middleware(RequestMetrics)
     return app

@@ -1,26 +1,25 @@
-"""What every route needs: the settings, the signed-in user, and a write transaction.
+"""HTTP layer: what every route needs: the settings, the signed-in user, and the write path.
 
 Authentication runs in a dependency so a bad token is a 401 before any route
 (or event stream) starts. Plain ``def`` dependencies and routes run on worker
-threads; each opens its own pooled connection with ``connection_context()``
-because peewee's connection state is per thread.
+threads; the rules and reads they call open their own pooled connection
+(peewee's connection state is per thread), so no route touches the database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from server.config import Settings
-from server.helpdesk.tokens import authenticate
+from server.helpdesk.tokens import signed_in
 from server.http.errors import ApiError, Forbidden, Unauthorized
-from server.live.journal import order_event_writes, record
-from server.storage.db import db
-from server.storage.group_commit import committed
-from server.storage.models import Event, User
+from server.live.consequences import Consequences
+from server.storage import write_path
+from server.storage.models import User
+from server.storage.write_path import Change
 
 bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/login")
 T = TypeVar("T")
@@ -42,8 +41,7 @@ def current_user(
         raise ApiError("tokens are accepted only in the Authorization header")
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("sign in first", headers={"WWW-Authenticate": "Bearer"})
-    with db.connection_context():
-        found = authenticate(credentials.credentials)
+    found = signed_in(credentials.credentials)
     if found is None:
         raise Unauthorized(
             "the token is invalid, expired or revoked",
@@ -73,24 +71,16 @@ AdminUser = Annotated[User, Depends(admin_user)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 
 
-def write(request: Request, change: Callable[[], tuple[T, list[Event]]]) -> T:
-    """Run ``change`` in one write transaction, then wake whoever listens for its events.
+def journal(request: Request) -> Consequences:
+    """The journal of this app's writes: its settings' outbox, its ``on_commit`` listeners."""
+    return Consequences(request.app.state.settings, request.app.state.on_commit)
+
+
+def write(request: Request, change: Change[T]) -> T:
+    """Run ``change`` through the one write path (server/storage/write_path.py), batched.
 
     ``change`` returns (result, events written). Listeners in
     ``app.state.on_commit`` hear the event ids only after the commit succeeded;
     the mails and webhooks the events cause are enqueued in the same transaction.
     """
-
-    def step() -> tuple[T, list[Event]]:
-        order_event_writes()
-        result, events = change()
-        if events:
-            record(events, request.app.state.settings)
-        return result, events
-
-    result, events = committed(step)  # shares its COMMIT with concurrent writes
-    if events:
-        ids = [event.id for event in events]
-        for listener in request.app.state.on_commit:
-            listener(ids)
-    return result
+    return write_path.write(change, journal(request))

@@ -4,7 +4,7 @@ An ASGI app hears of a closed connection only when it calls ``receive()`` after
 the body: routes never do, so a request whose client gave up ran on and
 committed. This middleware reads the body, hands it to the app, and keeps
 listening; on ``http.disconnect`` it gives up the request's ``Wanted``
-(server/http/still_wanted.py), and a write not yet claimed for its commit is dropped.
+(server/storage/still_wanted.py), and a write not yet claimed for its commit is dropped.
 Only for methods that write: a GET needs no claim, and event streams listen for
 the disconnect themselves.
 """
@@ -16,7 +16,7 @@ import contextlib
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.http import still_wanted
+from server.storage import still_wanted
 
 READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS")
 

@@ -1,12 +1,18 @@
-"""The API's errors and how every failure becomes ``{"error": {"code", "message"}}``.
+"""HTTP layer: how every failure becomes a status and ``{"error": {"code", "message"}}``.
 
-    ApiError (400 bad_request)
-     ├── Unauthorized (401)          ├── PreconditionFailed (412, stale version)
-     ├── Forbidden (403)             ├── PreconditionRequired (428, no If-Match)
-     ├── NotFound (404)              ├── Invalid (422)
-     ├── Conflict (409)              ├── TooManyRequests (429, Retry-After)
-     ├── PayloadTooLarge (413)       ├── Unavailable (503, database down)
-     └── Gone (410, resume point no longer replayed: reload)
+The rules raise the domain errors of server/helpdesk/errors.py (no status, no
+headers); ``STATUS`` below gives each its status, and ``retry_after`` becomes
+``Retry-After``. Failures only HTTP knows are ``ApiError``s raised here in the
+HTTP layer, each with its own status and headers:
+
+    DomainError (400 bad_request)           ApiError (an HTTP-only DomainError)
+     ├── Forbidden (403)                     ├── Unauthorized (401, WWW-Authenticate)
+     ├── NotFound (404)                      ├── PreconditionRequired (428, no If-Match)
+     ├── Conflict (409)                      ├── PayloadTooLarge (413)
+     ├── StaleVersion (412)                  └── Gone (410, resume point no longer replayed)
+     ├── Invalid (422)
+     ├── TooManyRequests (429, Retry-After)
+     └── Unavailable (503, Retry-After)      Abandoned (storage: 503, Retry-After: 1)
 
 Validation errors, values the database refuses (NUL on PostgreSQL, a broken
 constraint), unknown routes, database outages and bugs get the same shape; no
@@ -26,16 +32,57 @@ from peewee import DatabaseError, DataError, IntegrityError, InterfaceError, Ope
 from playhouse.pool import MaxConnectionsExceeded
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from server.helpdesk.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    StaleVersion,
+    TooManyRequests,
+    Unavailable,
+)
 from server.storage import faults as db_faults
+from server.storage.still_wanted import Abandoned
+
+__all__ = [
+    "ApiError",
+    "Conflict",
+    "DomainError",
+    "Forbidden",
+    "Gone",
+    "Invalid",
+    "NotFound",
+    "PayloadTooLarge",
+    "PreconditionRequired",
+    "StaleVersion",
+    "TooManyRequests",
+    "Unauthorized",
+    "Unavailable",
+    "error_response",
+    "install_error_handlers",
+    "status_of",
+]
 
 log = logging.getLogger("padcom.server")
 
+STATUS: dict[type[DomainError], int] = {
+    DomainError: 400,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    StaleVersion: 412,
+    Invalid: 422,
+    TooManyRequests: 429,
+    Unavailable: 503,
+}
+"""The status of each domain error (a subclass answers as its nearest listed base)."""
 
-class ApiError(Exception):
-    """An error the client caused or should know about, with its HTTP status."""
+
+class ApiError(DomainError):
+    """A failure only the HTTP layer knows of, with its own status and headers."""
 
     status = 400
-    code = "bad_request"
 
     def __init__(
         self,
@@ -44,9 +91,7 @@ class ApiError(Exception):
         details: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
+        super().__init__(message, details=details)
         self.headers = headers
 
 
@@ -54,44 +99,34 @@ class Unauthorized(ApiError):
     status, code = 401, "unauthorized"
 
 
-class Forbidden(ApiError):
-    status, code = 403, "forbidden"
-
-
-class NotFound(ApiError):
-    status, code = 404, "not_found"
-
-
-class Conflict(ApiError):
-    status, code = 409, "conflict"
-
-
 class PayloadTooLarge(ApiError):
     status, code = 413, "too_large"
-
-
-class PreconditionFailed(ApiError):
-    status, code = 412, "version_mismatch"
 
 
 class PreconditionRequired(ApiError):
     status, code = 428, "precondition_required"
 
 
-class Invalid(ApiError):
-    status, code = 422, "invalid"
-
-
-class TooManyRequests(ApiError):
-    status, code = 429, "too_many_requests"
-
-
-class Unavailable(ApiError):
-    status, code = 503, "unavailable"
-
-
 class Gone(ApiError):
     status, code = 410, "gone"
+
+
+def status_of(exc: DomainError) -> int:
+    """The HTTP status ``exc`` is answered with."""
+    if isinstance(exc, ApiError):
+        return exc.status
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def _headers_of(exc: DomainError) -> dict[str, str] | None:
+    if isinstance(exc, ApiError):
+        return exc.headers
+    if exc.retry_after is not None:
+        return {"Retry-After": str(exc.retry_after)}
+    return None
 
 
 HTTP_CODES = {
@@ -139,9 +174,13 @@ def _first_line(exc: BaseException) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     """Route every kind of failure to ``error_response``."""
 
-    @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        return error_response(status_of(exc), exc.code, exc.message, exc.details, _headers_of(exc))
+
+    @app.exception_handler(Abandoned)
+    async def abandoned(request: Request, exc: Abandoned) -> JSONResponse:
+        return error_response(503, "unavailable", exc.message, headers={"Retry-After": "1"})
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -30,7 +30,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.helpdesk.tokens import authenticate
-from server.reads.ticket_read import ticket_response
+from server.http.ticket_response import ticket_response
 from server.storage.db import is_postgres
 
 PATH = re.compile(r"/api/v1/tickets/([1-9][0-9]{0,9})")
@@ -73,6 +73,7 @@ class FastTicketRead:
                 else:
                     response = _answer(token, number)
                 if response is not None:
+                    scope["padcom.route"] = "/api/v1/tickets/{number}"  # for request_metrics
                     await response(scope, receive, send)
                     return
         await self.app(scope, receive, send)

@@ -21,6 +21,7 @@ from starlette.responses import Response
 
 from server.http.errors import ApiError, Invalid
 from server.reads.ticket_read import JSON, dumps, read_ticket
+from server.storage.db import db
 from server.storage.fields import utcnow
 from server.storage.models import IdempotencyKey, User
 
@@ -75,6 +76,12 @@ def find(user: User, key: str, request_hash: str, ttl: timedelta) -> Answer | No
     if row.response is None:  # a create remembered before every write kept its answer
         return Answer.of(201, read_ticket(user, row.ticket_id))
     return Answer(row.status_code or 201, row.response.encode())
+
+
+def find_now(user: User, key: str, request_hash: str, ttl: timedelta) -> Answer | None:
+    """``find`` on a connection of its own (after a write lost the race for ``key``)."""
+    with db.connection_context():
+        return find(user, key, request_hash, ttl)
 
 
 def remember(

@@ -1,4 +1,4 @@
-"""A ticket write as every write route runs it: rate limit, change, answer, once per key.
+"""HTTP layer: a ticket write as every write route runs it: rate limit, change, answer, once per key.
 
 The order inside the one transaction: an earlier write with the same
 ``Idempotency-Key`` answers at once (no limit spent, nothing changed); else the
@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import Request
-from peewee import IntegrityError
 from starlette.responses import Response
 
 from server.config import Settings
 from server.helpdesk import rate_limit
 from server.http import idempotency
 from server.http.deps import write
-from server.http.errors import ApiError
+from server.http.errors import DomainError
 from server.http.idempotency import Answer
-from server.storage.db import db
 from server.storage.models import Event, User
+from server.storage.still_wanted import Abandoned
+from server.storage.write_path import ConstraintRefused
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Once:
     def of(
         cls, request: Request, raw_key: str | None, body: object, if_match: str | None = None
     ) -> Once:
-        """Raises ApiError for a malformed key."""
+        """Raises DomainError for a malformed key."""
         key = idempotency.checked_key(raw_key)
         digest = idempotency.fingerprint(request.method, request.url.path, if_match, body)
         return cls(key, digest)
@@ -83,12 +83,11 @@ def write_once(
 
     try:
         result, replayed = write(request, step)
-    except (IntegrityError, ApiError):
+    except (ConstraintRefused, DomainError, Abandoned):
         if key is None:
             raise
         # a concurrent write with the same key committed first: answer as it did
-        with db.connection_context():
-            earlier = idempotency.find(user, key, once.request_hash, ttl)
+        earlier = idempotency.find_now(user, key, once.request_hash, ttl)
         if earlier is None:
             raise
         return earlier.response(replayed=True)

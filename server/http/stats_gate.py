@@ -74,7 +74,7 @@ class StatsGate:
         if self._running[user_id] >= self.limits.per_user:
             raise TooManyRequests(
                 "your other statistics are still being computed; try again in a moment",
-                headers={"Retry-After": "1"},
+                retry_after=1,
             )
         flight = asyncio.get_running_loop().create_future()
         self._flights[full_key] = flight

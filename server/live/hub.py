@@ -25,6 +25,7 @@ from collections.abc import Callable, Hashable
 
 import anyio
 
+from server import telemetry
 from server.helpdesk.visibility import audience
 from server.live.reader import Item, Round, read_round
 from server.storage.models import User
@@ -113,6 +114,7 @@ class Hub:
             self._drop(subscriber)
             return subscriber
         self._subscribers.add(subscriber)
+        telemetry.OPEN_STREAMS.set(len(self._subscribers))
         self._kick()  # a cursor behind the latest event is read right away
         return subscriber
 
@@ -129,6 +131,7 @@ class Hub:
     def unsubscribe(self, subscriber: Subscriber) -> None:
         subscriber.closed = True
         self._subscribers.discard(subscriber)
+        telemetry.OPEN_STREAMS.set(len(self._subscribers))
 
     def close(self) -> None:
         """Let go of every subscriber (their streams end) at shutdown, and of any that comes later."""

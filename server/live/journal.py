@@ -1,4 +1,4 @@
-"""What every ticket write does inside its transaction so notifications never miss a change.
+"""Live layer: what every ticket write does inside its transaction so notifications never miss a change.
 
 Event ids are the stream's cursor, so they must become visible in id order: a
 stream that saw event 11 must not later find a 10 that committed late. SQLite
@@ -14,8 +14,8 @@ from server.config import Settings
 from server.outbox.enqueue import enqueue
 from server.storage.db import db, is_postgres
 from server.storage.models import Event
+from server.storage.notify import NOTIFY_CHANNEL
 
-NOTIFY_CHANNEL = "padcom_events"
 EVENT_ORDER_LOCK = 72658
 """Advisory lock key that orders event-writing transactions on PostgreSQL."""
 
@@ -24,16 +24,6 @@ def order_event_writes() -> None:
     """Take the event-order lock (PostgreSQL; held until commit). Call first in the transaction."""
     if is_postgres():
         db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (EVENT_ORDER_LOCK,))
-
-
-def announce_access_change() -> None:
-    """Make every process's hub re-check its streams' tokens now (call in the transaction).
-
-    On PostgreSQL an empty NOTIFY (delivered at commit); on SQLite every commit
-    already wakes every process (``sqlite_waker``).
-    """
-    if is_postgres():
-        db.execute_sql("SELECT pg_notify(%s, '')", (NOTIFY_CHANNEL,))
 
 
 def record(events: list[Event], settings: Settings) -> None:

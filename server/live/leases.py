@@ -16,6 +16,7 @@ from server.storage.db import db, is_postgres
 from server.storage.fields import utcnow
 from server.storage.group_commit import soon
 from server.storage.models import StreamLease
+from server.storage.write_path import plain, write
 
 LEASE_SECONDS = 30
 RENEW_SECONDS = LEASE_SECONDS / 3
@@ -36,7 +37,7 @@ def claim(user_id: int, address: str, limits: StreamLimits) -> int | None:
     # A transaction of its own, not a turn in the group commit: batched beside a ticket
     # write (which takes the event-order lock) the two advisory locks could be taken in
     # opposite orders by two processes, and PostgreSQL would break the deadlock by failing one.
-    with db.connection_context(), db.atomic():
+    def take() -> int | None:
         if is_postgres():
             db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (LEASE_LOCK,))
         now = utcnow()
@@ -46,6 +47,8 @@ def claim(user_id: int, address: str, limits: StreamLimits) -> int | None:
         expires = now + timedelta(seconds=LEASE_SECONDS)
         lease = StreamLease.create(user=user_id, address=address, expires_at=expires)
         return int(lease.id)
+
+    return write(plain(take), None, batched=False)
 
 
 def _at_cap(user_id: int, address: str, limits: StreamLimits) -> bool:

@@ -1,4 +1,4 @@
-"""Start and stop what runs beside the request handlers: the hub, the outbox worker, the waker.
+"""Live layer: start and stop what runs beside the request handlers: the hub, the outbox worker, the waker.
 
 The waker hears every commit to the database, whoever made it: LISTEN/NOTIFY on
 PostgreSQL, ``PRAGMA data_version`` on SQLite. Besides, the hub looks anyway
@@ -12,10 +12,11 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any, Protocol
 
 import anyio
-from fastapi import FastAPI
 
+from server import telemetry
 from server.config import Settings
 from server.live import leases
 from server.live.hub import Hub
@@ -29,8 +30,14 @@ from server.storage.db import db, is_postgres
 log = logging.getLogger("padcom.live")
 
 
+class App(Protocol):
+    """What the background services need of the app: its ``state`` (settings, on_commit)."""
+
+    state: Any
+
+
 @asynccontextmanager
-async def live_services(app: FastAPI) -> AsyncIterator[None]:
+async def live_services(app: App) -> AsyncIterator[None]:
     """The app's lifespan: wire the hub and the outbox worker to ``app.state.on_commit``.
 
     The worker runs only when mail or webhooks are configured (nothing is enqueued otherwise).
@@ -44,6 +51,8 @@ async def live_services(app: FastAPI) -> AsyncIterator[None]:
     worker = OutboxWorker(settings.mail, settings.webhooks, settings.outbox) if sends else None
     waker = _waker(settings, hub)
     app.state.hub = hub
+    app.state.waker = waker
+    app.state.outbox_worker = worker
     app.state.replay_slots = anyio.Semaphore(settings.streams.replays_at_once)
     looking = asyncio.create_task(_keep_looking(hub, settings.live_recheck_seconds))
     listeners = [hub.notify] + ([worker.wake] if worker is not None else [])
@@ -66,7 +75,10 @@ async def live_services(app: FastAPI) -> AsyncIterator[None]:
 def _waker(settings: Settings, hub: Hub) -> PgWaker | DataVersionWaker:
     """What wakes ``hub`` on every commit to the database, in this process or another."""
     if is_postgres():
-        return PgWaker(settings.resolved_database_url, hub.notify)
+        listen_url = settings.listen_database_url or settings.resolved_database_url
+        return PgWaker(
+            listen_url, hub.notify, settings.database, on_reconnect=telemetry.LISTEN_RECONNECTS.inc
+        )
     return DataVersionWaker(
         db.obj.database,
         hub.notify,

@@ -5,6 +5,7 @@ padcom-server migrate
 padcom-server user add EMAIL --role agent [--org NAME] [--name NAME] [--password-stdin]
 padcom-server demo
 padcom-server backup PATH
+padcom-server copy-to postgresql://... [--from sqlite:////path/padcom.db] [--json]
 """
 
 from __future__ import annotations
@@ -96,10 +97,12 @@ def user_add(
     """Add a user (and their organization when it is new)."""
     from server.helpdesk import password_policy as policy
     from server.helpdesk.accounts import create_user, organization_named
+    from server.helpdesk.errors import DomainError
     from server.helpdesk.passwords import Passwords
-    from server.http.errors import ApiError
-    from server.storage.db import bind, db
+    from server.storage.db import bind
     from server.storage.migrations import migrate
+    from server.storage.models import User
+    from server.storage.write_path import plain, write
 
     if role not in ("customer", "agent", "admin"):
         raise typer.BadParameter("role must be customer, agent or admin")
@@ -110,16 +113,19 @@ def user_add(
     try:
         policy.check(password, email, name or "")
         password_hash = Passwords(settings.passwords, 1).hash(password)
-        with db.connection_context(), db.atomic():
+
+        def change() -> User:
             org_id = organization_named(org).id if org else None
-            user = create_user(
+            return create_user(
                 email=email,
                 name=name or email.split("@")[0],
                 role=role,
                 password_hash=password_hash,
                 organization_id=org_id,
             )
-    except ApiError as exc:
+
+        user = write(plain(change), None, batched=False)
+    except DomainError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"added {user.role} {user.email} (id {user.id})")
@@ -157,6 +163,37 @@ def backup(path: Annotated[Path, typer.Argument(help="Where to write the copy.")
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
+
+
+@app.command("copy-to")
+def copy_to_command(
+    target: Annotated[str, typer.Argument(help="The empty PostgreSQL database: postgresql://...")],
+    source: Annotated[
+        str | None,
+        typer.Option("--from", help="The SQLite database (default: this server's database)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    batch: Annotated[int, typer.Option(help="Rows read and written at a time.", min=1)] = 5_000,
+) -> None:
+    """Copy this SQLite installation, whole and verified, into an empty PostgreSQL database.
+
+    The SQLite file is only read. Stop the server first: writes after the copy
+    began are not in it. Exit codes: 65 the copy did not verify or PostgreSQL
+    refused a row, 66 no source, 73 the target is not empty, 75 PostgreSQL not
+    reachable, 78 wrong URL or the source's schema is not current.
+    """
+    import json
+
+    from server.ops.copy_to import CopyRefused, TerminalProgress, copy_to, describe
+
+    url = source or Settings.from_env().resolved_database_url
+    progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() and not as_json else None
+    try:
+        report = copy_to(url, target, batch=batch, **({"progress": progress} if progress else {}))
+    except CopyRefused as exc:
+        typer.echo(f"padcom-server copy-to: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    typer.echo(json.dumps(report.as_dict(), indent=2) if as_json else describe(report))
 
 
 def main() -> None:

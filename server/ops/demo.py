@@ -17,6 +17,7 @@ from server.helpdesk.passwords import Passwords
 from server.storage.db import db
 from server.storage.fields import utcnow
 from server.storage.models import Event, Message, Organization, Service, Ticket, User
+from server.storage.write_path import plain, write
 
 COMPANIES = [
     ("Bäckerei Huber", "webhosting", "huber-backt.de"),
@@ -270,7 +271,9 @@ def seed(
     rng = random.Random(2026)
     password_hash = Passwords(settings.passwords, 1).hash(password)
     now = utcnow()
-    with db.connection_context(), db.atomic():
+
+    def fill() -> tuple[int, int, int]:
+        """The whole company in one write, without notifications: a seed's history is no news."""
         orgs, services_by_org = [], {}
         for i, (name, kind, label) in enumerate(COMPANIES):
             org = Organization.create(
@@ -303,9 +306,12 @@ def seed(
                 created,
                 now,
             )
+        return len(orgs), len(customers), len(staff)
+
+    n_orgs, n_customers, n_staff = write(plain(fill), None, batched=False)
     return (
-        f"demo company seeded: {len(orgs)} organizations, {len(customers)} customers, "
-        f"{len(staff)} staff, {tickets} tickets over {days} days\n"
+        f"demo company seeded: {n_orgs} organizations, {n_customers} customers, "
+        f"{n_staff} staff, {tickets} tickets over {days} days\n"
         f"  staff:    agent@padcom.test / {password}  (admin@padcom.test is an admin)\n"
         f"  customer: customer@padcom.test / {password}"
     )

@@ -131,8 +131,17 @@ class OutboxSettings:
     """Longest wait between two attempts."""
     poll_seconds: float = 5.0
     """How often the worker looks for due retries when nothing wakes it."""
-    lease_seconds: float = 300.0
-    """How long a claimed row is reserved; a crashed worker's rows are retried after it."""
+    lease_seconds: float = 15.0
+    """How long a worker's claim outlives its last heartbeat (``PADCOM_OUTBOX_LEASE_SECONDS``):
+    each worker beats every third of it, so a killed worker's rows are taken over by another
+    within about this long; a worker shutting down hands its rows back at once."""
     outage_probe_max_seconds: float = 10.0
     """Longest wait between two probes of an SMTP server or webhook receiver that is down
     (from ``first_retry_seconds``, doubling); its deliveries wait without using attempts."""
+
+    @classmethod
+    def from_env(cls) -> OutboxSettings:
+        """The defaults, the lease from ``PADCOM_OUTBOX_LEASE_SECONDS``."""
+        return cls(
+            lease_seconds=float(os.environ.get("PADCOM_OUTBOX_LEASE_SECONDS", cls.lease_seconds))
+        )

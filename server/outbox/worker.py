@@ -3,8 +3,9 @@
 Woken right after a commit that enqueued something, and otherwise every
 ``poll_seconds`` (or sooner, when a retry or a probe falls due). Delivery is at
 least once: a row is marked sent only after the SMTP server or the receiver
-accepted it; a crash in between sends it again after its lease ends, with the
-same Message-ID / delivery id so the far side can drop the repeat.
+accepted it; a crash in between sends it again once the dead worker's
+heartbeat is older than the lease (server/outbox/owner.py), with the same
+Message-ID / delivery id so the far side can drop the repeat.
 
 Each row's outcome is recorded as soon as it is known and is that row's alone
 (a row whose mail cannot be composed fails at once with the reason). A
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,7 +28,7 @@ from typing import Any
 import httpx
 from peewee import ColumnBase, fn
 
-from server.outbox import audience, smtp, webhook
+from server.outbox import audience, owner, smtp, webhook
 from server.outbox.outage import SMTP, Outages
 from server.outbox.settings import MailSettings, OutboxSettings, WebhookSettings
 from server.storage.db import db
@@ -59,18 +61,38 @@ def not_waiting(outages: Outages) -> ColumnBase | None:
     return None
 
 
-def due_now(now: datetime, only: ColumnBase | None = None) -> ColumnBase:
-    """Pending rows due at ``now``, not leased, matching ``only``."""
-    free = Outbox.lease_until.is_null() | (Outbox.lease_until < now)
+def due_now(
+    now: datetime, only: ColumnBase | None = None, lease_seconds: float | None = None
+) -> ColumnBase:
+    """Pending rows due at ``now``, not leased, matching ``only``.
+
+    A row is leased until ``lease_until`` when no owner claimed it, and for as long
+    as its owner's heartbeat is fresher than ``lease_seconds`` when one did
+    (server/outbox/owner.py): a killed worker's rows come back within the lease.
+    """
+    ownerless = Outbox.lease_owner.is_null() & (Outbox.lease_until < now)
+    free = Outbox.lease_until.is_null() | ownerless
+    if lease_seconds is not None:
+        owned = Outbox.lease_owner.is_null(False)
+        free = free | (owned & Outbox.lease_owner.not_in(owner.live_owners(lease_seconds)))
     due = (Outbox.state == "pending") & (Outbox.next_attempt_at <= now) & free
     return due if only is None else due & only
 
 
-def claim(limit: int, lease_seconds: float, only: ColumnBase | None = None) -> list[Outbox]:
+def claim(
+    limit: int,
+    lease_seconds: float,
+    only: ColumnBase | None = None,
+    *,
+    owner_id: str | None = None,
+) -> list[Outbox]:
     """Reserve up to ``limit`` due rows (matching ``only``) for this worker (a conditional
-    UPDATE per row, so of two workers racing for a row exactly one gets it)."""
+    UPDATE per row, so of two workers racing for a row exactly one gets it).
+
+    With ``owner_id`` the rows are held while that owner beats its heart; without, for
+    ``lease_seconds`` from now."""
     now = utcnow()
-    due = due_now(now, only)
+    due = due_now(now, only, lease_seconds)
     until = now + timedelta(seconds=lease_seconds)
     candidates = list(Outbox.select().where(due).order_by(Outbox.id).limit(limit))
     if not candidates:
@@ -78,7 +100,8 @@ def claim(limit: int, lease_seconds: float, only: ColumnBase | None = None) -> l
     claimed = []
     with db.atomic():
         for row in candidates:
-            if Outbox.update(lease_until=until).where((Outbox.id == row.id) & due).execute():
+            taken = Outbox.update(lease_until=until, lease_owner=owner_id)
+            if taken.where((Outbox.id == row.id) & due).execute():
                 claimed.append(row)
     return claimed
 
@@ -87,7 +110,7 @@ def finish(row: Outbox, error: str | None, policy: OutboxSettings, permanent: bo
     """Record one attempt: sent, or failed with the next try scheduled (or given up)."""
     now = utcnow()
     attempts = row.attempts + 1
-    values: dict[str, Any] = {"attempts": attempts, "lease_until": None}
+    values: dict[str, Any] = {"attempts": attempts, "lease_until": None, "lease_owner": None}
     if error is None:
         values.update(state="sent", sent_at=now, last_error="")
     else:
@@ -114,7 +137,7 @@ def release(rows: list[Outbox], reason: str) -> None:
     """Hand claimed rows back untried (their destination is down): no attempt is charged."""
     if rows:
         with db.atomic():
-            Outbox.update(lease_until=None, last_error=reason[:500]).where(
+            Outbox.update(lease_until=None, lease_owner=None, last_error=reason[:500]).where(
                 Outbox.id.in_([row.id for row in rows])
             ).execute()
 
@@ -123,7 +146,7 @@ def withhold(row: Outbox) -> None:
     """Settle a mail whose recipient may no longer see its ticket: it is never sent."""
     reason = "not sent: the recipient may no longer see this ticket"
     with db.atomic():
-        Outbox.update(state=WITHHELD, lease_until=None, last_error=reason).where(
+        Outbox.update(state=WITHHELD, lease_until=None, lease_owner=None, last_error=reason).where(
             Outbox.id == row.id
         ).execute()
 
@@ -152,15 +175,38 @@ class OutboxWorker:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="padcom-outbox", daemon=True)
         self._http = httpx.Client(follow_redirects=False, trust_env=False)
+        self.owner_id = owner.new_owner_id()
+        self.heartbeat = owner.Heartbeat(self.owner_id, policy.lease_seconds)
 
     def start(self) -> None:
+        self.heartbeat.start()
         self._thread.start()
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop, and hand every claimed row back so another server sends it at once.
+
+        A delivery still under way after ``timeout`` (an SMTP server that does not
+        answer) is given up: its row may then be sent twice, which delivery at least
+        once allows (same Message-ID), while keeping it would delay it by the lease.
+        """
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout)
         self._http.close()
+        self.heartbeat.stop()
+        if self._thread.is_alive():
+            log.warning("outbox worker still inside a delivery at shutdown; handing it back")
+        try:
+            released = owner.hand_back(self.owner_id)
+        except Exception:  # the database is away: the lease runs out instead
+            log.warning("could not hand back the outbox rows at shutdown", exc_info=True)
+            return
+        if released:
+            log.info("handed back %d outbox rows at shutdown", released)
+
+    def alive(self) -> bool:
+        """The worker thread runs and its heartbeat reaches the database (``/readyz``)."""
+        return self._thread.is_alive() and self.heartbeat.fresh(time.monotonic())
 
     def wake(self, _event_ids: list[int] | None = None) -> None:
         """Look at the outbox now (thread-safe; used as an ``on_commit`` listener)."""
@@ -184,7 +230,9 @@ class OutboxWorker:
         were claimed."""
         attempted = 0
         while not self._stop.is_set():
-            rows = claim(BATCH, self.policy.lease_seconds, not_waiting(self.outages))
+            # Owned only once the heartbeat is in the database: before, a plain lease.
+            mine = self.owner_id if self.heartbeat.fresh(time.monotonic()) else None
+            rows = claim(BATCH, self.policy.lease_seconds, not_waiting(self.outages), owner_id=mine)
             if not rows:
                 break
             attempted += len(rows)

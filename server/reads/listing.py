@@ -17,7 +17,7 @@ from typing import Any, Literal, cast
 
 from peewee import SQL, ColumnBase, Field, ModelSelect, NodeList, fn
 
-from server.http.errors import ApiError, Invalid
+from server.helpdesk.errors import DomainError, Invalid
 from server.storage.models import CATEGORIES, PRIORITIES, STATUSES, Ticket, User
 
 SortName = Literal["-number", "number", "-updated", "updated", "urgency"]
@@ -126,7 +126,7 @@ def _decode_cursor(cursor: str, sort: str) -> list[Any]:
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise ApiError("the cursor is not valid") from exc
+        raise DomainError("the cursor is not valid") from exc
     keys = SORTS[sort]
     if (
         not isinstance(data, list)
@@ -134,7 +134,7 @@ def _decode_cursor(cursor: str, sort: str) -> list[Any]:
         or data[0] != sort
         or not all(_is_key(v) for v in data[1:])
     ):
-        raise ApiError("the cursor is not valid for this sort order")
+        raise DomainError("the cursor is not valid for this sort order")
     return list(data[1:])
 
 

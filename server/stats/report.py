@@ -1,4 +1,4 @@
-"""Assemble ``GET /stats`` from grouped queries over ``ticket`` and the pre-aggregate.
+"""Statistics layer: assemble ``GET /stats`` from grouped queries over ``ticket`` and the pre-aggregate.
 
 About a dozen statements whatever the table size; see ``split.py`` for which
 tickets each source counts.
@@ -6,19 +6,23 @@ tickets each source counts.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from peewee import ModelSelect
 
+from server.helpdesk.visibility import named_organization
+from server.reads.listing import TicketFilters
 from server.stats.durations import Durations, Spread, durations
 from server.stats.now import Now, assignee_names, current
 from server.stats.period import created, daily
 from server.stats.ranking import top_organizations, top_services
-from server.stats.scope import DAY_MS, Period
-from server.stats.split import Split
+from server.stats.scope import DAY_MS, Period, scoped_tickets
+from server.stats.split import Split, make_split
+from server.storage.db import db
 from server.storage.fields import from_ms
-from server.storage.models import CATEGORIES, PRIORITIES, Ticket
+from server.storage.models import CATEGORIES, PRIORITIES, Ticket, User
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -103,3 +107,12 @@ def build_report(tickets: ModelSelect[Ticket], split: Split) -> dict[str, Any]:
         "top_organizations": top_organizations(tickets, period),
         "top_services": top_services(tickets, period),
     }
+
+
+def report_for(user: User, filters: TicketFilters, period: Period) -> dict[str, Any]:
+    """``GET /stats`` for ``user``: the filters checked (an organization they may name), on a
+    connection of its own. Raises NotFound, Invalid."""
+    with db.connection_context():
+        filters = replace(filters, organization=named_organization(user, filters.organization))
+        tickets = scoped_tickets(user, filters)  # checks the filters
+        return build_report(tickets, make_split(user, filters, period))

@@ -15,8 +15,8 @@ from typing import Any
 
 from peewee import ModelSelect
 
+from server.helpdesk.errors import Invalid
 from server.helpdesk.visibility import visible_tickets
-from server.http.errors import Invalid
 from server.reads.listing import TicketFilters, apply_filters
 from server.storage.fields import to_ms
 from server.storage.models import Ticket, User

@@ -7,7 +7,7 @@ concurrent writers wait their turn instead of failing with "database is locked".
 PostgreSQL uses a connection pool whose every wait is bounded
 (``server/storage/postgres.py``). Given ``DatabaseLimits``, no statement, lock wait or
 pool wait lasts longer than they say; a COMMIT is sent only while the request
-behind it still wants it (``server/http/still_wanted.py``). Code above this module
+behind it still wants it (``server/storage/still_wanted.py``). Code above this module
 uses only ``db`` (the proxy) and portable SQL.
 """
 
@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 from peewee import Database, DatabaseProxy, OperationalError
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
-from server.http import still_wanted
+from server.storage import still_wanted
 from server.storage.limits import DatabaseLimits
 from server.storage.postgres import BoundedPostgresqlDatabase
 from server.storage.private_files import private_database
@@ -104,6 +104,19 @@ def sqlite_path(url: str) -> Path | None:
     return Path(unquote(parsed.path)[1:])
 
 
+def prepare_threshold(value: str) -> int | None:
+    """psycopg's ``prepare_threshold`` from a URL parameter: ``none`` (or empty) never prepares.
+
+    A pooler in transaction mode (PgBouncer) hands each transaction any server
+    connection, where a statement prepared on another one does not exist
+    (``prepared statement "_pg3_1" does not exist``): behind one, say
+    ``?prepare_threshold=none``.
+    """
+    if value.strip().lower() in ("", "none", "off", "never"):
+        return None
+    return int(value)
+
+
 def open_database(url: str, limits: DatabaseLimits | None = None) -> Database:
     """A pooled peewee database for ``url`` (``sqlite:///path`` or ``postgresql://...``).
 
@@ -111,7 +124,8 @@ def open_database(url: str, limits: DatabaseLimits | None = None) -> Database:
     commands, benchmarks) only connecting and the pool are. Raises
     UnsupportedDatabase for any other scheme.
     """
-    wait = (limits or DatabaseLimits()).pool_timeout_seconds
+    bounds = limits or DatabaseLimits()
+    wait = bounds.pool_timeout_seconds
     parsed = urlparse(url)
     scheme = parsed.scheme.split("+")[0]
     if scheme == "sqlite":
@@ -127,7 +141,7 @@ def open_database(url: str, limits: DatabaseLimits | None = None) -> Database:
             lock_type="IMMEDIATE",
             write_wait=lock_wait,
             timeout=wait,
-            max_connections=32,
+            max_connections=bounds.pool_size,
             stale_timeout=300,
             check_same_thread=False,
         )
@@ -140,9 +154,10 @@ def open_database(url: str, limits: DatabaseLimits | None = None) -> Database:
             port=parsed.port or 5432,
             user=unquote(parsed.username) if parsed.username else None,
             password=unquote(parsed.password) if parsed.password else None,
-            max_connections=int(options.pop("max_connections", 32)),
+            max_connections=int(options.pop("max_connections", bounds.pool_size)),
             stale_timeout=300,
             timeout=wait,
+            prepare_threshold=prepare_threshold(options.pop("prepare_threshold", "5")),
             **options,
         )
     raise UnsupportedDatabase(f"unsupported database URL scheme {parsed.scheme!r}")

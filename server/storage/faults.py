@@ -50,6 +50,22 @@ POOL_EXHAUSTED = Fault(
     "the database is unavailable; try again shortly",
     "database unavailable: every pooled connection stayed busy past the pool timeout",
 )
+TOO_MANY_CLIENTS = Fault(
+    503,
+    "unavailable",
+    "the database is unavailable; try again shortly",
+    "database refused the connection: too many clients. Every server process holds up to "
+    "PADCOM_DB_POOL_SIZE pooled connections + 1 LISTEN: keep processes x (pool + 1) within "
+    "max_connections minus its reserve (docs/operations.md, connection budget)",
+)
+REFUSAL_WORDS = (
+    "too many clients",
+    "too many connections",
+    "remaining connection slots are reserved",
+    "no more connections allowed",
+)
+"""How PostgreSQL (SQLSTATE 53300) and PgBouncer word "no connection left for you"; a
+refused connection carries no SQLSTATE in psycopg, only the server's message."""
 UNCONFIRMED = Fault(
     503,
     "commit_unconfirmed",
@@ -109,6 +125,12 @@ def _causes(exc: BaseException) -> list[BaseException]:
     return found
 
 
+def refused_for_clients(exc: BaseException) -> bool:
+    """Whether the database turned a new connection away because it has too many."""
+    text = str(exc).lower()
+    return getattr(exc, "sqlstate", None) == "53300" or any(w in text for w in REFUSAL_WORDS)
+
+
 def classify(exc: BaseException) -> Fault | None:
     """The fault ``exc`` stands for; None when it is no database fault (a bug)."""
     causes = _causes(exc)
@@ -124,6 +146,8 @@ def classify(exc: BaseException) -> Fault | None:
                     return fault
         if isinstance(cause, psycopg.Error) and cause.sqlstate in _SQLSTATE:
             return _SQLSTATE[cause.sqlstate]
+        if isinstance(cause, psycopg.OperationalError) and refused_for_clients(cause):
+            return TOO_MANY_CLIENTS
     if any(isinstance(c, (sqlite3.OperationalError, psycopg.OperationalError)) for c in causes):
         return UNREACHABLE
     return None

@@ -7,7 +7,7 @@ change waiting in line inside one transaction, each in a savepoint of its own (a
 change that raises is rolled back alone and its caller gets the exception),
 commits once, and only then answers each caller: an acknowledged change is on
 disk before its response, as before. A change whose request has given up by the
-time its turn comes (``server/http/still_wanted.py``) is not run at all.
+time its turn comes (``server/storage/still_wanted.py``) is not run at all.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
-from server.http import still_wanted
+from server.storage import still_wanted
 from server.storage.db import db
 
 log = logging.getLogger("padcom.server")

@@ -26,6 +26,10 @@ class DatabaseLimits:
     """The longest a request waits for a free pooled connection when all are in use."""
     keepalive_idle_seconds: int = 10
     """PostgreSQL: idle seconds before TCP keepalive probes start (then every 5 s, 3 tries)."""
+    pool_size: int = 32
+    """PostgreSQL and SQLite: pooled connections per server process (``PADCOM_DB_POOL_SIZE``).
+    Each PostgreSQL process also holds one LISTEN connection, so budget
+    ``processes * (pool_size + 1) <= max_connections - reserve`` (docs/operations.md)."""
 
     @property
     def answer_timeout_seconds(self) -> float:
@@ -34,7 +38,8 @@ class DatabaseLimits:
 
     @classmethod
     def from_env(cls) -> DatabaseLimits:
-        """From ``PADCOM_DB_CONNECT_TIMEOUT``, ``PADCOM_DB_STATEMENT_TIMEOUT``, ``PADCOM_DB_POOL_TIMEOUT``."""
+        """From ``PADCOM_DB_CONNECT_TIMEOUT``, ``PADCOM_DB_STATEMENT_TIMEOUT``,
+        ``PADCOM_DB_POOL_TIMEOUT`` and ``PADCOM_DB_POOL_SIZE``."""
         default = cls()
         return cls(
             connect_timeout_seconds=float(
@@ -46,4 +51,5 @@ class DatabaseLimits:
             pool_timeout_seconds=float(
                 os.environ.get("PADCOM_DB_POOL_TIMEOUT", default.pool_timeout_seconds)
             ),
+            pool_size=int(os.environ.get("PADCOM_DB_POOL_SIZE", default.pool_size)),
         )

@@ -24,11 +24,13 @@ from server.storage.models import (
     IdempotencyKey,
     LoginFailure,
     Outbox,
+    OutboxOwner,
     RateLimit,
     SchemaVersion,
     StreamLease,
 )
 from server.storage.postgres import unbounded
+from server.storage.write_path import plain, write
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,14 @@ def _stream_leases(migrator: SchemaMigrator) -> None:
     db.create_tables([StreamLease])
 
 
+def _outbox_owners(migrator: SchemaMigrator) -> None:
+    """Outbox leases owned by a worker that beats its heart, so a crashed one's rows come back."""
+    db.create_tables([OutboxOwner])
+    present = {column.name for column in db.get_columns(Outbox._meta.table_name)}
+    if "lease_owner" not in present:
+        alter(migrator.add_column(Outbox._meta.table_name, "lease_owner", Outbox.lease_owner))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
@@ -86,6 +96,7 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "write rate limits; Idempotency-Key on every write", _write_limits),
     Migration(9, "outbox: due rows per channel", _outbox_channel_index),
     Migration(11, "event stream leases: open streams per user and per address", _stream_leases),
+    Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)
@@ -118,7 +129,12 @@ def migrate() -> tuple[int, int]:
     begins IMMEDIATE, which takes the write lock). Raises SchemaTooNew for a
     database a newer version has migrated: running on it could corrupt it.
     """
-    with db.connection_context(), db.atomic(), unbounded():  # a back-fill may take long
+    return write(plain(_migrate), None, batched=False)
+
+
+def _migrate() -> tuple[int, int]:
+    """``migrate``'s work, in its one transaction (the one write path, no events)."""
+    with unbounded():  # a back-fill may take long
         if is_postgres():
             db.execute_sql("SELECT pg_advisory_xact_lock(72657)")
         before = current_version()

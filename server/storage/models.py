@@ -293,7 +293,8 @@ class Outbox(BaseModel):
     """A mail or webhook to send, written in the transaction of the change that caused it.
 
     ``dedupe_key`` is unique, so a change enqueues each delivery once; workers
-    claim a row with a lease (``lease_until``) so two never send it at once.
+    claim a row with a lease (``lease_until``, ``lease_owner``) so two never send
+    it at once; a lease whose owner stopped beating its heart (``OutboxOwner``) is void.
     """
 
     id = AutoField()
@@ -306,6 +307,7 @@ class Outbox(BaseModel):
     attempts = IntegerField(default=0)
     next_attempt_at = TimeField(default=utcnow)
     lease_until = TimeField(null=True)
+    lease_owner = CharField(max_length=100, null=True)
     sent_at = TimeField(null=True)
     last_error = CharField(max_length=500, default="")
     created_at = TimeField(default=utcnow)
@@ -315,6 +317,20 @@ class Outbox(BaseModel):
             (("state", "next_attempt_at"), False),
             (("channel", "state", "next_attempt_at"), False),  # one channel's due rows
         )
+
+
+class OutboxOwner(BaseModel):
+    """A running outbox worker, alive while ``heartbeat_at`` keeps moving.
+
+    A worker killed with SIGKILL cannot hand its claimed rows back; once its
+    heartbeat is older than the lease, another worker takes them over.
+    """
+
+    owner = CharField(max_length=100, primary_key=True)
+    heartbeat_at = TimeField()
+
+    class Meta:
+        table_name = "outbox_owner"
 
 
 class StreamLease(BaseModel):
@@ -346,6 +362,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     IdempotencyKey,
     LoginFailure,
     Outbox,
+    OutboxOwner,
     RateLimit,
     StreamLease,
 ]

@@ -31,7 +31,8 @@ import psycopg
 from peewee import OperationalError, PostgresqlDatabase, Psycopg3Adapter
 from playhouse.pool import PooledPostgresqlDatabase
 
-from server.http import still_wanted
+from server import telemetry
+from server.storage import still_wanted
 from server.storage.faults import CommitUnconfirmed
 from server.storage.limits import DatabaseLimits
 
@@ -55,6 +56,8 @@ class AnsweringConnection(psycopg.Connection[Any]):
         try:
             return super().wait(gen, interval=interval, timeout=limit)
         except psycopg.errors._WaitTimeout:
+            if timeout is not None:  # the caller's own deadline (``notifies(timeout=...)``)
+                raise
             self.timed_out = True
             self.pgconn.finish()  # mid-statement: the connection cannot be trusted again
             raise psycopg.OperationalError(
@@ -74,10 +77,23 @@ class _Adapter(Psycopg3Adapter):
         return conn
 
 
+def keepalives(limits: DatabaseLimits) -> dict[str, int]:
+    """libpq's TCP keepalive parameters: an idle connection to a dead peer is found in
+    ``keepalive_idle_seconds`` + 15 s (the pool's and the LISTEN connection alike)."""
+    return {
+        "keepalives": 1,
+        "keepalives_idle": limits.keepalive_idle_seconds,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+    }
+
+
 class _FailFastConnect(PostgresqlDatabase):
     """Opens raw connections (below the pool); refuses at once just after a failed attempt."""
 
     _failed_at: float | None = None
+    _failed_why = "unreachable"
+    """The last attempt's error, repeated by the refusals after it (too many clients stays that)."""
 
     def _failed_just_now(self) -> bool:
         failed_at = self._failed_at
@@ -85,11 +101,12 @@ class _FailFastConnect(PostgresqlDatabase):
 
     def _connect(self) -> Any:
         if self._failed_just_now():
-            raise psycopg.OperationalError("the database was unreachable a moment ago")
+            raise psycopg.OperationalError(f"the database failed a moment ago: {self._failed_why}")
         try:
             conn = super()._connect()  # type: ignore[misc]
-        except psycopg.Error:
+        except psycopg.Error as exc:
             self._failed_at = time.monotonic()
+            self._failed_why = str(exc).strip().splitlines()[-1] if str(exc).strip() else "?"
             raise
         self._failed_at = None
         return conn
@@ -108,10 +125,8 @@ class BoundedPostgresqlDatabase(PooledPostgresqlDatabase, _FailFastConnect):
         if options:
             kwargs["options"] = options
         kwargs.setdefault("connect_timeout", max(2, round(defaults.connect_timeout_seconds)))
-        kwargs.setdefault("keepalives", 1)
-        kwargs.setdefault("keepalives_idle", defaults.keepalive_idle_seconds)
-        kwargs.setdefault("keepalives_interval", 5)
-        kwargs.setdefault("keepalives_count", 3)
+        for name, value in keepalives(defaults).items():
+            kwargs.setdefault(name, value)
         super().__init__(database, **kwargs)
         self._adapter = _Adapter(limits.answer_timeout_seconds if limits else None)
         self._check_seconds = float(kwargs["connect_timeout"])
@@ -128,6 +143,14 @@ class BoundedPostgresqlDatabase(PooledPostgresqlDatabase, _FailFastConnect):
         if closed and getattr(conn, "timed_out", False):  # a dead path, not a stale session
             self._failed_at = time.monotonic()
         return closed
+
+    def connect(self, reuse_if_open: bool = False) -> Any:
+        """A pooled connection; the time it took is the ``padcom_db_pool_wait_seconds`` metric."""
+        started = time.monotonic()
+        try:
+            return super().connect(reuse_if_open)
+        finally:
+            telemetry.POOL_WAIT.observe(time.monotonic() - started)
 
     def commit(self) -> None:
         with still_wanted.claimed(still_wanted.current()):

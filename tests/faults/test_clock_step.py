@@ -19,8 +19,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from server.helpdesk.sla_watch import check_once
 from server.helpdesk.tokens import issue
+from server.live.breach_watch import check_once
 from server.outbox.worker import claim
 from server.storage import clock
 from server.storage.clock import SteadyClock

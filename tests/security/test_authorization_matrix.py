@@ -152,15 +152,20 @@ DECLARED: dict[str, Declared] = {
     ),
     "GET /api/v1/tokens": Declared("staff"),
     "DELETE /api/v1/tokens/{token_id}": Declared("staff"),
+    # The balancer's probes: public by design, and they say nothing of tickets or people.
+    "GET /healthz": Declared("public"),
+    "GET /readyz": Declared("public"),
+    # Off unless PADCOM_METRICS_TOKEN is set (then only its Bearer may read): 404 for everyone.
+    "GET /metrics": Declared("public", special=dict.fromkeys(PERSONAS, 404)),
 }
 
 
 def expected(declared: Declared, persona: str) -> str:
     """'2xx' or an exact status, from the declared level and the route's exceptions."""
-    if persona == "anonymous":
-        return "2xx" if declared.level == "public" else "401"
     if persona in declared.special:
         return str(declared.special[persona])
+    if persona == "anonymous":
+        return "2xx" if declared.level == "public" else "401"
     allowed = {
         "public": PERSONAS,
         "user": PERSONAS,

@@ -1,4 +1,4 @@
-"""Sign in, sign out, change password, and who am I.
+"""HTTP layer: sign in, sign out, change password, and who am I.
 
 Every attempt is counted by the throttle (per account, address and both)
 before any password work is done; an unknown email costs the same argon2 work
@@ -17,19 +17,20 @@ from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Request, Response
 from pydantic import StringConstraints
 
+from server.helpdesk import accounts
 from server.helpdesk import password_policy as policy
 from server.helpdesk.login_throttle import Keys, LoginThrottle, Refused, keys_for
 from server.helpdesk.passwords import Passwords
-from server.helpdesk.tokens import issue, revoke, revoke_all
+from server.helpdesk.tokens import revoke
 from server.http.client_address import scope_address
-from server.http.deps import AppSettings, CurrentUser
+from server.http.deps import AppSettings, CurrentUser, write
 from server.http.errors import Forbidden, TooManyRequests, Unauthorized
 from server.http.in_flight import InFlight
 from server.http.schemas import LoginIn, LoginOut, MeOut, Strict
-from server.reads.serialize import service_json, single_user_json
-from server.storage.db import db
-from server.storage.fields import utcnow
-from server.storage.models import Service, User
+from server.reads import people
+from server.reads.serialize import single_user_json
+from server.storage.models import User
+from server.storage.write_path import plain
 
 router = APIRouter(tags=["auth"])
 T = TypeVar("T")
@@ -55,7 +56,7 @@ async def _off_loop(request: Request, work: Callable[..., T], *args: Any) -> T:
 def _too_many(retry_after: int) -> TooManyRequests:
     return TooManyRequests(
         f"too many failed sign-ins; try again in {retry_after} s",
-        headers={"Retry-After": str(retry_after)},
+        retry_after=retry_after,
     )
 
 
@@ -90,20 +91,15 @@ async def _attempt(
         yield throttle, keys
 
 
-def _lookup(email: str) -> User | None:
-    with db.connection_context():
-        return User.get_or_none(User.email == email.lower())
+def _signed_in(request: Request, user: User, new_hash: str | None, token_name: str) -> Any:
+    """Record the sign-in (and a rehash) and issue a token, in one write."""
+    ttl = timedelta(hours=request.app.state.settings.token_ttl_hours)
 
-
-def _signed_in(user: User, new_hash: str | None, settings: AppSettings, token_name: str) -> Any:
-    """Record the sign-in (and a rehash) and issue a token, in one transaction."""
-    with db.connection_context(), db.atomic():
-        values: dict[str, Any] = {"last_login_at": utcnow()}
-        if new_hash:
-            values["password_hash"] = new_hash
-        User.update(**values).where(User.id == user.id).execute()
-        secret, token = issue(user, timedelta(hours=settings.token_ttl_hours), token_name)
+    def change() -> dict[str, Any]:
+        secret, token = accounts.record_sign_in(user, new_hash, ttl, token_name)
         return {"token": secret, "expires_at": token.expires_at, "user": single_user_json(user)}
+
+    return write(request, plain(change))
 
 
 @router.post("/auth/login", response_model=LoginOut)
@@ -116,7 +112,7 @@ async def login(data: LoginIn, request: Request, settings: AppSettings) -> dict[
     passwords: Passwords = request.app.state.passwords
     with passwords.admission():
         async with _attempt(request, settings, data.email) as (throttle, keys):
-            user = await _off_loop(request, _lookup, data.email)
+            user = await _off_loop(request, accounts.by_email, data.email)
             stored = user.password_hash if user is not None and user.active else None
             if not await passwords.verify_async(stored, data.password) or user is None:
                 raise Unauthorized("wrong email or password")
@@ -124,22 +120,20 @@ async def login(data: LoginIn, request: Request, settings: AppSettings) -> dict[
         rehash = passwords.needs_rehash(user.password_hash)
         new_hash = await passwords.hash_async(data.password) if rehash else None
     result: dict[str, Any] = await _off_loop(
-        request, _signed_in, user, new_hash, settings, data.token_name
+        request, _signed_in, request, user, new_hash, data.token_name
     )
     return result
 
 
-def _set_password(user: User, new_hash: str, keep_token: int) -> None:
-    with db.connection_context(), db.atomic():
-        User.update(password_hash=new_hash).where(User.id == user.id).execute()
-        revoke_all(user.id, keep=keep_token)
+def _set_password(request: Request, user: User, new_hash: str, keep_token: int) -> None:
+    write(request, plain(lambda: accounts.set_password(user, new_hash, keep_token)))
 
 
 @router.post("/auth/logout", status_code=204)
 def logout(request: Request, user: CurrentUser) -> Response:
     """Revoke the token this request was made with."""
-    with db.connection_context():
-        revoke(request.state.token_id)
+    token_id: int = request.state.token_id
+    write(request, plain(lambda: revoke(token_id)))
     return Response(status_code=204)
 
 
@@ -160,21 +154,11 @@ async def change_password(
             await _off_loop(request, throttle.succeeded, keys)
         await _off_loop(request, policy.check, data.new_password, user.email, user.name)
         new_hash = await passwords.hash_async(data.new_password)
-    await _off_loop(request, _set_password, user, new_hash, request.state.token_id)
+    await _off_loop(request, _set_password, request, user, new_hash, request.state.token_id)
     return Response(status_code=204)
 
 
 @router.get("/me", response_model=MeOut)
 def me(user: CurrentUser) -> dict[str, Any]:
     """The signed-in user, their organization and what it rents."""
-    with db.connection_context():
-        data = single_user_json(user)
-        services = (
-            Service.select()
-            .where(Service.organization == user.organization_id, Service.active == True)  # noqa: E712
-            .order_by(Service.id)
-            if user.organization_id
-            else []
-        )
-        data["services"] = [service_json(s) for s in services]
-    return data
+    return people.me(user)

@@ -1,4 +1,4 @@
-"""The event log as pages, for clients that poll (the live stream builds on the same query).
+"""HTTP layer: the event log as pages, for clients that poll (the live stream builds on the same query).
 
 ``/events/latest`` is where a client that shows a snapshot (a queue page) starts
 following: asked before the snapshot is read and given to the stream as
@@ -10,14 +10,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from peewee import fn
 
-from server.helpdesk.visibility import visible_events
 from server.http.deps import CurrentUser
 from server.http.schemas import EventPage, LatestEvent
-from server.reads.serialize import events_json
-from server.storage.db import db
-from server.storage.models import Event
+from server.reads import pages
 
 router = APIRouter(tags=["events"])
 
@@ -29,21 +25,10 @@ def list_events(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
     """Events after ``after`` that the user may see, oldest first."""
-    with db.connection_context():
-        rows = list(
-            visible_events(user).where(Event.id > after).order_by(Event.id).limit(limit + 1)
-        )
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return {
-            "items": events_json(rows, user),
-            "next_cursor": str(rows[-1].id) if more else None,
-        }
+    return pages.events_after(user, after, limit)
 
 
 @router.get("/events/latest", response_model=LatestEvent)
 def latest_event(user: CurrentUser) -> dict[str, int]:
     """The newest event id the user may see (0 when none): a stream's starting point."""
-    with db.connection_context():
-        newest = visible_events(user).select(fn.MAX(Event.id)).scalar()
-        return {"id": int(newest or 0)}
+    return {"id": pages.latest_event_id(user)}

@@ -139,7 +139,7 @@ async def _open(request: Request, user: User, cursor: int | None) -> tuple[int, 
         raise TooManyRequests(
             f"too many open event streams (at most {limits.per_user} per account and "
             f"{limits.per_address} per address); close one or try again later",
-            headers={"Retry-After": str(leases.RETRY_AFTER_SECONDS)},
+            retry_after=leases.RETRY_AFTER_SECONDS,
         )
     return cursor, lease
 

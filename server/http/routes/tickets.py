@@ -1,4 +1,4 @@
-"""Tickets, their conversation and their history."""
+"""HTTP layer: tickets, their conversation and their history (rules: server/helpdesk/tickets.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 
 from server.helpdesk import tickets
-from server.helpdesk.visibility import get_ticket, visible_messages, visible_tickets
 from server.http.deps import AppSettings, CurrentUser
 from server.http.errors import ApiError, PreconditionRequired
 from server.http.idempotency import Answer
@@ -23,11 +22,11 @@ from server.http.schemas import (
     TicketPage,
     TicketPatch,
 )
-from server.reads.listing import SortName, TicketFilters, apply_filters, page
-from server.reads.serialize import events_json, messages_json
-from server.reads.ticket_read import JSON, dumps, read_ticket, read_tickets, ticket_response
-from server.storage.db import db
-from server.storage.models import Event, Message
+from server.http.ticket_response import ticket_response
+from server.reads import pages
+from server.reads.listing import SortName, TicketFilters
+from server.reads.ticket_read import JSON, dumps, ticket_now
+from server.storage.models import Event
 
 router = APIRouter(tags=["tickets"])
 
@@ -51,11 +50,7 @@ def list_tickets(
 ) -> Response:
     """A page of the tickets the user may see, newest first unless sorted otherwise."""
     filters = TicketFilters(status, priority, category, assignee, requester, organization, q)
-    with db.connection_context():
-        query = apply_filters(visible_tickets(user), filters, user)
-        numbers, next_cursor = page(query, sort, cursor, limit)
-        items = read_tickets(user, numbers)
-    return Response(dumps({"items": items, "next_cursor": next_cursor}), media_type=JSON)
+    return Response(dumps(pages.ticket_page(user, filters, sort, cursor, limit)), media_type=JSON)
 
 
 IdempotencyKeyHeader = Annotated[
@@ -66,8 +61,7 @@ IdempotencyKeyHeader = Annotated[
 
 def _ticket_answer(user: Any, number: int, status: int = 200) -> Callable[[], Answer]:
     def answer() -> Answer:
-        with db.connection_context():
-            return Answer.of(status, read_ticket(user, number))
+        return Answer.of(status, ticket_now(user, number))
 
     return answer
 
@@ -82,9 +76,10 @@ def create_ticket(
 ) -> Response:
     """File a ticket. A retry with the same ``Idempotency-Key`` returns the first ticket."""
     once = Once.of(request, idempotency_key, data.model_dump())
+    new = tickets.NewTicket(**data.model_dump())
 
     def change() -> tuple[Done, list[Event]]:
-        ticket, events = tickets.create_ticket(user, data, settings.sla)
+        ticket, events = tickets.create_ticket(user, new, settings.sla)
         return Done(ticket.id, _ticket_answer(user, ticket.id, 201)), events
 
     return write_once(request, user, once, "create", change)
@@ -117,10 +112,11 @@ def update_ticket(
 ) -> Response:
     """Change fields of a ticket; 412 if it changed since the version in ``If-Match``."""
     expected = _expected_version(if_match)
-    once = Once.of(request, idempotency_key, patch.model_dump(exclude_unset=True), str(expected))
+    wanted = patch.model_dump(exclude_unset=True)
+    once = Once.of(request, idempotency_key, wanted, str(expected))
 
     def change() -> tuple[Done, list[Event]]:
-        ticket, events = tickets.update_ticket(user, number, expected, patch, settings.sla)
+        ticket, events = tickets.update_ticket(user, number, expected, wanted, settings.sla)
         return Done(ticket.id, _ticket_answer(user, number)), events
 
     return write_once(request, user, once, "change", change)
@@ -146,10 +142,7 @@ def delete_ticket(
 @router.get("/tickets/{number}/messages", response_model=list[MessageOut])
 def list_messages(number: Number, user: CurrentUser) -> list[dict[str, Any]]:
     """The conversation, oldest first; customers never see internal notes."""
-    with db.connection_context():
-        ticket = get_ticket(user, number)
-        rows = list(visible_messages(user, ticket).order_by(Message.id).limit(1000))
-        return messages_json(rows, user)
+    return pages.conversation(user, number)
 
 
 @router.post("/tickets/{number}/messages", response_model=MessageOut, status_code=201)
@@ -167,8 +160,7 @@ def add_message(
         message, ticket, events = tickets.add_message(user, number, data.body, data.internal)
 
         def answer() -> Answer:
-            with db.connection_context():
-                shown = MessageOut.model_validate(messages_json([message], user)[0])
+            shown = MessageOut.model_validate(pages.message_shown(user, message))
             return Answer(201, shown.model_dump_json().encode())
 
         return Done(ticket.id, answer), events
@@ -179,9 +171,4 @@ def add_message(
 @router.get("/tickets/{number}/events", response_model=list[EventOut])
 def ticket_history(number: Number, user: CurrentUser) -> list[dict[str, Any]]:
     """Everything that happened to a ticket, oldest first."""
-    with db.connection_context():
-        ticket = get_ticket(user, number)
-        query = Event.select().where(Event.ticket == ticket.id)
-        if not user.is_staff:
-            query = query.where(Event.internal == False)  # noqa: E712
-        return events_json(list(query.order_by(Event.id).limit(1000)), user)
+    return pages.history(user, number)

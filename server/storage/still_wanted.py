@@ -1,4 +1,4 @@
-"""Whether the request behind a write still wants it: a change nobody waits for is not committed.
+"""Storage layer (write path): whether a write's request still wants it; unwanted, it is not committed.
 
 A client that gives up (it timed out, or its user pressed Ctrl-C) closes the
 connection, but the request's thread goes on: before this, a write stuck behind
@@ -19,13 +19,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from server.http.errors import Unavailable
-
 GONE = "the client went away before the change was committed; nothing was written"
 
 
-class Abandoned(Unavailable):
-    """The change was not committed because its request had given up on it."""
+class Abandoned(Exception):
+    """The change was not committed because its request had given up on it.
+
+    The API answers it 503 with ``Retry-After: 1`` (server/http/errors.py).
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class Wanted:
@@ -48,7 +53,7 @@ class Wanted:
         """Mark a write as committing. Raises Abandoned if the request gave up first."""
         with self._lock:
             if self._abandoned is not None:
-                raise Abandoned(self._abandoned, headers={"Retry-After": "1"})
+                raise Abandoned(self._abandoned)
             self._claims += 1
 
     def release(self) -> None:

@@ -1,0 +1,432 @@
+"""Operator tools: ``padcom-server copy-to``, a whole SQLite installation into an empty PostgreSQL.
+
+What it copies is every table the models declare (``ALL_MODELS``, the list the
+migrations create a fresh database from), with every row as stored: the ids
+(ticket numbers, event ids a client resumes a stream from), the outbox, the
+statistics pre-aggregate, the leases and counters. A table in the file that no
+model declares stops the copy before anything is written, so a table added
+later cannot be silently left behind.
+
+One transaction, not resumable, on purpose: the target is empty, so a copy that
+fails (a lost connection, a full disk, a row PostgreSQL refuses) rolls back to
+that empty database and running the command again is the resume. A server can
+never start on half a copy, and no bookkeeping of "how far" can disagree with
+what is there. PostgreSQL holds the uncommitted rows on disk, not in memory;
+here, memory is bounded by the batch (rows are streamed from SQLite with
+``fetchmany`` into one ``COPY`` per table).
+
+Verified before COMMIT: the rows read back from PostgreSQL, in the same
+transaction, must give every table the count and checksum (``table_sums.py``)
+of the rows read from SQLite, or the whole copy is rolled back. The SQLite file
+is opened read-only (``mode=ro``), inside one read transaction, so the copy is
+one consistent moment of it even if a server still wrote to it (stop it first:
+later writes are not copied). Sequences are set past the highest copied id,
+so new tickets and events get new numbers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote, urlparse
+
+import peewee
+import psycopg
+from peewee import BooleanField, Model
+from psycopg import sql
+
+from server.ops.bulk_load import lift_checks, restore_checks
+from server.ops.table_sums import TableSum
+from server.stats import triggers
+from server.storage.db import bind, db, sqlite_path
+from server.storage.migrations import LATEST, migrate
+from server.storage.models import ALL_MODELS
+from server.storage.postgres import unbounded
+
+BATCH_ROWS = 5_000
+MIGRATE_LOCK = 72657
+"""The advisory lock ``migrate`` takes: a server starting on the target waits for the copy."""
+
+NO_SOURCE = 66  # EX_NOINPUT
+DATA_ERROR = 65  # EX_DATAERR: the copy read back differs, or PostgreSQL refused a row
+TARGET_NOT_EMPTY = 73  # EX_CANTCREAT
+TEMPORARY = 75  # EX_TEMPFAIL: PostgreSQL not reachable
+OPERATOR_MUST_ACT = 78  # EX_CONFIG: wrong URL, source schema not current
+
+Progress = Callable[[str, int, int], None]
+"""Called with (table, rows copied so far, rows in the table) after every batch."""
+
+
+class CopyRefused(Exception):
+    """The copy did not happen (or was rolled back); ``str()`` is the line to print."""
+
+    def __init__(self, line: str, exit_code: int) -> None:
+        super().__init__(line)
+        self.exit_code = exit_code
+
+
+@dataclass
+class TableReport:
+    """One table: what SQLite held and what PostgreSQL holds after the copy."""
+
+    table: str
+    rows: int
+    checksum: str
+    target_rows: int = 0
+    target_checksum: str = ""
+    next_id: int | None = None
+
+    @property
+    def matches(self) -> bool:
+        return (self.rows, self.checksum) == (self.target_rows, self.target_checksum)
+
+
+@dataclass
+class CopyReport:
+    """The whole copy, as ``--json`` prints it."""
+
+    source: str
+    target: str
+    schema_version: int
+    tables: list[TableReport] = field(default_factory=list)
+    seconds: float = 0.0
+    transaction: str = "one"
+    verified: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _table(model: type[Model]) -> str:
+    return str(model._meta.table_name)
+
+
+def _fields(model: type[Model]) -> list[Any]:
+    """The model's fields in column order (peewee's metadata is loosely typed)."""
+    return list(model._meta.sorted_fields)
+
+
+def _columns(model: type[Model]) -> list[str]:
+    return [f.column_name for f in _fields(model)]
+
+
+def copy_order() -> list[type[Model]]:
+    """Every model, referenced tables before the tables that refer to them."""
+    return list(peewee.sort_models(ALL_MODELS))  # type: ignore[attr-defined]  # not in the stubs
+
+
+def display_url(url: str) -> str:
+    """``url`` without its password, for printing."""
+    parsed = urlparse(url)
+    if parsed.password is None:
+        return url
+    netloc = parsed.netloc.replace(f":{parsed.password}@", ":***@", 1)
+    return parsed._replace(netloc=netloc).geturl()
+
+
+def open_source(url: str) -> sqlite3.Connection:
+    """The SQLite file of ``url``, read-only, inside one read transaction."""
+    path = sqlite_path(url)
+    if path is None:
+        raise CopyRefused(
+            f"copy-to copies an SQLite installation; the source {display_url(url)} is not one "
+            "(set PADCOM_DATABASE_URL or --from to sqlite:////path/padcom.db)",
+            OPERATOR_MUST_ACT,
+        )
+    if not path.is_file():
+        raise CopyRefused(f"no SQLite database at {path}", NO_SOURCE)
+    try:
+        source = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, isolation_level=None)
+        source.execute("BEGIN")  # one snapshot for every table
+        source.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        raise CopyRefused(f"{path} cannot be read ({exc})", NO_SOURCE) from None
+    return source
+
+
+def _check_source(source: sqlite3.Connection, path: str) -> int:
+    """The source's schema version; refuses a file this version cannot copy whole."""
+    names = {
+        row[0]
+        for row in source.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    }
+    known = {_table(model) for model in ALL_MODELS}
+    unknown = sorted(names - known)
+    if unknown:
+        raise CopyRefused(
+            f"{path} has tables this padcom-server does not know ({', '.join(unknown)}): "
+            "copy with the padcom-server version that created them",
+            OPERATOR_MUST_ACT,
+        )
+    version_row = (
+        source.execute("SELECT max(version) FROM schema_version").fetchone()
+        if "schema_version" in names
+        else None
+    )
+    version = int(version_row[0]) if version_row and version_row[0] is not None else 0
+    if version != LATEST:
+        raise CopyRefused(
+            f"{path} is at schema version {version}, this padcom-server at {LATEST}: "
+            "run 'padcom-server migrate' on it with the same version first",
+            OPERATOR_MUST_ACT,
+        )
+    for model in ALL_MODELS:
+        present = [row[1] for row in source.execute(f"PRAGMA table_info({_table(model)!r})")]
+        if sorted(present) != sorted(_columns(model)):
+            raise CopyRefused(
+                f"{path}: table {_table(model)} has columns {present}, "
+                f"the model {sorted(_columns(model))}",
+                OPERATOR_MUST_ACT,
+            )
+    return version
+
+
+def _source_rows(
+    source: sqlite3.Connection, model: type[Model], batch: int
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of ``model``'s table in batches, in the model's column order."""
+    names = ", ".join(f'"{c}"' for c in _columns(model))
+    # names come from the model's metadata, never from the file
+    cursor = source.execute(f'SELECT {names} FROM "{_table(model)}"')  # noqa: S608
+    while rows := cursor.fetchmany(batch):
+        yield rows
+
+
+def _to_postgres(model: type[Model]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """What a stored SQLite row becomes for PostgreSQL: 0/1 becomes a boolean."""
+    flags = [isinstance(f, BooleanField) for f in _fields(model)]
+    if not any(flags):
+        return lambda row: row
+    return lambda row: tuple(
+        (None if v is None else bool(v)) if flag else v for v, flag in zip(row, flags, strict=True)
+    )
+
+
+def _count(source: sqlite3.Connection, model: type[Model]) -> int:
+    return int(source.execute(f'SELECT count(*) FROM "{_table(model)}"').fetchone()[0])  # noqa: S608
+
+
+def _copy_table(
+    source: sqlite3.Connection,
+    target: psycopg.Connection[Any],
+    model: type[Model],
+    batch: int,
+    progress: Progress,
+) -> TableReport:
+    total = _count(source, model)
+    convert = _to_postgres(model)
+    sums = TableSum()
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(_table(model)), sql.SQL(", ").join(map(sql.Identifier, _columns(model)))
+    )
+    progress(_table(model), 0, total)
+    with target.cursor() as cursor, cursor.copy(statement) as copy:
+        for rows in _source_rows(source, model, batch):
+            sums.add(rows)
+            for row in rows:
+                copy.write_row(convert(row))
+            progress(_table(model), sums.rows, total)
+    return TableReport(_table(model), sums.rows, sums.checksum)
+
+
+_OWNED_SEQUENCES = """
+    SELECT t.relname, a.attname, s.oid::regclass::text
+    FROM pg_class s
+    JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')
+    JOIN pg_class t ON t.oid = d.refobjid
+    JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+    WHERE s.relkind = 'S' AND s.relnamespace = current_schema()::regnamespace
+"""
+
+
+def _set_sequences(target: psycopg.Connection[Any]) -> dict[str, int]:
+    """Move every column's sequence past the copied values; returns each table's next id.
+
+    Read from the catalog (serial and identity columns alike), so a sequence a
+    later model adds is moved too. SQLite (no AUTOINCREMENT in this schema) gives
+    the highest id plus one next, and so does PostgreSQL after this.
+    """
+    next_ids: dict[str, int] = {}
+    for table, column, sequence in target.execute(_OWNED_SEQUENCES).fetchall():
+        highest_sql = sql.SQL("SELECT coalesce(max({}), 0) FROM {}").format(
+            sql.Identifier(column), sql.Identifier(table)
+        )
+        row = target.execute(highest_sql).fetchone()
+        highest = int(row[0]) if row else 0
+        target.execute("SELECT setval(%s, %s, %s)", (sequence, max(highest, 1), highest > 0))
+        next_ids[table] = highest + 1
+    return next_ids
+
+
+def _read_back(target: psycopg.Connection[Any], model: type[Model], batch: int) -> TableSum:
+    """Count and checksum of the table as PostgreSQL now holds it, streamed."""
+    sums = TableSum()
+    columns = [
+        sql.SQL("{}::int" if isinstance(f, BooleanField) else "{}").format(
+            sql.Identifier(f.column_name)
+        )
+        for f in _fields(model)
+    ]  # as SQLite stores them: 0 and 1
+    query = sql.SQL("SELECT {} FROM {}").format(
+        sql.SQL(", ").join(columns), sql.Identifier(_table(model))
+    )
+    with target.cursor(name=f"read_back_{_table(model)}") as cursor:
+        cursor.itersize = batch
+        cursor.execute(query)
+        while rows := cursor.fetchmany(batch):
+            sums.add(rows)
+    return sums
+
+
+def _require_empty(target: psycopg.Connection[Any], where: str) -> None:
+    found = [
+        row[0]
+        for row in target.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')"
+            " ORDER BY c.relname LIMIT 6"
+        )
+    ]
+    if found:
+        listed = ", ".join(found[:5]) + (", ..." if len(found) > 5 else "")
+        raise CopyRefused(
+            f"{where} is not empty (it has {listed}): copy-to only writes into an empty "
+            "database; create one (createdb) or drop what is there",
+            TARGET_NOT_EMPTY,
+        )
+
+
+def _no_progress(table: str, done: int, total: int) -> None:
+    """The default: say nothing."""
+
+
+def copy_to(
+    source_url: str,
+    target_url: str,
+    *,
+    batch: int = BATCH_ROWS,
+    progress: Progress = _no_progress,
+) -> CopyReport:
+    """Copy the SQLite installation at ``source_url`` into the empty PostgreSQL at ``target_url``.
+
+    Binds ``server.storage.db.db`` to the target (a one-shot command's process).
+    Raises CopyRefused, having written nothing, when it cannot or must not.
+    """
+    if urlparse(target_url).scheme.split("+")[0] not in ("postgres", "postgresql"):
+        raise CopyRefused(
+            f"the target must be a postgresql:// URL, not {display_url(target_url)}",
+            OPERATOR_MUST_ACT,
+        )
+    began = time.perf_counter()
+    where = display_url(target_url)
+    with closing(open_source(source_url)) as source:
+        path = str(sqlite_path(source_url))
+        report = CopyReport(path, where, _check_source(source, path))
+        bind(target_url)
+        try:
+            _copy_all(source, report, batch, progress)
+        except (psycopg.OperationalError, peewee.OperationalError) as exc:
+            if "does not exist" in str(exc) and "database" in str(exc):
+                raise CopyRefused(
+                    f"{where}: {_first_line(exc)}; create it first (createdb), empty",
+                    OPERATOR_MUST_ACT,
+                ) from None
+            raise CopyRefused(
+                f"cannot reach or write the database at {where} ({_first_line(exc)}); "
+                "nothing was committed",
+                TEMPORARY,
+            ) from None
+        except (psycopg.Error, peewee.PeeweeException) as exc:
+            raise CopyRefused(
+                f"PostgreSQL refused the copy ({_first_line(exc)}); nothing was committed",
+                DATA_ERROR,
+            ) from None
+        finally:
+            db.close_all()
+    report.seconds = round(time.perf_counter() - began, 2)
+    return report
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _copy_all(
+    source: sqlite3.Connection, report: CopyReport, batch: int, progress: Progress
+) -> None:
+    """Schema, rows, sequences and the check, in one transaction of the target.
+
+    Rows go in with the statistics triggers, foreign keys and secondary indexes
+    lifted (``bulk_load.py``), which are all back before the rows are read back.
+    """
+    with db.connection_context(), db.atomic(), unbounded():
+        target: psycopg.Connection[Any] = db.connection()
+        target.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
+        _require_empty(target, report.target)
+        migrate()  # the schema exactly as the server creates it, stamped LATEST
+        target.execute("DELETE FROM schema_version")  # copied from the source below
+        triggers.remove()  # the pre-aggregate is copied as it is, not counted again
+        checks = lift_checks(target)  # built again once the rows are in
+        for model in copy_order():
+            report.tables.append(_copy_table(source, target, model, batch, progress))
+        next_ids = _set_sequences(target)
+        for table in report.tables:
+            table.next_id = next_ids.get(table.table)
+        target.execute("SET LOCAL maintenance_work_mem = '128MB'")  # for the index builds
+        restore_checks(target, checks)
+        triggers.install()
+        for model, table in zip(copy_order(), report.tables, strict=True):
+            sums = _read_back(target, model, batch)
+            table.target_rows, table.target_checksum = sums.rows, sums.checksum
+        wrong = [t.table for t in report.tables if not t.matches]
+        if wrong:
+            raise CopyRefused(
+                f"the copy read back differs from the source in {', '.join(wrong)}; "
+                "rolled back, nothing was committed",
+                DATA_ERROR,
+            )
+        target.execute("ANALYZE")
+    report.verified = True
+
+
+class TerminalProgress:
+    """Rows copied per table on one line that rewrites itself (for a person at a terminal)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def __call__(self, table: str, done: int, total: int) -> None:
+        share = f" ({done * 100 // total}%)" if total else ""
+        end = "\n" if done == total else ""
+        self.stream.write(f"\r\x1b[K{table}: {done:,} of {total:,} rows{share}{end}")
+        self.stream.flush()
+
+
+def describe(report: CopyReport) -> str:
+    """The report for a person: one line per table, then what to do next."""
+    width = max(len(t.table) for t in report.tables)
+    lines = [f"copied {report.source} (schema {report.schema_version}) to {report.target}"]
+    lines.append(f"{'table'.ljust(width)}  {'rows':>10}  checksum          next id")
+    for t in report.tables:
+        mark = "ok" if t.matches else f"DIFFERS: {t.target_rows} rows, {t.target_checksum}"
+        next_id = "" if t.next_id is None else str(t.next_id)
+        lines.append(f"{t.table.ljust(width)}  {t.rows:>10,}  {t.checksum}  {next_id:<8} {mark}")
+    rows = sum(t.rows for t in report.tables)
+    lines.append(
+        f"{rows:,} rows in {len(report.tables)} tables in {report.seconds:.1f} s, in one "
+        "transaction, verified (same count and checksum read back from PostgreSQL)"
+    )
+    password = " (with its password)" if ":***@" in report.target else ""
+    lines.append(
+        f"{Path(report.source).name} was only read. To switch: stop the server, set "
+        f"PADCOM_DATABASE_URL={report.target}{password} and start it."
+    )
+    return "\n".join(lines)

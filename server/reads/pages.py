@@ -1,0 +1,77 @@
+"""Read models: what the ticket and event GET routes answer, each on a connection of its own.
+
+A route calls one of these and only turns the result into HTTP; the queries,
+the visibility rules (server/helpdesk/visibility.py) and the shapes
+(server/reads/serialize.py, ticket_read.py) stay out of the HTTP layer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peewee import fn
+
+from server.helpdesk.visibility import get_ticket, visible_events, visible_messages, visible_tickets
+from server.reads.listing import TicketFilters, apply_filters, page
+from server.reads.serialize import events_json, messages_json
+from server.reads.ticket_read import read_tickets
+from server.storage.db import db
+from server.storage.models import Event, Message, User
+
+MAX_ITEMS = 1000
+"""A ticket's conversation or history is shown up to this many entries."""
+
+
+def ticket_page(
+    user: User, filters: TicketFilters, sort: str, cursor: str | None, limit: int
+) -> dict[str, Any]:
+    """``{"items", "next_cursor"}``: one page of the tickets ``user`` may see."""
+    with db.connection_context():
+        query = apply_filters(visible_tickets(user), filters, user)
+        numbers, next_cursor = page(query, sort, cursor, limit)
+        return {"items": read_tickets(user, numbers), "next_cursor": next_cursor}
+
+
+def conversation(user: User, number: int) -> list[dict[str, Any]]:
+    """A ticket's messages, oldest first; customers never see internal notes. Raises NotFound."""
+    with db.connection_context():
+        ticket = get_ticket(user, number)
+        rows = list(visible_messages(user, ticket).order_by(Message.id).limit(MAX_ITEMS))
+        return messages_json(rows, user)
+
+
+def message_shown(user: User, message: Message) -> dict[str, Any]:
+    """One message as ``user`` sees it (after the write that added it)."""
+    with db.connection_context():
+        return messages_json([message], user)[0]
+
+
+def history(user: User, number: int) -> list[dict[str, Any]]:
+    """Everything that happened to a ticket, oldest first (staff see internal events)."""
+    with db.connection_context():
+        ticket = get_ticket(user, number)
+        query = Event.select().where(Event.ticket == ticket.id)
+        if not user.is_staff:
+            query = query.where(Event.internal == False)  # noqa: E712
+        return events_json(list(query.order_by(Event.id).limit(MAX_ITEMS)), user)
+
+
+def events_after(user: User, after: int, limit: int) -> dict[str, Any]:
+    """``{"items", "next_cursor"}``: the events after ``after`` that ``user`` may see."""
+    with db.connection_context():
+        rows = list(
+            visible_events(user).where(Event.id > after).order_by(Event.id).limit(limit + 1)
+        )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return {
+            "items": events_json(rows, user),
+            "next_cursor": str(rows[-1].id) if more else None,
+        }
+
+
+def latest_event_id(user: User) -> int:
+    """The newest event id ``user`` may see (0 when none)."""
+    with db.connection_context():
+        newest = visible_events(user).select(fn.MAX(Event.id)).scalar()
+        return int(newest or 0)

@@ -1,0 +1,86 @@
+"""Storage layer: the one way a change is written — with its events' consequences, in one transaction.
+
+Every writer comes through ``write``: the API's routes (server/http/deps.py),
+the SLA watcher, the demo seed, the CLI and the migrations' data steps. In the
+transaction it runs ``journal.opened()`` first (the event-order lock), then the
+change, then ``journal.recorded(events)`` (their outbox rows and the NOTIFY
+that wakes the other processes); after the COMMIT, ``journal.committed(ids)``
+wakes this process's listeners. A change without events writes nothing more.
+
+It lives in storage, the lowest layer, so the migrations can use it too; what
+"record the events" means (mail, webhooks, streams) is the caller's
+``Journal``, server/live/consequences.py, so storage imports nothing above it.
+``batched`` changes share a COMMIT with concurrent writes (group commit, for
+requests); the others run in a transaction of their own on the calling thread
+(long or background work that should not hold up the requests' writer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
+
+from peewee import IntegrityError
+
+from server.storage.db import db
+from server.storage.group_commit import committed
+from server.storage.models import Event
+
+T = TypeVar("T")
+
+ConstraintRefused = IntegrityError
+"""What a change raises when the database refuses it for a constraint (a taken value)."""
+
+Change = Callable[[], tuple[T, Sequence[Event]]]
+"""A change: runs inside the transaction, returns (its result, the events it wrote)."""
+
+
+class Journal(Protocol):
+    """What the events of a change bring about, around its transaction."""
+
+    def opened(self) -> None:
+        """First thing in the transaction (before the change)."""
+
+    def recorded(self, events: Sequence[Event]) -> None:
+        """In the transaction, after the change wrote ``events`` (never empty)."""
+
+    def committed(self, event_ids: list[int]) -> None:
+        """After the COMMIT of ``event_ids`` (never empty)."""
+
+
+def write(change: Change[T], journal: Journal | None, *, batched: bool = True) -> T:
+    """Run ``change`` in one write transaction with its events' consequences; return its result.
+
+    ``journal`` None is for changes that may write no events (the demo's seed
+    history, a migration's back-fill); one that does raises RuntimeError and
+    nothing is written. Raises whatever ``change`` raised (nothing of it is
+    written), or the database's error if the COMMIT failed.
+    """
+
+    def step() -> tuple[T, Sequence[Event]]:
+        if journal is not None:
+            journal.opened()
+        result, events = change()
+        if events:
+            if journal is None:
+                raise RuntimeError("a change that writes events needs a journal")
+            journal.recorded(events)
+        return result, events
+
+    if batched:
+        result, events = committed(step)
+    else:
+        with db.connection_context(), db.atomic():
+            result, events = step()
+    if events and journal is not None:
+        journal.committed([event.id for event in events])
+    return result
+
+
+def plain(change: Callable[[], T]) -> Change[T]:
+    """``change`` (which writes no events) as a ``Change``."""
+
+    def step() -> tuple[T, Sequence[Event]]:
+        return change(), ()
+
+    return step
