@@ -14,7 +14,7 @@ import pytest
 from fastapi import Response
 
 from server.http import fast_read
-from server.reads import ticket_read
+from server.http import ticket_response as answers
 from server.storage.models import User
 from tests.support.live import Live
 from tests.support.tickets import file_ticket
@@ -34,7 +34,7 @@ COMPARED_HEADERS = (
 def fast_answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """The ticket numbers the fast path answered during the test."""
     answered: list[int] = []
-    original = ticket_read.ticket_response  # what the fast path calls, under this name
+    original = answers.ticket_response  # what the fast path calls, under this name
 
     def counted(user: User, number: int) -> Response:
         response = original(user, number)
