@@ -184,7 +184,8 @@ def copy_to_command(
     """
     import json
 
-    from server.ops.copy_to import CopyRefused, TerminalProgress, copy_to, describe
+    from server.ops.copy_to import CopyRefused, copy_to
+    from server.ops.copy_words import TerminalProgress, describe
 
     url = source or Settings.from_env().resolved_database_url
     progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() and not as_json else None
