@@ -28,14 +28,15 @@ from server.stats import rollup, triggers
 from server.storage.db import bind, db, is_postgres
 from server.storage.fields import to_ms, utcnow
 from server.storage.migrations import migrate
-from server.storage.models import CATEGORIES, PRIORITIES
+from server.vocabulary import CATEGORIES, PRIORITIES, PRIORITY_CODES, SERVICE_KINDS
 
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
 SPAN_DAYS = 3 * 365
-PRIORITY_DRAW = [0] * 20 + [1] * 55 + [2] * 20 + [3] * 5  # low, normal, high, urgent (%)
+PRIORITY_DRAW = [  # stored codes, drawn low 20%, normal 55%, high 20%, urgent 5%
+    PRIORITY_CODES[p] for p, w in zip(PRIORITIES, (20, 55, 20, 5), strict=True) for _ in range(w)
+]
 CATEGORY_DRAW = [c for c, w in zip(CATEGORIES, (15, 40, 25, 8, 12), strict=True) for _ in range(w)]
-SERVICE_KINDS = ("webhosting", "vps", "dedicated", "domain", "mail")
 TICKET_COLUMNS = (
     "subject",
     "body",
@@ -183,10 +184,13 @@ def _duration(rng: random.Random, target_ms: int, z_late: float) -> int:
     return max(60_000, int(median * math.exp(rng.gauss(0, sigma))))
 
 
-def _targets(sla: SlaTargets) -> list[tuple[int, int]]:
-    """(first response, resolution) target in ms per priority rank."""
+def _targets(sla: SlaTargets) -> dict[int, tuple[int, int]]:
+    """{priority code: (first response, resolution) target in ms}."""
     ms = timedelta(milliseconds=1)
-    return [(sla.first_response[p] // ms, sla.resolution[p] // ms) for p in PRIORITIES]
+    return {
+        PRIORITY_CODES[p]: (sla.first_response[p] // ms, sla.resolution[p] // ms)
+        for p in PRIORITIES
+    }
 
 
 def _ticket(
@@ -195,7 +199,7 @@ def _ticket(
     rng: random.Random,
     now_ms: int,
     people: People,
-    targets: list[tuple[int, int]],
+    targets: dict[int, tuple[int, int]],
 ) -> tuple[Any, ...]:
     """One ticket row in TICKET_COLUMNS order, consistent with what the server would have written."""
     org = min(len(people.organizations) - 1, int(len(people.organizations) * rng.random() ** 3))

@@ -1,6 +1,18 @@
 """Load test of padcom-server against a bare FastAPI endpoint, with wrk at 32 connections.
 
     .venv/bin/python -m bench.load [--seconds 10] [--workers 1,2] [--tickets 2000]
+    .venv/bin/python -m bench.load --database-url private --instances 1,3 --workers 2
+
+With ``--database-url`` (a PostgreSQL server URL, or ``private`` for a
+throwaway cluster of the bench's own with ``pg_stat_statements`` loaded and
+fsync on) the same run measures SQLite first and then PostgreSQL, in a fresh
+database, with each count of ``--instances`` (N ``padcom-server`` processes
+behind haproxy, as deployed), and adds per request: statements sent to
+PostgreSQL, how long the event-order lock was held per create, and the CPU of
+the Python processes and of PostgreSQL's backends (``bench/pg_probe.py``).
+Goals (issue 14): POST /tickets on PostgreSQL, one instance, 2 workers >= 0.8x
+SQLite's in the same run with 0 errors, <= 12 statements per create, the lock
+held <= 0.5 ms per create; three instances >= one instance's rate.
 
 Starts everything itself on loopback: a temporary SQLite data directory
 (``synchronous=full``, the production default) seeded by ``padcom-server demo``,
@@ -158,6 +170,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk run (max 60)")
     parser.add_argument("--workers", default="1,2", help="worker counts to try, e.g. 1,2")
     parser.add_argument("--tickets", type=int, default=2000, help="tickets to seed")
+    parser.add_argument(
+        "--database-url", help="PostgreSQL server URL (or 'private'): compare it with SQLite"
+    )
+    parser.add_argument(
+        "--instances", default="1", help="with --database-url: instance counts, e.g. 1,3"
+    )
     args = parser.parse_args()
     wrk.require_wrk()
     seconds = max(1, min(args.seconds, 60))
@@ -166,6 +184,13 @@ def main() -> None:
         # a load test floods as one customer: the write limits are raised, as an operator would
         env = dict(os.environ, PADCOM_DATA_DIR=str(tmp / "data"), **NO_WRITE_LIMITS_ENV)
         env.pop("PADCOM_DATABASE_URL", None)
+        if args.database_url:
+            from bench.scale_out import compare
+
+            counts = [int(n) for n in args.instances.split(",")]
+            worker_counts = [int(w) for w in args.workers.split(",")]
+            compare(args.database_url, counts, worker_counts, seconds, args.tickets, env, tmp)
+            return
         print(f"seeding {args.tickets} tickets into {tmp / 'data'} (SQLite, synchronous=full) ...")
         subprocess.run(
             [str(BIN / "padcom-server"), "demo", "--tickets", str(args.tickets)],

@@ -40,6 +40,7 @@ from server.stats.split import make_split
 from server.storage.db import bind, db, is_postgres
 from server.storage.fields import to_ms, utcnow
 from server.storage.models import Ticket, User
+from server.vocabulary import Target
 
 GOALS_MS = {"stats": 100.0, "queue": 5.0}
 
@@ -103,8 +104,10 @@ def print_plans(user: User) -> None:
         "created, pre-aggregated": settled_created_query(split),
         "resolved": resolved_query(tickets, split),
         "resolved, pre-aggregated": settled_resolved_query(split),
-        "first response times": histogram_query(tickets, split, "first_response"),
-        "first response times, pre-aggregated": settled_histogram_query(split, "first_response"),
+        "first response times": histogram_query(tickets, split, Target.FIRST_RESPONSE),
+        "first response times, pre-aggregated": settled_histogram_query(
+            split, Target.FIRST_RESPONSE
+        ),
         "top organizations": top_query(tickets, period, Ticket.organization),
     }
     explain = "EXPLAIN" if is_postgres() else "EXPLAIN QUERY PLAN"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
+
+from padcom_cli.client.vocabulary import CATEGORIES, PRIORITIES, Category, Priority, spelled
 
 AsJson = Annotated[
     bool, typer.Option("--json", help="Print the result as one JSON document on stdout.")
@@ -30,30 +31,11 @@ IfVersion = Annotated[
 ]
 
 
-class Category(StrEnum):
-    """What kind of problem a ticket is about (the API's words)."""
-
-    hardware = "hardware"
-    software = "software"
-    usage = "usage"
-    security = "security"
-    other = "other"
-
-
-class Priority(StrEnum):
-    """How urgent a ticket is (the API's words)."""
-
-    low = "low"
-    normal = "normal"
-    high = "high"
-    urgent = "urgent"
-
-
 Subject = Annotated[str | None, typer.Option("--subject", "-s", help="One line.")]
 CategoryOption = Annotated[
     Category | None,
-    typer.Option("--category", "-c", help="hardware, software, usage, security or other."),
+    typer.Option("--category", "-c", help=f"{spelled(CATEGORIES)}."),
 ]
 PriorityOption = Annotated[
-    Priority | None, typer.Option("--priority", "-p", help="low, normal, high or urgent.")
+    Priority | None, typer.Option("--priority", "-p", help=f"{spelled(PRIORITIES)}.")
 ]

@@ -17,15 +17,21 @@ from rich.text import Text
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_cli.client.time_words import ago, when
+from padcom_cli.client.vocabulary import Priority, Status
 
-STATUS_STYLES = {
-    "new": "bold cyan",
-    "open": "green",
-    "waiting": "yellow",
-    "resolved": "dim",
-    "closed": "dim",
+STATUS_STYLES: dict[str, str] = {
+    Status.NEW: "bold cyan",
+    Status.OPEN: "green",
+    Status.WAITING: "yellow",
+    Status.RESOLVED: "dim",
+    Status.CLOSED: "dim",
 }
-PRIORITY_STYLES = {"urgent": "bold red", "high": "red", "normal": "", "low": "dim"}
+PRIORITY_STYLES: dict[str, str] = {
+    Priority.URGENT: "bold red",
+    Priority.HIGH: "red",
+    Priority.NORMAL: "",
+    Priority.LOW: "dim",
+}
 
 
 def plain(value: object, style: str = "", *, single_line: bool = False) -> Text:

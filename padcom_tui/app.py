@@ -28,6 +28,7 @@ from padcom_cli.client.api import PadcomClient
 from padcom_cli.client.errors import NotAuthorized, PadcomError, ServerFailed, Unreachable
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import iter_events
+from padcom_cli.client.vocabulary import STAFF_ROLES
 from padcom_tui.background import in_background
 from padcom_tui.format import Clock, use_monochrome, utc_now
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
@@ -99,7 +100,7 @@ class PadcomAdmin(App[None]):
             self.follow_live(since=message.since)
 
     def _got_me(self, me: Json) -> None:
-        if me.get("role") not in ("agent", "admin"):
+        if me.get("role") not in STAFF_ROLES:
             self.switch_to_sign_in("This is the staff app: customer accounts cannot use it.")
             return
         self.me = me

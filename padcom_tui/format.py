@@ -14,36 +14,38 @@ from padcom_cli.client.duration_words import short_duration
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_cli.client.time_words import parse
+from padcom_cli.client.vocabulary import DONE_STATUSES, Category, Priority, Status
 
 Clock = Callable[[], datetime]
 
-PRIORITIES = ("urgent", "high", "normal", "low")
-STATUSES = ("new", "open", "waiting", "resolved", "closed")
-CATEGORIES = ("hardware", "software", "usage", "security", "other")
-OPEN_STATUSES = ("new", "open", "waiting")
-
-PRIORITY_STYLE = {"urgent": "bold red", "high": "yellow", "normal": "", "low": "dim"}
-STATUS_STYLE = {
-    "new": "bold cyan",
-    "open": "",
-    "waiting": "magenta",
-    "resolved": "green",
-    "closed": "dim",
+PRIORITY_STYLE: dict[str, str] = {
+    Priority.URGENT: "bold red",
+    Priority.HIGH: "yellow",
+    Priority.NORMAL: "",
+    Priority.LOW: "dim",
 }
-SHORT = {
-    "urgent": "URG",
-    "high": "high",
-    "normal": "norm",
-    "low": "low",
-    "waiting": "wait",
-    "resolved": "done",
-    "closed": "clsd",
-    "hardware": "hw",
-    "software": "sw",
-    "usage": "use",
-    "security": "sec",
-    "other": "oth",
+STATUS_STYLE: dict[str, str] = {
+    Status.NEW: "bold cyan",
+    Status.OPEN: "",
+    Status.WAITING: "magenta",
+    Status.RESOLVED: "green",
+    Status.CLOSED: "dim",
 }
+SHORT: dict[str, str] = {
+    Priority.URGENT: "URG",
+    Priority.HIGH: "high",
+    Priority.NORMAL: "norm",
+    Priority.LOW: "low",
+    Status.WAITING: "wait",
+    Status.RESOLVED: "done",
+    Status.CLOSED: "clsd",
+    Category.HARDWARE: "hw",
+    Category.SOFTWARE: "sw",
+    Category.USAGE: "use",
+    Category.SECURITY: "sec",
+    Category.OTHER: "oth",
+}
+"""The narrow table's abbreviations (a word not listed is shown whole)."""
 
 
 _monochrome = False
@@ -86,9 +88,9 @@ def sla_due(ticket: Json, now: datetime, short: bool = False) -> Text:
     A missed one reads '3h late' ('-3h' when ``short``), so it shows without colour too.
     While the ticket waits on the customer the clock stands still: 'paused'.
     """
-    if ticket.get("status") in ("resolved", "closed"):
+    if ticket.get("status") in DONE_STATUSES:
         return Text("-", style="dim")
-    if ticket.get("status") == "waiting":
+    if ticket.get("status") == Status.WAITING:
         return Text("pause" if short else "paused", style="dim")
     key = "first_response_due" if not ticket.get("first_response_at") else "resolution_due"
     due = parse(ticket.get(key))

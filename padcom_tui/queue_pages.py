@@ -14,11 +14,9 @@ from datetime import datetime
 
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.time_words import parse
-from padcom_tui.format import OPEN_STATUSES
+from padcom_cli.client.vocabulary import OPEN_WORK, URGENCY
 
-PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
 _NEVER = datetime.max.replace(year=9999)
-OPEN_WORK = ",".join(OPEN_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,7 @@ def urgency_key(ticket: Json) -> tuple[int, datetime, int]:
     """The API's ``sort=urgency``: priority first, then the resolution deadline, then number."""
     due = parse(ticket.get("resolution_due"))
     return (
-        -PRIORITY_RANK.get(ticket.get("priority", ""), 0),
+        -URGENCY.get(ticket.get("priority", ""), 0),
         due.replace(tzinfo=None) if due else _NEVER,
         int(ticket["number"]),
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
+from padcom_cli.client.vocabulary import EventKind
 
 LONG_FIELDS = ("body",)
 """Fields whose old and new values are too long to show; only the change is named."""
@@ -48,19 +49,19 @@ def changes(event: Json, names: Names | None = None) -> str:
     """What one event did, in a short line without actor or time."""
     kind = event.get("kind", "")
     data: Json = event.get("changes") or {}
-    if kind == "created":
+    if kind == EventKind.CREATED:
         return f"filed: {value('subject', data.get('subject'))}"
-    if kind in ("replied", "note"):
-        what = "replied" if kind == "replied" else "internal note"
+    if kind in (EventKind.REPLIED, EventKind.NOTE):
+        what = "replied" if kind == EventKind.REPLIED else "internal note"
         if "status" in data:
             return f"{what}; status: {value('status', data['status'][0])} → {value('status', data['status'][1])}"
         return what
-    if kind == "deleted":
+    if kind == EventKind.DELETED:
         return "deleted"
-    if kind == "assigned":
+    if kind == EventKind.ASSIGNED:
         new = (data.get("assignee") or [None, None])[1]
         return f"assigned to {value('assignee', new, names)}" if new else "unassigned"
-    if kind == "sla_breached":
+    if kind == EventKind.SLA_BREACHED:
         targets = ", ".join(
             clean(str(t), single_line=True).replace("_", " ") for t in data.get("targets") or []
         )

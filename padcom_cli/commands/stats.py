@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from padcom_cli.client.jsontypes import Json
+from padcom_cli.client.vocabulary import Status
 from padcom_cli.options import AsJson
 from padcom_cli.output import emit
 from padcom_cli.session import client
@@ -32,8 +33,8 @@ def _render(data: Json, days: int) -> Any:
     table.add_row(
         "Open now",
         Text(
-            f"{now['open']}  (new {by_status['new']}, in progress {by_status['open']}, "
-            f"waiting on you {by_status['waiting']})"
+            f"{now['open']}  (new {by_status[Status.NEW]}, in progress {by_status[Status.OPEN]}, "
+            f"waiting on you {by_status[Status.WAITING]})"
         ),
     )
     oldest = now.get("oldest_open")

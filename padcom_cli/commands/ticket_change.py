@@ -17,6 +17,7 @@ from padcom_cli.client.errors import Conflict
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_cli.client.time_words import local, parse
+from padcom_cli.client.vocabulary import PRIORITIES, Priority, Status, spelled
 from padcom_cli.options import (
     AsJson,
     Body,
@@ -24,7 +25,6 @@ from padcom_cli.options import (
     CategoryOption,
     IfVersion,
     Number,
-    Priority,
     PriorityOption,
     Subject,
 )
@@ -161,7 +161,7 @@ def edit(
 def priority(
     ctx: typer.Context,
     number: Number,
-    level: Annotated[Priority, typer.Argument(help="low, normal, high or urgent.")],
+    level: Annotated[Priority, typer.Argument(help=f"{spelled(PRIORITIES)}.")],
     if_version: IfVersion = None,
     as_json: AsJson = False,
 ) -> None:
@@ -176,14 +176,14 @@ def close(
 
     Replying on it later reopens it.
     """
-    _change(ctx, number, {"status": "closed"}, if_version, as_json)
+    _change(ctx, number, {"status": Status.CLOSED}, if_version, as_json)
 
 
 def reopen(
     ctx: typer.Context, number: Number, if_version: IfVersion = None, as_json: AsJson = False
 ) -> None:
     """Reopen a resolved or closed ticket."""
-    _change(ctx, number, {"status": "open"}, if_version, as_json)
+    _change(ctx, number, {"status": Status.OPEN}, if_version, as_json)
 
 
 def delete(

@@ -10,14 +10,13 @@ import typer
 from padcom_cli import text_input
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
+from padcom_cli.client.vocabulary import Category, Priority
 from padcom_cli.options import (
     AsJson,
     Body,
     BodyFile,
-    Category,
     CategoryOption,
     Number,
-    Priority,
     PriorityOption,
     Subject,
 )
@@ -78,9 +77,13 @@ def new(
         usage_error("the subject is empty")
     text = text_input.need_body(body, body_file, NEW_TICKET_HELP)
     if category is None and ask:
-        category = Category(text_input.choose("Category", [c.value for c in Category], "other"))
+        category = Category(
+            text_input.choose("Category", [c.value for c in Category], Category.OTHER.value)
+        )
     if priority is None and ask:
-        priority = Priority(text_input.choose("Priority", [p.value for p in Priority], "normal"))
+        priority = Priority(
+            text_input.choose("Priority", [p.value for p in Priority], Priority.NORMAL.value)
+        )
     api = client(ctx)
     fields: Json = {"subject": subject, "body": text}
     if category is not None:

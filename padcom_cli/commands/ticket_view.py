@@ -6,14 +6,11 @@ from typing import Annotated, Any
 
 import typer
 
-from padcom_cli.options import AsJson, Category, Number, Priority
+from padcom_cli.client.vocabulary import CATEGORIES, OPEN_WORK, PRIORITIES, STATUSES
+from padcom_cli.options import AsJson, Number
 from padcom_cli.output import emit, usage_error
 from padcom_cli.session import client
 from padcom_cli.showing import show as show_ticket
-
-STATUSES = ("new", "open", "waiting", "resolved", "closed")
-OPEN = "new,open,waiting"
-"""What "open" means, as on the server (``OPEN_STATUSES``), in ``padcom stats`` and the admin queue."""
 
 
 def _words(value: str | None, allowed: tuple[str, ...], option: str) -> str | None:
@@ -59,9 +56,9 @@ def list_tickets(
     Only open ones (new, open or waiting) unless you pass --all or --status.
     """
     filters: dict[str, Any] = {
-        "status": _words(status, STATUSES, "--status") or (None if everything else OPEN),
-        "priority": _words(priority, tuple(p.value for p in Priority), "--priority"),
-        "category": _words(category, tuple(c.value for c in Category), "--category"),
+        "status": _words(status, STATUSES, "--status") or (None if everything else OPEN_WORK),
+        "priority": _words(priority, PRIORITIES, "--priority"),
+        "category": _words(category, CATEGORIES, "--category"),
         "q": search,
     }
     tickets = list(client(ctx).iter_tickets(limit=limit, **filters))

@@ -16,11 +16,19 @@ from textual.widgets import DataTable, Input
 from padcom_cli.client.errors import NotFound, PadcomError
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.plural import counted
+from padcom_cli.client.vocabulary import (
+    CATEGORIES,
+    MOST_URGENT_FIRST,
+    OPEN_WORK,
+    STATUSES,
+    EventKind,
+    Priority,
+)
 from padcom_tui.background import in_background
 from padcom_tui.flood_gate import FloodGate, Notice
-from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, line
+from padcom_tui.format import line
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
-from padcom_tui.queue_pages import OPEN_WORK, QueueFilters, TicketQueue
+from padcom_tui.queue_pages import QueueFilters, TicketQueue
 from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
@@ -202,9 +210,9 @@ class QueueScreen(PadcomScreen[None]):
             ticket = tickets.get(int(event["ticket"]))
             if ticket is None:
                 continue
-            became_urgent = "urgent" in (event.get("changes") or {}).get("priority", [])
-            created = event.get("kind") == "created"
-            urgent = ticket.get("priority") == "urgent" and (created or became_urgent)
+            became_urgent = Priority.URGENT in (event.get("changes") or {}).get("priority", [])
+            created = event.get("kind") == EventKind.CREATED
+            urgent = ticket.get("priority") == Priority.URGENT and (created or became_urgent)
             if not (created or urgent):
                 continue
             single = Notice(
@@ -272,7 +280,7 @@ class QueueScreen(PadcomScreen[None]):
         self._pick("Show status", "status", STATUSES, [("open work", OPEN_WORK), ("any", "")])
 
     def action_filter_priority(self) -> None:
-        self._pick("Show priority", "priority", PRIORITIES, [("any", "")])
+        self._pick("Show priority", "priority", MOST_URGENT_FIRST, [("any", "")])
 
     def action_filter_category(self) -> None:
         self._pick("Show category", "category", CATEGORIES, [("any", "")])

@@ -20,6 +20,7 @@ from padcom_cli.client.api import PadcomClient
 from padcom_cli.client.config import ClientConfig, load_config, save_config
 from padcom_cli.client.errors import InsecureTransport, NotAuthorized, PadcomError
 from padcom_cli.client.plaintext import check
+from padcom_cli.client.vocabulary import STAFF_ROLES
 from padcom_tui.background import in_background
 from padcom_tui.format import ink
 from padcom_tui.screens.base import PadcomScreen
@@ -79,7 +80,7 @@ class SignInScreen(PadcomScreen[None]):
             with PadcomClient(url) as anonymous:
                 result = anonymous.login(email, password, token_name="padcom-admin")  # noqa: S106
             client = PadcomClient(url, result["token"])
-            if result["user"]["role"] not in ("agent", "admin"):
+            if result["user"]["role"] not in STAFF_ROLES:
                 client.logout()
                 client.close()
                 raise NotAuthorized(REFUSED, status=403)

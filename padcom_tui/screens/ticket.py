@@ -18,8 +18,9 @@ from textual.widgets import TabbedContent, TabPane
 from padcom_cli.client.api import PadcomClient, new_key
 from padcom_cli.client.errors import Conflict, PadcomError
 from padcom_cli.client.jsontypes import Json
+from padcom_cli.client.vocabulary import CATEGORIES, MOST_URGENT_FIRST, STATUSES, Status
 from padcom_tui.background import in_background
-from padcom_tui.format import CATEGORIES, PRIORITIES, STATUSES, person
+from padcom_tui.format import person
 from padcom_tui.messages import EventsArrived, Reconnected
 from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.screens.choice import ChoiceScreen
@@ -206,7 +207,7 @@ class TicketScreen(PadcomScreen[Json | None]):
         def chosen(value: str | None) -> None:
             if value is None or value == current:
                 return
-            if field == "status" and value == "closed":
+            if field == "status" and value == Status.CLOSED:
                 self.app.push_screen(
                     ConfirmScreen(f"Close ticket #{self.number}? The customer is told.", "Close"),
                     lambda yes: self.change({field: value}, f"{field} → {value}") if yes else None,
@@ -232,7 +233,10 @@ class TicketScreen(PadcomScreen[Json | None]):
     def action_priority(self) -> None:
         if self.data:
             self._choose(
-                "Set priority", "priority", [(p, p) for p in PRIORITIES], self._current("priority")
+                "Set priority",
+                "priority",
+                [(p, p) for p in MOST_URGENT_FIRST],
+                self._current("priority"),
             )
 
     def action_category(self) -> None:

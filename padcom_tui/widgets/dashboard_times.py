@@ -8,8 +8,7 @@ from rich.table import Table
 from textual.widgets import Static
 
 from padcom_cli.client.duration_words import duration
-
-PRIORITIES = ("urgent", "high", "normal", "low")
+from padcom_cli.client.vocabulary import MOST_URGENT_FIRST
 
 
 class DashboardTimes(Static):
@@ -37,7 +36,8 @@ class DashboardTimes(Static):
         table.add_column("response", justify="right", no_wrap=True)
         table.add_column("resolution", justify="right", no_wrap=True)
         rows = [("all", first_response["overall"], resolution["overall"])] + [
-            (p, first_response["by_priority"][p], resolution["by_priority"][p]) for p in PRIORITIES
+            (p, first_response["by_priority"][p], resolution["by_priority"][p])
+            for p in MOST_URGENT_FIRST
         ]
         for name, answer, solve in rows:
             table.add_row(name, _pair(answer), _pair(solve))

@@ -15,6 +15,7 @@ from server.helpdesk.tokens import issue, revoke_all
 from server.storage.db import db
 from server.storage.fields import utcnow
 from server.storage.models import Organization, Token, User
+from server.vocabulary import Role
 
 
 def create_user(
@@ -26,9 +27,9 @@ def create_user(
 
     Raises Invalid for a customer without organization, Conflict for a taken email.
     """
-    if role == "customer" and organization_id is None:
+    if role == Role.CUSTOMER and organization_id is None:
         raise Invalid("a customer must belong to an organization")
-    if role != "customer" and organization_id is not None:
+    if role != Role.CUSTOMER and organization_id is not None:
         raise Invalid("staff do not belong to a customer organization")
     if (
         organization_id is not None

@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from server.vocabulary import PAUSING_STATUS, PRIORITIES, Priority
+
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
-PAUSING_STATUS = "waiting"
-DONE_STATUSES = ("resolved", "closed")
-OPEN_STATUSES = ("new", "open", "waiting")
 
 _UNITS = {"m": 60, "h": 3600, "d": 86400}
-_SPEC = re.compile(r"^\s*(urgent|high|normal|low)\s*=\s*(\d+)([mhd])\s*/\s*(\d+)([mhd])\s*$")
+_SPEC = re.compile(rf"^\s*({'|'.join(PRIORITIES)})\s*=\s*(\d+)([mhd])\s*/\s*(\d+)([mhd])\s*$")
 
 
 class BadSlaSpec(ValueError):
@@ -34,10 +33,20 @@ class SlaTargets:
     """First-response and resolution targets per priority."""
 
     first_response: dict[str, timedelta] = field(
-        default_factory=lambda: {"urgent": HOUR, "high": 4 * HOUR, "normal": 8 * HOUR, "low": DAY}
+        default_factory=lambda: {
+            Priority.URGENT: HOUR,
+            Priority.HIGH: 4 * HOUR,
+            Priority.NORMAL: 8 * HOUR,
+            Priority.LOW: DAY,
+        }
     )
     resolution: dict[str, timedelta] = field(
-        default_factory=lambda: {"urgent": 4 * HOUR, "high": DAY, "normal": 3 * DAY, "low": 7 * DAY}
+        default_factory=lambda: {
+            Priority.URGENT: 4 * HOUR,
+            Priority.HIGH: DAY,
+            Priority.NORMAL: 3 * DAY,
+            Priority.LOW: 7 * DAY,
+        }
     )
 
     def due_times(

@@ -25,13 +25,12 @@ from server.storage.db import db
 from server.storage.fields import to_ms
 from server.storage.models import Event, Ticket, User
 from server.storage.write_path import Journal, write
+from server.vocabulary import BREACH_BITS, RUNNING_STATUSES, EventKind, Role, Target
 
-FIRST_RESPONSE = 1
-RESOLUTION = 2
-TARGET_NAMES = {FIRST_RESPONSE: "first_response", RESOLUTION: "resolution"}
+FIRST_RESPONSE = BREACH_BITS[Target.FIRST_RESPONSE]
+RESOLUTION = BREACH_BITS[Target.RESOLUTION]
 CLOCK_EMAIL = "sla-clock@padcom.invalid"
 BATCH = 500
-RUNNING_STATUSES = ("new", "open")
 
 
 def overdue_query(now_ms: int) -> Any:
@@ -69,7 +68,7 @@ def clock_user() -> User:
             return User.create(
                 email=CLOCK_EMAIL,
                 name="SLA clock",
-                role="agent",
+                role=Role.AGENT,
                 active=False,
                 password_hash="!",  # noqa: S106 - no argon2 hash matches "!"
             )
@@ -98,12 +97,12 @@ def record_breaches(now: datetime, journal: Journal) -> list[int]:
     if not tickets:
         return []
 
-    def change() -> tuple[list[int], list[Event]]:
+    def change() -> tuple[list[Event], list[Event]]:
         actor = clock_user()
         events = [event for ticket in tickets if (event := _breach(ticket, actor, now)) is not None]
-        return [event.id for event in events], events
+        return events, events
 
-    return write(change, journal, batched=False)
+    return [event.id for event in write(change, journal, batched=False)]  # ids drawn at commit
 
 
 def _breach(ticket: Ticket, actor: User, now: datetime) -> Event | None:
@@ -116,14 +115,14 @@ def _breach(ticket: Ticket, actor: User, now: datetime) -> Event | None:
     )
     if not missed or claimed != 1:
         return None
-    targets = [name for bit, name in TARGET_NAMES.items() if missed & bit]
+    targets = [str(name) for name, bit in BREACH_BITS.items() if missed & bit]
     due = {
         name: getattr(ticket, f"{name}_due").isoformat().replace("+00:00", "Z") for name in targets
     }
-    return Event.create(
+    return Event(
         ticket=ticket.id,
         organization=ticket.organization_id,
-        kind="sla_breached",
+        kind=EventKind.SLA_BREACHED,
         actor=actor.id,
         changes={"targets": targets, "due": due},
         internal=True,

@@ -16,11 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from server.helpdesk.errors import Invalid
-from server.helpdesk.sla import DONE_STATUSES
-from server.storage.models import OPEN_STATUSES, STAFF_ROLES, Event, Ticket, User
-
-CUSTOMER_STATUSES = ("open", "closed")
-"""A customer may only close a ticket or reopen it."""
+from server.storage.models import Event, Ticket, User
+from server.vocabulary import CUSTOMER_STATUSES, DONE_STATUSES, OPEN_STATUSES, STAFF_ROLES, Status
 
 
 def staff_involved(ticket: Ticket) -> bool:
@@ -37,7 +34,7 @@ def staff_involved(ticket: Ticket) -> bool:
 
 def reopened_status(ticket: Ticket) -> str:
     """Where a resolved or closed ticket goes when it is reopened."""
-    return "open" if staff_involved(ticket) else "new"
+    return Status.OPEN if staff_involved(ticket) else Status.NEW
 
 
 def wanted_status(user: User, ticket: Ticket, status: str) -> str:
@@ -45,12 +42,12 @@ def wanted_status(user: User, ticket: Ticket, status: str) -> str:
     if not user.is_staff:
         if status not in CUSTOMER_STATUSES:
             raise Invalid("customers can only close or reopen a ticket")
-        if status == "open":
+        if status == Status.OPEN:
             if ticket.status not in DONE_STATUSES:
                 raise Invalid("only a resolved or closed ticket can be reopened")
             return reopened_status(ticket)
         return status
-    if status == "new" != ticket.status and ticket.first_response_at is not None:
+    if status == Status.NEW != ticket.status and ticket.first_response_at is not None:
         raise Invalid("a ticket that was answered cannot be new again; choose open")
     return status
 

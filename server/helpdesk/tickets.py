@@ -18,7 +18,8 @@ from server.helpdesk.ticket_status import count_reopen, reopened_status, wanted_
 from server.helpdesk.visibility import get_ticket
 from server.storage.fast_insert import insert
 from server.storage.fields import utcnow
-from server.storage.models import OPEN_STATUSES, Event, Message, Service, Ticket, User
+from server.storage.models import Event, Message, Service, Ticket, User
+from server.vocabulary import DONE_STATUSES, OPEN_STATUSES, PAUSING_STATUS, EventKind, Status
 
 STAFF_ONLY_FIELDS = ("assignee",)
 CONTENT_FIELDS = ("subject", "body", "category", "priority", "service")
@@ -51,9 +52,12 @@ def _event(
     internal: bool = False,
     at: datetime | None = None,
 ) -> Event:
-    """The log entry of a change, at the ticket's new ``updated_at`` unless ``at`` is given."""
-    return insert(
-        Event,
+    """The log entry of a change, at the ticket's new ``updated_at`` unless ``at`` is given.
+
+    Not saved yet: the write path saves it, with its id, last in the transaction
+    (``server/live/journal.py``).
+    """
+    return Event(
         ticket=ticket.id,
         organization=ticket.organization_id,
         kind=kind,
@@ -100,7 +104,7 @@ def create_ticket(user: User, data: NewTicket, sla: SlaTargets) -> tuple[Ticket,
         body=data.body,
         category=data.category,
         priority=data.priority,
-        status="new",
+        status=Status.NEW,
         requester=user.id,
         organization=user.organization_id,
         service=service_id,
@@ -112,7 +116,7 @@ def create_ticket(user: User, data: NewTicket, sla: SlaTargets) -> tuple[Ticket,
     event = _event(
         ticket,
         user,
-        "created",
+        EventKind.CREATED,
         {"subject": ticket.subject, "priority": ticket.priority, "category": ticket.category},
     )
     return ticket, [event]
@@ -123,9 +127,9 @@ def _status_side_effects(ticket: Ticket, new_status: str, values: dict[str, Any]
     track_status(ticket, new_status, values)  # SLA clock pause/resume
     count_reopen(ticket, new_status, values)
     now = values["updated_at"]
-    if new_status == "resolved":
+    if new_status == Status.RESOLVED:
         values["resolved_at"] = now
-    elif new_status == "closed":
+    elif new_status == Status.CLOSED:
         values["closed_at"] = now
         if ticket.resolved_at is None:
             values["resolved_at"] = now
@@ -207,11 +211,11 @@ def _change_events(
     events = []
     content = {k: diff[k] for k in CONTENT_FIELDS if k in diff}
     if content:
-        events.append(_event(ticket, actor, "updated", content))
+        events.append(_event(ticket, actor, EventKind.UPDATED, content))
     if "status" in diff:
-        events.append(_event(ticket, actor, "status", {"status": diff["status"]}))
+        events.append(_event(ticket, actor, EventKind.STATUS, {"status": diff["status"]}))
     if "assignee" in diff:
-        events.append(_event(ticket, actor, "assigned", {"assignee": diff["assignee"]}))
+        events.append(_event(ticket, actor, EventKind.ASSIGNED, {"assignee": diff["assignee"]}))
     return events
 
 
@@ -235,7 +239,7 @@ def add_message(
         ticket=ticket.id, author=user.id, body=body, internal=internal, created_at=now
     )
     if internal:
-        note = _event(ticket, user, "note", {"message": message.id}, internal=True, at=now)
+        note = _event(ticket, user, EventKind.NOTE, {"message": message.id}, internal=True, at=now)
         return message, ticket, [note]
     values: dict[str, Any] = {"updated_at": now, "version": ticket.version + 1}
     changes: dict[str, Any] = {"message": message.id}
@@ -243,11 +247,11 @@ def add_message(
     if user.is_staff:
         if ticket.first_response_at is None:
             values["first_response_at"] = now
-        if ticket.status == "new":
-            new_status = "open"
-    elif ticket.status == "waiting":
-        new_status = "open"
-    elif ticket.status in ("resolved", "closed"):
+        if ticket.status == Status.NEW:
+            new_status = Status.OPEN
+    elif ticket.status == PAUSING_STATUS:
+        new_status = Status.OPEN
+    elif ticket.status in DONE_STATUSES:
         new_status = reopened_status(ticket)
     if new_status != ticket.status:
         values["status"] = new_status
@@ -256,7 +260,7 @@ def add_message(
     Ticket.update(**values).where(Ticket.id == ticket.id).execute()
     for key, value in values.items():
         setattr(ticket, key, value)
-    return message, ticket, [_event(ticket, user, "replied", changes)]
+    return message, ticket, [_event(ticket, user, EventKind.REPLIED, changes)]
 
 
 def delete_ticket(user: User, number: int) -> tuple[int, list[Event]]:
@@ -272,4 +276,4 @@ def delete_ticket(user: User, number: int) -> tuple[int, list[Event]]:
         Ticket.id == ticket.id
     ).execute()
     ticket.updated_at = now
-    return ticket.id, [_event(ticket, user, "deleted", {})]
+    return ticket.id, [_event(ticket, user, EventKind.DELETED, {})]

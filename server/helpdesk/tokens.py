@@ -16,6 +16,7 @@ from server.storage.fields import from_ms, to_ms, utcnow
 from server.storage.group_commit import soon
 from server.storage.models import Token, User
 from server.storage.notify import announce_access_change
+from server.vocabulary import Role
 
 SECRET_PREFIX = "pdc_"  # noqa: S105 - a public marker, not a secret
 LAST_USED_GRANULARITY = timedelta(minutes=1)
@@ -135,7 +136,7 @@ def signed_in(secret: str) -> tuple[User, Token] | None:
 
 def may_revoke(staff: User, token: Token | None) -> bool:
     """Staff revoke their own tokens; admins anyone's. Anything else looks like no token."""
-    return token is not None and (token.user_id == staff.id or staff.role == "admin")
+    return token is not None and (token.user_id == staff.id or staff.role == Role.ADMIN)
 
 
 def revoke_as(staff: User, token_id: int) -> None:
@@ -148,6 +149,6 @@ def revoke_as(staff: User, token_id: int) -> None:
 
 def tokens_of(staff: User, user_id: int | None) -> list[Token]:
     """Token rows (newest first) of staff themselves, or of ``user_id`` when an admin asks."""
-    owner = user_id if user_id is not None and staff.role == "admin" else staff.id
+    owner = user_id if user_id is not None and staff.role == Role.ADMIN else staff.id
     with db.connection_context():
         return list(Token.select().where(Token.user == owner).order_by(Token.id.desc()).limit(200))

@@ -15,6 +15,7 @@ from peewee import ModelSelect
 from server.helpdesk.errors import NotFound
 from server.storage.db import is_postgres
 from server.storage.models import Event, Message, Organization, Ticket, User
+from server.vocabulary import Role
 
 
 def visible_tickets(user: User) -> ModelSelect[Ticket]:
@@ -30,8 +31,10 @@ def get_ticket(user: User, number: int, *, for_update: bool = False) -> Ticket:
     """The ticket ``number`` if ``user`` may see it; raises NotFound otherwise."""
     query = visible_tickets(user).where(Ticket.id == number)
     if for_update and is_postgres():
-        # SQLite needs no row lock: its write transactions begin IMMEDIATE.
-        query = query.for_update()
+        # SQLite needs no row lock: its write transactions begin IMMEDIATE. NO KEY
+        # UPDATE: an event's foreign key check (KEY SHARE, under the event-order
+        # lock) must not wait for it, or two processes deadlock.
+        query = query.for_update("FOR NO KEY UPDATE")  # type: ignore[arg-type]  # peewee takes a string
     ticket: Ticket | None = query.first()
     if ticket is None:
         raise NotFound(f"ticket {number} not found")
@@ -56,13 +59,23 @@ def visible_events(user: User) -> ModelSelect[Event]:
     return query
 
 
+def sees_event(user: User, event: Event, ticket_deleted: bool) -> bool:
+    """``visible_events`` for one event already read (the live hub reads a round's
+    events once for every audience and sorts them out here); keep the two alike."""
+    if user.is_staff:
+        return True
+    return (
+        event.organization_id == user.organization_id and not event.internal and not ticket_deleted
+    )
+
+
 def shown_email(viewer: User | None, role: str, email: str) -> str | None:
     """The email of a person with ``role`` as ``viewer`` sees it: None for staff seen by a customer.
 
     Staff addresses are for the team (and for phishing a customer with, once known);
     a customer still sees their own colleagues' addresses.
     """
-    return email if viewer is None or viewer.is_staff or role == "customer" else None
+    return email if viewer is None or viewer.is_staff or role == Role.CUSTOMER else None
 
 
 def sees_organization(viewer: User | None, org_id: int | None) -> bool:
@@ -94,4 +107,4 @@ def audience(user: User) -> Hashable:
 
     The live hub reads the new events once per audience, not once per stream.
     """
-    return ("staff",) if user.is_staff else ("customer", user.organization_id)
+    return ("staff",) if user.is_staff else (Role.CUSTOMER, user.organization_id)

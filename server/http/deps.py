@@ -20,6 +20,7 @@ from server.live.consequences import Consequences
 from server.storage import write_path
 from server.storage.models import User
 from server.storage.write_path import Change
+from server.vocabulary import Role
 
 bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/login")
 T = TypeVar("T")
@@ -60,7 +61,7 @@ def staff_user(user: Annotated[User, Depends(current_user)]) -> User:
 
 
 def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
-    if user.role != "admin":
+    if user.role != Role.ADMIN:
         raise Forbidden("this is for administrators only")
     return user
 
@@ -82,5 +83,7 @@ def write(request: Request, change: Change[T]) -> T:
     ``change`` returns (result, events written). Listeners in
     ``app.state.on_commit`` hear the event ids only after the commit succeeded;
     the mails and webhooks the events cause are enqueued in the same transaction.
+    The events are saved, and get their ids, last in the transaction
+    (``server/live/journal.py``).
     """
     return write_path.write(change, journal(request))

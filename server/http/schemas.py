@@ -7,7 +7,7 @@ Request models forbid unknown fields, so a customer who sends ``assignee``,
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -20,11 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-Category = Literal["hardware", "software", "usage", "security", "other"]
-Priority = Literal["low", "normal", "high", "urgent"]
-Status = Literal["new", "open", "waiting", "resolved", "closed"]
-Role = Literal["customer", "agent", "admin"]
-ServiceKind = Literal["webhosting", "vps", "dedicated", "domain", "mail"]
+from server.vocabulary import Category, Priority, Role, ServiceKind, Status
 
 MAX_BODY_CHARS = 64 * 1024
 
@@ -62,8 +58,8 @@ class LoginIn(Strict):
 class TicketIn(Strict):
     subject: Subject
     body: Body
-    category: Category = "other"
-    priority: Priority = "normal"
+    category: Category = Category.OTHER
+    priority: Priority = Priority.NORMAL
     service: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
@@ -85,7 +81,7 @@ class MessageIn(Strict):
 class UserIn(Strict):
     email: EmailStr
     name: Name
-    role: Role = "customer"
+    role: Role = Role.CUSTOMER
     organization: int | None = Field(default=None, ge=1, le=2**31 - 1)
     password: Password
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.http.schemas import Category, Priority
+from server.vocabulary import Category, Priority
 
 
 class Spread(BaseModel):

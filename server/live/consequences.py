@@ -1,8 +1,8 @@
 """Live layer: what the events of a change bring about — the ``Journal`` of the one write path.
 
-In the transaction: the event-order lock, the mails and webhooks the events
-cause (outbox rows) and, on PostgreSQL, the NOTIFY for the other processes
-(all in server/live/journal.py). After the COMMIT: this process's listeners
+In the transaction: the mails and webhooks the events cause (outbox rows), and
+at its end the events' ids under the event-order lock and, on PostgreSQL, the
+NOTIFY for the other processes (all in server/live/journal.py). After the COMMIT: this process's listeners
 (the hub that feeds the streams, the outbox worker, the stats cache) hear the
 new event ids. server/storage/write_path.py runs these steps for every writer.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from server.config import Settings
-from server.live.journal import order_event_writes, record
+from server.live.journal import record
 from server.storage.models import Event
 
 Listener = Callable[[list[int]], None]
@@ -24,9 +24,6 @@ class Consequences:
     def __init__(self, settings: Settings, listeners: Sequence[Listener] = ()) -> None:
         self.settings = settings
         self.listeners = listeners
-
-    def opened(self) -> None:
-        order_event_writes()
 
     def recorded(self, events: Sequence[Event]) -> None:
         record(list(events), self.settings)

@@ -19,6 +19,10 @@ import typer
 
 from server.config import Settings
 from server.helpdesk.password_policy import DEMO_PASSWORD
+from server.vocabulary import ROLES, Role
+
+ROLE_CHOICE = f"{', '.join(ROLES[:-1])} or {ROLES[-1]}"
+"""The roles, as help and errors name them: customer, agent or admin."""
 
 app = typer.Typer(help="Run the Padcom API server and manage its database.", no_args_is_help=True)
 users = typer.Typer(help="Manage people.", no_args_is_help=True)
@@ -89,7 +93,7 @@ def _read_password(from_stdin: bool) -> str:
 @users.command("add")
 def user_add(
     email: Annotated[str, typer.Argument(help="Sign-in email.")],
-    role: Annotated[str, typer.Option(help="customer, agent or admin.")] = "customer",
+    role: Annotated[str, typer.Option(help=f"{ROLE_CHOICE}.")] = Role.CUSTOMER.value,
     org: Annotated[str | None, typer.Option(help="Organization (created when new).")] = None,
     name: Annotated[str | None, typer.Option(help="Display name.")] = None,
     password_stdin: Annotated[bool, typer.Option(help="Read the password from stdin.")] = False,
@@ -104,8 +108,8 @@ def user_add(
     from server.storage.models import User
     from server.storage.write_path import plain, write
 
-    if role not in ("customer", "agent", "admin"):
-        raise typer.BadParameter("role must be customer, agent or admin")
+    if role not in ROLES:
+        raise typer.BadParameter(f"role must be {ROLE_CHOICE}")
     settings = Settings.from_env()
     bind(settings.resolved_database_url)
     migrate()

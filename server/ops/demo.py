@@ -18,25 +18,34 @@ from server.storage.db import db
 from server.storage.fields import utcnow
 from server.storage.models import Event, Message, Organization, Service, Ticket, User
 from server.storage.write_path import plain, write
+from server.vocabulary import (
+    PAUSING_STATUS,
+    Category,
+    EventKind,
+    Priority,
+    Role,
+    ServiceKind,
+    Status,
+)
 
 COMPANIES = [
-    ("Bäckerei Huber", "webhosting", "huber-backt.de"),
-    ("Nordlicht Media GmbH", "vps", "vps-214.nordlicht-media.de"),
-    ("Kanzlei Wagner & Partner", "mail", "kanzlei-wagner.de"),
-    ("Tierarztpraxis Sonnenschein", "webhosting", "tierarzt-sonnenschein.de"),
-    ("Velo Müller", "webhosting", "velo-mueller.ch"),
-    ("DataForge Analytics", "dedicated", "df-db-01.dataforge.io"),
-    ("Sportverein Blau-Weiß", "domain", "svbw1921.de"),
-    ("Hotel Alpenblick", "webhosting", "alpenblick-hotel.at"),
-    ("Pixelpunkt Agentur", "vps", "vps-877.pixelpunkt.design"),
-    ("Stadtwerke Lindau", "dedicated", "sw-lindau-web-02"),
-    ("Elena Kovač (Fotografin)", "webhosting", "elenakovac.photo"),
-    ("Open Garden e.V.", "domain", "opengarden.org"),
+    ("Bäckerei Huber", ServiceKind.WEBHOSTING, "huber-backt.de"),
+    ("Nordlicht Media GmbH", ServiceKind.VPS, "vps-214.nordlicht-media.de"),
+    ("Kanzlei Wagner & Partner", ServiceKind.MAIL, "kanzlei-wagner.de"),
+    ("Tierarztpraxis Sonnenschein", ServiceKind.WEBHOSTING, "tierarzt-sonnenschein.de"),
+    ("Velo Müller", ServiceKind.WEBHOSTING, "velo-mueller.ch"),
+    ("DataForge Analytics", ServiceKind.DEDICATED, "df-db-01.dataforge.io"),
+    ("Sportverein Blau-Weiß", ServiceKind.DOMAIN, "svbw1921.de"),
+    ("Hotel Alpenblick", ServiceKind.WEBHOSTING, "alpenblick-hotel.at"),
+    ("Pixelpunkt Agentur", ServiceKind.VPS, "vps-877.pixelpunkt.design"),
+    ("Stadtwerke Lindau", ServiceKind.DEDICATED, "sw-lindau-web-02"),
+    ("Elena Kovač (Fotografin)", ServiceKind.WEBHOSTING, "elenakovac.photo"),
+    ("Open Garden e.V.", ServiceKind.DOMAIN, "opengarden.org"),
 ]
 FIRST = ["Anna", "Jonas", "Lea", "Felix", "Mia", "Paul", "Sofia", "Lukas", "Emma", "Noah"]
 LAST = ["Schmidt", "Becker", "Keller", "Hofmann", "Wolf", "Neumann", "Braun", "Zimmermann"]
 PROBLEMS: dict[str, list[tuple[str, str]]] = {
-    "hardware": [
+    Category.HARDWARE: [
         (
             "Server unreachable since this morning",
             "Our dedicated server does not answer ping or SSH.",
@@ -44,7 +53,7 @@ PROBLEMS: dict[str, list[tuple[str, str]]] = {
         ("Disk errors in the kernel log", "dmesg shows I/O errors on /dev/sdb. Is a disk failing?"),
         ("RAID degraded warning", "The monitoring mail says the RAID array is degraded."),
     ],
-    "software": [
+    Category.SOFTWARE: [
         (
             "PHP 8.3 upgrade broke the shop",
             "After the PHP upgrade the checkout shows a blank page.",
@@ -59,7 +68,7 @@ PROBLEMS: dict[str, list[tuple[str, str]]] = {
         ),
         ("Mails land in spam at Gmail", "Since Monday our newsletters go to spam. SPF/DKIM okay?"),
     ],
-    "usage": [
+    Category.USAGE: [
         ("How do I add a subdomain?", "We want shop.example to point to a second folder."),
         ("Quota full, cannot upload", "The file manager says the quota is exceeded."),
         (
@@ -71,7 +80,7 @@ PROBLEMS: dict[str, list[tuple[str, str]]] = {
             "I deleted the uploads folder by mistake. Please restore it.",
         ),
     ],
-    "security": [
+    Category.SECURITY: [
         ("Suspicious logins on our mailbox", "We see logins from countries we have never been to."),
         ("Website shows casino ads", "Visitors report redirects to a casino site. Hacked?"),
         (
@@ -79,7 +88,7 @@ PROBLEMS: dict[str, list[tuple[str, str]]] = {
             "Someone reported a fake bank login page on our domain.",
         ),
     ],
-    "other": [
+    Category.OTHER: [
         ("Invoice address change", "Please send future invoices to our new office address."),
         ("Question about moving to a bigger plan", "What would a move to the next VPS size cost?"),
     ],
@@ -100,19 +109,25 @@ NOTES = [
     "Looks like a compromised WordPress plugin; scanning the account.",
     "Escalated to the datacenter team, ticket DC-4471.",
 ]
-PRIORITY_WEIGHTS = {"low": 2, "normal": 6, "high": 3, "urgent": 1}
+PRIORITY_WEIGHTS = {Priority.LOW: 2, Priority.NORMAL: 6, Priority.HIGH: 3, Priority.URGENT: 1}
 
 
 def _people(orgs: list[Organization], password_hash: str) -> tuple[list[User], list[User]]:
     staff = [
         User.create(
-            email="admin@padcom.test", name="Ada Admin", role="admin", password_hash=password_hash
+            email="admin@padcom.test",
+            name="Ada Admin",
+            role=Role.ADMIN,
+            password_hash=password_hash,
         ),
         User.create(
-            email="agent@padcom.test", name="Sam Support", role="agent", password_hash=password_hash
+            email="agent@padcom.test",
+            name="Sam Support",
+            role=Role.AGENT,
+            password_hash=password_hash,
         ),
         User.create(
-            email="kim@padcom.test", name="Kim Nguyen", role="agent", password_hash=password_hash
+            email="kim@padcom.test", name="Kim Nguyen", role=Role.AGENT, password_hash=password_hash
         ),
     ]
     customers = []
@@ -128,7 +143,7 @@ def _people(orgs: list[Organization], password_hash: str) -> tuple[list[User], l
                 User.create(
                     email=email,
                     name=f"{first} {last}",
-                    role="customer",
+                    role=Role.CUSTOMER,
                     organization=org,
                     password_hash=password_hash,
                 )
@@ -149,15 +164,15 @@ def _ticket_story(
     category = rng.choice(list(PROBLEMS))
     subject, body = rng.choice(PROBLEMS[category])
     priority = rng.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
-    if category == "security" and priority in ("low", "normal"):
-        priority = "high"
+    if category == Category.SECURITY and priority in (Priority.LOW, Priority.NORMAL):
+        priority = Priority.HIGH
     first_due, resolution_due = settings.sla.due_times(created, priority)
     ticket = Ticket.create(
         subject=subject,
         body=body,
         category=category,
         priority=priority,
-        status="new",
+        status=Status.NEW,
         requester=requester,
         organization=requester.organization_id,
         service=services[0] if services else None,
@@ -168,7 +183,7 @@ def _ticket_story(
     )
     events: list[dict[str, Any]] = [
         dict(
-            kind="created",
+            kind=EventKind.CREATED,
             actor=requester.id,
             at=created,
             changes={"subject": subject, "priority": priority, "category": category},
@@ -185,10 +200,10 @@ def _ticket_story(
     if age > timedelta(minutes=20) and rng.random() >= unanswered:
         clock = created + target * rng.uniform(0.05, 1.4)
         if clock < now:
-            values.update(assignee=agent.id, first_response_at=clock, status="open")
+            values.update(assignee=agent.id, first_response_at=clock, status=Status.OPEN)
             events.append(
                 dict(
-                    kind="assigned",
+                    kind=EventKind.ASSIGNED,
                     actor=agent.id,
                     at=clock,
                     changes={"assignee": [None, agent.id]},
@@ -204,7 +219,7 @@ def _ticket_story(
                 )
                 events.append(
                     dict(
-                        kind="note",
+                        kind=EventKind.NOTE,
                         actor=agent.id,
                         at=clock,
                         internal=True,
@@ -216,22 +231,25 @@ def _ticket_story(
             )
             events.append(
                 dict(
-                    kind="replied",
+                    kind=EventKind.REPLIED,
                     actor=agent.id,
                     at=clock,
-                    changes={"message": reply.id, "status": ["new", "open"]},
+                    changes={"message": reply.id, "status": [Status.NEW, Status.OPEN]},
                 )
             )
-    if values.get("status") == "open":
+    if values.get("status") == Status.OPEN:
         fate = rng.random()
         later = clock + settings.sla.resolution[priority] * rng.uniform(0.1, 1.3)
         # Older than three weeks: a few stragglers still open or waiting, the rest solved.
         waiting, solved = (0.02, 0.97) if age > timedelta(days=21) else (0.15, 0.85)
         if fate < waiting and later < now:
-            values.update(status="waiting", sla_paused_at=later)
+            values.update(status=Status.WAITING, sla_paused_at=later)
             events.append(
                 dict(
-                    kind="status", actor=agent.id, at=later, changes={"status": ["open", "waiting"]}
+                    kind=EventKind.STATUS,
+                    actor=agent.id,
+                    at=later,
+                    changes={"status": [Status.OPEN, PAUSING_STATUS]},
                 )
             )
             clock = later
@@ -240,14 +258,26 @@ def _ticket_story(
                 ticket=ticket, author=requester, body=rng.choice(CUSTOMER_REPLIES), created_at=later
             )
             events.append(
-                dict(kind="replied", actor=requester.id, at=later, changes={"message": answer.id})
+                dict(
+                    kind=EventKind.REPLIED,
+                    actor=requester.id,
+                    at=later,
+                    changes={"message": answer.id},
+                )
             )
-            status = "closed" if later < now - timedelta(days=7) else "resolved"
+            status = Status.CLOSED if later < now - timedelta(days=7) else Status.RESOLVED
             values.update(
-                status=status, resolved_at=later, closed_at=later if status == "closed" else None
+                status=status,
+                resolved_at=later,
+                closed_at=later if status == Status.CLOSED else None,
             )
             events.append(
-                dict(kind="status", actor=agent.id, at=later, changes={"status": ["open", status]})
+                dict(
+                    kind=EventKind.STATUS,
+                    actor=agent.id,
+                    at=later,
+                    changes={"status": [Status.OPEN, status]},
+                )
             )
             clock = later
     values.update(updated_at=clock, version=1 + len(events) - 1)
@@ -291,7 +321,9 @@ def seed(
             ]
             if i % 4 == 1:  # some customers rent more than one thing
                 services_by_org[org.id].append(
-                    Service.create(organization=org, kind="domain", label=label.split(".", 1)[-1])
+                    Service.create(
+                        organization=org, kind=ServiceKind.DOMAIN, label=label.split(".", 1)[-1]
+                    )
                 )
         staff, customers = _people(orgs, password_hash)
         starts = sorted(now - timedelta(days=days) * rng.random() ** 1.3 for _ in range(tickets))

@@ -1,5 +1,9 @@
 """What a committed change sends out: the outbox rows for its events, same transaction.
 
+The rows are composed (every read, every template) while the change runs, before
+its events have ids, and stamped with the ids at the end of the transaction
+(``server/live/journal.py``), so none of this work happens under the event-order lock.
+
 Staff hear of new tickets and customer replies; the requester hears of staff's
 public replies and status changes; internal notes never reach a customer.
 Webhooks get every chosen event kind. Each row has a dedupe key (event id +
@@ -9,6 +13,7 @@ recipient), so nothing is enqueued twice.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from server.http.schemas import EventOut, MessageOut, TicketOut
@@ -17,14 +22,13 @@ from server.outbox import mail_words as compose
 from server.outbox.settings import MailSettings, WebhookSettings
 from server.reads.serialize import events_json, messages_json, tickets_json
 from server.storage.models import (
-    STAFF_ROLES,
     Event,
     Message,
     Organization,
-    Outbox,
     Ticket,
     User,
 )
+from server.vocabulary import STAFF_ROLES, EventKind
 
 
 def _digest(text: str) -> str:
@@ -61,19 +65,19 @@ def _to_staff(mail: MailSettings, ticket: Ticket, title: str, body: str) -> list
 
 def _mails(mail: MailSettings, event: Event, ticket: Ticket, actor: User) -> list[compose.Mail]:
     """The mails one event causes (none for internal notes, assignments, edits)."""
-    if event.kind == "created":
+    if event.kind == EventKind.CREATED:
         requester = User.get_by_id(ticket.requester_id)
         org = Organization.get_by_id(ticket.organization_id)
         title, body = compose.new_ticket(ticket, requester, org)
         return _to_staff(mail, ticket, title, body)
-    if event.kind == "replied":
+    if event.kind == EventKind.REPLIED:
         message = Message.get_by_id(event.changes["message"])
         to_staff = not actor.is_staff
         title, body = compose.reply(ticket, actor, message, to_staff)
         if to_staff:
             return _to_staff(mail, ticket, title, body)
         return _to_requester(ticket, title, body)
-    if event.kind == "status" and actor.is_staff:
+    if event.kind == EventKind.STATUS and actor.is_staff:
         old, new = event.changes["status"]
         title, body = compose.status_change(ticket, actor, old, new)
         return _to_requester(ticket, title, body)
@@ -87,28 +91,47 @@ def _to_requester(ticket: Ticket, title: str, body: str) -> list[compose.Mail]:
     return [compose.Mail(requester.email, title, body, requester.id, staff_only=False)]
 
 
-def _mail_rows(
-    mail: MailSettings, event: Event, ticket: Ticket, actor: User
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Draft:
+    """An outbox row composed before its event has an id (``stamp`` completes it)."""
+
+    channel: str
+    target: str
+    payload: dict[str, Any]
+    domain: str = ""
+
+
+def stamp(draft: Draft, event: Event) -> dict[str, Any]:
+    """The outbox row of ``draft`` for ``event``, which now has its id."""
+    digest = _digest(draft.target)
+    payload = dict(draft.payload)
+    if draft.channel == "mail":
+        payload["message_id"] = f"<padcom.{event.id}.{digest}@{draft.domain}>"
+    else:
+        body = dict(payload["body"])
+        body["event"] = {**body["event"], "id": event.id}
+        payload["body"] = body
+    return {
+        "channel": draft.channel,
+        "dedupe_key": f"{draft.channel}:{event.id}:{digest}",
+        "target": draft.target,
+        "event_id": event.id,
+        "payload": payload,
+    }
+
+
+def _mail_rows(mail: MailSettings, event: Event, ticket: Ticket, actor: User) -> list[Draft]:
     domain = mail.sender.rpartition("@")[2] or "localhost"
     rows = []
     for item in _mails(mail, event, ticket, actor):
         if item.to == actor.email:
             continue  # nobody is mailed about their own action
-        rows.append(
-            {
-                "channel": "mail",
-                "dedupe_key": f"mail:{event.id}:{_digest(item.to)}",
-                "target": item.to,
-                "event_id": event.id,
-                "payload": {
-                    "subject": item.subject,
-                    "body": item.body,
-                    "message_id": f"<padcom.{event.id}.{_digest(item.to)}@{domain}>",
-                    **audience.recipient(item.user_id, ticket.id, item.staff_only),
-                },
-            }
-        )
+        payload = {
+            "subject": item.subject,
+            "body": item.body,
+            **audience.recipient(item.user_id, ticket.id, item.staff_only),
+        }
+        rows.append(Draft("mail", item.to, payload, domain))
     return rows
 
 
@@ -116,9 +139,12 @@ def webhook_body(event: Event, ticket: Ticket) -> dict[str, Any]:
     """What a webhook receives: the event, the ticket, and the message it carried if any.
 
     Webhooks go to the operator's own tools (an allow-list), so they get the staff view.
+    An event not yet saved shows id 0 until ``stamp`` gives it its own.
     """
+    shown = events_json([event], None)[0]
+    shown["id"] = shown["id"] or 0
     body: dict[str, Any] = {
-        "event": EventOut.model_validate(events_json([event], None)[0]).model_dump(mode="json"),
+        "event": EventOut.model_validate(shown).model_dump(mode="json"),
         "ticket": TicketOut.model_validate(tickets_json([ticket], None)[0]).model_dump(mode="json"),
     }
     message_id = event.changes.get("message")
@@ -130,36 +156,31 @@ def webhook_body(event: Event, ticket: Ticket) -> dict[str, Any]:
     return body
 
 
-def _webhook_rows(hooks: WebhookSettings, event: Event, ticket: Ticket) -> list[dict[str, Any]]:
+def _webhook_rows(hooks: WebhookSettings, event: Event, ticket: Ticket) -> list[Draft]:
     if event.kind not in hooks.events or not hooks.urls:
         return []
     body = webhook_body(event, ticket)
-    return [
-        {
-            "channel": "webhook",
-            "dedupe_key": f"webhook:{event.id}:{_digest(url)}",
-            "target": url,
-            "event_id": event.id,
-            "payload": {"kind": event.kind, "body": body},
-        }
-        for url in hooks.urls
-    ]
+    return [Draft("webhook", url, {"kind": event.kind, "body": body}) for url in hooks.urls]
 
 
-def enqueue(events: list[Event], mail: MailSettings, hooks: WebhookSettings) -> int:
-    """Write the outbox rows for ``events``; runs inside the change's transaction.
-
-    Returns how many rows were written (0 when mail and webhooks are off).
+def drafts_for(
+    events: list[Event], mail: MailSettings, hooks: WebhookSettings
+) -> dict[int, list[Draft]]:
+    """The outbox rows ``events`` cause, per event (keyed by ``id(event)``); runs in the
+    change's transaction, so it reads what the change wrote. Empty when mail and webhooks are off.
     """
     if not (mail.enabled or hooks.urls):
-        return 0
-    rows: list[dict[str, Any]] = []
+        return {}
+    drafts: dict[int, list[Draft]] = {}
+    tickets: dict[int, Ticket] = {}
+    actors: dict[int, User] = {}
     for event in events:
-        ticket = Ticket.get_by_id(event.ticket_id)
-        actor = User.get_by_id(event.actor_id)
-        if mail.enabled:
-            rows.extend(_mail_rows(mail, event, ticket, actor))
-        rows.extend(_webhook_rows(hooks, event, ticket))
-    if rows:
-        Outbox.insert_many(rows).on_conflict_ignore().execute()
-    return len(rows)
+        if event.ticket_id not in tickets:
+            tickets[event.ticket_id] = Ticket.get_by_id(event.ticket_id)
+        if event.actor_id not in actors:
+            actors[event.actor_id] = User.get_by_id(event.actor_id)
+        ticket, actor = tickets[event.ticket_id], actors[event.actor_id]
+        rows = _mail_rows(mail, event, ticket, actor) if mail.enabled else []
+        rows += _webhook_rows(hooks, event, ticket)
+        drafts[id(event)] = rows
+    return drafts

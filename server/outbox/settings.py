@@ -8,17 +8,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from server.vocabulary import EVENT_KINDS, EventKind
+
 MAIL_SECURITY = ("starttls", "tls", "none")
-EVENT_KINDS = (
-    "created",
-    "updated",
-    "replied",
-    "note",
-    "status",
-    "assigned",
-    "deleted",
-    "sla_breached",
-)
 
 
 def env_list(name: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -82,15 +74,7 @@ class WebhookSettings:
 
     urls: tuple[str, ...] = ()
     """Where every chosen event is POSTed; none = webhooks off."""
-    events: tuple[str, ...] = (
-        "created",
-        "updated",
-        "replied",
-        "status",
-        "assigned",
-        "deleted",
-        "sla_breached",
-    )
+    events: tuple[str, ...] = tuple(k.value for k in EVENT_KINDS if k != EventKind.NOTE)
     """Event kinds sent (add ``note`` to send internal notes too); ``sla_breached`` pages on-call."""
     secret: str = ""
     """HMAC-SHA256 key for the ``X-Padcom-Signature`` header; required with ``urls``."""

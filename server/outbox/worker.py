@@ -34,6 +34,7 @@ from server.outbox.settings import MailSettings, OutboxSettings, WebhookSettings
 from server.storage.db import db
 from server.storage.fields import utcnow
 from server.storage.models import Outbox
+from server.vocabulary import OutboxState
 
 log = logging.getLogger("padcom.outbox")
 BATCH = 50
@@ -75,7 +76,7 @@ def due_now(
     if lease_seconds is not None:
         owned = Outbox.lease_owner.is_null(False)
         free = free | (owned & Outbox.lease_owner.not_in(owner.live_owners(lease_seconds)))
-    due = (Outbox.state == "pending") & (Outbox.next_attempt_at <= now) & free
+    due = (Outbox.state == OutboxState.PENDING) & (Outbox.next_attempt_at <= now) & free
     return due if only is None else due & only
 
 
@@ -112,12 +113,12 @@ def finish(row: Outbox, error: str | None, policy: OutboxSettings, permanent: bo
     attempts = row.attempts + 1
     values: dict[str, Any] = {"attempts": attempts, "lease_until": None, "lease_owner": None}
     if error is None:
-        values.update(state="sent", sent_at=now, last_error="")
+        values.update(state=OutboxState.SENT, sent_at=now, last_error="")
     else:
         delay = min(policy.max_retry_seconds, policy.first_retry_seconds * 2 ** (attempts - 1))
         gave_up = permanent or attempts >= policy.max_attempts
         values.update(
-            state="failed" if gave_up else "pending",
+            state=OutboxState.FAILED if gave_up else OutboxState.PENDING,
             next_attempt_at=now + timedelta(seconds=delay),
             last_error=error[:500],
         )
@@ -153,7 +154,7 @@ def withhold(row: Outbox) -> None:
 
 def seconds_until_due(cap: float, only: ColumnBase | None = None) -> float:
     """Time until the earliest pending row (matching ``only``) falls due, at most ``cap``."""
-    pending = Outbox.state == "pending"
+    pending = Outbox.state == OutboxState.PENDING
     query = Outbox.select(fn.MIN(Outbox.next_attempt_at))
     earliest: datetime | None = query.where(pending if only is None else pending & only).scalar()
     if earliest is None:

@@ -18,7 +18,8 @@ from typing import Any, Literal, cast
 from peewee import SQL, ColumnBase, Field, ModelSelect, NodeList, fn
 
 from server.helpdesk.errors import DomainError, Invalid
-from server.storage.models import CATEGORIES, PRIORITIES, STATUSES, Ticket, User
+from server.storage.models import Ticket, User
+from server.vocabulary import CATEGORIES, PRIORITIES, STATUSES
 
 SortName = Literal["-number", "number", "-updated", "updated", "urgency"]
 

@@ -15,6 +15,7 @@ from server.helpdesk.visibility import get_ticket, visible_events, visible_messa
 from server.reads.listing import TicketFilters, apply_filters, page
 from server.reads.serialize import events_json, messages_json
 from server.reads.ticket_read import read_tickets
+from server.storage import event_horizon
 from server.storage.db import db
 from server.storage.models import Event, Message, User
 
@@ -60,7 +61,10 @@ def events_after(user: User, after: int, limit: int) -> dict[str, Any]:
     """``{"items", "next_cursor"}``: the events after ``after`` that ``user`` may see."""
     with db.connection_context():
         rows = list(
-            visible_events(user).where(Event.id > after).order_by(Event.id).limit(limit + 1)
+            visible_events(user)
+            .where(Event.id > after, Event.id <= event_horizon.horizon())
+            .order_by(Event.id)
+            .limit(limit + 1)
         )
         more = len(rows) > limit
         rows = rows[:limit]
@@ -73,5 +77,6 @@ def events_after(user: User, after: int, limit: int) -> dict[str, Any]:
 def latest_event_id(user: User) -> int:
     """The newest event id ``user`` may see (0 when none)."""
     with db.connection_context():
-        newest = visible_events(user).select(fn.MAX(Event.id)).scalar()
+        upto = event_horizon.horizon()  # never an id a later commit could come in under
+        newest = visible_events(user).select(fn.MAX(Event.id)).where(Event.id <= upto).scalar()
         return int(newest or 0)

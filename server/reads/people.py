@@ -17,7 +17,8 @@ from server.reads.serialize import (
     user_admin_json,
 )
 from server.storage.db import db
-from server.storage.models import ROLES, Organization, Service, User
+from server.storage.models import Organization, Service, User
+from server.vocabulary import STAFF_ROLES
 
 STAFF = "staff"
 """The role filter that means agents and admins."""
@@ -33,7 +34,7 @@ def users(role: str | None, organization: int | None, limit: int) -> list[dict[s
     with db.connection_context():
         query = User.select().order_by(User.id).limit(limit)
         if role == STAFF:
-            query = query.where(User.role.in_(ROLES[1:]))
+            query = query.where(User.role.in_(STAFF_ROLES))
         elif role:
             query = query.where(User.role == role)
         if organization:

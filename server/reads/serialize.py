@@ -66,6 +66,14 @@ class Related:
             else {}
         )
 
+    def seen_by(self, viewer: User | None) -> Related:
+        """The same rows, shown to ``viewer`` (no second fetch: the live hub shapes one
+        round's events for every audience from one ``Related``)."""
+        other = object.__new__(Related)
+        other.__dict__.update(self.__dict__)
+        other.viewer = viewer
+        return other
+
     def org(self, org_id: int | None) -> dict[str, Any] | None:
         return org_json(self.orgs[org_id]) if org_id in self.orgs else None
 
@@ -153,8 +161,14 @@ def messages_json(messages: list[Message], viewer: User | None) -> list[dict[str
     ]
 
 
-def events_json(events: list[Event], viewer: User | None) -> list[dict[str, Any]]:
-    related = Related(user_ids=[e.actor_id for e in events], viewer=viewer)
+def events_json(
+    events: list[Event], viewer: User | None, related: Related | None = None
+) -> list[dict[str, Any]]:
+    """``events`` as ``viewer`` sees them; ``related`` (its actors fetched) saves the fetch."""
+    if related is None:
+        related = Related(user_ids=[e.actor_id for e in events], viewer=viewer)
+    else:
+        related = related.seen_by(viewer)
     return [
         {
             "id": e.id,

@@ -18,7 +18,8 @@ from typing import Any
 from server.helpdesk.errors import NotFound
 from server.helpdesk.visibility import sees_organization, shown_email
 from server.storage.db import db
-from server.storage.models import PRIORITIES, User
+from server.storage.models import User
+from server.vocabulary import PRIORITY_BY_CODE
 
 JSON = "application/json"
 
@@ -91,7 +92,7 @@ def _ticket(row: Sequence[Any], viewer: User) -> dict[str, Any]:
         "subject": row[1],
         "body": row[2],
         "category": row[3],
-        "priority": PRIORITIES[row[4]],
+        "priority": PRIORITY_BY_CODE[row[4]].value,
         "status": row[5],
         "requester": _user(row, 18, viewer),
         "organization": _org(row, 15),

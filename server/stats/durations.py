@@ -4,7 +4,9 @@ Exact percentiles need a sort per group (window functions: ~6 sorts of the
 period's rows, far too slow at a million tickets). Instead each duration is
 rounded down to a bucket in SQL, one ``GROUP BY priority, category, bucket``
 per metric counts them, and the nearest-rank percentiles are read off those
-few hundred counts. Buckets: a minute below an hour, ten minutes below a day,
+few hundred counts. A group is three plain columns (bucket start, priority code,
+category word), not one packed integer: a packed key depended on each word's
+position and ran out of room at a ninth category. Buckets: a minute below an hour, ten minutes below a day,
 an hour below 30 days, a day beyond, so a figure is exact to that precision
 (reported as its bucket's start). Resolution time leaves out the time spent
 waiting on the customer (the paused SLA clock); first response is wall-clock.
@@ -23,9 +25,11 @@ from peewee import SQL, Case, ModelSelect, fn
 from server.stats.spans import cover
 from server.stats.split import Split
 from server.storage.db import db
-from server.storage.models import CATEGORIES, PRIORITIES, SettledDuration, Ticket
+from server.storage.models import SettledDuration, Ticket
+from server.vocabulary import PRIORITY_BY_CODE, TARGET_CODES, TARGETS, Target
 
-METRICS = ("first_response", "resolution")
+Group = tuple[int, int, str]
+"""(bucket start in ms, priority code, category word): one histogram bar of one group."""
 BUCKETS_MS = (  # (below this, round down to this)
     (3_600_000, 60_000),
     (86_400_000, 600_000),
@@ -52,9 +56,9 @@ class Durations:
     by_category: dict[str, Spread] = field(default_factory=dict)
 
 
-def metric_ms(metric: str) -> Any:
+def metric_ms(metric: Target) -> Any:
     """The duration in milliseconds, NULL when it has not ended."""
-    if metric == "first_response":
+    if metric == Target.FIRST_RESPONSE:
         return Ticket.first_response_at - Ticket.created_at
     return Ticket.resolved_at - Ticket.created_at - Ticket.sla_paused_ms
 
@@ -70,47 +74,44 @@ def bucket(value: Any) -> Any:
     return Case(None, steps, down(DAY_MS))
 
 
-def group_key(value: Any) -> Any:
-    """SQL: bucket * 64 + priority rank * 8 + category number, one integer per group.
-
-    Grouping by one integer instead of (priority, category text, bucket) halved
-    the time SQLite spent sorting a million-ticket month.
-    """
-    category = Case(
-        Ticket.category, [(SQL(f"'{name}'"), SQL(str(i))) for i, name in enumerate(CATEGORIES)]
-    )
-    return bucket(value) * SQL("64") + Ticket.priority * SQL("8") + category
+def group_columns(value: Any) -> list[Any]:
+    """SQL: the (bucket, priority, category) a duration ``value`` is counted in."""
+    return [bucket(value), Ticket.priority, Ticket.category]
 
 
-def histogram_query(tickets: ModelSelect[Ticket], split: Split, metric: str) -> ModelSelect[Ticket]:
-    """(group key, count) of the period's finished durations the pre-aggregate does not hold."""
+def histogram_query(
+    tickets: ModelSelect[Ticket], split: Split, metric: Target
+) -> ModelSelect[Ticket]:
+    """(bucket, priority, category, count) of the period's finished durations the
+    pre-aggregate does not hold."""
     value = metric_ms(metric)
-    key = group_key(value)
+    group = group_columns(value)
     return (
-        tickets.select(key, fn.COUNT(Ticket.id))
+        tickets.select(*group, fn.COUNT(Ticket.id))
         .where(split.created_rest(), value.is_null(False))
-        .group_by(key)
+        .group_by(*group)
         .tuples()
     )
 
 
-def settled_histogram_query(split: Split, metric: str) -> ModelSelect[SettledDuration]:
-    """(group key, count) of the resolved tickets created on the split's whole days.
+def settled_histogram_query(split: Split, metric: Target) -> ModelSelect[SettledDuration]:
+    """(bucket, priority, category, count) of the resolved tickets created on the split's
+    whole days.
 
     Read from the fewest aligned spans that cover those days (``spans.cover``).
     """
-    number = METRICS.index(metric)
     pieces = [  # each term whole, so each reads its own range of the primary key
-        (SettledDuration.metric == number)
+        (SettledDuration.metric == TARGET_CODES[metric])
         & (SettledDuration.span == span)
         & SettledDuration.start_day.in_(starts)
         for span, starts in cover(split.first_day, split.end_day).items()
         if starts
     ]
+    group = [SettledDuration.bucket, SettledDuration.priority, SettledDuration.category]
     return (
-        SettledDuration.select(SettledDuration.key, fn.SUM(SettledDuration.tickets))
+        SettledDuration.select(*group, fn.SUM(SettledDuration.tickets))
         .where(reduce(operator.or_, pieces))
-        .group_by(SettledDuration.key)
+        .group_by(*group)
         .tuples()
     )
 
@@ -131,38 +132,34 @@ def nearest_rank(counts: Counter[int]) -> Spread:
     return Spread(n, found["median"], found["p90"])
 
 
-def _decode(key: int) -> tuple[int, str, str]:
-    """(bucket start in ms, priority, category) of a group key."""
-    return key // 64, PRIORITIES[key % 64 // 8], CATEGORIES[key % 8]
+def _histogram(tickets: ModelSelect[Ticket], split: Split, metric: Target) -> Counter[Group]:
+    """{group: count} of the period's finished durations, from both sources, in scope.
 
-
-def _histogram(tickets: ModelSelect[Ticket], split: Split, metric: str) -> Counter[int]:
-    """{group key: count} of the period's finished durations, from both sources, in scope.
-
-    Read with plain cursors: a month holds thousands of keys, and peewee's row
+    Read with plain cursors: a month holds thousands of groups, and peewee's row
     objects cost more than the query.
     """
-    counts: Counter[int] = Counter(dict(db.execute(histogram_query(tickets, split, metric))))
+    counts: Counter[Group] = Counter()
+    for start, priority, category, n in db.execute(histogram_query(tickets, split, metric)):
+        counts[start, priority, category] += n
     if split.whole_days:
-        for key, n in db.execute(settled_histogram_query(split, metric)):
-            if split.keeps(*_decode(key)[1:]):
-                counts[key] += n
+        for start, priority, category, n in db.execute(settled_histogram_query(split, metric)):
+            if split.keeps(PRIORITY_BY_CODE[priority], category):
+                counts[start, priority, category] += n
     return counts
 
 
 def durations(tickets: ModelSelect[Ticket], split: Split) -> dict[str, Durations]:
     """First-response and resolution spreads of the tickets created in the period."""
     found = {}
-    for metric in METRICS:
+    for metric in TARGETS:
         overall: Counter[int] = Counter()
         by_priority: defaultdict[str, Counter[int]] = defaultdict(Counter)
         by_category: defaultdict[str, Counter[int]] = defaultdict(Counter)
-        for key, n in _histogram(tickets, split, metric).items():
-            start, priority, category = _decode(key)
+        for (start, code, category), n in _histogram(tickets, split, metric).items():
             overall[start] += n
-            by_priority[priority][start] += n
+            by_priority[PRIORITY_BY_CODE[code]][start] += n
             by_category[category][start] += n
-        found[metric] = Durations(
+        found[metric.value] = Durations(
             nearest_rank(overall),
             {p: nearest_rank(c) for p, c in by_priority.items()},
             {c: nearest_rank(h) for c, h in by_category.items()},

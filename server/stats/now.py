@@ -16,7 +16,8 @@ from peewee import ModelSelect, fn
 from server.stats.clock import at_risk, breached, count_if
 from server.stats.scope import Period, rows
 from server.storage.fields import to_ms
-from server.storage.models import OPEN_STATUSES, Ticket, User
+from server.storage.models import Ticket, User
+from server.vocabulary import OPEN_STATUSES
 
 
 @dataclass

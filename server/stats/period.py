@@ -27,7 +27,8 @@ from server.stats.clock import (
 )
 from server.stats.scope import DAY_MS, rows
 from server.stats.split import Split
-from server.storage.models import PRIORITIES, SettledDay, Ticket
+from server.storage.models import SettledDay, Ticket
+from server.vocabulary import PRIORITY_CODES
 
 
 @dataclass
@@ -72,7 +73,7 @@ def created_query(tickets: ModelSelect[Ticket], split: Split) -> ModelSelect[Tic
 
 def _settled(split: Split) -> ModelSelect[SettledDay]:
     """The pre-aggregate's rows in the split's scope (priority and category)."""
-    ranks = [PRIORITIES.index(p) for p in split.priorities]
+    ranks = [PRIORITY_CODES[p] for p in split.priorities]
     return SettledDay.select().where(
         SettledDay.priority.in_(ranks), SettledDay.category.in_(split.categories)
     )

@@ -22,7 +22,8 @@ from server.stats.scope import DAY_MS, Period, scoped_tickets
 from server.stats.split import Split, make_split
 from server.storage.db import db
 from server.storage.fields import from_ms
-from server.storage.models import CATEGORIES, PRIORITIES, Ticket, User
+from server.storage.models import Ticket, User
+from server.vocabulary import CATEGORIES, OPEN_STATUSES, PRIORITIES
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -54,7 +55,7 @@ def _now(now: Now, period: Period) -> dict[str, Any]:
         oldest = dict(now.oldest, age_seconds=max(age, 0) // 1000)
     return {
         "open": now.open,
-        "by_status": {s: now.by_status[s] for s in ("new", "open", "waiting")},
+        "by_status": {s: now.by_status[s] for s in OPEN_STATUSES},
         "by_priority": {p: now.by_priority[p] for p in PRIORITIES},
         "by_category": {c: now.by_category[c] for c in CATEGORIES},
         "by_assignee": [{"id": i, "name": names.get(i, ""), "open": n} for i, n in load],

@@ -15,7 +15,7 @@ Why triggers, not code in the write path: a trigger runs in the transaction of
 whatever changes a ticket (the API, the SLA watcher, a migration, a bulk load,
 a test inserting rows), so the pre-aggregate cannot drift from ``ticket``. A
 ticket's contribution is computed by the *same* SQL expressions the raw queries
-use (``period.outcomes``, ``durations.group_key``): before a change the row's
+use (``period.outcomes``, ``durations.group_columns``): before a change the row's
 old contribution is subtracted, after it the new one is added. Each statement
 here is a portable ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` (SQLite and
 PostgreSQL); only the trigger wrapper differs per dialect (``triggers.py``).
@@ -27,12 +27,13 @@ from typing import Any
 
 from peewee import EXCLUDED, SQL, Case, ColumnBase, Field, ModelSelect, fn
 
-from server.stats.durations import METRICS, group_key, metric_ms
+from server.stats.durations import group_columns, metric_ms
 from server.stats.period import day_of, outcomes
 from server.stats.scope import DAY_MS
 from server.stats.spans import SPANS
 from server.storage.db import db
 from server.storage.models import SettledDay, SettledDuration, Ticket
+from server.vocabulary import TARGET_CODES, TARGETS, Target
 
 SETTLED = Ticket.resolved_at.is_null(False)
 ROW_COLUMNS = (
@@ -78,16 +79,23 @@ def settled_days(where: ColumnBase, sign: int) -> Any:
     return _upsert(SettledDay, query, counts)
 
 
-def settled_durations(where: ColumnBase, sign: int, metric: str, span: int) -> Any:
+def settled_durations(where: ColumnBase, sign: int, metric: Target, span: int) -> Any:
     """Upsert of one metric's bucketed durations of the matching resolved tickets, per span."""
     value = metric_ms(metric)
-    start_day, key = Ticket.created_at / SQL(str(span * DAY_MS)) * SQL(str(span)), group_key(value)
+    start_day = Ticket.created_at / SQL(str(span * DAY_MS)) * SQL(str(span))
+    bucket, priority, category = group_columns(value)
     query = (
         Ticket.select(
-            SQL(str(METRICS.index(metric))), SQL(str(span)), start_day, key, fn.SUM(SQL(str(sign)))
+            SQL(str(TARGET_CODES[metric])),
+            SQL(str(span)),
+            start_day,
+            priority,
+            category,
+            bucket,
+            fn.SUM(SQL(str(sign))),
         )
         .where(where, SETTLED, value.is_null(False))
-        .group_by(start_day, key)
+        .group_by(start_day, priority, category, bucket)
     )
     return _upsert(SettledDuration, query, [SettledDuration.tickets])
 
@@ -95,7 +103,7 @@ def settled_durations(where: ColumnBase, sign: int, metric: str, span: int) -> A
 def statements(where: ColumnBase, sign: int) -> list[Any]:
     """Every upsert that adds (sign 1) or takes away (-1) the matching tickets' contribution."""
     return [settled_days(where, sign)] + [
-        settled_durations(where, sign, metric, span) for metric in METRICS for span in SPANS
+        settled_durations(where, sign, metric, span) for metric in TARGETS for span in SPANS
     ]
 
 

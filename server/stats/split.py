@@ -17,7 +17,8 @@ from peewee import ColumnBase, Expression
 
 from server.reads.listing import TicketFilters
 from server.stats.scope import DAY_MS, Period
-from server.storage.models import CATEGORIES, PRIORITIES, Ticket, User
+from server.storage.models import Ticket, User
+from server.vocabulary import CATEGORIES, PRIORITIES, Category, Priority, W
 
 
 def in_period(period: Period) -> Expression:
@@ -40,8 +41,8 @@ class Split:
     period: Period
     first_day: int
     end_day: int
-    priorities: tuple[str, ...] = PRIORITIES
-    categories: tuple[str, ...] = CATEGORIES
+    priorities: tuple[Priority, ...] = PRIORITIES
+    categories: tuple[Category, ...] = CATEGORIES
 
     @property
     def whole_days(self) -> bool:
@@ -83,7 +84,7 @@ class Split:
         )
 
 
-def _words(value: str | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
+def _words(value: str | None, allowed: tuple[W, ...]) -> tuple[W, ...]:
     """The words of a filter (already checked by ``apply_filters``), or all of them."""
     if not value:
         return allowed

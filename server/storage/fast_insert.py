@@ -45,3 +45,23 @@ def insert(model: type[M], **values: Any) -> M:
     row._dirty.clear()
     created: M = row
     return created
+
+
+def stored_values(model: type[Model], data: dict[str, Any]) -> tuple[tuple[str, ...], list[Any]]:
+    """The field names of ``data`` and their values as the database stores them."""
+    fields: Any = model._meta.fields  # peewee metadata is loosely typed
+    names = tuple(data)
+    return names, [fields[name].db_value(data[name]) for name in names]
+
+
+def insert_rows(model: type[Model], names: tuple[str, ...], rows: list[list[Any]]) -> None:
+    """One multi-row INSERT of ``rows`` (values from ``stored_values``, all with ``names``)."""
+    meta: Any = model._meta  # peewee metadata is loosely typed
+    quote = db.obj.quote
+    table = meta.table_name.join(quote)
+    columns = ", ".join(meta.fields[name].column_name.join(quote) for name in names)
+    marks = "(" + ", ".join([db.obj.param] * len(names)) + ")"
+    values = ", ".join([marks] * len(rows))
+    params = [value for row in rows for value in row]
+    # names come from the model's metadata; values are parameters
+    db.execute_sql(f"INSERT INTO {table} ({columns}) VALUES {values}", params)  # noqa: S608

@@ -8,6 +8,7 @@ databases, with no dialect-specific date functions.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -52,15 +53,20 @@ class TimeField(BigIntegerField):
 
 
 class RankField(SmallIntegerField):
-    """An ordered enum (like priority) stored as its rank, exposed as its word."""
+    """An ordered word (like priority) stored as its explicit code, exposed as its word.
 
-    def __init__(self, words: tuple[str, ...], **kwargs: Any) -> None:
-        self.words = words
+    The codes come from ``server.vocabulary`` (never a word's position in a tuple),
+    so adding or reordering words cannot relabel stored rows.
+    """
+
+    def __init__(self, codes: Mapping[Any, int], **kwargs: Any) -> None:
+        self.codes = {str(word): code for word, code in codes.items()}
+        self.words = {code: word for word, code in self.codes.items()}
         super().__init__(**kwargs)
 
     def db_value(self, value: Any) -> Any:
         if isinstance(value, str):
-            return self.words.index(value)
+            return self.codes[value]
         return value
 
     def python_value(self, value: Any) -> Any:

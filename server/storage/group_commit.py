@@ -8,6 +8,23 @@ change that raises is rolled back alone and its caller gets the exception),
 commits once, and only then answers each caller: an acknowledged change is on
 disk before its response, as before. A change whose request has given up by the
 time its turn comes (``server/storage/still_wanted.py``) is not run at all.
+
+On PostgreSQL, several processes' batches run at once, so the locks they take
+must not form a cycle. The event-order lock is taken last, by the batch's
+``commit_tail.finish`` (see there), never between two changes; bookkeeping
+that no answer depends on (``soon``: a token's last use, stream leases) is
+written after the batch's COMMIT, one short transaction each, so it never holds
+a row lock while a batch waits for the order lock. Two batches may still lock
+the same two rows in opposite order (replies on tickets 5 and 6 in one batch,
+on 6 and 5 in another's): each change takes its locks in one order, but a batch
+holds the locks of all its changes so far. So every change after a batch's
+first waits for a row lock at most ``LOCK_WAIT_MS`` (less than PostgreSQL's
+``deadlock_timeout``, so no wait lives long enough to be called a deadlock);
+past it, its savepoint is rolled back (which releases its locks) and it runs
+again first in the next batch, where it may wait as long as it needs: the first
+change of a batch holds no one else's locks. A change cancelled by a deadlock
+or a serialization failure runs again the same way (``RETRIES`` times), so its
+caller sees no error.
 """
 
 from __future__ import annotations
@@ -19,8 +36,8 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
-from server.storage import still_wanted
-from server.storage.db import db
+from server.storage import commit_tail, still_wanted
+from server.storage.db import db, is_postgres
 
 log = logging.getLogger("padcom.server")
 
@@ -28,7 +45,41 @@ T = TypeVar("T")
 MAX_BATCH = 64
 """Changes per transaction at most; bounds how long the first of them waits."""
 
-_Job = tuple[Callable[[], Any], "Future[Any]", still_wanted.Wanted | None]
+RETRIES = 5
+"""How often a change cancelled by a deadlock or serialization failure runs again."""
+RETRY_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
+"""Deadlock victim, serialization failure, lock wait past ``LOCK_WAIT_MS``."""
+LOCK_WAIT_MS = 200
+"""How long a change after a batch's first may wait for a row lock (PostgreSQL)."""
+
+
+class _Job:
+    __slots__ = ("after_commit", "attempts", "change", "future", "wanted")
+
+    def __init__(
+        self,
+        change: Callable[[], Any],
+        future: Future[Any],
+        wanted: still_wanted.Wanted | None,
+        after_commit: bool,
+    ) -> None:
+        self.change, self.future, self.wanted = change, future, wanted
+        self.after_commit = after_commit
+        self.attempts = 0
+
+
+def _lock_wait(ms: int) -> None:
+    """Bound (or, with 0, unbound) the transaction's waits for locks from here on."""
+    db.execute_sql(f"SET LOCAL lock_timeout = {int(ms)}")
+
+
+def _retryable(exc: BaseException) -> bool:
+    """A deadlock victim or serialization failure: the change itself was fine, run it again."""
+    while exc is not None:
+        if getattr(exc, "sqlstate", None) in RETRY_SQLSTATES:
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False
 
 
 class GroupCommit:
@@ -37,6 +88,7 @@ class GroupCommit:
     def __init__(self, max_batch: int = MAX_BATCH) -> None:
         self.max_batch = max_batch
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        self._again: list[_Job] = []
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
 
@@ -49,14 +101,20 @@ class GroupCommit:
         return self.submit(change, still_wanted.current()).result()
 
     def submit(
-        self, change: Callable[[], T], wanted: still_wanted.Wanted | None = None
+        self,
+        change: Callable[[], T],
+        wanted: still_wanted.Wanted | None = None,
+        *,
+        after_commit: bool = False,
     ) -> Future[T]:
         """Queue ``change`` without waiting; the future completes as ``run`` would return.
 
         With ``wanted``, the change is dropped (Abandoned) if its request gave up first.
+        ``after_commit``: on PostgreSQL, run it after the batch's COMMIT in a
+        transaction of its own (bookkeeping; see the module docstring).
         """
         future: Future[T] = Future()
-        self._jobs.put((change, future, wanted))
+        self._jobs.put(_Job(change, future, wanted, after_commit))
         self._ensure_thread()
         return future
 
@@ -72,7 +130,9 @@ class GroupCommit:
 
     def _loop(self) -> None:
         while True:
-            batch = [self._jobs.get()]
+            batch, self._again = self._again, []
+            if not batch:
+                batch.append(self._jobs.get())
             while len(batch) < self.max_batch:
                 try:
                     batch.append(self._jobs.get_nowait())
@@ -81,31 +141,58 @@ class GroupCommit:
             self._commit(batch)
 
     def _commit(self, batch: list[_Job]) -> None:
-        outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
+        later = [job for job in batch if job.after_commit and is_postgres()]
+        now = [job for job in batch if not (job.after_commit and is_postgres())]
+        outcomes: list[tuple[_Job, Any, BaseException | None]] = []
         claimed: list[still_wanted.Wanted] = []
         try:
-            with db.connection_context(), db.atomic():
-                for change, future, wanted in batch:
-                    try:
-                        if wanted is not None:
-                            wanted.claim()  # raises Abandoned once its client is gone
-                            claimed.append(wanted)
-                        with db.atomic():  # a savepoint: a failing change undoes only itself
-                            outcomes.append((future, change(), None))
-                    except Exception as exc:
-                        outcomes.append((future, None, exc))
+            with db.connection_context():
+                if now:
+                    with db.atomic():
+                        for n, job in enumerate(now):
+                            if n == 1 and is_postgres():
+                                _lock_wait(LOCK_WAIT_MS)  # this batch now holds locks
+                            outcomes.append(self._run_one(job, claimed))
+                        if len(now) > 1 and is_postgres():
+                            _lock_wait(0)  # the order lock's wait is a commit, never a cycle
+                        commit_tail.finish()  # the event-order lock: last, until COMMIT
+                for job in later:  # autocommit: one short transaction each
+                    outcomes.append(self._run_one(job, claimed, savepoint=False))
         except BaseException as exc:  # the commit itself failed: nothing is durable
-            for _, future, _ in batch:
-                future.set_exception(exc)
+            commit_tail.discard()
+            for job in batch:
+                if not job.future.done():
+                    job.future.set_exception(exc)
             return
         finally:
             for wanted in claimed:
                 wanted.release()
-        for future, result, error in outcomes:
+        for job, result, error in outcomes:
             if error is None:
-                future.set_result(result)
+                job.future.set_result(result)
+            elif _retryable(error) and job.attempts < RETRIES:
+                job.attempts += 1
+                self._again.append(job)  # its locks went with its savepoint: first next batch
             else:
-                future.set_exception(error)
+                job.future.set_exception(error)
+
+    @staticmethod
+    def _run_one(
+        job: _Job, claimed: list[still_wanted.Wanted], *, savepoint: bool = True
+    ) -> tuple[_Job, Any, BaseException | None]:
+        """Run one change (in a savepoint: a failing change undoes only itself)."""
+        position = commit_tail.mark()
+        try:
+            if job.wanted is not None:
+                job.wanted.claim()  # raises Abandoned once its client is gone
+                claimed.append(job.wanted)
+            if not savepoint:
+                return job, job.change(), None
+            with db.atomic():
+                return job, job.change(), None
+        except Exception as exc:
+            commit_tail.undo(position)
+            return job, None, exc
 
 
 _writer = GroupCommit()
@@ -120,9 +207,10 @@ def soon(change: Callable[[], object]) -> None:
     """Queue ``change`` in this process's group commit and go on; a failure is only logged.
 
     For bookkeeping no answer depends on (a token's last use), so a request
-    never waits for a commit it does not need.
+    never waits for a commit it does not need. On PostgreSQL it runs after the
+    batch's COMMIT, outside the ordered transaction (see the module docstring).
     """
-    _writer.submit(change).add_done_callback(_log_failure)
+    _writer.submit(change, after_commit=True).add_done_callback(_log_failure)
 
 
 def _log_failure(future: Future[Any]) -> None:

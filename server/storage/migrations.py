@@ -17,7 +17,8 @@ from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as alter
 
 from server.stats import triggers
-from server.stats.migration import settled_rollup, sla_and_stats
+from server.stats.migration import settled_rollup, sla_and_stats, unpacked_durations
+from server.storage import event_horizon
 from server.storage.db import db, is_postgres
 from server.storage.models import (
     ALL_MODELS,
@@ -74,6 +75,11 @@ def _outbox_channel_index(migrator: SchemaMigrator) -> None:
     )
 
 
+def _event_horizon(migrator: SchemaMigrator) -> None:
+    """Event ids drawn in a short step and read up to the committed horizon (PostgreSQL)."""
+    event_horizon.install()
+
+
 def _stream_leases(migrator: SchemaMigrator) -> None:
     """Open event streams per user and address, for caps shared by all workers."""
     db.create_tables([StreamLease])
@@ -96,7 +102,9 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "write rate limits; Idempotency-Key on every write", _write_limits),
     Migration(9, "outbox: due rows per channel", _outbox_channel_index),
     Migration(11, "event stream leases: open streams per user and per address", _stream_leases),
+    Migration(13, "statistics durations: group key as columns, not packed", unpacked_durations),
     Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
+    Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)
@@ -143,6 +151,7 @@ def _migrate() -> tuple[int, int]:
         if before == 0:
             db.create_tables(ALL_MODELS)
             triggers.install()  # what the models cannot declare
+            event_horizon.install()
             SchemaVersion.create(version=LATEST)
             return before, LATEST
         migrator = SchemaMigrator.from_database(db.obj)

@@ -22,14 +22,15 @@ from peewee import (
 
 from server.storage.db import db
 from server.storage.fields import JSONField, RankField, TimeField, utcnow
-
-ROLES = ("customer", "agent", "admin")
-STAFF_ROLES = ("agent", "admin")
-CATEGORIES = ("hardware", "software", "usage", "security", "other")
-PRIORITIES = ("low", "normal", "high", "urgent")
-STATUSES = ("new", "open", "waiting", "resolved", "closed")
-OPEN_STATUSES = ("new", "open", "waiting")
-SERVICE_KINDS = ("webhosting", "vps", "dedicated", "domain", "mail")
+from server.vocabulary import (
+    PRIORITY_CODES,
+    ROLES,
+    STAFF_ROLES,
+    Category,
+    OutboxState,
+    Priority,
+    Status,
+)
 
 
 class BaseModel(Model):
@@ -59,7 +60,7 @@ class User(BaseModel):
     id = AutoField()
     email = CharField(max_length=254, unique=True)
     name = CharField(max_length=200)
-    role = CharField(max_length=16, choices=[(r, r) for r in ROLES])
+    role = CharField(max_length=16, choices=[(r.value, r.value) for r in ROLES])
     organization = ForeignKeyField(Organization, null=True, backref="users", on_delete="RESTRICT")
     organization_id: int | None  # the foreign key column, as peewee exposes it
     password_hash = CharField(max_length=255)
@@ -91,9 +92,9 @@ class Ticket(BaseModel):
     id = AutoField()
     subject = CharField(max_length=200)
     body = TextField()
-    category = CharField(max_length=16, default="other")
-    priority = RankField(PRIORITIES, default="normal")
-    status = CharField(max_length=16, default="new")
+    category = CharField(max_length=16, default=Category.OTHER.value)
+    priority = RankField(PRIORITY_CODES, default=Priority.NORMAL.value)
+    status = CharField(max_length=16, default=Status.NEW.value)
     requester = ForeignKeyField(User, backref="requested", on_delete="RESTRICT")
     organization = ForeignKeyField(Organization, backref="tickets", on_delete="RESTRICT")
     service = ForeignKeyField(Service, null=True, on_delete="SET NULL")
@@ -170,7 +171,7 @@ class SettledDay(BaseModel):
 
 
 class SettledDuration(BaseModel):
-    """Resolved tickets' durations per (metric, span of creation days, histogram group key).
+    """Resolved tickets' durations per (metric, span of creation days, priority, category, bucket).
 
     The bucketed histograms ``server/stats/durations.py`` reads; histograms merge
     by addition. A ticket counts in one row per span length (1, 8 and 64 days,
@@ -179,15 +180,17 @@ class SettledDuration(BaseModel):
     Kept by the same triggers as ``SettledDay``.
     """
 
-    metric = SmallIntegerField()  # index into server.stats.durations.METRICS
+    metric = SmallIntegerField()  # server.vocabulary.TARGET_CODES
     span = SmallIntegerField()  # days: one of server.stats.spans.SPANS
     start_day = IntegerField()  # a multiple of span
-    key = BigIntegerField()  # bucket * 64 + priority * 8 + category
+    priority = SmallIntegerField()  # server.vocabulary.PRIORITY_CODES
+    category = CharField(max_length=16)
+    bucket = BigIntegerField()  # the histogram bucket's start, in ms
     tickets = IntegerField(default=0)
 
     class Meta:
         table_name = "stats_settled_duration"
-        primary_key = CompositeKey("metric", "span", "start_day", "key")
+        primary_key = CompositeKey("metric", "span", "start_day", "priority", "category", "bucket")
 
 
 class Message(BaseModel):
@@ -303,7 +306,7 @@ class Outbox(BaseModel):
     target = CharField(max_length=2000)
     payload = JSONField()
     event_id = IntegerField(null=True)
-    state = CharField(max_length=16, default="pending")
+    state = CharField(max_length=16, default=OutboxState.PENDING.value)
     attempts = IntegerField(default=0)
     next_attempt_at = TimeField(default=utcnow)
     lease_until = TimeField(null=True)

@@ -2,10 +2,13 @@
 
 Every writer comes through ``write``: the API's routes (server/http/deps.py),
 the SLA watcher, the demo seed, the CLI and the migrations' data steps. In the
-transaction it runs ``journal.opened()`` first (the event-order lock), then the
-change, then ``journal.recorded(events)`` (their outbox rows and the NOTIFY
-that wakes the other processes); after the COMMIT, ``journal.committed(ids)``
-wakes this process's listeners. A change without events writes nothing more.
+transaction it runs the change, then ``journal.recorded(events)`` (which queues
+the unsaved events and their outbox rows), then, as the last statements before
+the COMMIT, ``commit_tail.finish`` (the events get their ids under the
+event-order lock and are written with their outbox rows and the NOTIFY that
+wakes the other processes; see commit_tail.py); after the COMMIT,
+``journal.committed(ids)`` wakes this process's listeners. A change without
+events writes nothing more.
 
 It lives in storage, the lowest layer, so the migrations can use it too; what
 "record the events" means (mail, webhooks, streams) is the caller's
@@ -22,6 +25,7 @@ from typing import Protocol, TypeVar
 
 from peewee import IntegrityError
 
+from server.storage import commit_tail
 from server.storage.db import db
 from server.storage.group_commit import committed
 from server.storage.models import Event
@@ -32,14 +36,11 @@ ConstraintRefused = IntegrityError
 """What a change raises when the database refuses it for a constraint (a taken value)."""
 
 Change = Callable[[], tuple[T, Sequence[Event]]]
-"""A change: runs inside the transaction, returns (its result, the events it wrote)."""
+"""A change: runs inside the transaction, returns (its result, the events it made, unsaved)."""
 
 
 class Journal(Protocol):
     """What the events of a change bring about, around its transaction."""
-
-    def opened(self) -> None:
-        """First thing in the transaction (before the change)."""
 
     def recorded(self, events: Sequence[Event]) -> None:
         """In the transaction, after the change wrote ``events`` (never empty)."""
@@ -58,8 +59,6 @@ def write(change: Change[T], journal: Journal | None, *, batched: bool = True) -
     """
 
     def step() -> tuple[T, Sequence[Event]]:
-        if journal is not None:
-            journal.opened()
         result, events = change()
         if events:
             if journal is None:
@@ -71,7 +70,12 @@ def write(change: Change[T], journal: Journal | None, *, batched: bool = True) -
         result, events = committed(step)
     else:
         with db.connection_context(), db.atomic():
-            result, events = step()
+            try:
+                result, events = step()
+                commit_tail.finish()  # the group commit does this for a batch
+            except BaseException:
+                commit_tail.discard()
+                raise
     if events and journal is not None:
         journal.committed([event.id for event in events])
     return result

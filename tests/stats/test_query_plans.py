@@ -32,6 +32,7 @@ from server.storage.db import bind, db, is_postgres
 from server.storage.fields import utcnow
 from server.storage.migrations import migrate
 from server.storage.models import Ticket, User
+from server.vocabulary import Target
 
 PERIOD_INDEX = "ticket_period_stats"
 STATUS_INDEX = "ticket_status_priority_resolution_due"
@@ -96,8 +97,8 @@ def test_the_rest_of_the_period_reads_only_its_edges_and_its_open_tickets(histor
     tickets, split = _staff_scope()
     for query in (
         created_query(tickets, split),
-        histogram_query(tickets, split, "first_response"),
-        histogram_query(tickets, split, "resolution"),
+        histogram_query(tickets, split, Target.FIRST_RESPONSE),
+        histogram_query(tickets, split, Target.RESOLUTION),
     ):
         text = plan(query)
         _no_full_scan(text)
@@ -123,7 +124,7 @@ def test_the_pre_aggregate_is_read_by_its_keys(history: None) -> None:
     expected = {
         settled_created_query(split): "stats_settled_day",
         settled_resolved_query(split): "stats_settled_day_resolved_day_created_day",
-        settled_histogram_query(split, "resolution"): "stats_settled_duration",
+        settled_histogram_query(split, Target.RESOLUTION): "stats_settled_duration",
     }
     for query, index in expected.items():
         text = plan(query)
@@ -131,7 +132,7 @@ def test_the_pre_aggregate_is_read_by_its_keys(history: None) -> None:
         assert index in text, text
     if not is_postgres():
         assert "(metric=? AND span=? AND start_day=?)" in plan(
-            settled_histogram_query(split, "resolution")
+            settled_histogram_query(split, Target.RESOLUTION)
         )
 
 
@@ -151,7 +152,10 @@ def test_a_customer_s_figures_read_only_their_organization(history: None) -> Non
     tickets = scoped_tickets(customer, TicketFilters())
     split = make_split(customer, TicketFilters(), period)
     assert not split.whole_days  # a customer's figures never come from the pre-aggregate
-    for query in (created_query(tickets, split), histogram_query(tickets, split, "resolution")):
+    for query in (
+        created_query(tickets, split),
+        histogram_query(tickets, split, Target.RESOLUTION),
+    ):
         text = plan(query)
         _no_full_scan(text)
         if is_postgres():

@@ -27,13 +27,13 @@ from server.storage.db import bind, db
 from server.storage.fields import to_ms, utcnow
 from server.storage.migrations import LATEST, current_version, migrate
 from server.storage.models import (
-    PRIORITIES,
     SchemaVersion,
     SettledDay,
     SettledDuration,
     Ticket,
     User,
 )
+from server.vocabulary import PRIORITIES
 
 
 def _as_before_migration_5() -> None:

@@ -34,22 +34,50 @@ def _as_postgres(*command: str) -> None:
         cannot_use_postgres(f"cannot run a private PostgreSQL here: {done.stderr.strip()[-300:]}")
 
 
+class PrivatePostgres:
+    """A running cluster of a test's own: its URL, its log, and a restart."""
+
+    def __init__(self, data: Path, port: int) -> None:
+        self.data = data
+        self.url = f"postgresql://postgres@127.0.0.1:{port}"
+        self.log = data / "server.log"
+        self._options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off"
+
+    def start(self, *settings: str) -> None:
+        """Start the cluster; ``settings`` such as ``max_connections=200`` go on its command line."""
+        self._options += "".join(f" -c {setting}" for setting in settings)
+        self._ctl("-l", str(self.log), "-o", self._options, "-w", "start")
+
+    def restart(self) -> None:
+        """Stop at once (every connection is cut, as a crash or failover does) and start again."""
+        self._ctl("-m", "immediate", "-w", "stop")
+        self._ctl("-l", str(self.log), "-o", self._options, "-w", "start")
+
+    def _ctl(self, *args: str) -> None:
+        _as_postgres(_bin("pg_ctl"), "-D", str(self.data), *args)
+
+
 @contextmanager
-def private_postgres_server() -> Iterator[str]:
-    """A running PostgreSQL cluster of this test's own; yields ``postgresql://postgres@host:port``."""
+def private_postgres(*settings: str) -> Iterator[PrivatePostgres]:
+    """A running PostgreSQL cluster of this test's own, stopped and removed afterwards."""
     home = Path(tempfile.mkdtemp(prefix="padcom-pgcluster-"))
     home.chmod(0o755)
     data = home / "data"
     data.mkdir(mode=0o700)
     shutil.chown(data, "postgres", "postgres")
-    port = free_port()
     stop = [_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]
     try:
         _as_postgres(_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
-        options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off"
-        log = str(data / "server.log")  # not our pipes: the server outlives pg_ctl
-        _as_postgres(_bin("pg_ctl"), "-D", str(data), "-l", log, "-o", options, "-w", "start")
-        yield f"postgresql://postgres@127.0.0.1:{port}"
+        cluster = PrivatePostgres(data, free_port())  # the log: not our pipes, it outlives pg_ctl
+        cluster.start(*settings)
+        yield cluster
     finally:
         subprocess.run(["runuser", "-u", "postgres", "--", *stop], capture_output=True, timeout=60)
         shutil.rmtree(home, ignore_errors=True)
+
+
+@contextmanager
+def private_postgres_server() -> Iterator[str]:
+    """A running PostgreSQL cluster of this test's own; yields ``postgresql://postgres@host:port``."""
+    with private_postgres() as cluster:
+        yield cluster.url

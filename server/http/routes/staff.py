@@ -31,15 +31,18 @@ from server.http.schemas import (
 from server.reads import people
 from server.reads.serialize import org_json, service_json, token_json
 from server.storage.write_path import plain
+from server.vocabulary import ROLES
 
 router = APIRouter(tags=["staff"])
+ROLE_FILTER = f"^({'|'.join([*ROLES, people.STAFF])})$"
+"""A role, or ``staff`` for agents and admins."""
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.get("/users", response_model=list[UserAdminOut])
 def list_users(
     staff: StaffUser,
-    role: Annotated[str | None, Query(pattern="^(customer|agent|admin|staff)$")] = None,
+    role: Annotated[str | None, Query(pattern=ROLE_FILTER)] = None,
     organization: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> list[dict[str, Any]]:

@@ -1,0 +1,137 @@
+"""The words of the helpdesk and the code each is stored as: below every layer, importing nothing.
+
+Why one module: every closed word list (statuses, priorities, categories, roles,
+service kinds, event kinds, outbox states, SLA targets) was spelled in a
+dozen places, and the stored form of a priority and of the statistics keys was a
+word's *index* in a tuple, so reordering or adding a word relabelled stored rows.
+Here each word is an enum member whose stored code is written out next to it:
+a word stored as text is stored as its own spelling; a word stored as a number
+(a priority's rank, an SLA target) has its number in ``*_CODES``. A code is
+never reused nor reinterpreted by a migration; a new word takes a new code.
+``tests/api/test_stored_words.py`` pins every word's code.
+
+It lives at the top of ``server/`` (not in a layer) because the storage layer,
+the lowest one, stores these words and every layer above reads them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+W = TypeVar("W", bound=StrEnum)
+
+
+class Role(StrEnum):
+    """Who a user is; stored as the word (``user.role``)."""
+
+    CUSTOMER = "customer"
+    AGENT = "agent"
+    ADMIN = "admin"
+
+
+class Status(StrEnum):
+    """Where a ticket is in its life; stored as the word (``ticket.status``)."""
+
+    NEW = "new"
+    OPEN = "open"
+    WAITING = "waiting"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Priority(StrEnum):
+    """How urgent a ticket is, least first; stored as its rank in ``PRIORITY_CODES``."""
+
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class Category(StrEnum):
+    """What a ticket is about; stored as the word (``ticket.category``, the statistics)."""
+
+    HARDWARE = "hardware"
+    SOFTWARE = "software"
+    USAGE = "usage"
+    SECURITY = "security"
+    OTHER = "other"
+
+
+class ServiceKind(StrEnum):
+    """What an organization rents; stored as the word (``service.kind``)."""
+
+    WEBHOSTING = "webhosting"
+    VPS = "vps"
+    DEDICATED = "dedicated"
+    DOMAIN = "domain"
+    MAIL = "mail"
+
+
+class EventKind(StrEnum):
+    """What happened to a ticket; stored as the word (``event.kind``), sent to webhooks."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    REPLIED = "replied"
+    NOTE = "note"
+    STATUS = "status"
+    ASSIGNED = "assigned"
+    DELETED = "deleted"
+    SLA_BREACHED = "sla_breached"
+
+
+class OutboxState(StrEnum):
+    """Where a mail or webhook is in its delivery; stored as the word (``outbox.state``)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Target(StrEnum):
+    """A time the helpdesk promises (SLA) and measures (statistics).
+
+    Stored as its number in ``TARGET_CODES`` (``stats_settled_duration.metric``)
+    and as its bit in ``BREACH_BITS`` (``ticket.sla_breached``).
+    """
+
+    FIRST_RESPONSE = "first_response"
+    RESOLUTION = "resolution"
+
+
+def _codes(words: type[W], codes: dict[W, int]) -> dict[W, int]:
+    """``codes`` after checking it gives every word of ``words`` its own code."""
+    if set(codes) != set(words) or len(set(codes.values())) != len(codes):
+        raise ValueError(f"every {words.__name__} needs one code of its own")
+    return codes
+
+
+PRIORITY_CODES = _codes(
+    Priority, {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
+)
+"""The stored number of each priority (``ticket.priority``, the statistics): higher is more urgent."""
+PRIORITY_BY_CODE = {code: word for word, code in PRIORITY_CODES.items()}
+TARGET_CODES = _codes(Target, {Target.FIRST_RESPONSE: 0, Target.RESOLUTION: 1})
+"""The stored number of each target in the statistics (``stats_settled_duration.metric``)."""
+BREACH_BITS = _codes(Target, {Target.FIRST_RESPONSE: 1, Target.RESOLUTION: 2})
+"""The bit of each target in ``ticket.sla_breached``: the breaches already recorded."""
+
+ROLES = tuple(Role)
+STAFF_ROLES = (Role.AGENT, Role.ADMIN)
+STATUSES = tuple(Status)
+OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
+"""Work still to do: the queue, the SLA clock, "open" in the statistics."""
+DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
+RUNNING_STATUSES = (Status.NEW, Status.OPEN)
+"""Open and not waiting on the customer: the SLA clock runs."""
+PAUSING_STATUS = Status.WAITING
+"""Waiting on the customer: the SLA clock is paused."""
+CUSTOMER_STATUSES = (Status.OPEN, Status.CLOSED)
+"""The statuses a customer may set on their own ticket (reopen it, or close it)."""
+PRIORITIES = tuple(Priority)
+CATEGORIES = tuple(Category)
+SERVICE_KINDS = tuple(ServiceKind)
+EVENT_KINDS = tuple(EventKind)
+TARGETS = tuple(Target)
