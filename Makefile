@@ -30,6 +30,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/pylint server padcom_cli padcom_tui
 
 lock:
 	$(BIN)/python -m pip install $(PIP_QUIET) uv

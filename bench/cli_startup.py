@@ -17,39 +17,21 @@ import compileall
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
-
 import padcom_cli
+from tests.support.process import ServerProcess
 
 BIN = Path(sys.executable).parent
 GOALS_MS = {"padcom --help": 100.0, "padcom ticket show N": 150.0}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(url: str, seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{url}/api/v1/me", timeout=1.0)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise SystemExit(f"the server at {url} did not start")
-
-
-def hyperfine(commands: dict[str, str], runs: int, env: dict[str, str]) -> dict[str, dict]:
+def hyperfine(
+    commands: dict[str, str], runs: int, env: dict[str, str]
+) -> dict[str, dict[str, float]]:
     """Mean, stddev and min (ms) per command label."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         argv = ["hyperfine", "-N", "--warmup", "3", "--runs", str(runs), "--export-json", out.name]
@@ -84,17 +66,10 @@ def main() -> None:
             env=env,
             stdout=subprocess.DEVNULL,
         )
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        env["PADCOM_URL"] = url
-        server = subprocess.Popen(
-            [BIN / "padcom-server", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        server = ServerProcess(None, Path(folder) / "data", Path(folder) / "server.log", env=env)
+        env["PADCOM_URL"] = server.url
+        server.start(timeout=20)
         try:
-            wait_for(url)
             padcom = str(BIN / "padcom")
             subprocess.run(
                 [padcom, "login", "--email", "customer@padcom.test", "--password-stdin"],
@@ -124,8 +99,7 @@ def main() -> None:
                 env,
             )
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            server.stop()
     floor = results["python -c pass"]["mean"]
     load = os.getloadavg()[0]
     print(f"load average {load:.2f} on {os.cpu_count()} CPUs (a busy box inflates wall times)")

@@ -28,10 +28,10 @@ import httpx
 
 from server.storage.db import db
 from server.storage.models import Ticket
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.live.proxy import CuttableProxy
 from tests.support.databases import postgres_database
+from tests.support.process import ServerProcess
 
 CLIENT_TIMEOUT = 120.0
 """Longer than any black hole this bench makes: the server, not the client, must give up."""

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import httpx
 
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.support.databases import sqlite_url
+from tests.support.process import ServerProcess
 
 MAX_REQUESTS_PER_CLIENT = 100_000
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,17 +40,12 @@ from pathlib import Path
 import httpx
 
 from bench import wrk
-from server.ops.demo import DEMO_PASSWORD
+from server.helpdesk.password_policy import DEMO_PASSWORD
 from tests.support.limits import NO_WRITE_LIMITS_ENV
+from tests.support.ports import free_port
 
 BIN = Path(sys.executable).parent
 CONNECTIONS = 32
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def cpu_seconds(pid: int) -> float:
@@ -75,7 +69,7 @@ def cpu_seconds(pid: int) -> float:
 @contextmanager
 def serving(command: list[str], env: dict[str, str], ready_path: str) -> Iterator[tuple[str, int]]:
     """Run a server command on a free loopback port until the block ends; yields (URL, pid)."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [*command, "--port", str(port)],
         env=env,

@@ -24,9 +24,9 @@ from server.config import PasswordParams
 from server.helpdesk.passwords import Passwords
 from server.storage.db import db
 from server.storage.models import User
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.support.databases import sqlite_url
+from tests.support.process import ServerProcess
 
 PASSWORD = "bench-quartz-meadow-2026"
 ME_SAMPLES = 200

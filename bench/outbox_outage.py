@@ -26,8 +26,9 @@ from server.outbox.worker import OutboxWorker
 from server.storage.db import bind, db
 from server.storage.migrations import migrate
 from server.storage.models import Outbox
-from tests.live.mailbox import Mailbox, free_port
+from tests.live.mailbox import Mailbox
 from tests.support.databases import sqlite_url
+from tests.support.ports import free_port
 
 
 class CountingLog(io.TextIOBase):

@@ -24,10 +24,10 @@ from server.config import PasswordParams
 from server.helpdesk.passwords import Passwords
 from server.storage.db import db
 from server.storage.models import User
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.support.databases import sqlite_url
 from tests.support.limits import NO_WRITE_LIMITS_ENV
+from tests.support.process import ServerProcess
 
 PASSWORD = "bench-sign-in-password-2026"
 
@@ -72,7 +72,8 @@ def burst(url: str, tokens: list[str], clients: int, seconds: float) -> Counter[
 def login_medians(url: str, emails: list[str]) -> tuple[float, float]:
     """Median ms of one wrong password per known email and of as many unknown emails
     (alternating; one try per email, so the account throttle never answers instead)."""
-    wrong, unknown = [], []
+    wrong: list[float] = []
+    unknown: list[float] = []
     with httpx.Client(base_url=f"{url}/api/v1", timeout=30) as api:
         for i, email in enumerate(emails):
             for target, times in ((email, wrong), (f"nobody{i}@example.com", unknown)):

@@ -26,9 +26,9 @@ from pathlib import Path
 import httpx
 
 from server.storage.db import db
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_with_ticket
 from tests.support.databases import sqlite_url
+from tests.support.process import ServerProcess
 
 SYSTEMD_SOFT_NOFILE = 1024
 SLOW_HEAD = b"GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\n"

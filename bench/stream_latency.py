@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,17 +36,12 @@ from pathlib import Path
 import httpx
 
 from tests.support.limits import NO_WRITE_LIMITS_ENV
+from tests.support.ports import free_port
 
 BIN = Path(sys.executable).parent
 PASSWORD = "bench password 1234"
 STREAM_COUNTS = (1, 10, 100)
 GOAL_P99_MS = 20.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def cpu_ms(pid: int) -> float:

@@ -32,7 +32,7 @@ from typing import Any
 
 import httpx
 
-from bench.cli_startup import free_port, wait_for
+from tests.support.process import ServerProcess
 
 BIN = Path(sys.executable).parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -82,7 +82,7 @@ def child(kind: str, started: float, url: str, token: str) -> None:
             while table.row_count < 1000 and time.monotonic() < deadline:
                 await pilot.press("pagedown")
                 await pilot.pause(0.01)
-                while app.screen.loading:  # type: ignore[attr-defined]
+                while app.screen.loading:
                     await asyncio.sleep(0.005)
             report["rows_after_scrolling"] = table.row_count
             report["rss_after_scrolling_mb"] = rss_mb()
@@ -171,17 +171,9 @@ def main() -> None:
     path = args.db or RESULTS / f"tui-{args.tickets}.db"
     database_url = ensure_database(path, args.tickets)
     token = agent_token(database_url)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, PADCOM_DATABASE_URL=database_url)
-    server = subprocess.Popen(
-        [BIN / "padcom-server", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = ServerProcess(database_url, RESULTS / "tui-server", RESULTS / "tui-server.log")
+    url = server.start(timeout=20).url
     try:
-        wait_for(url)
         page = httpx.get(
             f"{url}/api/v1/tickets",
             params={"sort": "urgency", "status": "new,open,waiting", "limit": 100},
@@ -211,8 +203,7 @@ def main() -> None:
             print(f"{'':20} goal <= {GOAL_MS:.0f} ms: {verdict} (load average now "
                   f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")  # fmt: skip
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
 
 
 if __name__ == "__main__":

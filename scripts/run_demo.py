@@ -38,7 +38,7 @@ import httpx
 from padcom_cli.client.api import PadcomClient
 from padcom_cli.client.config import ClientConfig, load_config, save_config
 from padcom_cli.client.errors import NotAuthorized
-from server.ops.demo import DEMO_PASSWORD
+from server.helpdesk.password_policy import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

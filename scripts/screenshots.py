@@ -18,8 +18,8 @@ from pathlib import Path
 from padcom_cli.client.api import PadcomClient
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.settings import AdminSettings
-from scripts.run_demo import BIN, free_port, wait_until_up
-from server.ops.demo import DEMO_PASSWORD
+from scripts.run_demo import BIN, choose_port, wait_until_up
+from server.helpdesk.password_policy import DEMO_PASSWORD
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -44,14 +44,17 @@ def main() -> None:
         env = dict(os.environ, PADCOM_DATA_DIR=data)
         env.pop("PADCOM_DATABASE_URL", None)
         subprocess.run([BIN / "padcom-server", "demo"], env=env, check=True, capture_output=True)
-        url = f"http://127.0.0.1:{free_port(0)}"
-        server = subprocess.Popen(
-            [BIN / "padcom-server", "serve", "--port", url.rsplit(":", 1)[1]],
-            env=env,
-            stderr=subprocess.DEVNULL,
-        )
+        url = f"http://127.0.0.1:{choose_port(0)}"
+        log = Path(data) / "server.log"
+        with log.open("ab") as out:
+            server = subprocess.Popen(
+                [BIN / "padcom-server", "serve", "--port", url.rsplit(":", 1)[1]],
+                env=env,
+                stdout=out,
+                stderr=out,
+            )
         try:
-            wait_until_up(url, server)
+            wait_until_up(url, server, log)
             asyncio.run(draw(url))
         finally:
             server.terminate()

@@ -3,15 +3,12 @@ PostgreSQL, a real server on a free loopback port, and a clean environment."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
-from tests.support.databases import postgres_database, postgres_problem, sqlite_url
+from tests.support.databases import postgres_database, require_postgres, sqlite_url
 from tests.support.live import Live, own_server
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 @pytest.fixture(autouse=True)
@@ -43,11 +40,7 @@ def database_url(
     if request.param == "sqlite":
         yield sqlite_url(tmp_path_factory.mktemp("db"))
         return
-    problem = postgres_problem()
-    if problem:
-        if IN_CI:
-            pytest.fail(f"{problem} (CI=true: PostgreSQL tests may not be skipped)")
-        pytest.skip(problem)
+    require_postgres()
     with postgres_database() as url:
         yield url
 

@@ -249,7 +249,9 @@ class QueueScreen(PadcomScreen[None]):
             self.queue.seen(int(ticket["number"]))
             self.merge([ticket])
 
-    def _pick(self, title: str, name: str, values: tuple[str, ...], extra: list[tuple[str, str]]):
+    def _pick(
+        self, title: str, name: str, values: tuple[str, ...], extra: list[tuple[str, str]]
+    ) -> None:
         from padcom_tui.screens.choice import ChoiceScreen
 
         current = getattr(self.queue.filters, name) or ""

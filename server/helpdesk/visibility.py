@@ -35,7 +35,7 @@ def get_ticket(user: User, number: int, *, for_update: bool = False) -> Ticket:
         # UPDATE: an event's foreign key check (KEY SHARE, under the event-order
         # lock) must not wait for it, or two processes deadlock.
         query = query.for_update("FOR NO KEY UPDATE")  # type: ignore[arg-type]  # peewee takes a string
-    ticket = query.first()
+    ticket: Ticket | None = query.first()
     if ticket is None:
         raise NotFound(f"ticket {number} not found")
     return ticket

@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 
 from server.config import Settings
-from server.ops.demo import DEMO_PASSWORD
+from server.helpdesk.password_policy import DEMO_PASSWORD
 from server.vocabulary import ROLES, Role
 
 ROLE_CHOICE = f"{', '.join(ROLES[:-1])} or {ROLES[-1]}"
@@ -188,7 +188,8 @@ def copy_to_command(
     """
     import json
 
-    from server.ops.copy_to import CopyRefused, TerminalProgress, copy_to, describe
+    from server.ops.copy_to import CopyRefused, copy_to
+    from server.ops.copy_words import TerminalProgress, describe
 
     url = source or Settings.from_env().resolved_database_url
     progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() and not as_json else None

@@ -55,7 +55,10 @@ def not_waiting(outages: Outages) -> ColumnBase | None:
         hooks = Outbox.channel == "webhook"
         return hooks & ~held_hooks if urls else hooks
     if urls:
-        return (Outbox.channel == "mail") | ((Outbox.channel == "webhook") & ~held_hooks)
+        mail_or_free_hooks: ColumnBase = (Outbox.channel == "mail") | (
+            (Outbox.channel == "webhook") & ~held_hooks
+        )
+        return mail_or_free_hooks
     return None
 
 
@@ -153,7 +156,7 @@ def seconds_until_due(cap: float, only: ColumnBase | None = None) -> float:
     """Time until the earliest pending row (matching ``only``) falls due, at most ``cap``."""
     pending = Outbox.state == OutboxState.PENDING
     query = Outbox.select(fn.MIN(Outbox.next_attempt_at))
-    earliest = query.where(pending if only is None else pending & only).scalar()
+    earliest: datetime | None = query.where(pending if only is None else pending & only).scalar()
     if earliest is None:
         return cap
     due_in = (earliest - utcnow()).total_seconds()

@@ -59,8 +59,9 @@ def at_risk(now_ms: int) -> Expression:
     """Not yet late, clock running, and a target falls due within the hour."""
     soon = now_ms + HOUR_MS
     response_soon = Ticket.first_response_at.is_null() & (Ticket.first_response_due < soon)
-    return (
+    risky: Expression = (
         ~breached(now_ms)
         & Ticket.sla_paused_at.is_null()
         & (response_soon | (Ticket.resolution_due < soon))
     )
+    return risky

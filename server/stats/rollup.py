@@ -109,7 +109,8 @@ def statements(where: ColumnBase, sign: int) -> list[Any]:
 
 def _text(node: Any) -> str:
     """SQL text of ``node`` with its parameters written in (all integers), for a trigger body."""
-    sql, params = db.get_sql_context().sql(node).query()
+    query: tuple[str, list[Any]] = db.get_sql_context().sql(node).query()
+    sql, params = query
     mark = db.param
     for value in params:
         if not isinstance(value, int) or isinstance(value, bool):

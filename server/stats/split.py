@@ -12,9 +12,8 @@ them). A customer's or one organization's or agent's figures are read from
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from peewee import Expression
+from peewee import ColumnBase, Expression
 
 from server.reads.listing import TicketFilters
 from server.stats.scope import DAY_MS, Period
@@ -22,11 +21,11 @@ from server.storage.models import Ticket, User
 from server.vocabulary import CATEGORIES, PRIORITIES, Category, Priority, W
 
 
-def in_period(period: Period) -> Any:
-    return (Ticket.created_at >= period.start) & (Ticket.created_at < period.end)
+def in_period(period: Period) -> Expression:
+    return _span(Ticket.created_at, period.start, period.end)
 
 
-def _span(column: Any, start: int, end: int) -> Any:
+def _span(column: ColumnBase, start: int, end: int) -> Expression:
     return (column >= start) & (column < end)
 
 

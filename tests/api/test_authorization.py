@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.api.tickets_support import counts, file_ticket
+from tests.api.tickets_support import counts
 from tests.support.live import Live, Person
+from tests.support.tickets import file_ticket
 
 ACTORS = ("customer_a", "customer_a2", "customer_b", "agent", "admin")
 
@@ -38,7 +39,8 @@ def world(live: Live) -> World:
     }
     ticket = file_ticket(people["customer_a"].api(), "A's secret")["number"]
     b = people["customer_b"]
-    return World(people, ticket, int(b.user.organization_id), b.id)
+    assert b.user.organization_id is not None, "a customer belongs to an organization"
+    return World(people, ticket, b.user.organization_id, b.id)
 
 
 # every route about one ticket, with a body it would accept from A; {t} is A's ticket

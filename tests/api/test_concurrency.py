@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.api.tickets_support import counts, event_kinds, file_ticket, stored
+from tests.api.tickets_support import counts, event_kinds, stored
 from tests.support.live import Live
+from tests.support.tickets import file_ticket
 
 
 def test_an_edit_without_if_match_is_refused_with_428(live: Live) -> None:

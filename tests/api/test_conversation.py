@@ -6,8 +6,9 @@ from typing import Any
 
 import httpx
 
-from tests.api.tickets_support import counts, event_kinds, file_ticket, stored
+from tests.api.tickets_support import counts, event_kinds, stored
 from tests.support.live import Live
+from tests.support.tickets import file_ticket
 
 
 def _patch(api: httpx.Client, number: int, **fields: object) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from server.storage.db import db
 from server.storage.models import Ticket
 from tests.api.tickets_support import counts
 from tests.support.live import Live
+from tests.support.tickets import file_ticket
 
 REQUEST = {"subject": "Backup failed", "body": "The nightly backup mail says FAILED."}
 
@@ -64,7 +65,7 @@ def test_a_malformed_key_is_refused(live: Live) -> None:
     api = live.person("customer").api()
     before = counts()
     for bad in ("with space", "x" * 201, "ümlaut"):
-        reply = api.post("/tickets", json=REQUEST, headers={"Idempotency-Key": bad.encode()})
+        reply = api.post("/tickets", json=REQUEST, headers={b"Idempotency-Key": bad.encode()})
         assert reply.status_code in (400, 422), bad
     assert counts() == before
 
@@ -88,10 +89,7 @@ def test_eight_simultaneous_retries_file_exactly_one_ticket(live: Live) -> None:
 
 
 def _ticket(api: httpx.Client) -> dict[str, Any]:
-    reply = api.post("/tickets", json=REQUEST)
-    assert reply.status_code == 201
-    ticket: dict[str, Any] = reply.json()
-    return ticket
+    return file_ticket(api, **REQUEST)
 
 
 def _twice(send: Callable[[], httpx.Response]) -> tuple[httpx.Response, httpx.Response]:

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from tests.api.tickets_support import counts, file_ticket, stored
+from tests.api.tickets_support import counts, stored
 from tests.support.live import Live
+from tests.support.tickets import file_ticket
 
 GOOD = {"subject": "Site slow", "body": "Since noon."}
 BAD_CREATES: list[tuple[str, dict[str, Any]]] = [

@@ -13,9 +13,10 @@ from server.reads.listing import SORTS
 from server.storage.db import db
 from server.storage.fields import utcnow
 from server.storage.models import Ticket
-from tests.api.tickets_support import all_numbers, file_ticket
+from tests.api.tickets_support import all_numbers
 from tests.support.limits import NO_WRITE_LIMITS
 from tests.support.live import Live, Person, own_server
+from tests.support.tickets import file_ticket
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.support.live import Live, Person
@@ -12,9 +14,10 @@ def admin(live: Live) -> Person:
     return live.person("admin")
 
 
-def _new_person(admin: Person, email: str, password: str) -> dict:
+def _new_person(admin: Person, email: str, password: str) -> dict[str, Any]:
     body = {"email": email, "name": "Dana", "role": "agent", "password": password}
-    return admin.api().post("/users", json=body).json()
+    person: dict[str, Any] = admin.api().post("/users", json=body).json()
+    return person
 
 
 def test_an_admin_cannot_give_a_new_person_a_well_known_password(admin: Person) -> None:

@@ -26,8 +26,8 @@ from server.vocabulary import (
     OutboxState,
     Status,
 )
-from tests.api.tickets_support import file_ticket
 from tests.support.live import Live
+from tests.support.tickets import file_ticket
 
 EVENT_WORDS = [
     "created",

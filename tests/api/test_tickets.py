@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from tests.api.tickets_support import all_numbers, counts, file_ticket
+from tests.api.tickets_support import all_numbers, counts
 from tests.support.live import Live
+from tests.support.tickets import file_ticket
 
 
 def test_a_customer_files_a_ticket_with_only_subject_and_body(live: Live) -> None:

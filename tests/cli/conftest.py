@@ -27,10 +27,3 @@ def padcom(live: Live) -> Padcom:
         return CliRunner().invoke(app, list(args), input=input, env=environment)
 
     return run
-
-
-def file_ticket(person: Person, subject: str = "Site is down", body: str = "Since 9:00.") -> int:
-    """A ticket filed over the API, to act on from the CLI."""
-    reply = person.api().post("/tickets", json={"subject": subject, "body": body})
-    assert reply.status_code == 201, reply.text
-    return int(reply.json()["number"])

@@ -17,6 +17,7 @@ from pathlib import Path
 from padcom_cli.client.errors import EXIT_CODES
 from tests.cli.terminal import PADCOM, Terminal
 from tests.support.live import Live, Person
+from tests.support.tickets import file_number
 
 LINE_BREAKS = ["\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u2029"]
 """Every line boundary ``str.splitlines`` knows."""
@@ -120,7 +121,7 @@ def test_an_edited_subject_with_a_line_break_is_refused_and_the_old_one_kept(
     live: Live, tmp_path: Path
 ) -> None:
     dora = live.person("customer")
-    number = _file(dora, "Disk full")
+    number = file_number(dora, "Disk full")
     config = tmp_path / "c.toml"
     done = padcom(
         "ticket", "edit", str(number), "-s", "Disk\u2028full",
@@ -161,7 +162,9 @@ def test_the_period_of_the_api_is_its_length_wherever_it_starts(live: Live) -> N
 def test_ticket_list_shows_open_tickets_as_stats_counts_them(live: Live, tmp_path: Path) -> None:
     fay = live.person("customer")
     agent = live.person("agent")
-    numbers = {status: _file(fay, f"A {status} one") for status in ("new", "resolved", "closed")}
+    numbers = {
+        status: file_number(fay, f"A {status} one") for status in ("new", "resolved", "closed")
+    }
     for status in ("resolved", "closed"):
         _set_status(agent, numbers[status], status)
     config = tmp_path / "c.toml"
@@ -171,12 +174,6 @@ def test_ticket_list_shows_open_tickets_as_stats_counts_them(live: Live, tmp_pat
     assert json.loads(stats.stdout)["now"]["open"] == 1
     everything = padcom("ticket", "list", "--all", "--json", url=live.url, config=config, token=fay.token)  # fmt: skip
     assert len(json.loads(everything.stdout)) == 3
-
-
-def _file(person: Person, subject: str) -> int:
-    reply = person.api().post("/tickets", json={"subject": subject, "body": "Details."})
-    assert reply.status_code == 201, reply.text
-    return int(reply.json()["number"])
 
 
 def _set_status(agent: Person, number: int, status: str) -> None:

@@ -15,9 +15,10 @@ import typer
 
 from padcom_cli import fastpath
 from padcom_cli.app import app
-from tests.cli.conftest import Padcom, file_ticket
+from tests.cli.conftest import Padcom
 from tests.cli.terminal import PADCOM
 from tests.support.live import Live
+from tests.support.tickets import file_number
 
 ARGVS = [
     ["ticket", "show", "7"],
@@ -94,7 +95,7 @@ def run_process(live: Live, token: str | None, *args: str) -> tuple[str, str, in
 def test_the_process_prints_what_typer_prints(live: Live, padcom: Padcom) -> None:
     ida = live.person("customer")
     agent = live.person("agent")
-    number = file_ticket(ida, "Backup [bold]missing[/]", "Where is \x1b[2J last night's backup?")
+    number = file_number(ida, "Backup [bold]missing[/]", "Where is \x1b[2J last night's backup?")
     agent.api().post(f"/tickets/{number}/messages", json={"body": "Looking into it."})
     cases: list[tuple[str | None, list[str]]] = [
         (ida.token, [str(number)]),
@@ -124,7 +125,7 @@ def test_a_server_that_is_down_is_one_line_and_exit_1() -> None:
 
 def test_a_reader_that_went_away_ends_it_quietly_with_1(live: Live) -> None:
     ida = live.person("customer")
-    number = file_ticket(ida)
+    number = file_number(ida)
     env = dict(os.environ, PADCOM_URL=live.url, PADCOM_TOKEN=ida.token)
     process = subprocess.Popen(
         [PADCOM, "ticket", "show", str(number), "--json"],

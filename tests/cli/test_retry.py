@@ -15,10 +15,10 @@ import pytest
 
 from server.storage.db import db
 from server.storage.models import Message, Ticket
-from tests.cli.conftest import file_ticket
 from tests.cli.terminal import PADCOM
 from tests.live.proxy import LosingProxy
 from tests.support.live import Live, Person
+from tests.support.tickets import file_number
 
 GATEWAY_503 = (
     b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
@@ -63,7 +63,7 @@ def test_a_reply_whose_answer_was_lost_is_stored_once(
     live: Live, tmp_path: Path, loss: str
 ) -> None:
     ben = live.person("customer")
-    number = file_ticket(ben)
+    number = file_number(ben)
     proxy = LosingProxy(live.thread.port, b"POST", LOSSES[loss])
     try:
         done = _padcom(proxy.url, ben, tmp_path, "ticket", "reply", str(number), "-b", "Still")
@@ -80,7 +80,7 @@ def test_a_priority_change_whose_answer_was_lost_is_not_a_conflict(
     live: Live, tmp_path: Path
 ) -> None:
     cleo = live.person("customer")
-    number = file_ticket(cleo)
+    number = file_number(cleo)
     version = cleo.api().get(f"/tickets/{number}").json()["version"]
     proxy = LosingProxy(live.thread.port, b"PATCH")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Final
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -40,7 +41,7 @@ def test_single_line_has_no_line_breaks_at_all(text: str) -> None:
     assert "\u2028" not in out and "\u2029" not in out
 
 
-HIDDEN = ("Cc", "Cf", "Cs", "Co", "Zl", "Zp", "Cn")
+HIDDEN: Final = ("Cc", "Cf", "Cs", "Co", "Zl", "Zp", "Cn")
 """Categories shown as stand-ins (Cn: noncharacters; unassigned ones are left out here)."""
 BLANK_LETTERS = "\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0"
 

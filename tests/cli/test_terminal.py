@@ -7,9 +7,9 @@ import tomllib
 from pathlib import Path
 
 from padcom_cli.client.config import config_path
-from tests.cli.conftest import file_ticket
 from tests.cli.terminal import Terminal
 from tests.support.live import Live
+from tests.support.tickets import file_number
 
 
 def test_login_asks_for_email_and_a_hidden_password(live: Live) -> None:
@@ -61,7 +61,7 @@ def test_new_ticket_asks_for_everything_and_uses_the_editor(live: Live, tmp_path
 def test_without_an_editor_the_text_is_typed_until_ctrl_d(live: Live) -> None:
     vera = live.person("customer")
     term = Terminal(
-        ["ticket", "reply", str(file_ticket(vera)), "--json"],
+        ["ticket", "reply", str(file_number(vera)), "--json"],
         {"PADCOM_URL": live.url, "PADCOM_TOKEN": vera.token},
     )
     term.expect("finish with Ctrl-D")
@@ -76,7 +76,7 @@ def test_without_an_editor_the_text_is_typed_until_ctrl_d(live: Live) -> None:
 
 def test_delete_asks_first_and_no_keeps_the_ticket(live: Live) -> None:
     walt = live.person("customer")
-    number = file_ticket(walt, "Keep me")
+    number = file_number(walt, "Keep me")
     env = {"PADCOM_URL": live.url, "PADCOM_TOKEN": walt.token}
     term = Terminal(["ticket", "delete", str(number)], env)
     term.expect(f"Delete ticket #{number} (Keep me)? [y/N]: ")
@@ -93,7 +93,7 @@ def test_delete_asks_first_and_no_keeps_the_ticket(live: Live) -> None:
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(live: Live) -> None:
     xena = live.person("customer")
-    file_ticket(xena, "Evil \x1b]52;c;aGk=\x07 subject [bold]x[/bold]")
+    file_number(xena, "Evil \x1b]52;c;aGk=\x07 subject [bold]x[/bold]")
     env = {"PADCOM_URL": live.url, "PADCOM_TOKEN": xena.token, "COLUMNS": "200"}
     coloured = Terminal(["ticket", "list"], env)
     assert coloured.finish() == 0

@@ -6,8 +6,9 @@ import json
 import sys
 from pathlib import Path
 
-from tests.cli.conftest import Padcom, file_ticket
+from tests.cli.conftest import Padcom
 from tests.support.live import Live
+from tests.support.tickets import file_number
 
 
 def test_filing_with_flags_prints_just_the_number(live: Live, padcom: Padcom) -> None:
@@ -91,8 +92,8 @@ def test_a_service_is_chosen_by_id_or_label(live: Live, padcom: Padcom) -> None:
 
 def test_list_leaves_closed_tickets_out_unless_asked(live: Live, padcom: Padcom) -> None:
     gus = live.person("customer")
-    open_one = file_ticket(gus, "Open problem")
-    closed_one = file_ticket(gus, "Old problem")
+    open_one = file_number(gus, "Open problem")
+    closed_one = file_number(gus, "Old problem")
     version = gus.api().get(f"/tickets/{closed_one}").json()["version"]
     gus.api().patch(
         f"/tickets/{closed_one}", json={"status": "closed"}, headers={"If-Match": f'"{version}"'}
@@ -111,7 +112,7 @@ def test_list_leaves_closed_tickets_out_unless_asked(live: Live, padcom: Padcom)
 def test_list_filters_search_and_limit(live: Live, padcom: Padcom) -> None:
     hana = live.person("customer")
     for subject in ("PHP version", "SSL expired", "PHP memory limit"):
-        file_ticket(hana, subject)
+        file_number(hana, subject)
     found = json.loads(padcom("ticket", "list", "-q", "PHP", "--json", as_=hana).stdout)
     assert sorted(t["subject"] for t in found) == ["PHP memory limit", "PHP version"]
     one = json.loads(padcom("ticket", "list", "--limit", "1", "--json", as_=hana).stdout)
@@ -123,7 +124,7 @@ def test_list_filters_search_and_limit(live: Live, padcom: Padcom) -> None:
 def test_show_has_properties_and_the_conversation_oldest_first(live: Live, padcom: Padcom) -> None:
     ida = live.person("customer")
     agent = live.person("agent")
-    number = file_ticket(ida, "Backup missing", "Where is last night's backup?")
+    number = file_number(ida, "Backup missing", "Where is last night's backup?")
     for body in ("Looking into it.", "Restored it for you."):
         agent.api().post(f"/tickets/{number}/messages", json={"body": body})
     agent.api().post(
@@ -147,7 +148,7 @@ def test_show_has_properties_and_the_conversation_oldest_first(live: Live, padco
 
 def test_someone_elses_ticket_is_not_found(live: Live, padcom: Padcom) -> None:
     jan, kim = live.person("customer"), live.person("customer")
-    number = file_ticket(jan, "Private")
+    number = file_number(jan, "Private")
     for args in (["show", str(number)], ["reply", str(number), "-b", "x"], ["close", str(number)]):
         result = padcom("ticket", *args, as_=kim)
         assert result.exit_code == 3, (args, result.output)
@@ -156,7 +157,7 @@ def test_someone_elses_ticket_is_not_found(live: Live, padcom: Padcom) -> None:
 
 def test_reply_from_flags_and_standard_input(live: Live, padcom: Padcom) -> None:
     lea = live.person("customer")
-    number = file_ticket(lea)
+    number = file_number(lea)
     human = padcom("ticket", "reply", str(number), "-b", "Any news?", as_=lea)
     assert human.exit_code == 0 and "Any news?" in human.stdout
     piped = padcom("ticket", "reply", str(number), "-F", "-", "--json", as_=lea, input="Still down")
@@ -172,7 +173,7 @@ def test_reply_from_flags_and_standard_input(live: Live, padcom: Padcom) -> None
 
 def test_priority_close_and_reopen(live: Live, padcom: Padcom) -> None:
     max_ = live.person("customer")
-    number = file_ticket(max_)
+    number = file_number(max_)
     raised = padcom("ticket", "priority", str(number), "urgent", as_=max_)
     assert raised.exit_code == 0 and "priority: urgent" in raised.stdout
     closed = json.loads(padcom("ticket", "close", str(number), "--json", as_=max_).stdout)
@@ -189,7 +190,7 @@ def test_priority_close_and_reopen(live: Live, padcom: Padcom) -> None:
 
 def test_edit_with_flags(live: Live, padcom: Padcom) -> None:
     nina = live.person("customer")
-    number = file_ticket(nina, "Typo in subjcet")
+    number = file_number(nina, "Typo in subjcet")
     result = padcom(
         "ticket", "edit", str(number), "-s", "Typo in subject", "-c", "usage", "--json", as_=nina
     )
@@ -202,7 +203,7 @@ def test_edit_with_flags(live: Live, padcom: Padcom) -> None:
 
 def test_edit_in_the_editor(live: Live, padcom: Padcom, tmp_path: Path) -> None:
     otto = live.person("customer")
-    number = file_ticket(otto, "Old subject", "Old text")
+    number = file_number(otto, "Old subject", "Old text")
     editor = tmp_path / "editor.py"
     editor.write_text(
         "import sys\n"
@@ -221,7 +222,7 @@ def test_edit_in_the_editor(live: Live, padcom: Padcom, tmp_path: Path) -> None:
 
 def test_delete_asks_for_yes_without_a_terminal(live: Live, padcom: Padcom) -> None:
     pia = live.person("customer")
-    number = file_ticket(pia)
+    number = file_number(pia)
     refused = padcom("ticket", "delete", str(number), as_=pia)
     assert refused.exit_code == 2 and "--yes" in refused.stderr
     assert pia.api().get(f"/tickets/{number}").status_code == 200

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.cli.conftest import Padcom, file_ticket
+from tests.cli.conftest import Padcom
 from tests.cli.terminal import PADCOM
 from tests.support.live import Live
+from tests.support.ports import free_port
+from tests.support.tickets import file_number
 
 HOSTILE_SUBJECT = (
     "Help \x1b[2J\x1b]52;c;aGFja2Vk\x07 [bold]now[/bold] [link=https://evil.example]x[/link]"
@@ -21,19 +22,12 @@ HOSTILE_BODY = (
 RAW_CONTROLS = ("\x1b", "\x9b", "\x07", "\x08")
 
 
-def closed_port() -> int:
-    """A loopback port with nothing listening (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_hostile_text_is_shown_literally_and_never_reaches_the_terminal(
     live: Live, padcom: Padcom
 ) -> None:
     org = live.organization()
     mallory, victim = live.person("customer", org=org), live.person("customer", org=org)
-    number = file_ticket(mallory, HOSTILE_SUBJECT, HOSTILE_BODY)
+    number = file_number(mallory, HOSTILE_SUBJECT, HOSTILE_BODY)
     mallory.api().post(f"/tickets/{number}/messages", json={"body": HOSTILE_BODY})
     outputs = [
         padcom("ticket", "list", as_=victim, COLUMNS="250"),
@@ -54,7 +48,7 @@ def test_hostile_text_is_shown_literally_and_never_reaches_the_terminal(
 
 
 def test_a_server_that_is_down_is_one_clear_line(padcom: Padcom) -> None:
-    url = f"http://127.0.0.1:{closed_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     for args in (["ticket", "list"], ["ticket", "show", "1", "--json"], ["services"]):
         result = padcom(*args, PADCOM_URL=url, PADCOM_TOKEN="pdc_whatever")
         assert result.exit_code == 1
@@ -63,7 +57,7 @@ def test_a_server_that_is_down_is_one_clear_line(padcom: Padcom) -> None:
 
 
 def test_a_server_that_is_down_as_a_real_process(tmp_path: Path) -> None:
-    url = f"http://127.0.0.1:{closed_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     done = subprocess.run(
         [PADCOM, "ticket", "list"],
         capture_output=True,
@@ -84,7 +78,7 @@ def test_not_signed_in_is_exit_4(padcom: Padcom) -> None:
 
 def test_json_pipes_into_json_tool(live: Live, tmp_path: Path) -> None:
     quinn = live.person("customer")
-    file_ticket(quinn, "Pipe me \x1b[1m", "body")
+    file_number(quinn, "Pipe me \x1b[1m", "body")
     env = {
         "PADCOM_URL": live.url,
         "PADCOM_TOKEN": quinn.token,
@@ -106,7 +100,7 @@ def test_json_pipes_into_json_tool(live: Live, tmp_path: Path) -> None:
 def test_a_stale_version_is_a_conflict_that_says_what_changed(live: Live, padcom: Padcom) -> None:
     rosa = live.person("customer")
     agent = live.person("agent")
-    number = file_ticket(rosa, "Slow site")
+    number = file_number(rosa, "Slow site")
     seen = json.loads(padcom("ticket", "show", str(number), "--json", as_=rosa).stdout)
     version = seen["ticket"]["version"]
     agent.api().patch(
@@ -130,7 +124,7 @@ def test_a_change_made_while_editing_is_never_overwritten(
 ) -> None:
     sam = live.person("customer")
     agent = live.person("agent")
-    number = file_ticket(sam, "Original", "Original text")
+    number = file_number(sam, "Original", "Original text")
     editor = tmp_path / "slow_editor.py"
     editor.write_text(
         "import os, sys, httpx\n"

@@ -23,16 +23,11 @@ from pathlib import Path
 import pytest
 
 from tests.cli.terminal import Terminal
+from tests.support.ports import free_port, taken_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = (sys.executable, str(ROOT / "scripts" / "run_demo.py"))
 READY = "Press Enter to open padcom-admin"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 Start = Callable[[Path, int], Terminal]
@@ -177,10 +172,7 @@ def test_a_port_another_program_holds_moves_and_the_customer_is_told(
     start: Start, tmp_path: Path
 ) -> None:
     data = tmp_path / "demo"
-    with socket.socket() as other:
-        other.bind(("127.0.0.1", 0))
-        other.listen()
-        taken = other.getsockname()[1]
+    with taken_port() as taken:
         run = start(data, taken)
         url = printed(run)[0]
         stop(run)

@@ -10,6 +10,7 @@ import httpx
 from server.helpdesk.tokens import issue
 from server.storage.db import bind, db
 from server.storage.models import Organization, Service, User
+from tests.support.tickets import file_number
 
 
 def customer_token(database_url: str, role: str = "customer", password_hash: str = "-") -> str:
@@ -37,11 +38,6 @@ def customer_token(database_url: str, role: str = "customer", password_hash: str
 def customer_with_ticket(url: str, database_url: str) -> tuple[str, int]:
     """A new customer's token and the number of a ticket they filed through the API."""
     token = customer_token(database_url)
-    reply = httpx.post(
-        f"{url}/api/v1/tickets",
-        json={"subject": "fault test", "body": "x"},
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=30,
-    )
-    assert reply.status_code == 201, reply.text
-    return token, int(reply.json()["number"])
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=f"{url}/api/v1", headers=headers, timeout=30) as client:
+        return token, file_number(client, "fault test", "x")

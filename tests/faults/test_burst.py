@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 
 from server.storage.db import db
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_with_ticket
+from tests.support.process import ServerProcess
 
 CLIENTS = 50
 WARMUP_REQUESTS = 8

@@ -72,7 +72,7 @@ def _breaches(number: int) -> list[Event]:
 
 
 def test_a_clock_step_records_no_false_breach(quiet: Live, shift: Shift) -> None:
-    app = quiet.thread.server.config.app
+    app = quiet.thread.app
     assert isinstance(app, FastAPI)
     customer = quiet.person("customer")
     urgent = customer.api().post(

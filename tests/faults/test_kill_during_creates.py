@@ -19,9 +19,9 @@ from peewee import Field
 
 from server.storage.db import db
 from server.storage.models import Message, Ticket
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.support.limits import NO_WRITE_LIMITS_ENV as NO_LIMITS  # one customer files fast
+from tests.support.process import ServerProcess
 
 CLIENTS = 4
 MAX_PER_CLIENT = 200

@@ -17,9 +17,9 @@ from server.config import PasswordParams
 from server.helpdesk.passwords import Passwords
 from server.storage.db import db
 from server.storage.models import User
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.support.databases import sqlite_url
+from tests.support.process import ServerProcess
 
 PARALLEL_LOGINS = 12
 PASSWORD = "storm-of-sign-ins-2026"

@@ -18,10 +18,11 @@ import pytest
 
 from server.storage.db import db
 from server.storage.models import Outbox
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
-from tests.live.mailbox import Mailbox, free_port
+from tests.live.mailbox import Mailbox
 from tests.live.two_servers import api
+from tests.support.ports import free_port
+from tests.support.process import ServerProcess
 
 TEAM = "team@padcom.test"
 LEASE_SECONDS = "3"
@@ -50,7 +51,7 @@ def _claimed_row(database_url: str) -> Outbox:
     deadline = time.monotonic() + MAX_WAIT_SECONDS
     while True:
         with db.connection_context():
-            row = Outbox.select().where(Outbox.lease_owner.is_null(False)).first()
+            row: Outbox | None = Outbox.select().where(Outbox.lease_owner.is_null(False)).first()
         if row is not None:
             return row
         assert time.monotonic() < deadline, "server A never claimed the mail"

@@ -16,10 +16,12 @@ from collections.abc import Iterator
 import pytest
 
 from server.outbox.settings import MailSettings, WebhookSettings
-from tests.live.mailbox import Mailbox, free_port
+from tests.live.mailbox import Mailbox
 from tests.live.outbox_support import FAST_RETRIES, ticket_rows, until
 from tests.live.receiver import Receiver
 from tests.support.live import Live, Person, own_server
+from tests.support.ports import free_port
+from tests.support.tickets import file_number
 
 ROWS = 30
 HOOK_PORT = free_port()
@@ -54,9 +56,7 @@ def _file_many(customer: Person) -> list[int]:
     api = customer.api()
     numbers = []
     for i in range(ROWS):
-        filed = api.post("/tickets", json={"subject": f"Quota warning {i}", "body": "Disk 95%."})
-        assert filed.status_code == 201, filed.text
-        numbers.append(filed.json()["number"])
+        numbers.append(file_number(api, f"Quota warning {i}", "Disk 95%."))
     return numbers
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.faults.process import ServerProcess
+from tests.support.process import ServerProcess
 
 GONE_WITHIN_SECONDS = 30
 """Bounds the wait; a worker's graceful shutdown takes well under a second here."""

@@ -23,11 +23,12 @@ from urllib.parse import urlparse
 import psycopg
 import pytest
 
-from tests.faults.process import ServerProcess, free_port
 from tests.faults.seed import customer_token
 from tests.live.sse import StreamReader
 from tests.live.two_servers import api
 from tests.support.databases import PG_SERVER, postgres_database, require_postgres
+from tests.support.ports import free_port
+from tests.support.process import ServerProcess
 
 POSTS = 20
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"

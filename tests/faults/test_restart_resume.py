@@ -24,9 +24,10 @@ import pytest
 from padcom_cli.client.api import PadcomClient
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.settings import AdminSettings
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.live.two_servers import api, two_servers
+from tests.support.process import ServerProcess
+from tests.support.tickets import file_number
 from tests.tui.conftest import settle, shown_rows, status_line, until
 
 PADCOM = str(Path(sys.executable).parent / "padcom")
@@ -41,14 +42,7 @@ def pair(database_url: str, tmp_path: Path) -> Iterator[Pair]:
 
 def _file(server: ServerProcess, token: str, count: int, label: str) -> list[int]:
     with api(server, token) as client:
-        return [
-            int(
-                client.post("/tickets", json={"subject": f"{label} {n}", "body": "-"}).json()[
-                    "number"
-                ]
-            )
-            for n in range(count)
-        ]
+        return [file_number(client, f"{label} {n}", "-") for n in range(count)]
 
 
 def _outage(pair: Pair, customer: str, connected: Callable[[], None]) -> list[int]:

@@ -19,8 +19,8 @@ from server.config import PasswordParams
 from server.helpdesk.passwords import Passwords
 from server.storage.db import bind, db
 from server.storage.models import User
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
+from tests.support.process import ServerProcess
 
 LOGINS = 60
 """Production argon2 with two hashes at once: several seconds of work, past a 1 s grace."""

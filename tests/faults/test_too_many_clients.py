@@ -19,9 +19,9 @@ import httpx
 import psycopg
 import pytest
 
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.support.databases import PG_SERVER, postgres_database, require_postgres
+from tests.support.process import ServerProcess
 
 TRIES = 20
 

@@ -18,9 +18,9 @@ import httpx
 from server.helpdesk.tokens import hash_secret
 from server.storage.db import db
 from server.storage.models import Ticket, Token
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.support.limits import NO_WRITE_LIMITS_ENV
+from tests.support.process import ServerProcess
 
 CLIENTS = 32
 CREATES_PER_CLIENT = 15

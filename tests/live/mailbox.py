@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import ssl
 import subprocess
 import threading
@@ -15,12 +14,6 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def self_signed(directory: Path) -> tuple[Path, Path]:
@@ -76,7 +69,7 @@ class Mailbox:
         mail = message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             for rcpt in envelope.rcpt_tos:
-                self.mails.append((rcpt, mail))  # type: ignore[arg-type]
+                self.mails.append((rcpt, mail))
                 self.raw.append((rcpt, envelope.content))
         return "250 OK"
 

@@ -15,8 +15,9 @@ from typing import Any
 from server.outbox.settings import MailSettings, OutboxSettings
 from server.storage.db import db
 from server.storage.models import Event, Outbox
-from tests.live.mailbox import Mailbox, free_port
+from tests.live.mailbox import Mailbox
 from tests.support.live import Live, Person, own_server
+from tests.support.ports import free_port
 
 FAST_RETRIES = OutboxSettings(
     first_retry_seconds=0.1, max_retry_seconds=0.3, poll_seconds=0.2, outage_probe_max_seconds=0.3

@@ -13,10 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.live.sse import StreamReader
 from tests.live.two_servers import api, two_servers
+from tests.support.process import ServerProcess
+from tests.support.tickets import file_number
 
 STREAMS_ON_TWO_WORKERS = 8
 """Streams spread over both workers by the kernel; all must hear of every ticket."""
@@ -32,9 +33,7 @@ def pair(
 
 def _file(server: ServerProcess, token: str, subject: str) -> int:
     with api(server, token) as client:
-        reply = client.post("/tickets", json={"subject": subject, "body": "-"})
-    assert reply.status_code == 201, reply.text
-    return int(reply.json()["number"])
+        return file_number(client, subject, "-")
 
 
 def test_a_ticket_filed_on_one_server_reaches_a_stream_on_the_other(

@@ -6,80 +6,35 @@ carried by LISTEN/NOTIFY (the hub has no polling to fall back on).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 
 from server.storage.db import bind, db
 from server.storage.migrations import migrate
-from tests.live.mailbox import free_port
 from tests.live.sse import StreamReader
 from tests.support import live as support
-from tests.support.databases import postgres_database, postgres_problem
-from tests.support.live import Live
+from tests.support.databases import postgres_database, require_postgres
+from tests.support.live import World
+from tests.support.process import ServerProcess
 
 pytestmark = pytest.mark.postgres
-PADCOM_SERVER = str(Path(sys.executable).parent / "padcom-server")
-
-
-class ServerProcess:
-    """``padcom-server serve`` on a free loopback port, as an operator would run it."""
-
-    def __init__(self, database_url: str, data_dir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, PADCOM_DATABASE_URL=database_url, PADCOM_DATA_DIR=str(data_dir))
-        self.process = subprocess.Popen(
-            [PADCOM_SERVER, "serve", "--port", str(self.port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-
-    def wait_ready(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
-            try:
-                if httpx.get(f"{self.url}/api/v1/me", timeout=1).status_code == 401:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
 
 
 @pytest.fixture(scope="module")
-def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Live, Live]]:
-    problem = postgres_problem()
-    if problem:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(problem)
-        pytest.skip(problem)
+def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, World]]:
+    require_postgres()
     with postgres_database() as url:
         settings = support.test_settings(url)
         bind(url)
         migrate()
-        servers = [ServerProcess(url, tmp_path_factory.mktemp("data")) for _ in range(2)]
+        folders = [tmp_path_factory.mktemp("server") for _ in range(2)]
+        servers = [ServerProcess(url, folder, folder / "server.log") for folder in folders]
         try:
             for server in servers:
-                server.wait_ready()
-            worlds = (Live(settings, server), Live(settings, server))  # type: ignore[arg-type]
+                server.start()
+            # one world per process: what the first is told must reach the second's streams
+            worlds = (World(settings, servers[0].url), World(settings, servers[1].url))
             yield worlds
             for world in worlds:
                 world.close()
@@ -90,7 +45,7 @@ def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Live
 
 
 def test_a_ticket_filed_through_one_process_reaches_a_stream_on_the_other(
-    two_servers: tuple[Live, Live],
+    two_servers: tuple[World, World],
 ) -> None:
     first, second = two_servers
     agent = second.person("agent")
@@ -108,7 +63,7 @@ def test_a_ticket_filed_through_one_process_reaches_a_stream_on_the_other(
 
 
 def test_a_reply_through_the_second_process_reaches_the_first(
-    two_servers: tuple[Live, Live],
+    two_servers: tuple[World, World],
 ) -> None:
     first, second = two_servers
     customer = first.person("customer")

@@ -10,17 +10,12 @@ from server.live.reader import latest_event_id
 from server.storage.db import db
 from server.storage.models import Token
 from tests.support.live import Live, Person
+from tests.support.tickets import file_number
 
 
 def _token_id(person: Person) -> int:
     with db.connection_context():
         return int(Token.get(Token.token_hash == hash_secret(person.token)).id)
-
-
-def _file(person: Person, subject: str) -> int:
-    response = person.api().post("/tickets", json={"subject": subject, "body": "-"})
-    assert response.status_code == 201
-    return int(response.json()["number"])
 
 
 async def test_a_stream_that_falls_behind_is_let_go_while_the_others_go_on(live: Live) -> None:
@@ -31,9 +26,11 @@ async def test_a_stream_that_falls_behind_is_let_go_while_the_others_go_on(live:
     brisk = hub.subscribe(agent.user, hub.latest, token_id=_token_id(agent))
 
     for subject in ("one", "two", "three"):
-        number = await asyncio.to_thread(_file, customer, subject)
+        number = await asyncio.to_thread(file_number, customer, subject)
         hub.notify([])
-        (event_id, frame), *_ = await asyncio.wait_for(brisk.queue.get(), 10)
+        batch = await asyncio.wait_for(brisk.queue.get(), 10)
+        assert batch is not None, "the brisk stream was let go"
+        (event_id, frame), *_ = batch
         assert f'"ticket":{number}'.encode() in frame and f"id: {event_id}".encode() in frame
 
     assert slow.closed and hub.subscribers == 1
@@ -47,10 +44,11 @@ async def test_a_customer_subscriber_gets_only_their_organization(live: Live) ->
     hub = Hub(asyncio.get_running_loop(), await asyncio.to_thread(latest_event_id))
     mine = hub.subscribe(customer.user, hub.latest, token_id=_token_id(customer))
 
-    await asyncio.to_thread(_file, stranger, "not yours")
-    own = await asyncio.to_thread(_file, customer, "yours")
+    await asyncio.to_thread(file_number, stranger, "not yours")
+    own = await asyncio.to_thread(file_number, customer, "yours")
     hub.notify([])
     batch = await asyncio.wait_for(mine.queue.get(), 10)
+    assert batch is not None, "the stream was let go"
     assert [f'"ticket":{own}'.encode() in frame for _, frame in batch] == [True]
 
 

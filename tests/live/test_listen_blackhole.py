@@ -18,13 +18,13 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.faults.test_database_blackhole import _through
 from tests.live.proxy import CuttableProxy
 from tests.live.sse import StreamReader
 from tests.live.two_servers import api
 from tests.support.databases import PG_SERVER, postgres_database, require_postgres
+from tests.support.process import ServerProcess
 
 TICKETS = 5
 SCRAPER = "blackhole-scraper-token"

@@ -11,9 +11,11 @@ from server.outbox.enqueue import staff_recipients
 from server.outbox.settings import MailSettings, OutboxSettings
 from server.storage.db import db
 from server.storage.models import Event, Outbox, Ticket
-from tests.live.mailbox import Mailbox, free_port, self_signed
+from tests.live.mailbox import Mailbox, self_signed
 from tests.live.outbox_support import set_status, until
 from tests.support.live import Live, Person, own_server
+from tests.support.ports import free_port
+from tests.support.tickets import file_number
 
 TEAM = "support-team@padcom.test"
 SMTP_LOGIN = ("helpdesk", "smtp secret")
@@ -54,15 +56,6 @@ def helpdesk(database_url: str, mailbox: Mailbox) -> Iterator[Live]:
         yield world
 
 
-def _file(person: Person, subject: str) -> int:
-    response = person.api().post(
-        "/tickets",
-        json={"subject": subject, "body": "The site shows a 502 since 09:10.\nPlease help."},
-    )
-    assert response.status_code == 201, response.text
-    return int(response.json()["number"])
-
-
 def _reply(person: Person, number: int, body: str, internal: bool = False) -> None:
     response = person.api().post(
         f"/tickets/{number}/messages", json={"body": body, "internal": internal}
@@ -85,7 +78,9 @@ def test_staff_hear_of_new_tickets_and_replies_and_the_customer_of_answers(
     agent = helpdesk.person("agent")
     customer = helpdesk.person("customer")
 
-    number = _file(customer, "Website down")
+    number = file_number(
+        customer, "Website down", "The site shows a 502 since 09:10.\nPlease help."
+    )
     new_ticket = mailbox.wait_for(agent.email, 1)[0]
     assert new_ticket["Subject"] == f"[Padcom #{number}] New ticket: Website down"
     assert new_ticket.get_content_type() == "text/plain"
@@ -121,7 +116,7 @@ def test_a_hostile_subject_cannot_add_mail_headers(helpdesk: Live, mailbox: Mail
         "/tickets", json={"subject": "Hi\r\nBcc: victim@example.com", "body": "Please help."}
     )
     assert refused.status_code == 422  # a subject is one line: the break never reaches a mail
-    number = _file(customer, "Hi\x1b[2J Bcc: victim@example.com")
+    number = file_number(customer, "Hi\x1b[2J Bcc: victim@example.com")
     mail = mailbox.wait_for(agent.email, 1)[0]
     assert mail["Bcc"] is None
     assert "\n" not in mail["Subject"] and "\x1b" not in mail["Subject"]
@@ -135,7 +130,7 @@ def test_an_smtp_outage_delays_mail_but_loses_none_and_repeats_none(
     customer = helpdesk.person("customer")
     mailbox.stop()
     try:
-        number = _file(customer, "Backups failing")
+        number = file_number(customer, "Backups failing")
         _reply(agent, number, "Looking into it.")
         _reply(agent, number, "Fixed the backup job.")
         until(
@@ -164,7 +159,7 @@ def test_staff_recipients_can_be_the_assignee_and_a_team_address(helpdesk: Live)
     agent = helpdesk.person("agent")
     colleague = helpdesk.person("agent")
     customer = helpdesk.person("customer")
-    number = _file(customer, "Assigned")
+    number = file_number(customer, "Assigned")
     api = agent.api()
     version = api.get(f"/tickets/{number}").json()["version"]
     api.patch(

@@ -6,31 +6,29 @@ import asyncio
 import json
 from collections.abc import Callable
 from contextlib import AsyncExitStack
+from typing import Any
 
 import httpx
 from httpx_sse import EventSource, aconnect_sse
 
 from tests.live.sse import StreamReader
 from tests.support.live import Live, Person
+from tests.support.tickets import file_ticket
 
 Opener = Callable[..., StreamReader]
 
 
-def _file(person: Person, subject: str = "Disk full on web01") -> dict:
-    response = person.api().post(
-        "/tickets",
-        json={"subject": subject, "body": "Nothing can be written.", "category": "hardware"},
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
+def _file(person: Person, subject: str = "Disk full on web01") -> dict[str, Any]:
+    return file_ticket(person, subject, "Nothing can be written.", category="hardware")
 
 
-def _reply(person: Person, number: int, body: str, internal: bool = False) -> dict:
+def _reply(person: Person, number: int, body: str, internal: bool = False) -> dict[str, Any]:
     response = person.api().post(
         f"/tickets/{number}/messages", json={"body": body, "internal": internal}
     )
     assert response.status_code == 201, response.text
-    return response.json()
+    message: dict[str, Any] = response.json()
+    return message
 
 
 def test_an_agent_sees_a_new_ticket_the_moment_it_is_filed(live: Live, open_stream: Opener) -> None:
@@ -176,9 +174,10 @@ async def test_sixty_open_streams_all_hear_of_one_new_ticket(live: Live) -> None
 
         ticket = await asyncio.to_thread(_file, customer, "Everything is slow")
 
-        async def first(source: EventSource) -> dict:
+        async def first(source: EventSource) -> dict[str, Any]:
             async for sse in source.aiter_sse():
-                return json.loads(sse.data)
+                event: dict[str, Any] = json.loads(sse.data)
+                return event
             raise AssertionError("the stream ended")
 
         received = await asyncio.wait_for(asyncio.gather(*(first(s) for s in sources)), 30)

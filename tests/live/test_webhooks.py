@@ -14,8 +14,9 @@ from server.outbox.settings import OutboxSettings, WebhookSettings
 from server.outbox.worker import REFUSED
 from server.storage.db import db
 from server.storage.models import Event, Outbox
-from tests.live.receiver import Receiver
-from tests.support.live import Live, Person, own_server
+from tests.live.receiver import Received, Receiver
+from tests.support.live import Live, own_server
+from tests.support.tickets import file_number
 
 SECRET = "correct-horse-webhook-secret"
 CHAT, FLAKY, INTERNAL = "/hooks/chat", "/hooks/pager", "/internal/metadata"
@@ -43,21 +44,13 @@ def helpdesk(database_url: str, receiver: Receiver) -> Iterator[Live]:
         yield world
 
 
-def _file(person: Person, subject: str) -> int:
-    response = person.api().post(
-        "/tickets", json={"subject": subject, "body": "Disk SMART errors."}
-    )
-    assert response.status_code == 201, response.text
-    return int(response.json()["number"])
-
-
 def _deliveries(number: int) -> list[Outbox]:
     with db.connection_context():
         events = Event.select(Event.id).where(Event.ticket == number)
         return list(Outbox.select().where(Outbox.event_id.in_(events)).order_by(Outbox.id))
 
 
-def _for(receiver: Receiver, path: str, number: int) -> list:
+def _for(receiver: Receiver, path: str, number: int) -> list[Received]:
     return [r for r in receiver.at(path) if json.loads(r.body)["ticket"]["number"] == number]
 
 
@@ -72,7 +65,7 @@ def test_a_new_ticket_is_posted_signed_so_the_receiver_can_verify_it(
     helpdesk: Live, receiver: Receiver
 ) -> None:
     customer = helpdesk.person("customer")
-    number = _file(customer, "RAID degraded on db02")
+    number = file_number(customer, "RAID degraded on db02")
     _settled(number)
     (request,) = _for(receiver, CHAT, number)
 
@@ -95,7 +88,7 @@ def test_a_receiver_answering_500_gets_the_same_delivery_again(
     helpdesk: Live, receiver: Receiver
 ) -> None:
     customer = helpdesk.person("customer")
-    number = _file(customer, "Pager test")
+    number = file_number(customer, "Pager test")
     _settled(number)
 
     failed, retried = _for(receiver, FLAKY, number)
@@ -109,7 +102,7 @@ def test_a_receiver_answering_500_gets_the_same_delivery_again(
 
 def test_a_target_not_on_the_allow_list_is_refused(helpdesk: Live, receiver: Receiver) -> None:
     customer = helpdesk.person("customer")
-    number = _file(customer, "Try to reach the metadata service")
+    number = file_number(customer, "Try to reach the metadata service")
     _settled(number)
 
     assert receiver.at(INTERNAL) == []
@@ -121,7 +114,7 @@ def test_a_target_not_on_the_allow_list_is_refused(helpdesk: Live, receiver: Rec
 def test_only_chosen_event_kinds_are_sent(helpdesk: Live, receiver: Receiver) -> None:
     customer = helpdesk.person("customer")
     agent = helpdesk.person("agent")
-    number = _file(customer, "Kinds")
+    number = file_number(customer, "Kinds")
     api = agent.api()
     version = api.get(f"/tickets/{number}").json()["version"]
     api.patch(f"/tickets/{number}", json={"priority": "high"}, headers={"If-Match": f'"{version}"'})

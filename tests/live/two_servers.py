@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.faults.process import ServerProcess
+from tests.support.process import ServerProcess
 
 
 @contextmanager

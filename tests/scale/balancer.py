@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.process import free_port
+from tests.support.ports import free_port
 
 CONFIG = """\
 global

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import psycopg
 
-from tests.faults.process import ServerProcess
 from tests.scale.balancer import Balancer
 from tests.support.limits import NO_WRITE_LIMITS_ENV
 from tests.support.private_postgres import PrivatePostgres, private_postgres
+from tests.support.process import ServerProcess
 
 INSTANCES = 3
 

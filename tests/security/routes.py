@@ -55,7 +55,7 @@ def _walk(routes: list[Any], prefix: str, extra: list[Any]) -> Iterator[Route]:
             )
         elif isinstance(route, APIRoute):
             level = _level(route.dependant, [*extra, *route.dependencies])
-            for method in sorted(route.methods):
+            for method in sorted(route.methods or ()):
                 yield Route(method, prefix + route.path, level)
 
 

@@ -188,7 +188,7 @@ def world(live: Live) -> World:
 
 
 def test_every_route_is_declared_with_the_level_its_dependencies_enforce(live: Live) -> None:
-    app = live.thread.server.config.app
+    app = live.thread.app
     routes = api_routes(app)
     undeclared = [r.key for r in routes if r.key not in DECLARED]
     assert not undeclared, f"declare who may use these routes in DECLARED: {undeclared}"
@@ -220,11 +220,10 @@ def _call(world: World, key: str, persona: str) -> int:
     if persona != "anonymous":
         headers["Authorization"] = f"Bearer {world.token_of(persona)}"
     body = declared.body(world, persona) if declared.body else None
-    request = dict(params=declared.query, headers=headers, json=body)
     path = _path(method, template, world, persona)
     with (
         httpx.Client(base_url=world.live.url, timeout=30) as client,
-        client.stream(method, path, **request) as reply,
+        client.stream(method, path, params=declared.query, headers=headers, json=body) as reply,
     ):
         status = reply.status_code  # status only: the event stream never ends by itself
     if key in SIGNS_OUT:
@@ -243,7 +242,7 @@ CASES = [(key, persona) for key in DECLARED for persona in PERSONAS]
 def test_the_route_answers_the_persona_as_declared(
     world: World, live: Live, key: str, persona: str
 ) -> None:
-    present = {r.key for r in api_routes(live.thread.server.config.app)}
+    present = {r.key for r in api_routes(live.thread.app)}
     if key not in present:
         pytest.skip(f"{key} is not part of this build")
     want = expected(DECLARED[key], persona)
@@ -252,6 +251,6 @@ def test_the_route_answers_the_persona_as_declared(
 
 
 def test_the_matrix_covers_every_route_and_persona(live: Live) -> None:
-    routes = api_routes(live.thread.server.config.app)
+    routes = api_routes(live.thread.app)
     assert len(routes) * len(PERSONAS) <= len(CASES)
     assert {r.key for r in routes} <= {key for key, _ in CASES}

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_with_ticket
+from tests.support.process import ServerProcess
 
 SERVER = str(Path(sys.executable).parent / "padcom-server")
 

@@ -75,9 +75,7 @@ def test_a_customer_cannot_write_an_internal_note(live: Live, noted: Noted) -> N
 
 
 def test_the_live_stream_never_carries_the_note_to_the_customer(live: Live) -> None:
-    if "GET /api/v1/events/stream" not in {
-        r.key for r in api_routes(live.thread.server.config.app)
-    }:
+    if "GET /api/v1/events/stream" not in {r.key for r in api_routes(live.thread.app)}:
         pytest.skip("the live stream is not part of this build")
     scene = _note_on_a_ticket(live)
     public = scene.agent.api().post(f"/tickets/{scene.number}/messages", json={"body": "Done"})

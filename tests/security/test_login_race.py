@@ -22,8 +22,8 @@ from server.config import PasswordParams
 from server.helpdesk.passwords import Passwords
 from server.storage.db import db
 from server.storage.models import LoginFailure, User
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
+from tests.support.process import ServerProcess
 
 GUESSES = 100
 FREE_TRIES = 5

@@ -25,9 +25,10 @@ import pytest
 
 from server.outbox import mime, smtp
 from server.outbox.settings import MailSettings
-from tests.live.mailbox import Mailbox, free_port
+from tests.live.mailbox import Mailbox
 from tests.live.outbox_support import fresh_mailbox, mailing_helpdesk
 from tests.support.live import Live, Person
+from tests.support.ports import free_port
 
 OUR_HEADERS = {
     "from", "to", "subject", "date", "message-id", "auto-submitted",

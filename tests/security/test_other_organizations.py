@@ -124,7 +124,7 @@ def test_the_event_log_shows_nothing_of_another_organization(live: Live, scene: 
 
 
 def _has_route(live: Live, key: str) -> bool:
-    return key in {r.key for r in api_routes(live.thread.server.config.app)}
+    return key in {r.key for r in api_routes(live.thread.app)}
 
 
 def test_the_live_stream_shows_nothing_of_another_organization(live: Live, scene: Scene) -> None:

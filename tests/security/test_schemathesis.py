@@ -15,6 +15,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -86,6 +87,7 @@ def _fuzz(live: Live, actor: Person) -> dict[str, int]:
     schema = schemathesis.openapi.from_url(f"{live.url}/openapi.json")
     counts: dict[str, int] = {}
     for result in schema.get_all_operations():
+        assert isinstance(result, Ok), result
         operation = result.ok()
         label = f"{operation.method.upper()} {operation.path}"
         if label not in NOT_FUZZED:

@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 from server.storage.db import bind, db
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
+from tests.support.process import ServerProcess
 
 HEADER_TIMEOUT = 2
 MAX_CONNECTIONS = 150
@@ -85,8 +85,9 @@ def _wait_until_closed(held: dict[socket.socket, str]) -> tuple[dict[str, int], 
     until = time.monotonic() + CLOSE_WAIT_SECONDS
     while selector.get_map() and time.monotonic() < until:
         for key, _ in selector.select(timeout=1):
-            sock = key.fileobj
-            assert isinstance(sock, socket.socket)
+            held_sock = key.fileobj
+            assert isinstance(held_sock, socket.socket)
+            sock = held_sock
             try:
                 data = sock.recv(65536)
             except (ConnectionResetError, BlockingIOError):
@@ -110,7 +111,7 @@ def test_held_sockets_do_not_stop_a_customer_and_are_closed(
     kinds = ["idle"] * IDLE + ["half head"] * HALF_HEAD + ["slow body"] * SLOW_BODY
     held = {_hold(server.port, kind): kind for kind in kinds}
 
-    answers = []
+    answers: list[int | str] = []
     for _ in range(LEGITIMATE):
         try:
             me = httpx.get(

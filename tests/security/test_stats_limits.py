@@ -16,8 +16,8 @@ import pytest
 
 from server.helpdesk.limits import StatsLimits
 from server.http.stats_gate import StatsGate
-from tests.api.tickets_support import file_ticket
 from tests.support.live import Live, own_server
+from tests.support.tickets import file_ticket
 
 PARALLEL = 40
 
@@ -31,7 +31,7 @@ def gated(database_url: str) -> Iterator[Live]:
 
 def _gate(live: Live) -> StatsGate:
     """The server's own count of reports it computed."""
-    gate: StatsGate = live.thread.server.config.app.state.stats_gate
+    gate: StatsGate = live.thread.app.state.stats_gate
     return gate
 
 

@@ -16,8 +16,9 @@ import pytest
 
 from server.storage.db import db
 from server.storage.models import Ticket
-from tests.api.tickets_support import counts, file_ticket, stored
+from tests.api.tickets_support import counts, stored
 from tests.support.live import Live
+from tests.support.tickets import file_ticket
 
 
 def _set(api: httpx.Client, number: int, status: str) -> httpx.Response:

@@ -19,10 +19,10 @@ import pytest
 from server.helpdesk.tokens import issue
 from server.storage.db import db
 from server.storage.models import User
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.live.sse import StreamReader
 from tests.live.two_servers import api, two_servers
+from tests.support.process import ServerProcess
 
 Pair = tuple[ServerProcess, ServerProcess]
 

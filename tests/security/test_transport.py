@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from server.serving.transport import plaintext_warning
-from tests.faults.process import ServerProcess
 from tests.support.databases import sqlite_url
+from tests.support.process import ServerProcess
 
 SERVER = str(Path(sys.executable).parent / "padcom-server")
 

@@ -16,9 +16,9 @@ import pytest
 
 from server.helpdesk.limits import Limit, WriteLimits
 from tests.api.tickets_support import counts
-from tests.faults.process import ServerProcess
 from tests.faults.seed import customer_token
 from tests.support.live import Live, own_server
+from tests.support.process import ServerProcess
 
 LIMITS = WriteLimits(
     creates_per_user=Limit(3, 600),

@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import pty
-import socket
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -20,12 +19,14 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
+from playhouse.pool import PooledDatabase
 from psycopg import sql
 
 from server.storage.models import ALL_MODELS
 from tests.live.sse import StreamReader
 from tests.server.test_operator_commands import SERVER, _demo_password, _serving, run
 from tests.support.databases import postgres_database, require_postgres
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.postgres
 TABLES = {model._meta.table_name for model in ALL_MODELS}
@@ -41,9 +42,7 @@ def empty_postgres() -> Iterator[str]:
 @pytest.fixture
 def sqlite_env(tmp_path: Path) -> dict[str, str]:
     """An operator on SQLite (the default) whose outgoing mail waits on an SMTP server that is down."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        closed_port = sock.getsockname()[1]
+    closed_port = free_port()
     values = dict(os.environ, PADCOM_DATA_DIR=str(tmp_path / "data"))
     values.pop("PADCOM_DATABASE_URL", None)
     values.update(
@@ -91,6 +90,11 @@ def _sqlite_counts(path: Path) -> dict[str, int]:
     return counts
 
 
+def _one(row: tuple[Any, ...] | None) -> int:
+    assert row is not None, "a count query returns one row"
+    return int(row[0])
+
+
 def _postgres_counts(url: str) -> dict[str, int]:
     with psycopg.connect(url) as con:
         names = [
@@ -102,7 +106,7 @@ def _postgres_counts(url: str) -> dict[str, int]:
         ]
         count = sql.SQL("SELECT count(*) FROM {}")
         return {
-            name: con.execute(count.format(sql.Identifier(name))).fetchone()[0] for name in names
+            name: _one(con.execute(count.format(sql.Identifier(name))).fetchone()) for name in names
         }
 
 
@@ -206,6 +210,7 @@ def _big_installation(env: dict[str, str], tickets: int) -> Path:
                 " created_at FROM ticket ORDER BY id"
             )
     finally:
+        assert isinstance(database, PooledDatabase)  # open_database pools its connections
         database.close_all()
     return file
 

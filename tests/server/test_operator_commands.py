@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,7 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.databases import postgres_database, postgres_problem
+from tests.support.databases import postgres_database, require_postgres
+from tests.support.process import ServerProcess
 
 SERVER = [str(Path(sys.executable).parent / "padcom-server")]
 
@@ -34,11 +34,7 @@ def env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, st
     if request.param == "sqlite":
         yield values
         return
-    problem = postgres_problem()
-    if problem:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(problem)
-        pytest.skip(problem)
+    require_postgres()
     with postgres_database() as url:
         yield dict(values, PADCOM_DATABASE_URL=url)
 
@@ -177,58 +173,35 @@ def test_backup_copies_a_database_that_is_being_written(
 
 
 def _demo_password() -> str:
-    from server.ops.demo import DEMO_PASSWORD
+    from server.helpdesk.password_policy import DEMO_PASSWORD
 
     return DEMO_PASSWORD
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class _serving:
     """``padcom-server serve`` in a process; on exit, SIGTERM and wait for it to stop."""
 
     def __init__(self, env: dict[str, str]) -> None:
-        self.port = _free_port()
-        self.process = subprocess.Popen(
-            [*SERVER, "serve", "--port", str(self.port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+        data = Path(env["PADCOM_DATA_DIR"])  # the server makes it; its log goes beside it
+        self.server = ServerProcess(
+            env.get("PADCOM_DATABASE_URL"), data, data.parent / "serve.log", env=env
         )
 
     def __enter__(self) -> str:
-        url = f"http://127.0.0.1:{self.port}"
-        for _ in range(300):  # up to 30 s
-            try:
-                httpx.get(f"{url}/openapi.json", timeout=1)
-                return url
-            except httpx.TransportError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.1)
-        self.process.kill()
-        raise AssertionError(
-            f"server did not start: {self.process.stderr.read() if self.process.stderr else ''}"
-        )
+        try:
+            return self.server.start(timeout=30).url
+        except RuntimeError:
+            self.server.stop()
+            raise
 
     def __exit__(self, *exc: object) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            code = self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            raise AssertionError("the server was still running 15 s after SIGTERM") from None
+        code = self.server.stop(timeout=15)
         # uvicorn shuts down gracefully, then re-raises the signal it caught
-        assert code in (0, -signal.SIGTERM)
-        log = self.process.stderr.read().decode() if self.process.stderr else ""
+        assert code in (0, -signal.SIGTERM), "the server did not stop within 15 s of SIGTERM"
+        log = self.server.log()
         assert "Finished server process" in log, log
         # a normal stop is not an error, whoever was still connected
         assert '"level": "error"' not in log, log
-        self.log = log
 
 
 def test_stopping_while_a_client_follows_the_stream_ends_it_cleanly(env: dict[str, str]) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.support.ports import taken_port
 
 SERVER = str(Path(sys.executable).parent / "padcom-server")
 
@@ -26,12 +27,13 @@ def test_a_bad_limit_is_a_usage_error_naming_the_variable(
     variable: str, value: str, said: str, tmp_path: Path
 ) -> None:
     env = dict(os.environ, PADCOM_DATA_DIR=str(tmp_path), **{variable: value})
-    with socket.socket() as taken:  # were the limit ignored, serve would fail here, not hang
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = str(taken.getsockname()[1])
+    with taken_port() as port:  # were the limit ignored, serve would fail here, not hang
         done = subprocess.run(
-            [SERVER, "serve", "--port", port], env=env, capture_output=True, text=True, timeout=60
+            [SERVER, "serve", "--port", str(port)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert done.returncode == 2, done.stderr
     assert said in done.stderr

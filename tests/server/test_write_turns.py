@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 from peewee import Database
+from playhouse.pool import PooledDatabase
 
 from server.storage.db import open_database
 
@@ -58,6 +59,7 @@ def test_a_writer_of_another_process_gets_its_turn_while_one_commits_back_to_bac
             waits.append(committed - before)
     finally:
         worker.join(120)
-        busy.close_all()
-        other.close_all()
+        for database in (busy, other):
+            assert isinstance(database, PooledDatabase)  # open_database pools its connections
+            database.close_all()
     assert max(waits) <= FAIR, f"commits of the busy process each turn waited for: {waits}"

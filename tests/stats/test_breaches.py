@@ -15,6 +15,7 @@ from server.storage.fields import utcnow
 from server.storage.models import Ticket
 from tests.live.receiver import QUICK_RETRIES, Receiver
 from tests.support.live import Live, own_server
+from tests.support.tickets import file_number
 
 CHECK_SECONDS = 0.05
 PAGER = "/hooks/pager"
@@ -66,9 +67,7 @@ def _overdue(number: int, **due: Any) -> None:
 
 def _file(watched: Live) -> tuple[Any, Any, int]:
     customer, agent = watched.person("customer"), watched.person("agent")
-    reply = customer.api().post("/tickets", json={"subject": "Server down", "body": "Since 3 am."})
-    assert reply.status_code == 201
-    return customer, agent, reply.json()["number"]
+    return customer, agent, file_number(customer, "Server down", "Since 3 am.")
 
 
 def test_an_unanswered_ticket_past_its_due_time_is_recorded_once(watched: Live) -> None:

@@ -24,7 +24,8 @@ def history(live: Live) -> History:
 def _stats(person: Any, history: History, **params: Any) -> dict[str, Any]:
     reply = person.api().get("/stats", params={**history.period(), **params})
     assert reply.status_code == 200, reply.text
-    return reply.json()
+    figures: dict[str, Any] = reply.json()
+    return figures
 
 
 def _spread(count: int, median: int | None, p90: int | None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -56,11 +56,16 @@ def upgraded(database_url: str) -> Iterator[None]:
     db.close_all()
 
 
+def _tuples(query: Any) -> list[tuple[Any, ...]]:
+    """The rows of ``query`` as tuples (peewee's hints type ``.tuples()`` rows as models)."""
+    return cast(list[tuple[Any, ...]], list(query.tuples()))
+
+
 def _stored() -> dict[str, set[tuple[Any, ...]]]:
     """Both tables' rows, without the all-zero ones left when tickets move away."""
     return {
-        "days": {r for r in SettledDay.select().tuples() if any(r[4:])},
-        "durations": {r for r in SettledDuration.select().tuples() if r[-1]},
+        "days": {r for r in _tuples(SettledDay.select()) if any(r[4:])},
+        "durations": {r for r in _tuples(SettledDuration.select()) if r[-1]},
     }
 
 

@@ -11,6 +11,7 @@ import httpx
 from server.storage.db import db
 from server.storage.models import Ticket
 from tests.support.live import Live, Person
+from tests.support.tickets import file_ticket
 
 
 def _at(value: str) -> datetime:
@@ -21,7 +22,8 @@ def _patch(api: httpx.Client, number: int, **changes: Any) -> dict[str, Any]:
     version = api.get(f"/tickets/{number}").json()["version"]
     reply = api.patch(f"/tickets/{number}", json=changes, headers={"If-Match": f'"{version}"'})
     assert reply.status_code == 200, reply.text
-    return reply.json()
+    ticket: dict[str, Any] = reply.json()
+    return ticket
 
 
 def _clock(number: int) -> tuple[int, datetime | None, int]:
@@ -31,12 +33,7 @@ def _clock(number: int) -> tuple[int, datetime | None, int]:
 
 
 def _file(customer: Person, priority: str = "normal") -> dict[str, Any]:
-    reply = customer.api().post(
-        "/tickets",
-        json={"subject": "Mail bounces", "body": "Since this morning.", "priority": priority},
-    )
-    assert reply.status_code == 201, reply.text
-    return reply.json()
+    return file_ticket(customer, "Mail bounces", "Since this morning.", priority=priority)
 
 
 def test_a_new_ticket_is_due_by_its_priority_targets(live: Live) -> None:

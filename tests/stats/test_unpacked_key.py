@@ -11,7 +11,7 @@ they were, and leave triggers that keep counting the new columns.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -37,7 +37,8 @@ OLD_TABLE = (
 
 
 def _durations() -> set[tuple[Any, ...]]:
-    return {r for r in SettledDuration.select().tuples() if r[-1]}
+    rows = cast(list[tuple[Any, ...]], list(SettledDuration.select().tuples()))
+    return {r for r in rows if r[-1]}
 
 
 def _reports() -> list[dict[str, Any]]:
@@ -65,9 +66,9 @@ def _as_schema_11(rows: set[tuple[Any, ...]]) -> None:
     ]
     insert = "INSERT INTO stats_settled_duration (metric, span, start_day, key, tickets) VALUES "
     for at in range(0, len(packed), 100):  # 500 parameters a statement, within SQLite's limit
-        rows = packed[at : at + 100]
-        marks = ", ".join(["(?, ?, ?, ?, ?)"] * len(rows)).replace("?", db.param)
-        db.execute_sql(insert + marks, [value for row in rows for value in row])
+        batch = packed[at : at + 100]
+        marks = ", ".join(["(?, ?, ?, ?, ?)"] * len(batch)).replace("?", db.param)
+        db.execute_sql(insert + marks, [value for row in batch for value in row])
     SchemaVersion.update(version=11).execute()
 
 

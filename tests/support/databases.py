@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 PG_SERVER = os.environ.get("PADCOM_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
 
@@ -45,12 +46,26 @@ def sqlite_url(directory: Path) -> str:
     return f"sqlite:///{directory / 'padcom.db'}"
 
 
-def require_postgres() -> None:
-    """Skip the calling test without a reachable PostgreSQL; under ``CI=true`` fail instead."""
+def in_ci() -> bool:
+    """True under CI (``CI=true``), where no test may be skipped for want of PostgreSQL."""
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def cannot_use_postgres(reason: str) -> NoReturn:
+    """Skip the calling test for ``reason``; under ``CI=true`` fail instead.
+
+    The one place that decides what a missing PostgreSQL means, for the shared
+    server and for a test's private cluster alike.
+    """
     import pytest
 
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true: PostgreSQL tests may not be skipped)")
+    pytest.skip(reason)
+
+
+def require_postgres() -> None:
+    """Skip the calling test without a reachable PostgreSQL; under ``CI=true`` fail instead."""
     problem = postgres_problem()
     if problem:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{problem} (CI=true: PostgreSQL tests may not be skipped)")
-        pytest.skip(problem)
+        cannot_use_postgres(problem)

@@ -46,6 +46,8 @@ class ServerThread:
     """uvicorn in a background thread; ``stop()`` shuts it down gracefully."""
 
     def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        """The application served, for a test that asks it for its routes or state."""
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
@@ -110,13 +112,16 @@ class Person:
         return client
 
 
-class Live:
-    """The running server plus ways to put people and organizations into its database."""
+class World:
+    """A server reachable at ``url``, plus ways to put people and organizations into its database.
 
-    def __init__(self, settings: Settings, thread: ServerThread) -> None:
+    The server may be a thread of this process (``Live``) or a ``padcom-server``
+    process of its own (``tests.support.process``) on the database this process binds.
+    """
+
+    def __init__(self, settings: Settings, url: str) -> None:
         self.settings = settings
-        self.thread = thread
-        self.url = thread.url
+        self.url = url
         self.passwords = Passwords(settings.passwords, 4)
         self.people: list[Person] = []
 
@@ -163,6 +168,14 @@ class Live:
         for person in self.people:
             for client in person.clients:
                 client.close()
+
+
+class Live(World):
+    """The server running in a thread of this process (``own_server``), and its world."""
+
+    def __init__(self, settings: Settings, thread: ServerThread) -> None:
+        super().__init__(settings, thread.url)
+        self.thread = thread
 
 
 @contextmanager

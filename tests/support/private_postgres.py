@@ -8,29 +8,21 @@ that fills a disk therefore gets a throwaway cluster (``initdb`` as the
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
-
-def _cannot(reason: str) -> None:
-    """Skip; under ``CI=true`` fail, as for any PostgreSQL test."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: PostgreSQL tests may not be skipped)")
-    pytest.skip(reason)
+from tests.support.databases import cannot_use_postgres
+from tests.support.ports import free_port
 
 
 def _bin(name: str) -> str:
     found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
     if not found:
-        _cannot(f"PostgreSQL's {name} is not installed here")
+        cannot_use_postgres(f"PostgreSQL's {name} is not installed here")
     return str(found[-1])
 
 
@@ -39,13 +31,7 @@ def _as_postgres(*command: str) -> None:
         ["runuser", "-u", "postgres", "--", *command], capture_output=True, text=True, timeout=120
     )
     if done.returncode != 0:
-        _cannot(f"cannot run a private PostgreSQL here: {done.stderr.strip()[-300:]}")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+        cannot_use_postgres(f"cannot run a private PostgreSQL here: {done.stderr.strip()[-300:]}")
 
 
 class PrivatePostgres:
@@ -82,7 +68,7 @@ def private_postgres(*settings: str) -> Iterator[PrivatePostgres]:
     stop = [_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]
     try:
         _as_postgres(_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
-        cluster = PrivatePostgres(data, _free_port())  # the log: not our pipes, it outlives pg_ctl
+        cluster = PrivatePostgres(data, free_port())  # the log: not our pipes, it outlives pg_ctl
         cluster.start(*settings)
         yield cluster
     finally:

@@ -109,14 +109,6 @@ def sample_ticket(number: int, subject: str, priority: str = "normal") -> dict[s
     }
 
 
-def file_ticket(person: Person, subject: str, **fields: Any) -> dict[str, Any]:
-    reply = person.api().post(
-        "/tickets", json={"subject": subject, "body": fields.pop("body", "help"), **fields}
-    )
-    assert reply.status_code == 201, reply.text
-    return reply.json()  # type: ignore[no-any-return]
-
-
 def shown_rows(app: PadcomAdmin) -> list[dict[str, str]]:
     """The queue as the agent reads it: one dict of column -> text per row."""
     table = app.screen.query_one(TicketTable)

@@ -11,7 +11,8 @@ from padcom_tui.screens.help import HelpScreen
 from padcom_tui.screens.reply_editor import ComposeScreen
 from padcom_tui.screens.ticket import TicketScreen
 from tests.support.live import Person
-from tests.tui.conftest import file_ticket, screen_text, settle
+from tests.support.tickets import file_ticket
+from tests.tui.conftest import screen_text, settle
 from tests.tui.test_queue import search
 
 

@@ -15,8 +15,8 @@ from padcom_tui.screens.ticket import TicketScreen
 from padcom_tui.settings import AdminSettings
 from tests.security.sse import read_until
 from tests.support.live import Live, Person
+from tests.support.tickets import file_ticket
 from tests.tui.conftest import (
-    file_ticket,
     fixed_clock,
     screen_text,
     settle,
@@ -189,7 +189,7 @@ async def test_a_burst_of_urgent_tickets_is_one_flood_notice_and_one_bell(
         shown.append((str(options.get("title")), message))
         notify(message, **options)
 
-    app.notify = seen  # type: ignore[method-assign,assignment]
+    app.notify = seen  # type: ignore[method-assign]
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await until(pilot, lambda: app.live_state == "connected")

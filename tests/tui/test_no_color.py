@@ -10,7 +10,8 @@ from rich.style import Style
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.widgets.ticket_table import TicketTable
 from tests.support.live import Person
-from tests.tui.conftest import file_ticket, settle
+from tests.support.tickets import file_ticket
+from tests.tui.conftest import settle
 from tests.tui.test_queue import search
 
 

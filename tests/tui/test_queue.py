@@ -12,14 +12,8 @@ from padcom_tui.app import PadcomAdmin
 from padcom_tui.screens.choice import ChoiceScreen
 from padcom_tui.screens.queue import QueueScreen
 from tests.support.live import Live, Person
-from tests.tui.conftest import (
-    build_app,
-    file_ticket,
-    settle,
-    shown_numbers,
-    shown_rows,
-    status_line,
-)
+from tests.support.tickets import file_ticket
+from tests.tui.conftest import build_app, settle, shown_numbers, shown_rows, status_line
 
 
 async def search(pilot: Pilot[None], text: str) -> None:

@@ -14,7 +14,8 @@ from server.storage.fields import utcnow
 from server.storage.models import Token
 from tests.support.live import Live, Person, ServerThread
 from tests.support.live import test_settings as settings_for
-from tests.tui.conftest import build_app, file_ticket, settle, shown_numbers, status_line, until
+from tests.support.tickets import file_ticket
+from tests.tui.conftest import build_app, settle, shown_numbers, status_line, until
 
 
 def serve_on(database_url: str, port: int) -> ServerThread:

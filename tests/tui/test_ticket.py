@@ -16,7 +16,8 @@ from padcom_tui.screens.queue import QueueScreen
 from padcom_tui.screens.ticket import TicketScreen
 from tests.live.proxy import LosingProxy
 from tests.support.live import Live, Person
-from tests.tui.conftest import build_app, file_ticket, screen_text, settle, shown_rows
+from tests.support.tickets import file_ticket
+from tests.tui.conftest import build_app, screen_text, settle, shown_rows
 from tests.tui.test_queue import search
 
 

@@ -17,7 +17,8 @@ from tests.security.terminal import (
     hidden_characters,
 )
 from tests.support.live import Person
-from tests.tui.conftest import file_ticket, screen_text, settle, shown_rows
+from tests.support.tickets import file_ticket
+from tests.tui.conftest import screen_text, settle, shown_rows
 from tests.tui.test_queue import search
 
 HOSTILE = "[@click=app.quit]x[/] [b]bold[/b] \x1b[2J\x1b]52;c;cHduZWQ=\x07 \x9b31m"

@@ -1,7 +1,9 @@
-"""``padcom-server serve`` as a real child process on a loopback port, to kill and restart.
+"""Test support: ``padcom-server serve`` as a real child process on a loopback port.
 
-Fault tests need what a thread cannot give: a process that dies at once
-(SIGKILL, no shutdown code runs) and whose memory can be read from /proc.
+Fault tests, process tests and benches need what a thread (``live.own_server``)
+cannot give: the installed console script as an operator runs it, a process that
+dies at once (SIGKILL, no shutdown code runs), signals, several processes on one
+database, and memory read from /proc. This is the one place that starts one.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import os
 import resource
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,22 +18,21 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.ports import free_port
+
 SERVER = str(Path(sys.executable).parent / "padcom-server")
 """The installed console script, as an operator runs it."""
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class ServerProcess:
-    """One ``padcom-server serve`` on 127.0.0.1 over ``database_url``."""
+    """One ``padcom-server serve`` on 127.0.0.1 over ``database_url``.
+
+    ``database_url`` None: the database the environment names, else SQLite in ``data_dir``.
+    """
 
     def __init__(
         self,
-        database_url: str,
+        database_url: str | None,
         data_dir: Path,
         log: Path,
         *,
@@ -60,12 +60,9 @@ class ServerProcess:
         return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 90) -> ServerProcess:
-        env = {
-            **os.environ,
-            "PADCOM_DATABASE_URL": self.database_url,
-            "PADCOM_DATA_DIR": str(self.data_dir),
-            **self.env,
-        }
+        env = {**os.environ, "PADCOM_DATA_DIR": str(self.data_dir), **self.env}
+        if self.database_url is not None:
+            env["PADCOM_DATABASE_URL"] = self.database_url
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
                 [SERVER, "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.extra],
@@ -84,7 +81,8 @@ class ServerProcess:
                     return self
             except httpx.HTTPError:
                 time.sleep(0.1)
-        raise RuntimeError("the server did not start in time")
+        self.stop()
+        raise RuntimeError(f"the server did not start in time: {self.log()[-2000:]}")
 
     def _limit_files(self) -> None:
         assert self.soft_nofile is not None
@@ -97,14 +95,22 @@ class ServerProcess:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=10)
 
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
+    def stop(self, timeout: float = 10) -> int | None:
+        """SIGTERM and wait (SIGKILL after ``timeout`` s); the exit code, None if never started."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
+        return self.proc.returncode
+
+    def log(self) -> str:
+        """What the server wrote to stdout and stderr so far."""
+        return self.log_path.read_text(errors="replace")
 
     def children(self) -> list[int]:
         """Process ids of the server's direct children (the workers of ``--workers N``)."""

@@ -1,0 +1,26 @@
+# playhouse.pool (peewee's connection pools) as Padcom uses it: see typings/README.md.
+from typing import Any
+
+from peewee import PostgresqlDatabase, SqliteDatabase
+
+class MaxConnectionsExceeded(ValueError): ...
+
+class PooledDatabase:
+    def __init__(
+        self,
+        database: str | None,
+        max_connections: int = ...,
+        stale_timeout: int | None = ...,
+        timeout: float | None = ...,
+        **kwargs: Any,
+    ) -> None: ...
+    def manual_close(self) -> bool | None: ...
+    def close_idle(self) -> None: ...
+    def close_stale(self, age: int = ...) -> int: ...
+    def close_all(self) -> None: ...
+
+class PooledPostgresqlDatabase(PooledDatabase, PostgresqlDatabase):
+    def _is_closed(self, conn: Any) -> bool: ...
+
+class PooledSqliteDatabase(PooledDatabase, SqliteDatabase):
+    def _is_closed(self, conn: Any) -> bool: ...
