@@ -10,10 +10,23 @@ SQLite runs one writer at a time, so the story cannot happen there.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import psycopg
 import pytest
 
+from tests.support.databases import postgres_database, require_postgres
 from tests.support.live import Live
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module")
+def database_url() -> Iterator[str]:
+    """PostgreSQL only: SQLite runs one writer at a time, so the story cannot happen there."""
+    require_postgres()
+    with postgres_database() as url:
+        yield url
 
 
 def _latest(live: Live, token: str) -> int:
@@ -24,8 +37,6 @@ def _latest(live: Live, token: str) -> int:
 
 
 def test_no_event_is_shown_above_a_write_still_in_flight(live: Live, database_url: str) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("SQLite runs one writer at a time")
     org = live.organization()
     customer = live.person("customer", org=org)
     agent = live.person("agent")
