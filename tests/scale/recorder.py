@@ -12,6 +12,8 @@ import time
 import httpx
 from httpx_sse import connect_sse
 
+from tests.scale.support import event_ids, ticket_ids
+
 RECONNECTS = 200
 """At most this many reconnections (each after a short pause)."""
 
@@ -75,3 +77,22 @@ class Recorder:
             with contextlib.suppress(OSError):
                 self._socket.shutdown(socket.SHUT_RDWR)
         self._thread.join(10)
+
+
+def check_streams_heard_everything(
+    streams: list[Recorder], database_url: str, created: list[int]
+) -> None:
+    """Every acknowledged ticket is stored; every stream heard each stored event once, in order.
+
+    Waits for each stream to reach the newest stored event, then closes them all.
+    """
+    stored = event_ids(database_url)
+    try:
+        for stream in streams:
+            stream.wait_for(stored[-1])
+    finally:
+        for stream in streams:
+            stream.close()
+    assert set(created) <= ticket_ids(database_url)
+    for stream in streams:
+        assert stream.ids == stored, f"missed {set(stored) - set(stream.ids)}"
