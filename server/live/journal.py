@@ -9,9 +9,10 @@ transaction (``commit_tail``) ``seal`` draws the ids
 (``storage/event_horizon.py``: a few microseconds under the order lock, which
 is released at once; the transaction stays marked in flight until its commit
 is visible, and readers stop below it), writes the events and outbox rows in
-one INSERT each and sends the NOTIFY that wakes the other server processes at
-commit. No lock is held across the COMMIT, and the order lock is never held
-while waiting for anything else, so it cannot be part of a deadlock.
+one INSERT each; the NOTIFY that wakes the other server processes at commit is
+queued by the step that draws the ids. No lock is held across the COMMIT, and
+the order lock is never held while waiting for anything else, so it cannot be
+part of a deadlock.
 """
 
 from __future__ import annotations
@@ -22,10 +23,9 @@ from typing import Any
 from server.config import Settings
 from server.outbox.enqueue import Draft, drafts_for, stamp
 from server.storage import commit_tail, event_horizon
-from server.storage.db import db, is_postgres
+from server.storage.db import is_postgres
 from server.storage.fast_insert import insert, insert_rows, stored_values
 from server.storage.models import Event, Outbox
-from server.storage.notify import NOTIFY_CHANNEL
 
 EVENT_ORDER_LOCK = event_horizon.ORDER_LOCK
 
@@ -71,8 +71,6 @@ def seal(entries: list[Any]) -> None:
     outbox = [stamp(draft, entry.event) for entry in queued for draft in entry.drafts]
     if outbox:
         Outbox.insert_many(outbox).on_conflict_ignore().execute()
-    if is_postgres():
-        db.execute_sql("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(events[-1].id)))
 
 
 def _values(event: Event) -> dict[str, Any]:

@@ -105,6 +105,9 @@ MIGRATIONS: list[Migration] = [
     Migration(13, "statistics durations: group key as columns, not packed", unpacked_durations),
     Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
     Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
+    Migration(
+        19, "event ids: drawn, lock bound lifted and NOTIFY queued in one step", _event_horizon
+    ),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)

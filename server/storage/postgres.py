@@ -17,6 +17,13 @@ waits no longer than ``connect_timeout``; after a failed attempt or check, idle
 connections are dropped and new ones fail at once for ``RECONNECT_PAUSE_SECONDS``.
 A COMMIT whose answer never came may still have been applied: it raises
 ``CommitUnconfirmed``, which says so, rather than a plain "unavailable".
+
+That check cost a round trip on every checkout (three per created ticket, a
+third of its statements): a connection handed back idle less than
+``ALIVE_BYPASS_SECONDS`` ago is handed out again without it (HikariCP's
+``aliveBypassWindowMs``, same default). If the server went away in that half
+second, the statement fails, the request answers 503 and the broken
+connection is not taken back into the pool.
 """
 
 from __future__ import annotations
@@ -38,6 +45,8 @@ from server.storage.limits import DatabaseLimits
 
 RV = TypeVar("RV")
 RECONNECT_PAUSE_SECONDS = 1.0
+ALIVE_BYPASS_SECONDS = 0.5
+"""A connection returned idle this recently is trusted without the checkout's round trip."""
 _unbounded: ContextVar[bool] = ContextVar("padcom_unbounded_statements", default=False)
 _check_limit: ContextVar[float | None] = ContextVar("padcom_connection_check", default=None)
 
@@ -130,11 +139,23 @@ class BoundedPostgresqlDatabase(PooledPostgresqlDatabase, _FailFastConnect):
         super().__init__(database, **kwargs)
         self._adapter = _Adapter(limits.answer_timeout_seconds if limits else None)
         self._check_seconds = float(kwargs["connect_timeout"])
+        self._returned: dict[int, float] = {}
+        """When each pooled connection was last handed back (by ``conn_key``)."""
 
     def _is_closed(self, conn: Any) -> bool:
-        """The pool's check of an idle connection, bounded; after a failure, drop them all."""
+        """The pool's check of an idle connection, bounded; after a failure, drop them all.
+
+        Skipped for a connection handed back idle within ``ALIVE_BYPASS_SECONDS``."""
         if self._failed_just_now():
             return True
+        returned = self._returned.get(self.conn_key(conn))
+        if (
+            returned is not None
+            and time.monotonic() - returned < ALIVE_BYPASS_SECONDS
+            and not conn.closed
+            and conn.pgconn.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        ):
+            return False
         token = _check_limit.set(self._check_seconds)
         try:
             closed = bool(super()._is_closed(conn))
@@ -143,6 +164,15 @@ class BoundedPostgresqlDatabase(PooledPostgresqlDatabase, _FailFastConnect):
         if closed and getattr(conn, "timed_out", False):  # a dead path, not a stale session
             self._failed_at = time.monotonic()
         return closed
+
+    def _close(self, conn: Any, close_conn: bool = False) -> None:
+        super()._close(conn, close_conn)
+        if not conn.closed:  # handed back to the pool (a closed one is forgotten)
+            self._returned[self.conn_key(conn)] = time.monotonic()
+
+    def _close_raw(self, conn: Any) -> None:
+        self._returned.pop(self.conn_key(conn), None)
+        super()._close_raw(conn)
 
     def connect(self, reuse_if_open: bool = False) -> Any:
         """A pooled connection; the time it took is the ``padcom_db_pool_wait_seconds`` metric."""

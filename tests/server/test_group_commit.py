@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
-from server.storage.db import bind, db
+from server.storage.db import bind, db, is_postgres
 from server.storage.group_commit import GroupCommit
 from server.storage.migrations import migrate
 from server.storage.models import Organization
@@ -68,3 +69,45 @@ def test_a_duplicate_inside_a_batch_fails_alone(bound: None) -> None:
     with db.connection_context():
         kept = Organization.select().where(Organization.customer_number.startswith("T-"))
         assert sorted(o.customer_number for o in kept) == ["T-1", "T-3"]
+
+
+def _statements_of(run: Callable[[], None]) -> list[str]:
+    """The SQL the bound database was sent while ``run`` ran (on any thread)."""
+    real, sent = db.obj, []
+    original = real.execute_sql
+
+    def recording(sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
+        sent.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    real.execute_sql = recording
+    try:
+        run()
+    finally:
+        del real.execute_sql
+    return sent
+
+
+def test_on_postgresql_changes_that_succeed_pay_for_no_savepoint(bound: None) -> None:
+    if not is_postgres():
+        pytest.skip("SQLite's savepoints cost no round trip; it keeps them")
+    writer = GroupCommit()
+    sent = _statements_of(
+        lambda: writer.run(lambda: Organization.create(name="fine", customer_number="S-1"))
+    )
+    assert not [sql for sql in sent if "SAVEPOINT" in sql.upper()]
+    with pytest.raises(ValueError):
+
+        def broken() -> None:
+            Organization.create(name="broken", customer_number="S-2")
+            raise ValueError("refused after writing")
+
+        writer.run(broken)
+    # after a failure the next batches keep a savepoint per change, as a flood of failures would
+    sent = _statements_of(
+        lambda: writer.run(lambda: Organization.create(name="next", customer_number="S-3"))
+    )
+    assert [sql for sql in sent if sql.upper().startswith("SAVEPOINT")]
+    with db.connection_context():
+        kept = Organization.select().where(Organization.customer_number.startswith("S-"))
+        assert sorted(o.customer_number for o in kept) == ["S-1", "S-3"]
