@@ -18,9 +18,10 @@ here, memory is bounded by the batch (rows are streamed from SQLite with
 Verified before COMMIT: the rows read back from PostgreSQL, in the same
 transaction, must give every table the count and checksum (``table_sums.py``)
 of the rows read from SQLite, or the whole copy is rolled back. The SQLite file
-is opened read-only (``mode=ro``), inside one read transaction, so the copy is
-one consistent moment of it even if a server still wrote to it (stop it first:
-later writes are not copied). Sequences are set past the highest copied id,
+is only read, inside one transaction that holds its write lock, and only while
+no other process has it open (``copy_source.py``): a server still running on
+it is refused, so no write can be made after the copy began and be left
+behind. Sequences are set past the highest copied id,
 so new tickets and events get new numbers.
 """
 
@@ -29,10 +30,9 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import urlparse
 
 import peewee
 import psycopg
@@ -40,10 +40,17 @@ from peewee import BooleanField, Model
 from psycopg import sql
 
 from server.ops.bulk_load import lift_checks, restore_checks
+from server.ops.copy_source import (
+    HeldSource,
+    SourceRefused,
+    check_source,
+    display_url,
+    source_path,
+)
 from server.ops.table_sums import TableSum
 from server.stats import triggers
-from server.storage.db import bind, db, sqlite_path
-from server.storage.migrations import LATEST, migrate
+from server.storage.db import bind, db
+from server.storage.migrations import migrate
 from server.storage.models import ALL_MODELS
 from server.storage.postgres import unbounded
 
@@ -117,74 +124,6 @@ def _columns(model: type[Model]) -> list[str]:
 def copy_order() -> list[type[Model]]:
     """Every model, referenced tables before the tables that refer to them."""
     return list(peewee.sort_models(ALL_MODELS))  # type: ignore[attr-defined]  # not in the stubs
-
-
-def display_url(url: str) -> str:
-    """``url`` without its password, for printing."""
-    parsed = urlparse(url)
-    if parsed.password is None:
-        return url
-    netloc = parsed.netloc.replace(f":{parsed.password}@", ":***@", 1)
-    return parsed._replace(netloc=netloc).geturl()
-
-
-def open_source(url: str) -> sqlite3.Connection:
-    """The SQLite file of ``url``, read-only, inside one read transaction."""
-    path = sqlite_path(url)
-    if path is None:
-        raise CopyRefused(
-            f"copy-to copies an SQLite installation; the source {display_url(url)} is not one "
-            "(set PADCOM_DATABASE_URL or --from to sqlite:////path/padcom.db)",
-            OPERATOR_MUST_ACT,
-        )
-    if not path.is_file():
-        raise CopyRefused(f"no SQLite database at {path}", NO_SOURCE)
-    try:
-        source = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, isolation_level=None)
-        source.execute("BEGIN")  # one snapshot for every table
-        source.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.Error as exc:
-        raise CopyRefused(f"{path} cannot be read ({exc})", NO_SOURCE) from None
-    return source
-
-
-def _check_source(source: sqlite3.Connection, path: str) -> int:
-    """The source's schema version; refuses a file this version cannot copy whole."""
-    names = {
-        row[0]
-        for row in source.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-    }
-    known = {_table(model) for model in ALL_MODELS}
-    unknown = sorted(names - known)
-    if unknown:
-        raise CopyRefused(
-            f"{path} has tables this padcom-server does not know ({', '.join(unknown)}): "
-            "copy with the padcom-server version that created them",
-            OPERATOR_MUST_ACT,
-        )
-    version_row = (
-        source.execute("SELECT max(version) FROM schema_version").fetchone()
-        if "schema_version" in names
-        else None
-    )
-    version = int(version_row[0]) if version_row and version_row[0] is not None else 0
-    if version != LATEST:
-        raise CopyRefused(
-            f"{path} is at schema version {version}, this padcom-server at {LATEST}: "
-            "run 'padcom-server migrate' on it with the same version first",
-            OPERATOR_MUST_ACT,
-        )
-    for model in ALL_MODELS:
-        present = [row[1] for row in source.execute(f"PRAGMA table_info({_table(model)!r})")]
-        if sorted(present) != sorted(_columns(model)):
-            raise CopyRefused(
-                f"{path}: table {_table(model)} has columns {present}, "
-                f"the model {sorted(_columns(model))}",
-                OPERATOR_MUST_ACT,
-            )
-    return version
 
 
 def _source_rows(
@@ -325,32 +264,47 @@ def copy_to(
         )
     began = time.perf_counter()
     where = display_url(target_url)
-    with closing(open_source(source_url)) as source:
-        path = str(sqlite_path(source_url))
-        report = CopyReport(path, where, _check_source(source, path))
-        bind(target_url)
-        try:
-            _copy_all(source, report, batch, progress)
-        except (psycopg.OperationalError, peewee.OperationalError) as exc:
-            if "does not exist" in str(exc) and "database" in str(exc):
-                raise CopyRefused(
-                    f"{where}: {_first_line(exc)}; create it first (createdb), empty",
-                    OPERATOR_MUST_ACT,
-                ) from None
-            raise CopyRefused(
-                f"cannot reach or write the database at {where} ({_first_line(exc)}); "
-                "nothing was committed",
-                TEMPORARY,
-            ) from None
-        except (psycopg.Error, peewee.PeeweeException) as exc:
-            raise CopyRefused(
-                f"PostgreSQL refused the copy ({_first_line(exc)}); nothing was committed",
-                DATA_ERROR,
-            ) from None
-        finally:
-            db.close_all()
+    try:
+        held = HeldSource(source_path(source_url))
+        with held as source:
+            report = CopyReport(str(held.path), where, check_source(source, str(held.path)))
+            bind(target_url)
+            _copy_guarded(source, report, batch, progress, held.check_still_alone)
+    except SourceRefused as exc:
+        raise CopyRefused(str(exc), exc.exit_code) from None
     report.seconds = round(time.perf_counter() - began, 2)
     return report
+
+
+def _copy_guarded(
+    source: sqlite3.Connection,
+    report: CopyReport,
+    batch: int,
+    progress: Progress,
+    still_alone: Callable[[], None],
+) -> None:
+    """``_copy_all`` with PostgreSQL's failures told as the line to print."""
+    where = report.target
+    try:
+        _copy_all(source, report, batch, progress, still_alone)
+    except (psycopg.OperationalError, peewee.OperationalError) as exc:
+        if "does not exist" in str(exc) and "database" in str(exc):
+            raise CopyRefused(
+                f"{where}: {_first_line(exc)}; create it first (createdb), empty",
+                OPERATOR_MUST_ACT,
+            ) from None
+        raise CopyRefused(
+            f"cannot reach or write the database at {where} ({_first_line(exc)}); "
+            "nothing was committed",
+            TEMPORARY,
+        ) from None
+    except (psycopg.Error, peewee.PeeweeException) as exc:
+        raise CopyRefused(
+            f"PostgreSQL refused the copy ({_first_line(exc)}); nothing was committed",
+            DATA_ERROR,
+        ) from None
+    finally:
+        db.close_all()
 
 
 def _first_line(exc: BaseException) -> str:
@@ -359,7 +313,11 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _copy_all(
-    source: sqlite3.Connection, report: CopyReport, batch: int, progress: Progress
+    source: sqlite3.Connection,
+    report: CopyReport,
+    batch: int,
+    progress: Progress,
+    still_alone: Callable[[], None],
 ) -> None:
     """Schema, rows, sequences and the check, in one transaction of the target.
 
@@ -393,4 +351,5 @@ def _copy_all(
                 DATA_ERROR,
             )
         target.execute("ANALYZE")
+        still_alone()  # raises SourceRefused (rolled back) if a process opened the file meanwhile
     report.verified = True

@@ -12,6 +12,8 @@ import os
 import pty
 import sqlite3
 import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from server.storage.models import ALL_MODELS
 from tests.live.sse import StreamReader
 from tests.server.test_operator_commands import SERVER, _demo_password, _serving, run
 from tests.support.databases import postgres_database, require_postgres
+from tests.support.limits import NO_WRITE_LIMITS_ENV
 from tests.support.ports import free_port
 
 pytestmark = pytest.mark.postgres
@@ -327,3 +330,44 @@ def test_a_person_at_a_terminal_sees_progress_and_a_table_of_checksums(
         assert migrated.returncode == 0, migrated.stderr
         assert _schema(empty_postgres) == _schema(fresh)
         assert _schema(fresh)["triggers"] and _schema(fresh)["indexes"]
+
+
+def test_a_server_still_writing_to_the_file_is_refused_and_nothing_is_copied(
+    sqlite_env: dict[str, str], empty_postgres: str
+) -> None:
+    """The operator forgot to stop the server: customers are filing tickets during the copy."""
+    assert run(sqlite_env, "demo", "--tickets", "20").returncode == 0
+    filed: list[int] = []
+    stop = threading.Event()
+    with _serving(dict(sqlite_env, **NO_WRITE_LIMITS_ENV)) as url:
+        customer = _sign_in(url, "customer@padcom.test")
+
+        def keep_filing() -> None:
+            while not stop.is_set():
+                answer = customer.post("/tickets", json={"subject": "Still up?", "body": "..."})
+                assert answer.status_code == 201, answer.text
+                filed.append(answer.json()["number"])
+
+        writer = threading.Thread(target=keep_filing)
+        writer.start()
+        try:
+            while len(filed) < 3:  # the server is writing
+                time.sleep(0.05)
+            refused = _copy(sqlite_env, empty_postgres)
+            during = len(filed)
+        finally:
+            stop.set()
+            writer.join(30)
+        assert not writer.is_alive() and during > 3  # it kept writing while the copy was refused
+    assert refused.returncode == 78, refused.stderr
+    assert "has " in refused.stderr and " open" in refused.stderr and "pid" in refused.stderr
+    assert "stop every server" in refused.stderr and "nothing was copied" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert _postgres_counts(empty_postgres) == {}  # not a table, not a row
+
+    copied = _copy(sqlite_env, empty_postgres, "--json")  # the server stopped: now it copies
+    assert copied.returncode == 0, copied.stderr
+    with psycopg.connect(empty_postgres) as pg:
+        numbers = {row[0] for row in pg.execute("SELECT id FROM ticket")}
+    assert set(filed) <= numbers  # every ticket the server acknowledged
+    assert _postgres_counts(empty_postgres) == _sqlite_counts(_sqlite_file(sqlite_env))
