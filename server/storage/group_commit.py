@@ -9,7 +9,8 @@ commits once, and only then answers each caller: an acknowledged change is on
 disk before its response, as before. A change whose request has given up by the
 time its turn comes (``server/storage/still_wanted.py``) is not run at all.
 
-On PostgreSQL, several processes' batches run at once, so the locks they take
+On PostgreSQL, several batches run at once (``WRITERS_POSTGRES`` threads per
+process, and several processes), so the locks they take
 must not form a cycle. The event-order lock is taken last, by the batch's
 ``commit_tail.finish`` (see there), never between two changes; bookkeeping
 that no answer depends on (``soon``: a token's last use, stream leases) is
@@ -61,6 +62,15 @@ RETRY_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
 """Deadlock victim, serialization failure, lock wait past ``LOCK_WAIT_MS``."""
 LOCK_WAIT_MS = 200
 """How long a change after a batch's first may wait for a row lock (PostgreSQL)."""
+WRITERS_POSTGRES = 4
+"""Writer threads (each one batch, one connection at a time) per process on PostgreSQL.
+
+SQLite lets one writer in at a time, so one thread commits all of a process's
+batches. PostgreSQL runs transactions side by side, and a batch there is a
+dozen round trips, each a wait for another process to be scheduled: on a busy
+machine one writer spent its time waiting (60 creates/s at 0.4 of a core).
+Several batches at once are what several processes already do, with the same
+guards (the bounded lock waits below, the retries, the order lock last)."""
 CAREFUL_BATCHES = 20
 """Batches that run each change in a savepoint after one failed (PostgreSQL)."""
 
@@ -104,9 +114,10 @@ class GroupCommit:
     def __init__(self, max_batch: int = MAX_BATCH) -> None:
         self.max_batch = max_batch
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
-        self._again: list[_Job] = []
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._start = threading.Lock()
+        self._one_at_a_time = threading.Lock()
+        """SQLite: one batch at a time per process, whichever writer thread runs it."""
         self._careful = 0
         """Batches still to run with a savepoint per change (after a failure)."""
 
@@ -137,18 +148,21 @@ class GroupCommit:
         return future
 
     def _ensure_thread(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
+        if self._threads and all(thread.is_alive() for thread in self._threads):
             return
         with self._start:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
+            self._threads = [thread for thread in self._threads if thread.is_alive()]
+            while len(self._threads) < (WRITERS_POSTGRES if is_postgres() else 1):
+                thread = threading.Thread(
                     target=self._loop, name="padcom-group-commit", daemon=True
                 )
-                self._thread.start()
+                thread.start()
+                self._threads.append(thread)
 
     def _loop(self) -> None:
+        again: list[_Job] = []  # this thread's own: what failed for a lock runs first here
         while True:
-            batch, self._again = self._again, []
+            batch, again = again, []
             if not batch:
                 batch.append(self._jobs.get())
             while len(batch) < self.max_batch:
@@ -156,9 +170,14 @@ class GroupCommit:
                     batch.append(self._jobs.get_nowait())
                 except queue.Empty:
                     break
-            self._commit(batch)
+            if is_postgres():
+                again = self._commit(batch)
+            else:
+                with self._one_at_a_time:
+                    again = self._commit(batch)
 
-    def _commit(self, batch: list[_Job]) -> None:
+    def _commit(self, batch: list[_Job]) -> list[_Job]:
+        """Run ``batch`` in one transaction; returns the changes to run again first."""
         postgres = is_postgres()
         later = [job for job in batch if job.after_commit and postgres]
         now = [job for job in batch if not (job.after_commit and postgres)]
@@ -190,27 +209,28 @@ class GroupCommit:
         except _RunAgain:  # rolled back: the whole batch runs again, first, with savepoints
             commit_tail.discard()
             self._careful = CAREFUL_BATCHES
-            self._again = batch + self._again
-            return
+            return batch
         except BaseException as exc:  # the commit itself failed: nothing is durable
             commit_tail.discard()
             for job in batch:
                 if not job.future.done():
                     job.future.set_exception(exc)
-            return
+            return []
         finally:
             for wanted in claimed:
                 wanted.release()
         if failed:
             self._careful = CAREFUL_BATCHES
+        again: list[_Job] = []
         for job, result, error in outcomes:
             if error is None:
                 job.future.set_result(result)
             elif _retryable(error) and job.attempts < RETRIES:
                 job.attempts += 1
-                self._again.append(job)  # its locks went with its savepoint: first next batch
+                again.append(job)  # its locks went with its savepoint: first next batch
             else:
                 job.future.set_exception(error)
+        return again
 
     @staticmethod
     def _claim(

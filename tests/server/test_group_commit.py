@@ -71,7 +71,7 @@ def test_a_duplicate_inside_a_batch_fails_alone(bound: None) -> None:
         assert sorted(o.customer_number for o in kept) == ["T-1", "T-3"]
 
 
-def _statements_of(run: Callable[[], None]) -> list[str]:
+def _statements_of(run: Callable[[], object]) -> list[str]:
     """The SQL the bound database was sent while ``run`` ran (on any thread)."""
     real, sent = db.obj, []
     original = real.execute_sql
