@@ -7,7 +7,9 @@ With ``--database-url`` (a PostgreSQL server URL, or ``private`` for a
 throwaway cluster of the bench's own with ``pg_stat_statements`` loaded and
 fsync on) the same run measures SQLite first and then PostgreSQL, in a fresh
 database, with each count of ``--instances`` (N ``padcom-server`` processes
-behind haproxy, as deployed), and adds per request: statements sent to
+behind haproxy, as deployed; one instance is measured straight and behind
+haproxy, and N instances both with ``--workers`` each and with the workers
+spread over them: see ``bench/scale_out.py``), and adds per request: statements sent to
 PostgreSQL, how long the event-order lock was held per create, and the CPU of
 the Python processes and of PostgreSQL's backends (``bench/pg_probe.py``).
 Goals (issue 14): POST /tickets on PostgreSQL, one instance, 2 workers >= 0.8x

@@ -26,6 +26,7 @@ _HELD = (
     " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
 )
 _BACKENDS = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+_DEADLOCKS = "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()"
 _CALLS = (
     "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements"
     " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
@@ -38,6 +39,8 @@ class Probed:
     """Statements run (None without pg_stat_statements)."""
     lock_held_seconds: float
     backend_cpu_seconds: float
+    deadlocks: int = 0
+    """``deadlock detected`` in the bench's database during the run (pg_stat_database)."""
 
 
 def _cpu(pid: int) -> float:
@@ -64,6 +67,10 @@ class Probe:
         self._started = 0.0
         self._cpu: dict[int, float] = {}
         self._calls = 0
+        self._deadlocks = 0
+
+    def _deadlock_count(self) -> int:
+        return int(self._conn.execute(_DEADLOCKS).fetchone()[0])  # type: ignore[index]
 
     def _statements(self) -> int:
         return int(self._conn.execute(_CALLS).fetchone()[0])  # type: ignore[index]
@@ -81,6 +88,7 @@ class Probe:
     def start(self, database_url: str) -> None:
         self._cpu = self._backends()
         self._calls = self._statements() if self._has_statements else 0
+        self._deadlocks = self._deadlock_count()
         self._stop.clear()
         self._samples = self._held = 0
         self._thread = threading.Thread(target=self._sample, args=(database_url,), daemon=True)
@@ -97,9 +105,9 @@ class Probe:
         statements = None
         if self._has_statements:
             # the probe's own sampling statements are not the server's
-            statements = self._statements() - self._calls - self._samples - 2
+            statements = self._statements() - self._calls - self._samples - 3
         held = elapsed * self._held / max(1, self._samples)
-        return Probed(statements, held, cpu)
+        return Probed(statements, held, cpu, self._deadlock_count() - self._deadlocks)
 
     def close(self) -> None:
         self._conn.close()

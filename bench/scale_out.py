@@ -20,7 +20,7 @@ from tests.scale.balancer import Balancer
 ENDPOINTS = ("GET /tickets/{n}", "POST /tickets")
 HEADER = (
     f"  {'endpoint':<18} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
-    f"{'q/req':>6} {'lock ms/create':>14} {'py CPU ms':>9} {'pg CPU ms':>9}"
+    f"{'q/req':>6} {'lock ms/create':>14} {'py CPU ms':>9} {'pg CPU ms':>9} {'deadlocks':>9}"
 )
 
 
@@ -58,9 +58,10 @@ def fresh_database(server: str) -> Iterator[str]:
 
 @contextmanager
 def instances(
-    count: int, workers: int, env: dict[str, str], tmp: Path
+    count: int, workers: int, env: dict[str, str], tmp: Path, *, balanced: bool | None = None
 ) -> Iterator[tuple[str, list[int]]]:
-    """``count`` servers (``--workers`` each), behind haproxy when more than one."""
+    """``count`` servers (``--workers`` each), behind haproxy when more than one (or
+    ``balanced``); yields the URL to load and the servers' pids."""
     with ExitStack() as stack:
         started = []
         for n in range(count):
@@ -70,27 +71,29 @@ def instances(
             instance_env = dict(env, PADCOM_DATA_DIR=own)
             started.append(stack.enter_context(serving(serve, instance_env, "/openapi.json")))
         pids = [pid for _, pid in started]
-        if count == 1:
+        if not (count > 1 if balanced is None else balanced):
             yield started[0][0], pids
             return
-        balancer = Balancer([url.removeprefix("http://") for url, _ in started], tmp)
+        backends = [url.removeprefix("http://") for url, _ in started]
+        balancer = Balancer(backends, tmp, check_every="2s")
         stack.callback(balancer.stop)
         yield balancer.url, pids
 
 
 def _row(name: str, result: wrk.Result, seconds: int, py_cpu: float, pg: Probed | None) -> str:
     requests = max(1.0, result.requests_per_second * seconds)
-    queries = lock = pg_cpu = "-"
+    queries = lock = pg_cpu = deadlocks = "-"
     if pg is not None:
         if pg.statements is not None:
             queries = f"{pg.statements / requests:.1f}"
         if name.startswith("POST"):
             lock = f"{pg.lock_held_seconds / requests * 1000:.3f}"
         pg_cpu = f"{pg.backend_cpu_seconds / requests * 1000:.2f}"
+        deadlocks = str(pg.deadlocks)
     return (
         f"  {name:<18} {result.requests_per_second:7.0f} {result.p50_ms:7.1f} "
         f"{result.p99_ms:7.1f} {result.errors:6d} {queries:>6} {lock:>14} "
-        f"{py_cpu / requests * 1000:9.2f} {pg_cpu:>9}"
+        f"{py_cpu / requests * 1000:9.2f} {pg_cpu:>9} {deadlocks:>9}"
     )
 
 
@@ -131,6 +134,25 @@ def seed(env: dict[str, str], tickets: int) -> None:
     )
 
 
+def layouts(counts: list[int], workers: int) -> list[tuple[int, int, bool]]:
+    """(instances, workers each, behind haproxy) to measure on PostgreSQL.
+
+    One instance straight (the goal against SQLite) and, when more are asked
+    for, one behind haproxy too, so the rows compare instances and not the
+    balancer's hop; and each count N both with ``workers`` each (N x workers
+    processes on the box) and with the box's processes spread over N instances
+    (``workers // N``, at least one), the fair test on a machine of few cores.
+    """
+    found = [(1, workers, False)]
+    if any(n > 1 for n in counts):
+        found.append((1, workers, True))
+    for n in (n for n in counts if n > 1):
+        found.append((n, workers, True))
+        if max(1, workers // n) != workers:
+            found.append((n, max(1, workers // n), True))
+    return found
+
+
 def compare(
     database_url: str,
     counts: list[int],
@@ -140,7 +162,7 @@ def compare(
     env: dict[str, str],
     tmp: Path,
 ) -> None:
-    """SQLite, then PostgreSQL with each instance count, for each worker count."""
+    """SQLite, then PostgreSQL in each layout, for each worker count."""
     sqlite_env = dict(env, PADCOM_DATA_DIR=str(tmp / "sqlite"))
     seed(sqlite_env, tickets)
     with postgres_server(database_url) as server, fresh_database(server) as url:
@@ -152,9 +174,22 @@ def compare(
                 sqlite = measure_all(
                     f"SQLite, {w} worker(s)", base, pids, None, seconds, tickets, tmp
                 )
-            for n in counts:
-                with instances(n, w, pg_env, tmp) as (base, pids):
-                    label = f"PostgreSQL, {n} instance(s) x {w} worker(s)"
+            one: dict[str, float] = {}
+            for n, each, balanced in layouts(counts, w):
+                with instances(n, each, pg_env, tmp, balanced=balanced) as (base, pids):
+                    label = f"PostgreSQL, {n} instance(s) x {each} worker(s)"
+                    label += f" = {n * each} processes" + (", behind haproxy" if balanced else "")
                     pg = measure_all(label, base, pids, url, seconds, tickets, tmp)
-                ratio = pg["POST /tickets"] / max(1.0, sqlite["POST /tickets"])
-                print(f"  POST /tickets: {ratio:.2f}x SQLite's rate", flush=True)
+                post, get = pg["POST /tickets"], pg["GET /tickets/{n}"]
+                if n == 1 and not balanced:
+                    ratio = post / max(1.0, sqlite["POST /tickets"])
+                    print(f"  POST /tickets: {ratio:.2f}x SQLite's rate", flush=True)
+                if n == 1 and balanced:
+                    one = pg
+                elif one:
+                    print(
+                        f"  against one instance behind haproxy: POST "
+                        f"{post / max(1.0, one['POST /tickets']):.2f}x, GET "
+                        f"{get / max(1.0, one['GET /tickets/{n}']):.2f}x",
+                        flush=True,
+                    )

@@ -181,10 +181,11 @@ def copy_to_command(
 ) -> None:
     """Copy this SQLite installation, whole and verified, into an empty PostgreSQL database.
 
-    The SQLite file is only read. Stop the server first: writes after the copy
-    began are not in it. Exit codes: 65 the copy did not verify or PostgreSQL
-    refused a row, 66 no source, 73 the target is not empty, 75 PostgreSQL not
-    reachable, 78 wrong URL or the source's schema is not current.
+    The SQLite file is only read. Stop the server first: the copy refuses while
+    another process has the file open. Exit codes: 65 the copy did not verify or
+    PostgreSQL refused a row, 66 no source, 73 the target is not empty, 75
+    PostgreSQL not reachable, 78 wrong URL, the source's schema is not current,
+    or a server still has the file open.
     """
     import json
 

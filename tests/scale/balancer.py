@@ -35,9 +35,9 @@ frontend padcom
     default_backend instances
 backend instances
     balance roundrobin
-    option httpchk GET /api/v1/me
-    http-check expect status 401
-    default-server inter 300ms fall 2 rise 2
+    option httpchk GET /healthz
+    http-check expect status 200
+    default-server inter {check_every} fall 2 rise 2
 {servers}
 """
 
@@ -45,7 +45,8 @@ backend instances
 class Balancer:
     """One haproxy process on a free loopback port, over ``backends`` (``host:port`` each)."""
 
-    def __init__(self, backends: list[str], directory: Path) -> None:
+    def __init__(self, backends: list[str], directory: Path, *, check_every: str = "300ms") -> None:
+        """``check_every``: how often each backend's health is asked (a bench asks rarely)."""
         binary = shutil.which("haproxy") or "/usr/sbin/haproxy"
         if not Path(binary).exists():
             pytest.fail("haproxy is not installed (apt-get install haproxy; .ci/run does)")
@@ -55,7 +56,7 @@ class Balancer:
             f"    server i{n} {backend} check" for n, backend in enumerate(backends, 1)
         )
         config = directory / "haproxy.cfg"
-        config.write_text(CONFIG.format(port=self.port, servers=servers))
+        config.write_text(CONFIG.format(port=self.port, servers=servers, check_every=check_every))
         self.log = directory / "haproxy.log"
         with self.log.open("ab") as log:
             self._proc = subprocess.Popen(
