@@ -21,27 +21,48 @@ from server.storage.db import db
 M = TypeVar("M", bound=Model)
 
 
+Computed = dict[str, tuple[str, tuple[Any, ...]]]
+"""Fields whose value the database works out in the INSERT: name -> (SQL expression, its
+parameters). The statement returns them, so deciding a value costs no round trip of its own."""
+
+
 @cache
-def _sql(model: type[Model], names: tuple[str, ...], param: str, quote: str) -> str:
+def _sql(
+    model: type[Model],
+    names: tuple[str, ...],
+    computed: tuple[tuple[str, str], ...],
+    param: str,
+    quote: str,
+) -> str:
     meta: Any = model._meta  # peewee's metadata is loosely typed
     fields = meta.fields
     table = meta.table_name.join(quote)
-    columns = ", ".join(fields[name].column_name.join(quote) for name in names)
-    primary = meta.primary_key.column_name.join(quote)
-    marks = ", ".join([param] * len(names))
-    # names come from the model's metadata; values are parameters
-    return f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {primary}"  # noqa: S608
+    every = [*names, *(name for name, _ in computed)]
+    columns = ", ".join(fields[name].column_name.join(quote) for name in every)
+    marks = ", ".join([param] * len(names) + [f"({sql})" for _, sql in computed])
+    returned = [meta.primary_key, *(fields[name] for name, _ in computed)]
+    returning = ", ".join(field.column_name.join(quote) for field in returned)
+    # names come from the model's metadata, expressions from the code; values are parameters
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {returning}"  # noqa: S608
 
 
-def insert(model: type[M], **values: Any) -> M:
-    """A new row of ``model`` with ``values`` (and the model's defaults), like ``create``."""
+def insert(model: type[M], computed: Computed | None = None, **values: Any) -> M:
+    """A new row of ``model`` with ``values`` (and the model's defaults), like ``create``;
+    the ``computed`` fields get what their SQL gives (and the row has it)."""
     row: Any = model(**values)  # peewee's private row state is untyped
     data = row.__data__
-    names = tuple(name for name in data if name != row._meta.primary_key.name)
+    extra = computed or {}
+    names = tuple(n for n in data if n != row._meta.primary_key.name and n not in extra)
     fields = row._meta.fields
     params = [fields[name].db_value(data[name]) for name in names]
-    sql = _sql(model, names, db.obj.param, db.obj.quote)
-    row._pk = db.execute_sql(sql, params).fetchone()[0]
+    for _, more in extra.values():
+        params.extend(more)
+    shapes = tuple((name, sql) for name, (sql, _) in extra.items())
+    sql = _sql(model, names, shapes, db.obj.param, db.obj.quote)
+    returned = db.execute_sql(sql, params).fetchone()
+    row._pk = returned[0]
+    for (name, _), value in zip(shapes, returned[1:], strict=True):
+        data[name] = fields[name].python_value(value)
     row._dirty.clear()
     created: M = row
     return created
