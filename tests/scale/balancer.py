@@ -1,6 +1,8 @@
 """haproxy (Debian's package) in front of several ``padcom-server`` processes, as deployed.
 
-Round robin with health checks, ``option redispatch`` and long server/tunnel
+Round robin with health checks (``GET /healthz``; a check may take up to 5 s: on
+a busy machine a server's first answers took longer than the interval between
+checks, and every server was marked down at once), ``option redispatch`` and long server/tunnel
 timeouts for event streams; a request whose connection to a dead instance
 fails is sent to another. Only connection failures are retried: a POST that
 reached an instance is never sent twice.
@@ -24,6 +26,7 @@ global
 defaults
     mode http
     timeout connect 2s
+    timeout check 5s
     timeout client 120s
     timeout server 120s
     timeout tunnel 1h
