@@ -5,6 +5,7 @@ browser's EventSource does."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import socket
 import threading
 import time
@@ -95,4 +96,11 @@ def check_streams_heard_everything(
             stream.close()
     assert set(created) <= ticket_ids(database_url)
     for stream in streams:
-        assert stream.ids == stored, f"missed {set(stored) - set(stream.ids)}"
+        # an event committed after ``stored`` was read (an SLA breach the watcher records) may
+        # reach the stream too; up to the newest stored one, it must have heard exactly these
+        heard = [i for i in stream.ids if i <= stored[-1]]
+        repeated = sorted({i for i in heard if heard.count(i) > 1})
+        late = [b for a, b in itertools.pairwise(heard) if b < a]
+        assert heard == stored, (
+            f"missed {set(stored) - set(heard)}, repeated {repeated}, out of order {late}"
+        )
