@@ -80,6 +80,8 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     DELETED = "deleted"
     SLA_BREACHED = "sla_breached"
+    TAGGED = "tagged"
+    MACRO = "macro"
 
 
 class OutboxState(StrEnum):

@@ -63,6 +63,8 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     DELETED = "deleted"
     SLA_BREACHED = "sla_breached"
+    TAGGED = "tagged"
+    MACRO = "macro"
 
 
 STATUSES = tuple(Status)

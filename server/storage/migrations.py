@@ -20,6 +20,7 @@ from server.stats import triggers
 from server.stats.migration import settled_rollup, sla_and_stats, unpacked_durations
 from server.storage import event_horizon
 from server.storage.db import db, is_postgres
+from server.storage.desk_models import AllowedTag, CannedReply, EVERY_MODEL, Macro, TicketTag
 from server.storage.models import (
     ALL_MODELS,
     IdempotencyKey,
@@ -93,6 +94,16 @@ def _outbox_owners(migrator: SchemaMigrator) -> None:
         alter(migrator.add_column(Outbox._meta.table_name, "lease_owner", Outbox.lease_owner))
 
 
+def _tags(migrator: SchemaMigrator) -> None:
+    """Tags on tickets (staff only) and the admins' allow-list of them."""
+    db.create_tables([TicketTag, AllowedTag])
+
+
+def _canned_and_macros(migrator: SchemaMigrator) -> None:
+    """Canned replies with placeholders and macros, shared or an agent's own."""
+    db.create_tables([CannedReply, Macro])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
@@ -105,6 +116,8 @@ MIGRATIONS: list[Migration] = [
     Migration(13, "statistics durations: group key as columns, not packed", unpacked_durations),
     Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
     Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
+    Migration(25, "tags on tickets and their allow-list", _tags),
+    Migration(26, "canned replies and macros", _canned_and_macros),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)
@@ -149,7 +162,7 @@ def _migrate() -> tuple[int, int]:
         if before > LATEST:
             raise SchemaTooNew(before)
         if before == 0:
-            db.create_tables(ALL_MODELS)
+            db.create_tables(EVERY_MODEL)
             triggers.install()  # what the models cannot declare
             event_horizon.install()
             SchemaVersion.create(version=LATEST)
