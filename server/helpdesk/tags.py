@@ -42,7 +42,9 @@ def normalise(word: str) -> str:
         raise Invalid(f"a tag has at most {TAG_MAX} characters: {tag[:TAG_MAX]!r}…")
     for char in tag:
         if char == "," or char.isspace() or unicodedata.category(char)[0] in "CZ":
-            raise Invalid(f"a tag is one word without spaces, commas or control characters: {tag!r}")
+            raise Invalid(
+                f"a tag is one word without spaces, commas or control characters: {tag!r}"
+            )
     return tag
 
 

@@ -43,8 +43,8 @@ from server.ops.bulk_load import lift_checks, restore_checks
 from server.ops.table_sums import TableSum
 from server.stats import triggers
 from server.storage.db import bind, db, sqlite_path
-from server.storage.migrations import LATEST, migrate
 from server.storage.desk_models import EVERY_MODEL as ALL_MODELS
+from server.storage.migrations import LATEST, migrate
 from server.storage.postgres import unbounded
 
 BATCH_ROWS = 5_000

@@ -6,7 +6,7 @@ macros.py and tags.py; here the rows become the API's shapes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from peewee import fn
 
@@ -90,7 +90,8 @@ def tags_in_use() -> dict[str, Any]:
             .limit(500)
             .tuples()
         )
+        pairs = cast(list[tuple[str, int]], list(rows))
         return {
             "allowed": tags.allowed(),
-            "used": [{"tag": tag, "tickets": n} for tag, n in rows],
+            "used": [{"tag": tag, "tickets": n} for tag, n in pairs],
         }

@@ -7,7 +7,7 @@ The ``(tag, ticket)`` index and the ticket's primary key serve both.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from peewee import ModelSelect, fn
 
@@ -29,7 +29,8 @@ def _counts(ids: ModelSelect[Ticket]) -> list[dict[str, Any]]:
         .limit(MAX_TAGS_SHOWN)
         .tuples()
     )
-    return [{"tag": tag, "tickets": n} for tag, n in rows]
+    pairs = cast(list[tuple[str, int]], list(rows))
+    return [{"tag": tag, "tickets": n} for tag, n in pairs]
 
 
 def tag_figures(tickets: ModelSelect[Ticket], period: Period) -> dict[str, Any]:

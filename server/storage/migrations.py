@@ -20,7 +20,7 @@ from server.stats import triggers
 from server.stats.migration import settled_rollup, sla_and_stats, unpacked_durations
 from server.storage import event_horizon
 from server.storage.db import db, is_postgres
-from server.storage.desk_models import AllowedTag, CannedReply, EVERY_MODEL, Macro, TicketTag
+from server.storage.desk_models import EVERY_MODEL, AllowedTag, CannedReply, Macro, TicketTag
 from server.storage.models import (
     ALL_MODELS,
     IdempotencyKey,

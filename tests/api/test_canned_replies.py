@@ -5,7 +5,9 @@ from __future__ import annotations
 from tests.support.live import Live
 from tests.support.tickets import file_number
 
-LOGS = "Hello {customer.name}, about #{ticket.number} ({service.label}): send the logs. {agent.name}"
+LOGS = (
+    "Hello {customer.name}, about #{ticket.number} ({service.label}): send the logs. {agent.name}"
+)
 
 
 def test_an_admin_shares_a_reply_and_an_agent_renders_it_for_a_ticket(live: Live) -> None:
@@ -17,7 +19,12 @@ def test_an_admin_shares_a_reply_and_an_agent_renders_it_for_a_ticket(live: Live
     assert made.status_code == 201, made.text
     reply = made.json()
     assert reply["shared"] and reply["owner"] is None
-    assert reply["placeholders"] == ["customer.name", "ticket.number", "service.label", "agent.name"]
+    assert reply["placeholders"] == [
+        "customer.name",
+        "ticket.number",
+        "service.label",
+        "agent.name",
+    ]
     assert any(r["id"] == reply["id"] for r in agent.api().get("/canned-replies").json())
     shown = agent.api().get(f"/canned-replies/{reply['id']}/rendered", params={"ticket": number})
     assert shown.status_code == 200, shown.text
@@ -56,9 +63,7 @@ def test_personal_replies_are_their_owners_alone(live: Live) -> None:
     assert ana.api().patch(f"/canned-replies/{rid}", json={"name": "Sign-off"}).json()["name"] == (
         "Sign-off"
     )
-    shared = ana.api().post(
-        "/canned-replies", json={"name": "Shared", "body": "x", "shared": True}
-    )
+    shared = ana.api().post("/canned-replies", json={"name": "Shared", "body": "x", "shared": True})
     assert shared.status_code == 403  # only admins share
     assert ana.api().delete(f"/canned-replies/{rid}").status_code == 204
     assert ana.api().get(f"/canned-replies/{rid}").status_code == 404
@@ -66,9 +71,11 @@ def test_personal_replies_are_their_owners_alone(live: Live) -> None:
 
 def test_agents_use_but_do_not_change_shared_replies_and_customers_get_403(live: Live) -> None:
     agent, admin, customer = live.person("agent"), live.person("admin"), live.person("customer")
-    rid = admin.api().post(
-        "/canned-replies", json={"name": "Welcome", "body": "Hi", "shared": True}
-    ).json()["id"]
+    rid = (
+        admin.api()
+        .post("/canned-replies", json={"name": "Welcome", "body": "Hi", "shared": True})
+        .json()["id"]
+    )
     assert agent.api().patch(f"/canned-replies/{rid}", json={"body": "Yo"}).status_code == 403
     assert agent.api().delete(f"/canned-replies/{rid}").status_code == 403
     api = customer.api()
@@ -77,5 +84,8 @@ def test_agents_use_but_do_not_change_shared_replies_and_customers_get_403(live:
     assert api.post("/canned-replies", json={"name": "x", "body": "y"}).status_code == 403
     number = file_number(customer)
     assert api.get(f"/canned-replies/{rid}/rendered", params={"ticket": number}).status_code == 403
-    assert agent.api().get(f"/canned-replies/{rid}/rendered", params={"ticket": 999999}).status_code == 404
+    assert (
+        agent.api().get(f"/canned-replies/{rid}/rendered", params={"ticket": 999999}).status_code
+        == 404
+    )
     assert "agent.name" in agent.api().get("/canned-replies/placeholders").json()["placeholders"]

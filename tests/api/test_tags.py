@@ -115,12 +115,20 @@ def test_a_staff_reply_sets_the_status_in_the_same_step(live: Live) -> None:
     assert sent.status_code == 201, sent.text
     ticket = agent.api().get(f"/tickets/{number}").json()
     assert ticket["status"] == "waiting" and ticket["first_response_at"]
-    replied = [e for e in agent.api().get(f"/tickets/{number}/events").json() if e["kind"] == "replied"]
+    replied = [
+        e for e in agent.api().get(f"/tickets/{number}/events").json() if e["kind"] == "replied"
+    ]
     assert replied[-1]["changes"]["status"] == ["new", "waiting"]
     refused = customer.api().post(
         f"/tickets/{number}/messages", json={"body": "here", "status": "resolved"}
     )
     assert refused.status_code == 422
-    assert agent.api().post(
-        f"/tickets/{number}/messages", json={"body": "x", "internal": True, "status": "resolved"}
-    ).status_code == 422
+    assert (
+        agent.api()
+        .post(
+            f"/tickets/{number}/messages",
+            json={"body": "x", "internal": True, "status": "resolved"},
+        )
+        .status_code
+        == 422
+    )

@@ -111,4 +111,3 @@ def apply_macro_to_many(
     applied = sum(1 for r in results if r["ok"])
     summary = {"applied": applied, "failed": len(results) - applied, "results": results}
     return Response(dumps(summary), media_type=JSON)
-

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Header, Request, Response
 from server.helpdesk import tags
 from server.http.deps import AdminUser, StaffUser, write
 from server.http.desk_schemas import AllowedTagsIn, TagsIn, TagsOut
+from server.http.errors import ApiError
 from server.http.idempotency import Answer
 from server.http.once import Done, Once, write_once
 from server.http.routes.tickets import ETAG, IdempotencyKeyHeader, Number
-from server.http.errors import ApiError
 from server.http.schemas import TicketOut
 from server.reads import desk
 from server.reads.ticket_read import JSON, dumps, ticket_now
