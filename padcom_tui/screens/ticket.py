@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.widgets import TabbedContent, TabPane
 
-from padcom_cli.client.api import PadcomClient, new_key
+from padcom_cli.client.api import PadcomClient
 from padcom_cli.client.errors import Conflict, PadcomError
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import ticket_views
@@ -29,11 +29,12 @@ from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.screens.choice import ChoiceScreen
 from padcom_tui.screens.confirm import ConfirmScreen
 from padcom_tui.screens.conflict import conflict_text
-from padcom_tui.screens.reply_editor import ComposeScreen
+from padcom_tui.screens.macro_apply import choose_macro
 from padcom_tui.widgets.conversation import Conversation
 from padcom_tui.widgets.customer_account import Account
 from padcom_tui.widgets.history import History
 from padcom_tui.widgets.keys_footer import KeysFooter
+from padcom_tui.widgets.reply_pane import ReplyPane, quoted
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_header import TicketHeader
 
@@ -97,6 +98,11 @@ class TicketScreen(PadcomScreen[Json | None]):
         Binding("p", "priority", "Priority"),
         Binding("c", "category", "Category"),
         Binding("a", "assign", "Assign"),
+        # listed in ? help and the command palette; the footer keeps the keys it had
+        Binding("M", "macro", "Macro", key_display="M", show=False),
+        Binding("greater_than_sign", "quote", "Quote", key_display=">", show=False),
+        Binding("ctrl+t", "toggle_editor", "Editor", show=False),
+        Binding("ctrl+g", "canned", "Canned reply", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("1", "tab('conversation')", "Conversation tab", show=False),
         Binding("2", "tab('customer')", "Customer tab", show=False),
@@ -109,8 +115,6 @@ class TicketScreen(PadcomScreen[Json | None]):
         self.data: TicketData | None = None
         self.reading = False
         """A full read is on its way: a live event then waits for it (it may be older)."""
-        self.drafts: dict[bool, tuple[str, str]] = {}
-        """Unsent text per kind (note or reply) with the Idempotency-Key it was sent with."""
 
     @property
     def client(self) -> PadcomClient:
@@ -126,17 +130,24 @@ class TicketScreen(PadcomScreen[Json | None]):
                     yield Account()
                 with TabPane("History", id="history"):
                     yield History()
+            yield ReplyPane(self.number, self.padcom.drafts, id="editor")
             yield Account(id="side")  # the customer beside the conversation on wide terminals
         yield StatusLine()
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(StatusLine).set_detail(f"ticket #{self.number}")
-        self.set_class(self.app.size.width >= WIDE, "wide")
+        self._lay_out(self.app.size.width)
         self.action_reload()
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width >= WIDE, "wide")
+        self._lay_out(event.size.width)
+
+    def _lay_out(self, width: int) -> None:
+        self.set_class(width >= WIDE, "wide")
+        split = width >= self.padcom.settings.split_width
+        self.set_class(split, "split")
+        self.set_class(not split, "-narrow")
 
     # -- loading ------------------------------------------------------------------------
 
@@ -157,6 +168,7 @@ class TicketScreen(PadcomScreen[Json | None]):
         self.padcom.report(error)
 
     def show(self, data: TicketData) -> None:
+        first = self.data is None
         self.data, self.reading = data, False
         now = self.padcom.clock()
         self.query_one(TicketHeader).show(data.ticket, now)
@@ -164,6 +176,8 @@ class TicketScreen(PadcomScreen[Json | None]):
         self.query_one(History).show(data.history, data.names)
         for account in self.query(Account):
             account.show(data.ticket, data.services)
+        if first:
+            self._restore_draft()
 
     def on_events_arrived(self, message: EventsArrived) -> None:
         mine = [e for e in message.events if int(e["ticket"]) == self.number]
@@ -203,39 +217,86 @@ class TicketScreen(PadcomScreen[Json | None]):
     def action_note(self) -> None:
         self._write(internal=True)
 
+    @property
+    def editor(self) -> ReplyPane:
+        return self.query_one(ReplyPane)
+
     def _write(self, internal: bool) -> None:
-        title = (
-            f"Internal note on #{self.number} (staff only)"
-            if internal
-            else f"Reply to the customer on #{self.number}"
-        )
+        """Open the editor beside the conversation (in its place on a narrow terminal)."""
+        self.editor.begin(internal)
+        self.add_class("editing")
+        self.remove_class("peek")
+        self.editor.focus_text()
 
-        def send(body: str | None) -> None:
-            if body is None:
-                self.drafts.pop(internal, None)
-                return
-            kept = self.drafts.get(internal)
-            # the same text again keeps its key: if an earlier try was stored after all, the
-            # server answers with that message instead of posting it twice
-            key = kept[1] if kept and kept[0] == body else new_key()
-            self.drafts[internal] = (body, key)  # kept until the server has it
+    def _restore_draft(self) -> None:
+        if not self.has_class("editing") and self.editor.restore():
+            self.add_class("editing")
+            self.editor.focus_text()
+            self.notify("Your unsent draft is back.", markup=False)
 
-            def sent(_message: Json) -> None:
-                self.drafts.pop(internal, None)
-                self.notify("Internal note saved." if internal else "Reply sent.")
+    def action_canned(self) -> None:
+        """Start a reply from a canned one: the editor opens and the picker over it."""
+        self._write(internal=False)
+        self.editor.action_canned()
+
+    def action_toggle_editor(self) -> None:
+        """Narrow: show the conversation or the editor; wide: move between them."""
+        if not self.has_class("editing"):
+            self._write(internal=False)
+        elif self.has_class("split"):
+            if self.editor.area.has_focus:
+                self.query_one(Conversation).focus()
+            else:
+                self.editor.focus_text()
+        elif self.has_class("peek"):
+            self.remove_class("peek")
+            self.editor.focus_text()
+        else:
+            self.add_class("peek")
+            self.query_one(Conversation).focus()
+
+    def action_quote(self) -> None:
+        """Quote the message under the conversation's cursor into the reply."""
+        current = self.query_one(Conversation).current
+        if current is None:
+            return
+        if not self.has_class("editing"):
+            self._write(internal=False)
+        self.remove_class("peek")
+        self.editor.insert(quoted(current.author, current.body))
+        self.editor.focus_text()
+
+    def on_reply_pane_quote_wanted(self, _message: ReplyPane.QuoteWanted) -> None:
+        self.action_quote()
+
+    def on_reply_pane_closed(self, _message: ReplyPane.Closed) -> None:
+        self.remove_class("editing", "peek")
+        self.query_one(Conversation).focus()
+
+    def on_reply_pane_sent(self, message: ReplyPane.Sent) -> None:
+        self.remove_class("editing", "peek")
+        what = "Internal note saved" if self.editor.internal else "Reply sent"
+        if message.status is None:
+            self.notify(f"{what}.")
+            self.action_reload()
+            return
+        self.notify(f"#{self.number}: {what.lower()}, now {message.status}.", markup=False)
+
+        def moved_on(ticket: Json) -> None:
+            self.dismiss(ticket)  # send and set: the answer is done, back to the queue
+
+        in_background(self, lambda: self.client.get_ticket(self.number), moved_on, group="load")
+
+    def action_macro(self) -> None:
+        """Choose a macro and apply it to this ticket as of the version shown."""
+        if self.data:
+            target = {"number": self.number, "version": int(self.data.ticket["version"])}
+
+            def applied(_ticket: Json) -> None:
+                self.notify(f"#{self.number}: macro applied.")
                 self.action_reload()
 
-            in_background(
-                self,
-                lambda: self.client.reply(
-                    self.number, body, internal=internal, idempotency_key=key
-                ),
-                sent,
-                group="send",
-            )
-
-        draft = self.drafts.get(internal, ("", ""))[0]
-        self.app.push_screen(ComposeScreen(title, internal=internal, draft=draft), send)
+            choose_macro(self, self.client, [target], applied)
 
     # -- changes ---------------------------------------------------------------------------
 
