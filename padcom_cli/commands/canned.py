@@ -41,8 +41,9 @@ def list_replies(ctx: typer.Context, as_json: AsJson = False) -> None:
         if not replies:
             return Text("No canned replies yet: add one with `padcom canned add NAME`.")
         table = Table(box=None, pad_edge=False, header_style="bold")
-        for name in ("ID", "Name", "Whose", "First line"):
-            table.add_column(name, overflow="ellipsis", no_wrap=name != "Name")
+        for name in ("ID", "Name", "Whose"):
+            table.add_column(name, no_wrap=True, min_width=len(name) + 1)
+        table.add_column("First line", overflow="ellipsis", no_wrap=True, ratio=1)
         for r in replies:
             first = (str(r["body"]).splitlines() or [""])[0]
             table.add_row(

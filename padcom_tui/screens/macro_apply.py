@@ -41,13 +41,13 @@ def choose_macro(
         if choice is None:
             return
         macro = int(choice)
-        if len(targets) == 1:
-            one = targets[0]
-            call: Callable[[], Json] = lambda: client.desk.apply_macro(
-                int(one["number"]), macro, one.get("version")
-            )
-        else:
-            call = lambda: client.desk.apply_macro_to_many(macro, targets)
+
+        def call() -> Json:
+            if len(targets) == 1:
+                one = targets[0]
+                return client.desk.apply_macro(int(one["number"]), macro, one.get("version"))
+            return client.desk.apply_macro_to_many(macro, targets)
+
         in_background(screen, call, done, group="send")
 
     def listed(found: list[Json]) -> None:

@@ -131,8 +131,10 @@ class ReplyPane(Vertical):
         self.area.move_cursor(self.area.document.end)
 
     def insert(self, text: str) -> None:
-        """Put ``text`` in at the cursor (a quote, a canned reply) and keep the draft."""
-        self.area.insert(text)
+        """Put ``text`` in at the cursor (a quote, a canned reply), on a line of its own, and
+        keep the draft."""
+        _row, column = self.area.cursor_location
+        self.area.insert(("\n" if column else "") + text)
         self._save_now()
 
     # -- keeping the draft ------------------------------------------------------------

@@ -87,7 +87,9 @@ async def test_website_down_answered_with_a_canned_reply_and_set_waiting_in_one_
     assert now["status"] == "waiting"
     sent = customer.api().get(f"/tickets/{ticket['number']}/messages").json()[-1]["body"]
     label = ticket["service"]["label"]
-    assert sent.startswith(f"Hello {customer.user.name}, we are looking at {label} (#{now['number']})")
+    assert sent.startswith(
+        f"Hello {customer.user.name}, we are looking at {label} (#{now['number']})"
+    )
 
 
 async def test_on_a_narrow_terminal_the_editor_toggles_with_the_conversation(

@@ -8,8 +8,8 @@ from textual.widgets import TextArea
 
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.screens.help import HelpScreen
-from padcom_tui.widgets.reply_pane import ReplyPane
 from padcom_tui.screens.ticket import TicketScreen
+from padcom_tui.widgets.reply_pane import ReplyPane
 from tests.support.live import Person
 from tests.support.tickets import file_ticket
 from tests.tui.conftest import screen_text, settle
