@@ -25,16 +25,15 @@ from padcom_cli.client.vocabulary import CATEGORIES, MOST_URGENT_FIRST, STATUSES
 from padcom_tui.background import in_background
 from padcom_tui.format import person
 from padcom_tui.messages import EventsArrived, Reconnected
-from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.screens.choice import ChoiceScreen
 from padcom_tui.screens.confirm import ConfirmScreen
 from padcom_tui.screens.conflict import conflict_text
-from padcom_tui.screens.macro_apply import choose_macro
+from padcom_tui.screens.ticket_answering import Answering
 from padcom_tui.widgets.conversation import Conversation
 from padcom_tui.widgets.customer_account import Account
 from padcom_tui.widgets.history import History
 from padcom_tui.widgets.keys_footer import KeysFooter
-from padcom_tui.widgets.reply_pane import ReplyPane, quoted
+from padcom_tui.widgets.reply_pane import ReplyPane
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_header import TicketHeader
 
@@ -87,7 +86,7 @@ class TicketData:
                 posted.add(int(message["id"]))
 
 
-class TicketScreen(PadcomScreen[Json | None]):
+class TicketScreen(Answering):
     """Dismisses with the ticket as last seen, so the queue can update its row."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -103,6 +102,7 @@ class TicketScreen(PadcomScreen[Json | None]):
         Binding("greater_than_sign", "quote", "Quote", key_display=">", show=False),
         Binding("ctrl+t", "toggle_editor", "Editor", show=False),
         Binding("ctrl+g", "canned", "Canned reply", show=False),
+        Binding("t", "tags", "Tags", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("1", "tab('conversation')", "Conversation tab", show=False),
         Binding("2", "tab('customer')", "Customer tab", show=False),
@@ -115,10 +115,6 @@ class TicketScreen(PadcomScreen[Json | None]):
         self.data: TicketData | None = None
         self.reading = False
         """A full read is on its way: a live event then waits for it (it may be older)."""
-
-    @property
-    def client(self) -> PadcomClient:
-        return self.padcom.client
 
     def compose(self) -> ComposeResult:
         yield TicketHeader(f"#{self.number} loading…")
@@ -208,95 +204,6 @@ class TicketScreen(PadcomScreen[Json | None]):
 
     def action_back(self) -> None:
         self.dismiss(self.data.ticket if self.data else None)
-
-    # -- messages -------------------------------------------------------------------------
-
-    def action_reply(self) -> None:
-        self._write(internal=False)
-
-    def action_note(self) -> None:
-        self._write(internal=True)
-
-    @property
-    def editor(self) -> ReplyPane:
-        return self.query_one(ReplyPane)
-
-    def _write(self, internal: bool) -> None:
-        """Open the editor beside the conversation (in its place on a narrow terminal)."""
-        self.editor.begin(internal)
-        self.add_class("editing")
-        self.remove_class("peek")
-        self.editor.focus_text()
-
-    def _restore_draft(self) -> None:
-        if not self.has_class("editing") and self.editor.restore():
-            self.add_class("editing")
-            self.editor.focus_text()
-            self.notify("Your unsent draft is back.", markup=False)
-
-    def action_canned(self) -> None:
-        """Start a reply from a canned one: the editor opens and the picker over it."""
-        self._write(internal=False)
-        self.editor.action_canned()
-
-    def action_toggle_editor(self) -> None:
-        """Narrow: show the conversation or the editor; wide: move between them."""
-        if not self.has_class("editing"):
-            self._write(internal=False)
-        elif self.has_class("split"):
-            if self.editor.area.has_focus:
-                self.query_one(Conversation).focus()
-            else:
-                self.editor.focus_text()
-        elif self.has_class("peek"):
-            self.remove_class("peek")
-            self.editor.focus_text()
-        else:
-            self.add_class("peek")
-            self.query_one(Conversation).focus()
-
-    def action_quote(self) -> None:
-        """Quote the message under the conversation's cursor into the reply."""
-        current = self.query_one(Conversation).current
-        if current is None:
-            return
-        if not self.has_class("editing"):
-            self._write(internal=False)
-        self.remove_class("peek")
-        self.editor.insert(quoted(current.author, current.body))
-        self.editor.focus_text()
-
-    def on_reply_pane_quote_wanted(self, _message: ReplyPane.QuoteWanted) -> None:
-        self.action_quote()
-
-    def on_reply_pane_closed(self, _message: ReplyPane.Closed) -> None:
-        self.remove_class("editing", "peek")
-        self.query_one(Conversation).focus()
-
-    def on_reply_pane_sent(self, message: ReplyPane.Sent) -> None:
-        self.remove_class("editing", "peek")
-        what = "Internal note saved" if self.editor.internal else "Reply sent"
-        if message.status is None:
-            self.notify(f"{what}.")
-            self.action_reload()
-            return
-        self.notify(f"#{self.number}: {what.lower()}, now {message.status}.", markup=False)
-
-        def moved_on(ticket: Json) -> None:
-            self.dismiss(ticket)  # send and set: the answer is done, back to the queue
-
-        in_background(self, lambda: self.client.get_ticket(self.number), moved_on, group="load")
-
-    def action_macro(self) -> None:
-        """Choose a macro and apply it to this ticket as of the version shown."""
-        if self.data:
-            target = {"number": self.number, "version": int(self.data.ticket["version"])}
-
-            def applied(_ticket: Json) -> None:
-                self.notify(f"#{self.number}: macro applied.")
-                self.action_reload()
-
-            choose_macro(self, self.client, [target], applied)
 
     # -- changes ---------------------------------------------------------------------------
 

@@ -215,3 +215,23 @@ async def test_tags_show_in_the_queue_and_filter_it(
         await _choose(pilot, f"t{word}")
         assert shown_numbers(app) == [tagged["number"]]
         assert f"tag t{word}" in screen_text(app)
+
+
+async def test_an_agent_edits_a_tickets_tags_on_its_screen(
+    admin_app: Callable[..., PadcomAdmin], customer: Person, agent: Person, word: str
+) -> None:
+    ticket = file_ticket(customer, f"{word} tag me")
+    agent.api().post(f"/tickets/{ticket['number']}/tags", json={"add": ["old"]})
+    app = admin_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_ticket(pilot, word)
+        assert "#old" in screen_text(app)
+        await pilot.press("t")
+        editor = app.screen.query_one("#tags", Input)
+        assert editor.value == "old"
+        editor.value = "Outage fra1"
+        await pilot.press("enter")
+        await settle(pilot)
+        await until(pilot, lambda: "#fra1 #outage" in screen_text(app))
+    assert ticket_as(agent, ticket["number"])["tags"] == ["fra1", "outage"]
+    assert "tags" not in ticket_as(customer, ticket["number"])
