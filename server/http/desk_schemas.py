@@ -11,9 +11,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from server.http.schemas import Body, Name, Strict, TicketOut
+from server.http.schemas import Body, Strict, TicketOut
 
 Word = Annotated[str, StringConstraints(max_length=100)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+"""The name of a canned reply or macro (what agents search by)."""
 Words = Annotated[list[Word], Field(max_length=20)]
 Number = Annotated[int, Field(ge=1, le=2**31 - 1)]
 

@@ -89,3 +89,22 @@ def test_agents_use_but_do_not_change_shared_replies_and_customers_get_403(live:
         == 404
     )
     assert "agent.name" in agent.api().get("/canned-replies/placeholders").json()["placeholders"]
+
+
+def test_oversized_and_malformed_requests_change_nothing(live: Live) -> None:
+    agent = live.person("agent")
+    api = agent.api()
+    before = len(api.get("/canned-replies").json())
+    for body in (
+        {"name": "x" * 101, "body": "y"},
+        {"name": "", "body": "y"},
+        {"name": "x", "body": "y" * (64 * 1024 + 1)},
+        {"name": "x", "body": "y", "owner": 1},
+        {"name": 3, "body": "y"},
+    ):
+        assert api.post("/canned-replies", json=body).status_code == 422, body
+    assert api.post("/macros", json={"name": "x" * 101, "actions": [
+        {"action": "status", "value": "open"}]}).status_code == 422  # fmt: skip
+    assert len(api.get("/canned-replies").json()) == before
+    assert api.get("/canned-replies/0").status_code == 422
+    assert api.get("/canned-replies/99999999").status_code == 404

@@ -22,6 +22,9 @@ def test_an_agent_tags_a_ticket_and_lists_by_tag(live: Live, padcom: Padcom) -> 
     assert down in numbers and other not in numbers
     table = padcom("ticket", "list", "--tag", "outage", as_=agent)
     assert "Tags" in table.stdout and "fra1,outage" in table.stdout
+    figures = padcom("stats", as_=agent)
+    assert "Open by tag" in figures.stdout and "outage" in figures.stdout
+    assert "by tag" not in padcom("stats", as_=customer).stdout  # tags are staff-only
     removed = padcom("ticket", "tag", str(down), "remove", "fra1", as_=agent)
     assert removed.stdout.strip() == "outage"
     refused = padcom("ticket", "tag", str(down), "add", "two words", as_=agent)
