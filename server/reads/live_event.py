@@ -55,6 +55,8 @@ def live_events(viewer: User, events: list[Event]) -> list[tuple[int, bytes]]:
     if wanted:
         for message in messages_json(list(visible_messages_by_id(viewer, wanted)), viewer):
             _iso(message, "created_at")
+            for file in message["attachments"]:
+                _iso(file, "created_at")
             messages[message["id"]] = message
     out = []
     for event, item in zip(events, events_json(events, viewer), strict=True):

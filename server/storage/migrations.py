@@ -20,6 +20,7 @@ from server.stats import triggers
 from server.stats.migration import settled_rollup, sla_and_stats, unpacked_durations
 from server.storage import event_horizon
 from server.storage.db import db, is_postgres
+from server.storage.file_models import FILE_MODELS
 from server.storage.models import (
     ALL_MODELS,
     IdempotencyKey,
@@ -31,6 +32,7 @@ from server.storage.models import (
     StreamLease,
 )
 from server.storage.postgres import unbounded
+from server.storage.tables import ALL_MODELS as EVERY_TABLE
 from server.storage.write_path import plain, write
 
 
@@ -93,6 +95,11 @@ def _outbox_owners(migrator: SchemaMigrator) -> None:
         alter(migrator.add_column(Outbox._meta.table_name, "lease_owner", Outbox.lease_owner))
 
 
+def _attachments(migrator: SchemaMigrator) -> None:
+    """Files on tickets and messages, their bytes stored once per content (server/storage/file_models.py)."""
+    db.create_tables(FILE_MODELS)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
@@ -105,6 +112,9 @@ MIGRATIONS: list[Migration] = [
     Migration(13, "statistics durations: group key as columns, not packed", unpacked_durations),
     Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
     Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
+    Migration(
+        29, "attachments: files on tickets and messages, stored once by SHA-256", _attachments
+    ),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)
@@ -149,7 +159,7 @@ def _migrate() -> tuple[int, int]:
         if before > LATEST:
             raise SchemaTooNew(before)
         if before == 0:
-            db.create_tables(ALL_MODELS)
+            db.create_tables(EVERY_TABLE)
             triggers.install()  # what the models cannot declare
             event_horizon.install()
             SchemaVersion.create(version=LATEST)
