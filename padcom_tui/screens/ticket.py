@@ -97,6 +97,7 @@ class TicketScreen(PadcomScreen[Json | None]):
         Binding("p", "priority", "Priority"),
         Binding("c", "category", "Category"),
         Binding("a", "assign", "Assign"),
+        Binding("f", "files", "Files"),
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("1", "tab('conversation')", "Conversation tab", show=False),
         Binding("2", "tab('customer')", "Customer tab", show=False),
@@ -280,6 +281,11 @@ class TicketScreen(PadcomScreen[Json | None]):
             self._choose(
                 "Set category", "category", [(c, c) for c in CATEGORIES], self._current("category")
             )
+
+    def action_files(self) -> None:
+        from padcom_tui.screens.files import FilesScreen
+
+        self.app.push_screen(FilesScreen(self.number))
 
     def action_assign(self) -> None:
         if not self.data:

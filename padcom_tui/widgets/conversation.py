@@ -12,7 +12,9 @@ from padcom_cli.client.sanitize import clean
 from padcom_tui.format import ink, line, person, stamp
 
 
-def message_widget(author: Json | None, at: str | None, body: str, internal: bool) -> Static:
+def message_widget(
+    author: Json | None, at: str | None, body: str, internal: bool, files: list[Json] | None = None
+) -> Static:
     head = Text()
     if internal:
         head.append("INTERNAL NOTE ", style=ink("bold black on yellow"))
@@ -21,6 +23,10 @@ def message_widget(author: Json | None, at: str | None, body: str, internal: boo
     head.append(person(author), style="bold")
     head.append(f" ({line(role)}) · {stamp(at)}", style="dim")
     text = head + Text("\n") + Text(clean(body))
+    for file in files or []:  # f opens the files: view, save
+        text.append("\n📎 ", style="dim")
+        text.append(clean(str(file.get("filename", "")), single_line=True))
+        text.append(f"  {file.get('size')} bytes", style="dim")
     return Static(text, classes="message internal" if internal else "message")
 
 
@@ -38,7 +44,11 @@ class Conversation(VerticalScroll):
         ]
         widgets += [
             message_widget(
-                m.get("author"), m.get("created_at"), m.get("body", ""), bool(m.get("internal"))
+                m.get("author"),
+                m.get("created_at"),
+                m.get("body", ""),
+                bool(m.get("internal")),
+                m.get("attachments"),
             )
             for m in messages
         ]
