@@ -142,6 +142,73 @@ def store_upload(user: User, filename: str, incoming: Incoming, limits: FileLimi
     return attachment
 
 
+def keep_bytes(data: bytes) -> str:
+    """Store ``data`` as a blob (once per content); its SHA-256. In the caller's transaction."""
+    sha = hashlib.sha256(data).hexdigest()
+    if not Blob.select().where(Blob.sha256 == sha).exists():
+        head = data[:SNIFF_BYTES]
+        Blob.insert(
+            sha256=sha,
+            size=len(data),
+            content_type=sniffed_type(head, whole=len(data) <= SNIFF_BYTES),
+            created_at=utcnow(),
+        ).execute()
+        for seq, start in enumerate(range(0, len(data), CHUNK_BYTES)):
+            BlobChunk.insert(blob=sha, seq=seq, data=data[start : start + CHUNK_BYTES]).execute()
+    return sha
+
+
+def blob_bytes(sha256: str) -> bytes:
+    """A blob's bytes, whole (a kept mail, to read it again)."""
+    pieces = (
+        BlobChunk.select(BlobChunk.data).where(BlobChunk.blob == sha256).order_by(BlobChunk.seq)
+    )
+    return b"".join(bytes(piece.data) for piece in pieces)
+
+
+def attach_bytes(
+    user: User,
+    files: Sequence[tuple[str, bytes]],
+    ticket: Ticket,
+    message_id: int | None,
+    limits: FileLimits,
+) -> list[str]:
+    """Put files that came by mail on ``ticket`` (and message ``message_id``), as far as the
+    caps allow; returns a line for each file left out, and why."""
+    left_out = []
+    on_ticket = int(
+        Attachment.select(fn.COALESCE(fn.SUM(Attachment.size), 0))
+        .where(Attachment.ticket == ticket.id)
+        .scalar()
+        or 0
+    )
+    for index, (name, data) in enumerate(files):
+        if index >= limits.max_files_per_message:
+            left_out.append(
+                f"{clean_filename(name)}: more than {limits.max_files_per_message} files"
+            )
+        elif len(data) > limits.max_file_bytes:
+            left_out.append(f"{clean_filename(name)}: over {mebibytes(limits.max_file_bytes)}")
+        elif on_ticket + len(data) > limits.max_ticket_bytes:
+            left_out.append(
+                f"{clean_filename(name)}: the ticket's files would pass "
+                f"{mebibytes(limits.max_ticket_bytes)}"
+            )
+        else:
+            on_ticket += len(data)
+            Attachment.create(
+                ticket=ticket.id,
+                message=message_id,
+                uploader=user.id,
+                blob=keep_bytes(data),
+                filename=clean_filename(name),
+                size=len(data),
+                internal=False,
+                created_at=utcnow(),
+            )
+    return left_out
+
+
 def attach(
     user: User,
     ids: Sequence[int],

@@ -26,6 +26,7 @@ from server.stats.migration import (
 from server.storage import event_horizon
 from server.storage.db import db, is_postgres
 from server.storage.file_models import FILE_MODELS
+from server.storage.mail_models import MAIL_MODELS
 from server.storage.models import (
     ALL_MODELS,
     IdempotencyKey,
@@ -105,6 +106,11 @@ def _attachments(migrator: SchemaMigrator) -> None:
     db.create_tables(FILE_MODELS)
 
 
+def _inbound_mail(migrator: SchemaMigrator) -> None:
+    """Every mail read by mail-in or the poller, with what became of it (server/storage/mail_models.py)."""
+    db.create_tables(MAIL_MODELS)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
@@ -120,6 +126,7 @@ MIGRATIONS: list[Migration] = [
     Migration(
         29, "attachments: files on tickets and messages, stored once by SHA-256", _attachments
     ),
+    Migration(30, "mail in: every mail read, what became of it and why", _inbound_mail),
     Migration(35, "statistics durations: group columns packed into one key", keyed_from_columns),
 ]
 

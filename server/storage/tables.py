@@ -7,7 +7,8 @@ sit in a module of their own so models.py stays short.
 from __future__ import annotations
 
 from server.storage.file_models import FILE_MODELS
+from server.storage.mail_models import MAIL_MODELS
 from server.storage.models import ALL_MODELS as CORE_MODELS
 from server.storage.models import BaseModel
 
-ALL_MODELS: list[type[BaseModel]] = [*CORE_MODELS, *FILE_MODELS]
+ALL_MODELS: list[type[BaseModel]] = [*CORE_MODELS, *FILE_MODELS, *MAIL_MODELS]

@@ -151,6 +151,13 @@ DECLARED: dict[str, Declared] = {
         "user", body=lambda w, p: {"log": "raw bytes"}, query={"name": "log.txt"}
     ),
     "GET /api/v1/limits": Declared("user"),
+    # mail from unknown senders: staff only; linking needs a mail waiting (404 for a made-up one)
+    "GET /api/v1/mail/triage": Declared("staff"),
+    "POST /api/v1/mail/triage/{mail_id}/link": Declared(
+        "staff",
+        body=lambda w, p: {"customer": _me(w, "customer_a").id},
+        special={"agent": 404, "admin": 404},
+    ),
     "GET /api/v1/events": Declared("user", query={"after": "0"}),
     "GET /api/v1/events/stream": Declared("user"),
     "GET /api/v1/events/latest": Declared("user"),
@@ -232,6 +239,7 @@ def _path(method: str, template: str, world: World, persona: str) -> str:
         "org_id": lambda: int(world.org_a.id),
         "token_id": lambda: world.token_id_of(persona),
         "file_id": world.shared_file,
+        "mail_id": lambda: 999999,
     }
     path = template
     for name, make in values.items():
