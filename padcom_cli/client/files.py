@@ -19,6 +19,15 @@ TEXT_PREVIEW_BYTES = 1024 * 1024
 """How much of a text file the app shows (the rest: save it)."""
 
 
+def human_size(size: int) -> str:
+    """``size`` bytes for a person: ``512 B``, ``12.3 KiB``, ``4.0 MiB``."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KiB"
+    return f"{size / 1024 / 1024:.1f} MiB"
+
+
 def local_name(name: str) -> str:
     """A server's file name made safe to create here: no folder, no leading dot, printable."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1].lstrip(".").strip()

@@ -15,6 +15,7 @@ import typer
 
 from padcom_cli.client.api import PadcomClient
 from padcom_cli.client.errors import NotFound
+from padcom_cli.client.files import human_size
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_cli.options import AsJson, Number
@@ -40,15 +41,6 @@ DEFAULT_LIMITS: Json = {
     "max_files": 20,
 }
 """What a server without ``GET /limits`` (older than files) takes."""
-
-
-def human_size(size: int) -> str:
-    """``size`` bytes for a person: ``512 B``, ``12.3 KiB``, ``4.0 MiB``."""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KiB"
-    return f"{size / 1024 / 1024:.1f} MiB"
 
 
 def server_limits(api: PadcomClient) -> Json:

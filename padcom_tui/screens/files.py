@@ -28,7 +28,7 @@ from padcom_tui.screens.base import admin_of
 def file_label(item: Json) -> Text:
     """One row of the list: name, size, type, and where it is."""
     label = Text(clean(str(item.get("filename", "")), single_line=True), style="bold")
-    label.append(f"  {item.get('size')} bytes  ", style="dim")
+    label.append(f"  {files.human_size(int(item.get('size') or 0))}  ", style="dim")
     label.append(clean(str(item.get("content_type", "")), single_line=True), style="dim")
     if item.get("internal"):
         label.append("  internal note", style="yellow")

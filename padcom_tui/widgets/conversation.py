@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from padcom_cli.client.files import human_size
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_tui.format import ink, line, person, stamp
@@ -26,7 +27,7 @@ def message_widget(
     for file in files or []:  # f opens the files: view, save
         text.append("\n📎 ", style="dim")
         text.append(clean(str(file.get("filename", "")), single_line=True))
-        text.append(f"  {file.get('size')} bytes", style="dim")
+        text.append(f"  {human_size(int(file.get('size') or 0))}", style="dim")
     return Static(text, classes="message internal" if internal else "message")
 
 
