@@ -40,7 +40,7 @@ from peewee import Model
 
 from server.storage.db import sqlite_path
 from server.storage.migrations import LATEST
-from server.storage.models import ALL_MODELS
+from server.storage.tables import EVERY_MODEL
 
 OPERATOR_MUST_ACT = 78  # EX_CONFIG: another process has it open, its schema is not current
 NO_SOURCE = 66  # EX_NOINPUT
@@ -90,7 +90,7 @@ def check_source(source: sqlite3.Connection, path: str) -> int:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         )
     }
-    known = {_table(model) for model in ALL_MODELS}
+    known = {_table(model) for model in EVERY_MODEL}
     unknown = sorted(names - known)
     if unknown:
         raise SourceRefused(
@@ -110,7 +110,7 @@ def check_source(source: sqlite3.Connection, path: str) -> int:
             "run 'padcom-server migrate' on it with the same version first",
             OPERATOR_MUST_ACT,
         )
-    for model in ALL_MODELS:
+    for model in EVERY_MODEL:
         present = [row[1] for row in source.execute(f"PRAGMA table_info({_table(model)!r})")]
         if sorted(present) != sorted(_columns(model)):
             raise SourceRefused(

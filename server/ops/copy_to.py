@@ -1,6 +1,6 @@
 """Operator tools: ``padcom-server copy-to``, a whole SQLite installation into an empty PostgreSQL.
 
-What it copies is every table the models declare (``ALL_MODELS``, the list the
+What it copies is every table the models declare (``EVERY_MODEL``, the list the
 migrations create a fresh database from), with every row as stored: the ids
 (ticket numbers, event ids a client resumes a stream from), the outbox, the
 statistics pre-aggregate, the leases and counters. A table in the file that no
@@ -51,8 +51,8 @@ from server.ops.table_sums import TableSum
 from server.stats import triggers
 from server.storage.db import bind, db
 from server.storage.migrations import migrate
-from server.storage.models import ALL_MODELS
 from server.storage.postgres import unbounded
+from server.storage.tables import EVERY_MODEL
 
 BATCH_ROWS = 5_000
 MIGRATE_LOCK = 72657
@@ -123,7 +123,7 @@ def _columns(model: type[Model]) -> list[str]:
 
 def copy_order() -> list[type[Model]]:
     """Every model, referenced tables before the tables that refer to them."""
-    return list(peewee.sort_models(ALL_MODELS))  # type: ignore[attr-defined]  # not in the stubs
+    return list(peewee.sort_models(EVERY_MODEL))  # type: ignore[attr-defined]  # not in the stubs
 
 
 def _source_rows(
