@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -32,6 +32,7 @@ from padcom_cli.client.jsontypes import Json
 
 if TYPE_CHECKING:
     from padcom_cli.client.desk import DeskCalls
+    from padcom_cli.client.file_calls import FileCalls
 
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 USER_AGENT = "padcom/0.1"
@@ -208,6 +209,13 @@ class PadcomClient:
         return self._write(method, path, None, headers, **kwargs)
 
     @property
+    def files(self) -> FileCalls:
+        """A ticket's files: the limits, uploads, the list (downloads: ``download``)."""
+        from padcom_cli.client.file_calls import FileCalls
+
+        return FileCalls(self)
+
+    @property
     def desk(self) -> DeskCalls:
         """The staff's answering tools: tags, canned replies, macros."""
         from padcom_cli.client.desk import DeskCalls
@@ -341,27 +349,6 @@ class PadcomClient:
         return result
 
     # -- files -----------------------------------------------------------------
-
-    def limits(self) -> Json:
-        """How much the server takes: request, text, file, ticket's files, files at once."""
-        result: Json = self._json("GET", "/limits")
-        return result
-
-    def upload(self, name: str, content: IO[bytes] | bytes) -> Json:
-        """Upload one file (streamed from ``content``); its ``id`` goes into ``attachments``."""
-        result: Json = self._json(
-            "POST",
-            "/uploads",
-            params={"name": name},
-            content=content,
-            headers={"Content-Type": "application/octet-stream"},
-            timeout=httpx.Timeout(120.0, connect=3.0),
-        )
-        return result
-
-    def attachments(self, number: int) -> list[Json]:
-        result: list[Json] = self._json("GET", f"/tickets/{number}/attachments")
-        return result
 
     @contextmanager
     def download(self, number: int, file_id: int) -> Iterator[httpx.Response]:

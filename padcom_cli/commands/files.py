@@ -45,7 +45,7 @@ DEFAULT_LIMITS: Json = {
 
 def server_limits(api: PadcomClient) -> Json:
     try:
-        return api.limits()
+        return api.files.limits()
     except NotFound:
         return DEFAULT_LIMITS
 
@@ -116,15 +116,15 @@ def upload_all(
     ids = []
     for path in paths:
         with path.open("rb") as content:
-            ids.append(int(api.upload(path.name, content)["id"]))
+            ids.append(int(api.files.upload(path.name, content)["id"]))
     if extra is not None:
-        ids.append(int(api.upload(extra_name, extra)["id"]))
+        ids.append(int(api.files.upload(extra_name, extra)["id"]))
     return ids
 
 
 def attachments(ctx: typer.Context, number: Number, as_json: AsJson = False) -> None:
     """List the files on a ticket (each with the ID to download it by)."""
-    files = client(ctx).attachments(number)
+    files = client(ctx).files.attachments(number)
 
     def draw() -> object:
         from rich.table import Table

@@ -88,7 +88,7 @@ class FilesScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         client = admin_of(self).client
-        in_background(self, lambda: client.attachments(self.number), self.listed)
+        in_background(self, lambda: client.files.attachments(self.number), self.listed)
 
     def listed(self, items: list[Json]) -> None:
         self.items = items
