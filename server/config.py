@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from server.helpdesk.alert_settings import AlertSettings
 from server.helpdesk.limits import StatsLimits, WriteLimits
 from server.helpdesk.sla import SlaTargets
 from server.live.settings import StreamLimits
@@ -123,6 +124,8 @@ class Settings:
     """Connect, statement and pool-wait timeouts: past them a request gets a 503."""
     streams: StreamLimits = field(default_factory=StreamLimits)
     """Open event streams per user and per address, and how far back one may resume."""
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+    """Monitoring sources allowed to send alerts, and what their alerts do (``PADCOM_ALERT_*``)."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -156,4 +159,5 @@ class Settings:
             sign_in_queue=int(os.environ.get("PADCOM_SIGN_IN_QUEUE", 32)),
             database=DatabaseLimits.from_env(),
             streams=StreamLimits.from_env(),
+            alerts=AlertSettings.from_env(),
         )

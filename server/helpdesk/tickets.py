@@ -19,7 +19,14 @@ from server.helpdesk.visibility import get_ticket
 from server.storage.fast_insert import insert
 from server.storage.fields import utcnow
 from server.storage.models import Event, Message, Service, Ticket, User
-from server.vocabulary import DONE_STATUSES, OPEN_STATUSES, PAUSING_STATUS, EventKind, Status
+from server.vocabulary import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    PAUSING_STATUS,
+    SERVING_STATES,
+    EventKind,
+    Status,
+)
 
 STAFF_ONLY_FIELDS = ("assignee",)
 CONTENT_FIELDS = ("subject", "body", "category", "priority", "service")
@@ -90,7 +97,10 @@ def create_ticket(user: User, data: NewTicket, sla: SlaTargets) -> tuple[Ticket,
     if service_id is None:
         services = list(
             Service.select(Service.id)
-            .where(Service.organization == user.organization_id, Service.active == True)  # noqa: E712
+            .where(
+                Service.organization == user.organization_id,
+                Service.state.in_(SERVING_STATES),
+            )
             .limit(2)
         )
         service_id = services[0].id if len(services) == 1 else None
@@ -277,3 +287,7 @@ def delete_ticket(user: User, number: int) -> tuple[int, list[Event]]:
     ).execute()
     ticket.updated_at = now
     return ticket.id, [_event(ticket, user, EventKind.DELETED, {})]
+
+
+ticket_event = _event
+"""The log entry of a change on ``ticket`` (unsaved), for rules beside this module (links, incidents)."""

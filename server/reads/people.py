@@ -18,7 +18,7 @@ from server.reads.serialize import (
 )
 from server.storage.db import db
 from server.storage.models import Organization, Service, User
-from server.vocabulary import STAFF_ROLES
+from server.vocabulary import SERVING_STATES, STAFF_ROLES
 
 STAFF = "staff"
 """The role filter that means agents and admins."""
@@ -67,12 +67,15 @@ def services(org_id: int) -> list[dict[str, Any]]:
 
 
 def me(user: User) -> dict[str, Any]:
-    """The signed-in user, their organization and the active services it rents."""
+    """The signed-in user, their organization and the services it rents (active or suspended)."""
     with db.connection_context():
         data = single_user_json(user)
         rented = (
             Service.select()
-            .where(Service.organization == user.organization_id, Service.active == True)  # noqa: E712
+            .where(
+                Service.organization == user.organization_id,
+                Service.state.in_(SERVING_STATES),
+            )
             .order_by(Service.id)
             if user.organization_id
             else []

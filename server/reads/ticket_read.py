@@ -38,7 +38,7 @@ SELECT t.id, t.subject, t.body, t.category, t.priority, t.status,
        o.id, o.name, o.customer_number,
        r.id, r.email, r.name, r.role, ro.id, ro.name, ro.customer_number,
        a.id, a.email, a.name, a.role, ao.id, ao.name, ao.customer_number,
-       s.id, s.kind, s.label, s.plan, s.datacenter
+       s.id, s.kind, s.label, s.plan, s.datacenter, s.state, s.server, s.ips, s.hostnames
 FROM ticket t
 JOIN organization o ON o.id = t.organization_id
 JOIN "user" r ON r.id = t.requester_id
@@ -112,6 +112,10 @@ def _ticket(row: Sequence[Any], viewer: User | None) -> dict[str, Any]:
             "label": row[34],
             "plan": row[35],
             "datacenter": row[36],
+            "state": row[37],
+            "server": row[38],
+            "ips": json.loads(row[39] or "[]"),
+            "hostnames": json.loads(row[40] or "[]"),
         }
     for i, name in enumerate(_TIMES, start=6):
         item[name] = iso(row[i])

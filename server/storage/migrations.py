@@ -20,17 +20,19 @@ from server.stats import triggers
 from server.stats.migration import settled_rollup, sla_and_stats, unpacked_durations
 from server.storage import event_horizon
 from server.storage.db import db, is_postgres
+from server.storage.hosting_models import HOSTING_MODELS
 from server.storage.models import (
-    ALL_MODELS,
     IdempotencyKey,
     LoginFailure,
     Outbox,
     OutboxOwner,
     RateLimit,
     SchemaVersion,
+    Service,
     StreamLease,
 )
 from server.storage.postgres import unbounded
+from server.storage.tables import EVERY_MODEL
 from server.storage.write_path import plain, write
 
 
@@ -45,7 +47,7 @@ class Migration:
 
 def _baseline(migrator: SchemaMigrator) -> None:
     """The first schema: every table the models declared at 0.1."""
-    db.create_tables(ALL_MODELS)
+    db.create_tables(EVERY_MODEL)
 
 
 def _outbox(migrator: SchemaMigrator) -> None:
@@ -93,6 +95,36 @@ def _outbox_owners(migrator: SchemaMigrator) -> None:
         alter(migrator.add_column(Outbox._meta.table_name, "lease_owner", Outbox.lease_owner))
 
 
+def _service_state(migrator: SchemaMigrator) -> None:
+    """Where a service runs (server, IPs, hostnames) and its state, which replaces ``active``.
+
+    The data step: an active service stays ``active``, an inactive one was
+    given up, so it becomes ``cancelled`` (suspension did not exist before).
+    """
+    table = Service._meta.table_name
+    present = {column.name for column in db.get_columns(table)}
+    wanted = ("state", "server", "ips", "hostnames")
+    alter(
+        *(
+            migrator.add_column(table, name, getattr(Service, name))
+            for name in wanted
+            if name not in present
+        )
+    )
+    if "active" in present:
+        db.execute_sql(
+            f"UPDATE {table} SET state = CASE WHEN active THEN 'active' ELSE 'cancelled' END"
+        )
+        alter(migrator.drop_column(table, "active"))
+    for column in ("server", "datacenter"):
+        db.execute_sql(f"CREATE INDEX IF NOT EXISTS service_{column} ON {table} ({column})")
+
+
+def _incidents(migrator: SchemaMigrator) -> None:
+    """Incidents and their updates, links between tickets, subscriptions, monitoring alerts."""
+    db.create_tables(HOSTING_MODELS)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
@@ -105,6 +137,8 @@ MIGRATIONS: list[Migration] = [
     Migration(13, "statistics durations: group key as columns, not packed", unpacked_durations),
     Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
     Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
+    Migration(31, "services: state (replacing active), server, IPs, hostnames", _service_state),
+    Migration(32, "incidents, ticket links, incident subscriptions, monitoring alerts", _incidents),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)
@@ -149,7 +183,7 @@ def _migrate() -> tuple[int, int]:
         if before > LATEST:
             raise SchemaTooNew(before)
         if before == 0:
-            db.create_tables(ALL_MODELS)
+            db.create_tables(EVERY_MODEL)
             triggers.install()  # what the models cannot declare
             event_horizon.install()
             SchemaVersion.create(version=LATEST)
