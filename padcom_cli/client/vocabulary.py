@@ -92,6 +92,9 @@ class EventKind(StrEnum):
 
 
 STATUSES = tuple(Status)
+INCIDENT_SEVERITIES = tuple(IncidentSeverity)
+LINK_KINDS = tuple(LinkKind)
+SERVICE_STATES = tuple(ServiceState)
 PRIORITIES = tuple(Priority)
 CATEGORIES = tuple(Category)
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
