@@ -146,7 +146,17 @@ def _people(shape: Shape, rng: random.Random, now_ms: int) -> People:
     ]
     _insert(
         "service",
-        ("organization_id", "kind", "label", "plan", "datacenter", "state", "server", "ips", "hostnames"),
+        (
+            "organization_id",
+            "kind",
+            "label",
+            "plan",
+            "datacenter",
+            "state",
+            "server",
+            "ips",
+            "hostnames",
+        ),
         services,
     )
     by_org: dict[int, list[int]] = {}

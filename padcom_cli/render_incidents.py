@@ -44,7 +44,9 @@ def incident_block(incident: Json, *, staff: bool = False) -> RenderableType:
     places = [*incident.get("servers", []), *incident.get("datacenters", [])]
     mine = [s.get("label") for s in incident.get("affected_services", [])]
     if mine:
-        parts.append(plain(f"  Affects {'your ' if not staff else ''}services: {', '.join(map(str, mine))}"))
+        parts.append(
+            plain(f"  Affects {'your ' if not staff else ''}services: {', '.join(map(str, mine))}")
+        )
     if places:
         parts.append(plain(f"  Where: {', '.join(map(str, places))}"))
     if incident.get("public_text"):

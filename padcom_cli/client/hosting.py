@@ -20,10 +20,10 @@ class Hosting:
 
     def _get(self, path: str, **params: Any) -> Any:
         given = {k: v for k, v in params.items() if v is not None}
-        return self.client._json("GET", path, params=given or None)  # noqa: SLF001  # pylint: disable=protected-access
+        return self.client._json("GET", path, params=given or None)  # pylint: disable=protected-access
 
     def _post(self, path: str, body: Json | None = None, method: str = "POST") -> Any:
-        return self.client._json(method, path, json=body, retry=False)  # noqa: SLF001  # pylint: disable=protected-access
+        return self.client._json(method, path, json=body, retry=False)  # pylint: disable=protected-access
 
     # -- services --------------------------------------------------------------
 

@@ -106,8 +106,14 @@ def update(
     """Post an update (staff): a public one reaches every linked ticket and subscriber."""
     text = text_input.need_body(body, body_file, UPDATE_HELP)
     changed = _hosting(ctx).post_update(number, text, internal)
-    told = len([t for t in changed.get("tickets", []) if t.get("status") not in ("resolved", "closed")])
-    _show(changed, as_json, f"Posted on incident #{number}" + ("" if internal else f" ({told} tickets)."))
+    told = len(
+        [t for t in changed.get("tickets", []) if t.get("status") not in ("resolved", "closed")]
+    )
+    _show(
+        changed,
+        as_json,
+        f"Posted on incident #{number}" + ("" if internal else f" ({told} tickets)."),
+    )
 
 
 def resolve(

@@ -55,7 +55,9 @@ def _only(services: list[Json]) -> int | None:
     return int(services[0]["id"]) if len(services) == 1 else None
 
 
-def _known_outage(api: PadcomClient, service_id: int, subscribe: bool, ask: bool, as_json: bool) -> bool:
+def _known_outage(
+    api: PadcomClient, service_id: int, subscribe: bool, ask: bool, as_json: bool
+) -> bool:
     """Say so when an open incident hits the service; True when the customer subscribed instead.
 
     On a terminal the customer chooses; a script subscribes with --subscribe and
@@ -73,14 +75,18 @@ def _known_outage(api: PadcomClient, service_id: int, subscribe: bool, ask: bool
     if incident.get("public_text"):
         note(f"  {clean(incident['public_text'], single_line=True)}")
     if not subscribe and ask:
-        choice = text_input.choose("Subscribe to its updates, or file anyway?", ["subscribe", "file"], "subscribe")
+        choice = text_input.choose(
+            "Subscribe to its updates, or file anyway?", ["subscribe", "file"], "subscribe"
+        )
         subscribe = choice == "subscribe"
     if not subscribe:
         return False
     subscribed = hosting.subscribe(int(incident["number"]))
     if as_json:
         emit_json(subscribed)
-    note(f"Subscribed to incident #{incident['number']}: its updates come by mail (`padcom status`).")
+    note(
+        f"Subscribed to incident #{incident['number']}: its updates come by mail (`padcom status`)."
+    )
     return True
 
 

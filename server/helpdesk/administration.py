@@ -61,4 +61,3 @@ def add_organization(name: str, customer_number: str) -> Organization:
         return Organization.create(name=name, customer_number=customer_number)
     except ConstraintRefused as exc:
         raise Conflict("an organization with that name or customer number exists") from exc
-

@@ -94,9 +94,13 @@ def _fire(source: AlertSource, alert: AlertIn, settings: AlertSettings) -> dict[
     fingerprint = fingerprint_of(alert)
     server = alert.server or server_of(alert.labels)
     now = utcnow()
-    row: Alert | None = Alert.get_or_none(Alert.source == source.name, Alert.fingerprint == fingerprint)
+    row: Alert | None = Alert.get_or_none(
+        Alert.source == source.name, Alert.fingerprint == fingerprint
+    )
     if row is not None and row.state == AlertState.FIRING:
-        Alert.update(firings=Alert.firings + 1, last_fired_at=now).where(Alert.id == row.id).execute()
+        Alert.update(firings=Alert.firings + 1, last_fired_at=now).where(
+            Alert.id == row.id
+        ).execute()
         return {"fingerprint": fingerprint, "incident": row.incident_id, "action": "repeated"}
     if row is not None:  # fired again after a recovery
         flapping = row.resolved_at is not None and now - row.resolved_at < timedelta(
@@ -111,7 +115,9 @@ def _fire(source: AlertSource, alert: AlertIn, settings: AlertSettings) -> dict[
                 incident.resolved_at = None
                 incident.updated_at = now
                 incident.save()
-            _note(incident, f"{alert.name} on {server or 'an unnamed server'} fired again (flapping)")
+            _note(
+                incident, f"{alert.name} on {server or 'an unnamed server'} fired again (flapping)"
+            )
             Alert.update(
                 state=AlertState.FIRING,
                 firings=Alert.firings + 1,
@@ -158,7 +164,9 @@ def _recover(
     source: AlertSource, alert: AlertIn, settings: AlertSettings, sla: SlaTargets, out: Outcome
 ) -> dict[str, Any]:
     fingerprint = fingerprint_of(alert)
-    row: Alert | None = Alert.get_or_none(Alert.source == source.name, Alert.fingerprint == fingerprint)
+    row: Alert | None = Alert.get_or_none(
+        Alert.source == source.name, Alert.fingerprint == fingerprint
+    )
     if row is None or row.state == AlertState.RESOLVED:
         return {"fingerprint": fingerprint, "incident": row.incident_id if row else None,
                 "action": "ignored"}  # fmt: skip

@@ -382,8 +382,4 @@ def customer_services_hit(user: User, incident: Incident) -> list[Service]:
 
 def sees_incident(user: User, incident: Incident) -> bool:
     """Staff see every incident; a customer a public one or one hitting their services."""
-    return (
-        user.is_staff
-        or incident.public
-        or bool(customer_services_hit(user, incident))
-    )
+    return user.is_staff or incident.public or bool(customer_services_hit(user, incident))

@@ -33,11 +33,12 @@ def _kind(kind: str) -> str:
 
 
 def _between(a: int, b: int) -> Link | None:
-    return (
+    found: Link | None = (
         Link.select()
         .where(((Link.ticket == a) & (Link.other == b)) | ((Link.ticket == b) & (Link.other == a)))
         .first()
     )
+    return found
 
 
 def link_tickets(user: User, number: int, other: int, kind: str) -> tuple[Link, list[Event]]:
@@ -138,9 +139,11 @@ def links_of(user: User, number: int) -> list[dict[str, Any]]:
         .order_by(Link.id)
     )
     others = {r.other_id if r.ticket_id == ticket.id else r.ticket_id for r in rows} - {None}
-    seen = {
-        t.id: t for t in visible_tickets(user).where(Ticket.id.in_(list(others)))
-    } if others else {}
+    seen = (
+        {t.id: t for t in visible_tickets(user).where(Ticket.id.in_(list(others)))}
+        if others
+        else {}
+    )
     incidents = {
         i.id: i
         for i in Incident.select().where(

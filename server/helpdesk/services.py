@@ -38,10 +38,12 @@ def _one_of(value: Any, allowed: tuple[str, ...], name: str) -> str:
 def _name(value: Any, field: str) -> str:
     if not isinstance(value, str):
         raise Invalid(f"{field} must be text")
-    value = value.strip()
-    if value and not _NAME.fullmatch(value):
-        raise Invalid(f"{field} must be a name of letters, digits, '.', '_' or '-' (such as web-07)")
-    return value
+    name = value.strip()
+    if name and not _NAME.fullmatch(name):
+        raise Invalid(
+            f"{field} must be a name of letters, digits, '.', '_' or '-' (such as web-07)"
+        )
+    return name
 
 
 def _ips(value: Any) -> list[str]:

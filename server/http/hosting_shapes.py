@@ -151,8 +151,8 @@ class AlertmanagerAlert(Loose):
     labels: Labels
     annotations: Labels = Field(default_factory=dict)
     fingerprint: Annotated[str, StringConstraints(max_length=200)] = ""
-    startsAt: str = ""  # noqa: N815 - Alertmanager's spelling
-    endsAt: str = ""  # noqa: N815
+    startsAt: str = ""
+    endsAt: str = ""
 
 
 class AlertmanagerIn(Loose):
@@ -181,10 +181,11 @@ class GenericIn(Strict):
 class AlertResultOut(BaseModel):
     fingerprint: str
     incident: int | None
-    action: str = Field(description="opened, joined, repeated, flapping, recovered, resolved, ignored")
+    action: str = Field(
+        description="opened, joined, repeated, flapping, recovered, resolved, ignored"
+    )
 
 
 class AlertsOut(BaseModel):
     source: str
     results: list[AlertResultOut]
-

@@ -135,9 +135,10 @@ class ServicePatch(Strict):
     """What staff change on a service; leave a field out to keep it."""
 
     kind: ServiceKind | None = None
-    label: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=253)
-    ] | None = None
+    label: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=253)]
+        | None
+    ) = None
     plan: Annotated[str, StringConstraints(max_length=100)] | None = None
     datacenter: Place | None = None
     state: ServiceState | None = None

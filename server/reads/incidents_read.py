@@ -13,12 +13,13 @@ from typing import Any
 
 from server.helpdesk import incidents as rules
 from server.helpdesk.errors import NotFound
-from server.helpdesk.links import incident_tickets
+from server.helpdesk.links import incident_tickets, links_of
 from server.helpdesk.visibility import visible_tickets
 from server.reads.serialize import Related, service_json
 from server.storage.db import db
 from server.storage.hosting_models import Incident, IncidentSubscription, IncidentUpdate
 from server.storage.models import Service, Ticket, User
+from server.vocabulary import LIVE_INCIDENT_STATES
 
 
 def _updates(incident: Incident, viewer: User) -> list[dict[str, Any]]:
@@ -115,7 +116,7 @@ def listing(viewer: User, state: str | None, limit: int) -> list[dict[str, Any]]
     with db.connection_context():
         query = Incident.select().order_by(Incident.id.desc())
         if state == "live" or not viewer.is_staff:
-            query = query.where(Incident.state.in_(rules.LIVE_INCIDENT_STATES))
+            query = query.where(Incident.state.in_(LIVE_INCIDENT_STATES))
         elif state == "resolved":
             query = query.where(Incident.state == "resolved")
         shown = []
@@ -136,3 +137,9 @@ def service_incidents(viewer: User, service_id: int) -> list[dict[str, Any]]:
         ):
             raise NotFound(f"service {service_id} not found")
         return [incident_json(i, viewer) for i in rules.incidents_of_service(service)]
+
+
+def links_shown(viewer: User, number: int) -> list[dict[str, Any]]:
+    """A ticket's links as ``viewer`` may see them (``links.links_of``), on a connection of its own."""
+    with db.connection_context():
+        return links_of(viewer, number)

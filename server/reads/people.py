@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from server.helpdesk.administration import organization_by_id, user_by_id
+from server.helpdesk.services import find_services, service_by_id
 from server.reads.serialize import (
     Related,
     org_json,
     service_json,
     single_user_json,
+    staff_service_json,
     user_admin_json,
 )
 from server.storage.db import db
@@ -64,6 +66,22 @@ def services(org_id: int) -> list[dict[str, Any]]:
     with db.connection_context():
         org = organization_by_id(org_id)
         return [service_json(s) for s in Service.select().where(Service.organization == org.id)]
+
+
+def found_services(
+    organization: int | None, server: str | None, datacenter: str | None, state: str | None,
+    limit: int,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Services as staff manage them, by organization, server, datacenter or state."""
+    with db.connection_context():
+        query = find_services(organization, server, datacenter, state).limit(limit)
+        return [staff_service_json(s) for s in query]
+
+
+def service(service_id: int) -> dict[str, Any]:
+    """One service as staff see it. Raises NotFound."""
+    with db.connection_context():
+        return staff_service_json(service_by_id(service_id))
 
 
 def me(user: User) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from typing import Any
 
 from peewee import fn
 
-from server.stats.scope import Period
+from server.stats.scope import Period, rows
+from server.storage.db import db
 from server.storage.fields import from_ms, to_ms
 from server.storage.hosting_models import Incident, Link
 from server.storage.models import Service, Ticket
@@ -46,11 +47,16 @@ def _per_place(column: Any, period: Period) -> list[dict[str, Any]]:
         .limit(TOP)
         .tuples()
     )
-    return [{"name": name, "tickets": count} for name, count in query]
+    return [{"name": name, "tickets": count} for name, count in rows(query)]
 
 
 def incident_stats(period: Period) -> dict[str, Any]:
-    """The period's incident figures (call inside a connection)."""
+    """The period's incident figures, on a connection of their own."""
+    with db.connection_context():
+        return _figures(period)
+
+
+def _figures(period: Period) -> dict[str, Any]:
     started = list(
         Incident.select()
         .where(
@@ -62,12 +68,13 @@ def incident_stats(period: Period) -> dict[str, Any]:
     ids = [i.id for i in started]
     counts: dict[int, int] = {}
     if ids:
-        counts = dict(
+        query = (
             Link.select(Link.incident, fn.COUNT(Link.id))
             .where(Link.incident.in_(ids))
             .group_by(Link.incident)
             .tuples()
         )
+        counts = {int(number): int(count) for number, count in rows(query)}
     per_day: dict[int, int] = {}
     for incident in started:
         day = (to_ms(incident.started_at) - period.start) // DAY_MS

@@ -128,4 +128,10 @@ class Alert(BaseModel):
         indexes = ((("source", "fingerprint"), True),)
 
 
-HOSTING_MODELS: list[type[BaseModel]] = [Incident, IncidentUpdate, Link, IncidentSubscription, Alert]
+HOSTING_MODELS: list[type[BaseModel]] = [
+    Incident,
+    IncidentUpdate,
+    Link,
+    IncidentSubscription,
+    Alert,
+]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from peewee import SQL, Case
 from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as alter
 
@@ -34,6 +35,7 @@ from server.storage.models import (
 from server.storage.postgres import unbounded
 from server.storage.tables import EVERY_MODEL
 from server.storage.write_path import plain, write
+from server.vocabulary import ServiceState
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,10 @@ def _service_state(migrator: SchemaMigrator) -> None:
         )
     )
     if "active" in present:
-        db.execute_sql(
-            f"UPDATE {table} SET state = CASE WHEN active THEN 'active' ELSE 'cancelled' END"
+        was_active = Case(
+            None, [(SQL("active"), ServiceState.ACTIVE.value)], ServiceState.CANCELLED.value
         )
+        Service.update(state=was_active).execute()
         alter(migrator.drop_column(table, "active"))
     for column in ("server", "datacenter"):
         db.execute_sql(f"CREATE INDEX IF NOT EXISTS service_{column} ON {table} ({column})")

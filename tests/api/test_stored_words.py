@@ -18,11 +18,16 @@ from server.vocabulary import (
     BREACH_BITS,
     CATEGORIES,
     EVENT_KINDS,
+    INCIDENT_SEVERITIES,
+    LINK_KINDS,
     PRIORITY_CODES,
     ROLES,
     SERVICE_KINDS,
+    SERVICE_STATES,
     STATUSES,
     TARGET_CODES,
+    AlertState,
+    IncidentState,
     OutboxState,
     Status,
 )
@@ -38,6 +43,8 @@ EVENT_WORDS = [
     "assigned",
     "deleted",
     "sla_breached",
+    "linked",
+    "unlinked",
 ]
 PINNED: dict[str, dict[str, int | str]] = {
     "priority": {"low": 0, "normal": 1, "high": 2, "urgent": 3},
@@ -49,6 +56,11 @@ PINNED: dict[str, dict[str, int | str]] = {
     "service kind": {w: w for w in ("webhosting", "vps", "dedicated", "domain", "mail")},
     "event kind": {w: w for w in EVENT_WORDS},
     "outbox state": {w: w for w in ("pending", "sent", "failed")},
+    "service state": {w: w for w in ("active", "suspended", "cancelled")},
+    "link kind": {w: w for w in ("related", "same_outage", "caused_by")},
+    "incident severity": {w: w for w in ("minor", "major", "critical")},
+    "incident state": {w: w for w in ("open", "acknowledged", "resolved")},
+    "alert state": {w: w for w in ("firing", "resolved")},
 }
 
 
@@ -67,6 +79,11 @@ def test_each_word_keeps_the_code_it_is_stored_as() -> None:
         "service kind": _as_text(SERVICE_KINDS),
         "event kind": _as_text(EVENT_KINDS),
         "outbox state": _as_text(tuple(OutboxState)),
+        "service state": _as_text(SERVICE_STATES),
+        "link kind": _as_text(LINK_KINDS),
+        "incident severity": _as_text(INCIDENT_SEVERITIES),
+        "incident state": _as_text(tuple(IncidentState)),
+        "alert state": _as_text(tuple(AlertState)),
     } == PINNED
 
 

@@ -76,11 +76,15 @@ def alertmanager_body(status: str, server: str, fingerprint: str = "f00dfeed") -
         "version": "4",
         "status": status,
         "receiver": "padcom",
-        "groupKey": "{}:{alertname=\"HostDown\"}",
+        "groupKey": '{}:{alertname="HostDown"}',
         "alerts": [
             {
                 "status": status,
-                "labels": {"alertname": "HostDown", "instance": f"{server}:9100", "severity": "critical"},
+                "labels": {
+                    "alertname": "HostDown",
+                    "instance": f"{server}:9100",
+                    "severity": "critical",
+                },
                 "annotations": {"summary": f"Web server {server} does not answer."},
                 "startsAt": "2026-12-01T10:00:00Z",
                 "endsAt": "0001-01-01T00:00:00Z",

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.hosting.support import BEARER, Hosted, alertmanager_body, hosted, hosting_helpdesk
+from tests.hosting.support import BEARER, alertmanager_body, hosted, hosting_helpdesk
 from tests.live.mailbox import Mailbox
 from tests.live.outbox_support import fresh_mailbox, until
 from tests.support.live import Live, Person
@@ -71,14 +71,17 @@ def test_one_outage_one_conversation(helpdesk: Live, mailbox: Mailbox) -> None:
     assert filed.status_code == 201, filed.text
     ticket = filed.json()["number"]
     links = bakery.customer.api().get(f"/tickets/{ticket}/links").json()
-    assert [(l["incident"]["number"], l["automatic"]) for l in links] == [(number, True)]
+    assert [(link["incident"]["number"], link["automatic"]) for link in links] == [(number, True)]
 
     staff_view = agent.api().get(f"/incidents/{number}").json()
     assert [t["number"] for t in staff_view["tickets"]] == [ticket]
     assert staff_view["affected_organizations"] == 3
-    assert agent.api().patch(
-        f"/incidents/{number}", json={"internal_notes": "RAID controller of web-07 failed"}
-    ).status_code == 200
+    assert (
+        agent.api()
+        .patch(f"/incidents/{number}", json={"internal_notes": "RAID controller of web-07 failed"})
+        .status_code
+        == 200
+    )
 
     update = agent.api().post(
         f"/incidents/{number}/updates", json={"body": "A disk controller failed; replacing it."}
@@ -109,7 +112,12 @@ def test_one_outage_one_conversation(helpdesk: Live, mailbox: Mailbox) -> None:
 
     stats = agent.api().get("/stats").json()["incidents"]
     assert stats["declared"] >= 1 and stats["by_monitoring"] >= 1
-    assert {"number": number, "title": "HostDown on web-07", "state": "resolved", "tickets": 1} in stats["incidents"]
+    assert {
+        "number": number,
+        "title": "HostDown on web-07",
+        "state": "resolved",
+        "tickets": 1,
+    } in stats["incidents"]
     assert {"name": "web-07", "tickets": 1} in stats["tickets_per_server"]
     assert bakery.customer.api().get("/stats").json()["incidents"] is None
 
@@ -133,18 +141,24 @@ def test_a_customer_never_sees_internal_notes_nor_other_customers(helpdesk: Live
     )
     assert declared.status_code == 201, declared.text
     number = declared.json()["number"]
-    assert agent.api().post(
-        f"/incidents/{number}/updates", json={"body": "Called carrier X", "internal": True}
-    ).status_code == 201
+    assert (
+        agent.api()
+        .post(f"/incidents/{number}/updates", json={"body": "Called carrier X", "internal": True})
+        .status_code
+        == 201
+    )
     seen = _customer_json(mine.customer, f"/incidents/{number}")
     text = str(seen)
     assert "carrier X" not in text and "BGP" not in text
     assert "theirs-secret-name" not in text
     assert seen["affected_services"][0]["organization"] is None
     assert seen.get("affected_organizations") is None
-    assert theirs.customer.api().post(
-        f"/incidents/{number}/updates", json={"body": "I am staff now"}
-    ).status_code == 403
+    assert (
+        theirs.customer.api()
+        .post(f"/incidents/{number}/updates", json={"body": "I am staff now"})
+        .status_code
+        == 403
+    )
 
 
 def test_staff_link_and_unlink_tickets_shown_on_both(helpdesk: Live) -> None:
@@ -155,27 +169,38 @@ def test_staff_link_and_unlink_tickets_shown_on_both(helpdesk: Live) -> None:
     second = one.customer.api().post("/tickets", json={"subject": "Mail down", "body": "y"}).json()
     foreign = other.customer.api().post("/tickets", json={"subject": "DNS", "body": "z"}).json()
 
-    assert one.customer.api().post(
-        f"/tickets/{first['number']}/links", json={"ticket": second["number"], "kind": "same_outage"}
-    ).status_code == 403
+    assert (
+        one.customer.api()
+        .post(
+            f"/tickets/{first['number']}/links",
+            json={"ticket": second["number"], "kind": "same_outage"},
+        )
+        .status_code
+        == 403
+    )
     made = agent.api().post(
         f"/tickets/{first['number']}/links", json={"ticket": second["number"], "kind": "caused_by"}
     )
     assert made.status_code == 201, made.text
-    again = agent.api().post(
-        f"/tickets/{second['number']}/links", json={"ticket": first["number"]}
-    )
+    again = agent.api().post(f"/tickets/{second['number']}/links", json={"ticket": first["number"]})
     assert again.status_code == 409
-    assert agent.api().post(
-        f"/tickets/{first['number']}/links", json={"ticket": foreign["number"]}
-    ).status_code == 201
+    assert (
+        agent.api()
+        .post(f"/tickets/{first['number']}/links", json={"ticket": foreign["number"]})
+        .status_code
+        == 201
+    )
     both = [
         one.customer.api().get(f"/tickets/{n}/links").json()
         for n in (first["number"], second["number"])
     ]
-    assert [l["ticket"]["number"] for l in both[0]] == [second["number"]]  # not the foreign one
-    assert [l["ticket"]["number"] for l in both[1]] == [first["number"]]
-    kinds = [e["kind"] for e in one.customer.api().get(f"/tickets/{second['number']}/events").json()]
+    assert [link["ticket"]["number"] for link in both[0]] == [
+        second["number"]
+    ]  # not the foreign one
+    assert [link["ticket"]["number"] for link in both[1]] == [first["number"]]
+    kinds = [
+        e["kind"] for e in one.customer.api().get(f"/tickets/{second['number']}/events").json()
+    ]
     assert "linked" in kinds
     foreign_events = one.customer.api().get(f"/tickets/{first['number']}/events").json()
     assert all(e["changes"].get("ticket") != foreign["number"] for e in foreign_events)

@@ -15,6 +15,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Header, Request
 from pydantic import ValidationError
 
+from server.config import Settings
 from server.helpdesk import alerts as rules
 from server.helpdesk.alert_settings import AlertSource
 from server.http.deps import AppSettings, write
@@ -28,7 +29,11 @@ Secret = Annotated[str | None, Header(max_length=500)]
 
 
 def _source(
-    settings: Any, body: bytes, authorization: str | None, name: str | None, signature: str | None
+    settings: Settings,
+    body: bytes,
+    authorization: str | None,
+    name: str | None,
+    signature: str | None,
 ) -> AlertSource:
     alerts = settings.alerts
     if not alerts.enabled:

@@ -52,24 +52,24 @@ def declare(data: IncidentIn, request: Request, staff: StaffUser) -> dict[str, A
     )
 
 
-@router.get("/incidents/{number}", response_model=IncidentOut)
-def show(number: Number, user: CurrentUser) -> dict[str, Any]:
-    return incidents_read.show(user, number)
+@router.get("/incidents/{incident}", response_model=IncidentOut)
+def show(incident: Number, user: CurrentUser) -> dict[str, Any]:
+    return incidents_read.show(user, incident)
 
 
-@router.patch("/incidents/{number}", response_model=IncidentOut)
-def change(number: Number, patch: IncidentPatch, request: Request, staff: StaffUser) -> Any:
+@router.patch("/incidents/{incident}", response_model=IncidentOut)
+def change(incident: Number, patch: IncidentPatch, request: Request, staff: StaffUser) -> Any:
     """Edit the title, texts, severity, public flag or what is affected."""
     values = patch.model_dump(mode="json", exclude_unset=True)
     return write(
         request,
-        plain(lambda: incidents_read.incident_json(rules.change(staff, number, values), staff)),
+        plain(lambda: incidents_read.incident_json(rules.change(staff, incident, values), staff)),
     )
 
 
-@router.post("/incidents/{number}/updates", response_model=IncidentOut, status_code=201)
+@router.post("/incidents/{incident}/updates", response_model=IncidentOut, status_code=201)
 def post_update(
-    number: Number,
+    incident: Number,
     data: IncidentUpdateIn,
     request: Request,
     staff: StaffUser,
@@ -78,16 +78,16 @@ def post_update(
     """An update: public ones reply on every linked open ticket and mail the subscribers."""
 
     def step() -> Shown:
-        incident, events, news = rules.post_update(staff, number, data.body, internal=data.internal)
+        found, events, news = rules.post_update(staff, incident, data.body, internal=data.internal)
         incident_news.tell(news, settings.mail)
-        return incidents_read.incident_json(incident, staff), events
+        return incidents_read.incident_json(found, staff), events
 
     return write(request, step)
 
 
-@router.post("/incidents/{number}/resolve", response_model=IncidentOut)
+@router.post("/incidents/{incident}/resolve", response_model=IncidentOut)
 def resolve(
-    number: Number,
+    incident: Number,
     data: IncidentResolveIn,
     request: Request,
     staff: StaffUser,
@@ -97,43 +97,43 @@ def resolve(
     closing message (one reply each)."""
 
     def step() -> Shown:
-        incident, events, news = rules.resolve(
-            staff, number, data.body, settings.sla, resolve_tickets=data.resolve_tickets
+        found, events, news = rules.resolve(
+            staff, incident, data.body, settings.sla, resolve_tickets=data.resolve_tickets
         )
         incident_news.tell(news, settings.mail)
-        return incidents_read.incident_json(incident, staff), events
+        return incidents_read.incident_json(found, staff), events
 
     return write(request, step)
 
 
-@router.post("/incidents/{number}/tickets", response_model=IncidentOut, status_code=201)
+@router.post("/incidents/{incident}/tickets", response_model=IncidentOut, status_code=201)
 def link_ticket(
-    number: Number, data: IncidentTicketIn, request: Request, staff: StaffUser
+    incident: Number, data: IncidentTicketIn, request: Request, staff: StaffUser
 ) -> Any:
     """Link a ticket to the incident (one filed before it, or about another service)."""
 
     def step() -> Shown:
-        events = rules.link_ticket(staff, number, data.ticket)
-        return incidents_read.incident_shown(staff, number), events
+        events = rules.link_ticket(staff, incident, data.ticket)
+        return incidents_read.incident_shown(staff, incident), events
 
     return write(request, step)
 
 
-@router.delete("/incidents/{number}/tickets/{ticket}", status_code=204)
+@router.delete("/incidents/{incident}/tickets/{ticket}", status_code=204)
 def unlink_ticket(
-    number: Number, ticket: TicketNumber, request: Request, staff: StaffUser
+    incident: Number, ticket: TicketNumber, request: Request, staff: StaffUser
 ) -> Response:
     def step() -> tuple[None, list[Event]]:
-        return None, rules.unlink_ticket(staff, number, ticket)
+        return None, rules.unlink_ticket(staff, incident, ticket)
 
     write(request, step)
     return Response(status_code=204)
 
 
-@router.post("/incidents/{number}/subscribe", response_model=IncidentOut)
-def subscribe(number: Number, request: Request, user: CurrentUser) -> Any:
+@router.post("/incidents/{incident}/subscribe", response_model=IncidentOut)
+def subscribe(incident: Number, request: Request, user: CurrentUser) -> Any:
     """Hear of the incident's updates by mail instead of filing a ticket."""
     return write(
         request,
-        plain(lambda: incidents_read.incident_json(rules.subscribe(user, number), user)),
+        plain(lambda: incidents_read.incident_json(rules.subscribe(user, incident), user)),
     )

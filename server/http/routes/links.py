@@ -13,7 +13,7 @@ from fastapi import APIRouter, Path, Request, Response
 from server.helpdesk import links as rules
 from server.http.deps import CurrentUser, StaffUser, write
 from server.http.hosting_shapes import LinkIn, LinkOut
-from server.storage.db import db
+from server.reads import incidents_read
 from server.storage.models import Event
 
 router = APIRouter(tags=["tickets"])
@@ -24,8 +24,7 @@ LinkId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 @router.get("/tickets/{number}/links", response_model=list[LinkOut])
 def list_links(number: Number, user: CurrentUser) -> list[dict[str, Any]]:
     """The ticket's links to other tickets and to incidents, oldest first."""
-    with db.connection_context():
-        return rules.links_of(user, number)
+    return incidents_read.links_shown(user, number)
 
 
 @router.post("/tickets/{number}/links", response_model=list[LinkOut], status_code=201)

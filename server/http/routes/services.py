@@ -14,9 +14,8 @@ from server.helpdesk import services as rules
 from server.http.deps import CurrentUser, StaffUser, write
 from server.http.hosting_shapes import IncidentOut
 from server.http.schemas import ServiceNew, ServicePatch, StaffServiceOut
-from server.reads import incidents_read
+from server.reads import incidents_read, people
 from server.reads.serialize import staff_service_json
-from server.storage.db import db
 from server.storage.write_path import plain
 from server.vocabulary import ServiceState
 
@@ -35,9 +34,7 @@ def list_services(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[dict[str, Any]]:
     """Services, oldest first, by organization, server, datacenter or state."""
-    with db.connection_context():
-        found = rules.find_services(organization, server, datacenter, state).limit(limit)
-        return [staff_service_json(s) for s in found]
+    return people.found_services(organization, server, datacenter, state, limit)
 
 
 @router.post("/services", response_model=StaffServiceOut, status_code=201)
@@ -50,8 +47,7 @@ def add_service(data: ServiceNew, request: Request, staff: StaffUser) -> dict[st
 
 @router.get("/services/{service_id}", response_model=StaffServiceOut)
 def show_service(service_id: Id, staff: StaffUser) -> dict[str, Any]:
-    with db.connection_context():
-        return staff_service_json(rules.service_by_id(service_id))
+    return people.service(service_id)
 
 
 @router.patch("/services/{service_id}", response_model=StaffServiceOut)

@@ -53,7 +53,16 @@ def list_tickets(
 ) -> Response:
     """A page of the tickets the user may see, newest first unless sorted otherwise."""
     filters = TicketFilters(
-        status, priority, category, assignee, requester, organization, q, server, datacenter, incident
+        status,
+        priority,
+        category,
+        assignee,
+        requester,
+        organization,
+        q,
+        server,
+        datacenter,
+        incident,
     )
     return Response(dumps(pages.ticket_page(user, filters, sort, cursor, limit)), media_type=JSON)
 
