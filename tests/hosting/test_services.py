@@ -105,6 +105,12 @@ def test_a_customer_cannot_manage_services(live: Live) -> None:
     assert api.get(f"/services/{one.service['id']}/incidents").json() == []
 
 
+INSERT_OLD = (
+    "INSERT INTO service (organization_id, kind, label, plan, datacenter, active) "
+    "VALUES (?, 'vps', ?, '', 'FRA-1', ?)"
+)
+
+
 @pytest.fixture
 def schema_17(database_url: str) -> Iterator[None]:
     """A database as schema 17 left it: services with an ``active`` flag, no hosting tables."""
@@ -120,11 +126,7 @@ def schema_17(database_url: str) -> Iterator[None]:
         db.execute_sql("ALTER TABLE service ADD COLUMN active BOOLEAN NOT NULL DEFAULT TRUE")
         org = Organization.create(name="Migrated GmbH", customer_number="M-17")
         for label, active in (("kept.example", True), ("gone.example", False)):
-            db.execute_sql(
-                "INSERT INTO service (organization_id, kind, label, plan, datacenter, active) "
-                f"VALUES ({db.param}, 'vps', {db.param}, '', 'FRA-1', {db.param})",
-                (org.id, label, active),
-            )
+            db.execute_sql(INSERT_OLD.replace("?", db.param), (org.id, label, active))
         SchemaVersion.update(version=17).execute()
     yield
     db.close_all()
