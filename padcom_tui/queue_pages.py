@@ -27,6 +27,8 @@ class QueueFilters:
     category: str | None = None
     assignee: str | None = None
     q: str | None = None
+    server: str | None = None
+    datacenter: str | None = None
 
     def params(self) -> dict[str, str]:
         values = {
@@ -35,6 +37,8 @@ class QueueFilters:
             "category": self.category,
             "assignee": self.assignee,
             "q": self.q,
+            "server": self.server,
+            "datacenter": self.datacenter,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -52,6 +56,10 @@ class QueueFilters:
             parts.append({"me": "mine", "none": "unassigned"}.get(self.assignee, "assigned"))
         if self.q:
             parts.append(f"search {self.q!r}")
+        if self.server:
+            parts.append(f"on {self.server}")
+        if self.datacenter:
+            parts.append(f"in {self.datacenter}")
         return " · ".join(parts)
 
     def matches(self, ticket: Json, me: int | None) -> bool:

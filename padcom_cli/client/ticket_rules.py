@@ -41,8 +41,8 @@ def _person(value: str, me: int | None) -> int | None:
 
 
 def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> bool:
-    """Whether ``GET /tickets`` with ``filters`` (status, priority, category, assignee, q)
-    lists ``ticket``; ``me`` is the signed-in user's id.
+    """Whether ``GET /tickets`` with ``filters`` (status, priority, category, assignee, q,
+    server, datacenter) lists ``ticket``; ``me`` is the signed-in user's id.
 
     ``q`` matches subject or body, ignoring case (the server folds ASCII letters on
     SQLite and all letters on PostgreSQL; this folds all).
@@ -54,6 +54,11 @@ def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> 
     assignee = filters.get("assignee")
     if assignee and (ticket.get("assignee") or {}).get("id") != _person(assignee, me):
         return False
+    service = ticket.get("service") or {}
+    for place in ("server", "datacenter"):
+        wanted = filters.get(place)
+        if wanted and service.get(place) not in words(wanted):
+            return False
     q = filters.get("q")
     if q:
         text = q.lower()

@@ -14,6 +14,7 @@ from textual.notifications import SeverityLevel
 from textual.widgets import DataTable, Input
 
 from padcom_cli.client.errors import PadcomError
+from padcom_cli.client.hosting import Hosting
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import ticket_views
 from padcom_cli.client.plural import counted
@@ -31,6 +32,7 @@ from padcom_tui.format import line
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.queue_pages import QueueFilters, TicketQueue
 from padcom_tui.screens.base import PadcomScreen
+from padcom_tui.widgets.incident_banner import IncidentBanner, places_of
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_table import TicketTable
@@ -48,6 +50,7 @@ class QueueScreen(PadcomScreen[None]):
         Binding("c", "filter_category", "Category"),
         Binding("m", "filter_assignee('me')", "Mine"),
         Binding("u", "filter_assignee('none')", "Unassigned"),
+        Binding("w", "filter_place", "Where"),
         Binding("x", "clear_filters", "Clear filters"),
         Binding("ctrl+r", "reload", "Reload", show=False),
     ]
@@ -62,6 +65,7 @@ class QueueScreen(PadcomScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search subject and body; enter applies, esc closes", id="search")
+        yield IncidentBanner(id="incidents")
         yield TicketTable(id="queue")
         yield StatusLine()
         yield KeysFooter()
@@ -78,11 +82,25 @@ class QueueScreen(PadcomScreen[None]):
         self.floods = FloodGate(window)
         self.set_interval(min(1.0, window / 4), self._floods_due)
         self.load(QueueFilters())
+        self.refresh_incidents()
 
     def tick(self) -> None:
         """Ages and SLA due times move on while the queue stays open (a live change
         rewrites only its own rows, and a quiet hour brings none)."""
         self.table.refresh_clock(self.queue.ordered(), self._now())
+        self.refresh_incidents()
+
+    def refresh_incidents(self) -> None:
+        """The open incidents above the queue, each one line with its tickets counted."""
+        banner = self.query_one(IncidentBanner)
+        in_background(
+            self,
+            lambda: Hosting(self.padcom.client).incidents(),
+            banner.show,
+            failed=lambda _error: None,  # the queue itself reports a lost server
+            group="incidents",
+            exclusive=True,
+        )
 
     def on_resize(self, event: Resize) -> None:
         if self.table.lay_out(event.size.width):
@@ -159,6 +177,8 @@ class QueueScreen(PadcomScreen[None]):
     # -- live changes ---------------------------------------------------------------
 
     def on_events_arrived(self, message: EventsArrived) -> None:
+        if any(e.get("kind") == EventKind.LINKED for e in message.events):
+            self.refresh_incidents()  # a ticket joined an incident: its count moved
         self.apply_events(message.events)
 
     def apply_events(self, events: list[Json]) -> None:
@@ -277,6 +297,34 @@ class QueueScreen(PadcomScreen[None]):
     def action_filter_assignee(self, who: str) -> None:
         same = self.queue.filters.assignee == who
         self.load(self.queue.filters.but(assignee=None if same else who))
+
+    def action_filter_place(self) -> None:
+        """Only the tickets of one server or datacenter (those of open incidents first)."""
+        from padcom_tui.screens.choice import ChoiceScreen
+
+        banner = self.query_one(IncidentBanner)
+        places = banner.places() + places_of(self.queue.ordered())
+        options = [
+            ("anywhere", ""),
+            *[(f"{kind} {name}", f"{kind}={name}") for kind, name in dict.fromkeys(places)],
+        ]
+        current = next(
+            (f"{k}={v}" for k in ("server", "datacenter") if (v := getattr(self.queue.filters, k))),
+            "",
+        )
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            kind, _, name = value.partition("=")
+            self.load(
+                self.queue.filters.but(
+                    server=name if kind == "server" else None,
+                    datacenter=name if kind == "datacenter" else None,
+                )
+            )
+
+        self.app.push_screen(ChoiceScreen("Show tickets on", options, current), chosen)
 
     def action_clear_filters(self) -> None:
         self.load(QueueFilters())
