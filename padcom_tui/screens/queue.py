@@ -50,7 +50,7 @@ class QueueScreen(PadcomScreen[None]):
         Binding("c", "filter_category", "Category"),
         Binding("m", "filter_assignee('me')", "Mine"),
         Binding("u", "filter_assignee('none')", "Unassigned"),
-        Binding("w", "filter_place", "Where"),
+        Binding("w", "filter_place", "Where", show=False),  # in the help (?): the footer is full
         Binding("x", "clear_filters", "Clear filters"),
         Binding("ctrl+r", "reload", "Reload", show=False),
     ]
