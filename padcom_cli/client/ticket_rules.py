@@ -42,7 +42,7 @@ def _person(value: str, me: int | None) -> int | None:
 
 def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> bool:
     """Whether ``GET /tickets`` with ``filters`` (status, priority, category, assignee, q,
-    server, datacenter) lists ``ticket``; ``me`` is the signed-in user's id.
+    server, datacenter, incident) lists ``ticket``; ``me`` is the signed-in user's id.
 
     ``q`` matches subject or body, ignoring case (the server folds ASCII letters on
     SQLite and all letters on PostgreSQL; this folds all).
@@ -53,6 +53,9 @@ def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> 
             return False
     assignee = filters.get("assignee")
     if assignee and (ticket.get("assignee") or {}).get("id") != _person(assignee, me):
+        return False
+    incident = filters.get("incident")
+    if incident and int(incident) not in (ticket.get("incidents") or []):
         return False
     service = ticket.get("service") or {}
     for place in ("server", "datacenter"):

@@ -51,6 +51,7 @@ class QueueScreen(PadcomScreen[None]):
         Binding("m", "filter_assignee('me')", "Mine"),
         Binding("u", "filter_assignee('none')", "Unassigned"),
         Binding("w", "filter_place", "Where", show=False),  # in the help (?): the footer is full
+        Binding("i", "filter_incident", "Incident", show=False),
         Binding("x", "clear_filters", "Clear filters"),
         Binding("ctrl+r", "reload", "Reload", show=False),
     ]
@@ -92,15 +93,41 @@ class QueueScreen(PadcomScreen[None]):
 
     def refresh_incidents(self) -> None:
         """The open incidents above the queue, each one line with its tickets counted."""
-        banner = self.query_one(IncidentBanner)
         in_background(
             self,
             lambda: Hosting(self.padcom.client).incidents(),
-            banner.show,
+            self._incidents_arrived,
             failed=lambda _error: None,  # the queue itself reports a lost server
             group="incidents",
             exclusive=True,
         )
+
+    def _incidents_arrived(self, incidents: list[Json]) -> None:
+        """Show them, and fold their tickets under them (a reload when that set changed)."""
+        self.query_one(IncidentBanner).show(incidents)
+        live = frozenset(int(i["number"]) for i in incidents)
+        if live != self.queue.filters.folded:
+            self.load(self.queue.filters.but(folded=live))
+
+    def action_filter_incident(self) -> None:
+        """Unfold one incident: only its tickets (``i`` again, or "all", folds them back)."""
+        from padcom_tui.screens.choice import ChoiceScreen
+
+        incidents = self.query_one(IncidentBanner).incidents
+        options = [("all, incidents folded", "")] + [
+            (
+                f"#{i['number']} {line(i.get('title'))} ({len(i.get('tickets', []))})",
+                str(i["number"]),
+            )
+            for i in incidents
+        ]
+        current = str(self.queue.filters.incident or "")
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.load(self.queue.filters.but(incident=int(value) if value else None))
+
+        self.app.push_screen(ChoiceScreen("Show the tickets of", options, current), chosen)
 
     def on_resize(self, event: Resize) -> None:
         if self.table.lay_out(event.size.width):
@@ -327,7 +354,7 @@ class QueueScreen(PadcomScreen[None]):
         self.app.push_screen(ChoiceScreen("Show tickets on", options, current), chosen)
 
     def action_clear_filters(self) -> None:
-        self.load(QueueFilters())
+        self.load(QueueFilters(folded=self.queue.filters.folded))
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)

@@ -1,8 +1,8 @@
-"""Above the queue: each open incident as one line, its linked tickets counted under it.
+"""Above the queue: each open incident as one line, its linked tickets folded under it.
 
 An outage brings its tickets all at once; the agent sees the incident first
-(one line instead of forty) and narrows the queue to its server with ``w``.
-Hidden while nothing is down.
+(one line instead of forty: the queue leaves its tickets out), unfolds them
+with ``i`` and narrows the queue to its server with ``w``. Hidden while nothing is down.
 """
 
 from __future__ import annotations

@@ -223,6 +223,7 @@ class TicketOut(BaseModel):
     resolution_due: datetime | None
     version: int
     deleted_at: datetime | None = None
+    incidents: list[int] = Field(default_factory=list, description="incidents it is linked to")
 
 
 class MessageOut(BaseModel):

@@ -47,6 +47,11 @@ LEFT JOIN "user" a ON a.id = t.assignee_id
 LEFT JOIN organization ao ON ao.id = a.organization_id
 LEFT JOIN service s ON s.id = t.service_id
 """
+_INCIDENTS = (
+    "SELECT ticket_id, incident_id FROM link WHERE incident_id IS NOT NULL"
+    " AND ticket_id IN ({marks}) ORDER BY incident_id"
+)
+"""The incidents each ticket is linked to: one more query for a page, not one per ticket."""
 _TIMES = (
     "created_at",
     "updated_at",
@@ -121,6 +126,7 @@ def _ticket(row: Sequence[Any], viewer: User | None) -> dict[str, Any]:
         item[name] = iso(row[i])
     item["version"] = row[13]
     item["deleted_at"] = iso(row[14])
+    item["incidents"] = []  # filled by read_tickets: the incidents it is linked to
     return item
 
 
@@ -138,6 +144,14 @@ def read_tickets(user: User | None, numbers: Sequence[int]) -> list[dict[str, An
         params.append(user.organization_id)
     rows = db.execute_sql(_sql(db.obj.param, customer, len(numbers)), params).fetchall()
     by_number = {row[0]: _ticket(row, user) for row in rows}
+    if by_number:
+        for item in by_number.values():
+            item["incidents"] = []
+        found = list(by_number)
+        marks = ", ".join([db.obj.param] * len(found))
+        linked = db.execute_sql(_INCIDENTS.format(marks=marks), found).fetchall()
+        for number, incident in linked:
+            by_number[number]["incidents"].append(incident)
     return [by_number[n] for n in numbers if n in by_number]
 
 

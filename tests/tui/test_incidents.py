@@ -1,6 +1,6 @@
 """An outage in the admin app: the incident is one line above the queue with its tickets
-under it, the queue narrows to its server with ``w``, and the ticket shows its service's
-state, place and the incident."""
+folded under it (``i`` unfolds them), the queue narrows to its server with ``w``, and the
+ticket shows its service's state, place and the incident."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ async def test_an_outage_is_one_line_and_the_queue_narrows_to_its_server(
     down = hosted(live, agent, "web-77", "down.example")
     fine = hosted(live, agent, "web-78", "fine.example")
     agent.api().patch(f"/services/{down.service['id']}", json={"state": "suspended"})
+    early = file_number(down.customer, "Slow since yesterday", service=down.service["id"])
     declared = (
         agent.api()
         .post("/incidents", json={"title": "web-77 lost power", "servers": ["web-77"]})
@@ -38,17 +39,23 @@ async def test_an_outage_is_one_line_and_the_queue_narrows_to_its_server(
         assert banner.display
         shown = str(banner.render())
         assert f"#{declared['number']} web-77 lost power" in shown and f"#{linked}" in shown
-        assert {linked, other} <= set(shown_numbers(app))
+        rows = set(shown_numbers(app))
+        assert {early, other} <= rows and linked not in rows  # folded under the incident
 
         await pilot.press("w")
         await settle(pilot)
         assert isinstance(app.screen, ChoiceScreen)
-        await pilot.press(
-            "down", "enter"
-        )  # the first place after "anywhere": the incident's server
+        await pilot.press("down", "enter")  # after "anywhere": the incident's server
+        await settle(pilot)
+        assert shown_numbers(app) == [early]
+        assert "on web-77" in status_line(app)
+
+        await pilot.press("x", "i")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the incident: its tickets unfolded
         await settle(pilot)
         assert shown_numbers(app) == [linked]
-        assert "on web-77" in status_line(app)
+        assert f"incident #{declared['number']}" in status_line(app)
 
         await pilot.press("enter")
         await settle(pilot)
