@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.widgets import DataTable, Input, TextArea
+
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.screens.choice import ChoiceScreen
+from padcom_tui.screens.declare import DeclareScreen
+from padcom_tui.screens.incidents import IncidentsScreen
 from padcom_tui.screens.ticket import TicketScreen
 from padcom_tui.widgets.incident_banner import IncidentBanner
 from padcom_tui.widgets.ticket_header import TicketHeader
@@ -63,3 +67,47 @@ async def test_an_outage_is_one_line_and_the_queue_narrows_to_its_server(
         header = str(app.screen.query_one(TicketHeader).render())
         assert "(suspended) on web-77/FRA-1" in header
         assert f"INCIDENT #{declared['number']} web-77 lost power" in header
+
+
+async def test_staff_declare_update_and_resolve_from_the_admin_app(
+    live: Live, agent: Person, admin_app: Callable[..., PadcomAdmin]
+) -> None:
+    hit = hosted(live, agent, "web-88", "hit.example")
+    app = admin_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentsScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, DeclareScreen)
+        app.screen.query_one("#title", Input).value = "web-88 disk full"
+        app.screen.query_one("#servers", Input).value = "web-88"
+        app.screen.query_one("#text", TextArea).text = "Sites on web-88 fail to save."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentsScreen)
+        mine = [i for i in app.screen.incidents if i["title"] == "web-88 disk full"]
+        assert mine and mine[0]["servers"] == ["web-88"]
+        number = mine[0]["number"]
+        seen = hit.customer.api().get("/incidents").json()
+        assert [i["number"] for i in seen] == [number]
+        ticket = file_number(hit.customer, "Cannot save", service=hit.service["id"])
+
+        app.screen.query_one(DataTable).move_cursor(row=app.screen.incidents.index(mine[0]))
+        await pilot.press("u")
+        await settle(pilot)
+        app.screen.query_one(TextArea).text = "Cleaning up old backups."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        replies = hit.customer.api().get(f"/tickets/{ticket}/messages").json()
+        assert "Cleaning up old backups." in replies[-1]["body"]
+
+        await pilot.press("R")
+        await settle(pilot)
+        app.screen.query_one(TextArea).text = "Space is free again."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert hit.customer.api().get(f"/tickets/{ticket}").json()["status"] == "resolved"
+        assert hit.customer.api().get("/incidents").json() == []
