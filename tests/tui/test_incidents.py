@@ -4,11 +4,13 @@ ticket shows its service's state, place and the incident."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from textual.widgets import DataTable, Input, TextArea
 
 from padcom_tui.app import PadcomAdmin
+from padcom_tui.format import utc_now
 from padcom_tui.screens.choice import ChoiceScreen
 from padcom_tui.screens.declare import DeclareScreen
 from padcom_tui.screens.incidents import IncidentsScreen
@@ -18,7 +20,7 @@ from padcom_tui.widgets.ticket_header import TicketHeader
 from tests.hosting.support import hosted
 from tests.support.live import Live, Person
 from tests.support.tickets import file_number
-from tests.tui.conftest import settle, shown_numbers, status_line
+from tests.tui.conftest import build_app, settle, shown_numbers, status_line
 
 
 async def test_an_outage_is_one_line_and_the_queue_narrows_to_its_server(
@@ -73,7 +75,7 @@ async def test_staff_declare_update_and_resolve_from_the_admin_app(
     live: Live, agent: Person, admin_app: Callable[..., PadcomAdmin]
 ) -> None:
     hit = hosted(live, agent, "web-88", "hit.example")
-    app = admin_app()
+    app = build_app(live.url, agent.token, clock=utc_now)  # the dashboard's period is now
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("exclamation_mark")
@@ -111,3 +113,7 @@ async def test_staff_declare_update_and_resolve_from_the_admin_app(
         await settle(pilot)
         assert hit.customer.api().get(f"/tickets/{ticket}").json()["status"] == "resolved"
         assert hit.customer.api().get("/incidents").json() == []
+
+        await pilot.press("escape", "d")
+        await settle(pilot)
+        assert re.search(r"\d+ incidents? \(\d+ tickets?\), resolved in", status_line(app))
