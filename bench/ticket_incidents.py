@@ -75,7 +75,11 @@ def main() -> None:
             numbers = list(range(480, 480 + count))
             marks = ", ".join([param] * count)
             sql = ticket_read._INCIDENTS.format(marks=marks)  # pylint: disable=protected-access
-            extra = _median_us(lambda: db.execute_sql(sql, numbers).fetchall(), args.runs)
+
+            def statement(sql: str = sql, numbers: list[int] = numbers) -> object:
+                return db.execute_sql(sql, numbers).fetchall()
+
+            extra = _median_us(statement, args.runs)
             plan = db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", numbers).fetchall()
             print(f"  the incidents statement alone, {count} tickets: {extra:7.1f} µs  {plan}")
     db.close_all()
