@@ -63,6 +63,8 @@ class QueueScreen(PadcomScreen[None]):
         self.painted = False
         self.live_since = 0
         self.floods = FloodGate(10.0)
+        self.started = False
+        """The first page was asked for (after the open incidents, whose tickets it folds)."""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search subject and body; enter applies, esc closes", id="search")
@@ -82,8 +84,7 @@ class QueueScreen(PadcomScreen[None]):
         window = self.padcom.settings.flood_window_seconds
         self.floods = FloodGate(window)
         self.set_interval(min(1.0, window / 4), self._floods_due)
-        self.load(QueueFilters())
-        self.refresh_incidents()
+        self.refresh_incidents()  # the first page follows, once it is known what to fold
 
     def tick(self) -> None:
         """Ages and SLA due times move on while the queue stays open (a live change
@@ -97,16 +98,24 @@ class QueueScreen(PadcomScreen[None]):
             self,
             lambda: Hosting(self.padcom.client).incidents(),
             self._incidents_arrived,
-            failed=lambda _error: None,  # the queue itself reports a lost server
+            failed=self._incidents_failed,
             group="incidents",
             exclusive=True,
         )
+
+    def _incidents_failed(self, _error: PadcomError) -> None:
+        if not self.started:  # the first page reports a lost server itself
+            self.started = True
+            self.load(QueueFilters())
 
     def _incidents_arrived(self, incidents: list[Json]) -> None:
         """Show them, and fold their tickets under them (a reload when that set changed)."""
         self.query_one(IncidentBanner).show(incidents)
         live = frozenset(int(i["number"]) for i in incidents)
-        if live != self.queue.filters.folded:
+        if not self.started:
+            self.started = True
+            self.load(QueueFilters(folded=live))
+        elif live != self.queue.filters.folded:
             self.load(self.queue.filters.but(folded=live))
 
     def action_filter_incident(self) -> None:

@@ -89,7 +89,7 @@ class World:
 
     def ticket_of_last_incident(self) -> int:
         """A ticket linked to the incident made last (the route's ``{incident}``)."""
-        number = self.ticket(fresh=True)
+        number = self.ticket(fresh=False)  # each call has an incident of its own
         self._staff("POST", f"/incidents/{self.last_incident}/tickets", {"ticket": number})
         return number
 
@@ -220,7 +220,7 @@ DECLARED: dict[str, Declared] = {
     ),
     "POST /api/v1/incidents/{incident}/resolve": Declared("staff", body=lambda w, p: {}),
     "POST /api/v1/incidents/{incident}/tickets": Declared(
-        "staff", body=lambda w, p: {"ticket": w.ticket(fresh=True)}
+        "staff", body=lambda w, p: {"ticket": w.ticket(fresh=False)}
     ),
     "DELETE /api/v1/incidents/{incident}/tickets/{ticket}": Declared("staff"),
     "POST /api/v1/incidents/{incident}/subscribe": Declared("user", special={"customer_b": 404}),
