@@ -48,6 +48,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "incident link": ("padcom_cli.commands.incident:link", "Link a ticket to an incident (staff)."),
     "incident unlink": ("padcom_cli.commands.incident:unlink", "Unlink a ticket from an incident (staff)."),
     "incident subscribe": ("padcom_cli.commands.incident:subscribe", "Get the incident's updates by mail instead of filing a ticket."),
+    "ticket tag": ("padcom_cli.commands.desk_ticket:tag", "Add tags to a ticket or remove them (staff)."),
+    "ticket macro": ("padcom_cli.commands.desk_ticket:apply", "Apply a macro to a ticket (staff)."),
+    "macros": ("padcom_cli.commands.desk_ticket:macros", "List the macros you can apply (shared ones first)."),
+    "canned list": ("padcom_cli.commands.canned:list_replies", "List the canned replies you can use (shared ones first)."),
+    "canned show": ("padcom_cli.commands.canned:show", "Show one canned reply and the placeholders it uses."),
+    "canned add": ("padcom_cli.commands.canned:add", "Add a canned reply (yours, or --shared for everyone)."),
+    "canned edit": ("padcom_cli.commands.canned:edit", "Rename or rewrite a canned reply."),
+    "canned delete": ("padcom_cli.commands.canned:delete", "Delete a canned reply."),
     "stats": ("padcom_cli.commands.stats:stats", "Show your organization's open and solved tickets and typical response times."),
 }  # fmt: skip
 """Every command: path → ("module:attribute", one-line help). Add a line to add a command."""
@@ -55,6 +63,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 GROUPS: dict[str, str] = {
     "ticket": "File, read, answer and change tickets.",
     "incident": "Outages: staff declare, update and resolve them; customers subscribe.",
+    "canned": "Canned replies with placeholders, for staff.",
 }
 """Help of each command group that ``COMMANDS`` names in its paths."""
 

@@ -34,6 +34,7 @@ class QueueFilters:
     """Only the tickets linked to this incident (its tickets unfolded)."""
     folded: frozenset[int] = frozenset()
     """Open incidents whose tickets are folded under their line (not rows of their own)."""
+    tag: str | None = None
 
     def params(self) -> dict[str, str]:
         values = {
@@ -45,6 +46,7 @@ class QueueFilters:
             "server": self.server,
             "datacenter": self.datacenter,
             "incident": str(self.incident) if self.incident else None,
+            "tag": self.tag,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -60,6 +62,8 @@ class QueueFilters:
             parts.append(self.category)
         if self.assignee:
             parts.append({"me": "mine", "none": "unassigned"}.get(self.assignee, "assigned"))
+        if self.tag:
+            parts.append(f"tag {self.tag}")
         if self.q:
             parts.append(f"search {self.q!r}")
         if self.server:

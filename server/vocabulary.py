@@ -122,6 +122,8 @@ class EventKind(StrEnum):
     SLA_BREACHED = "sla_breached"
     LINKED = "linked"
     UNLINKED = "unlinked"
+    TAGGED = "tagged"
+    MACRO = "macro"
 
 
 class OutboxState(StrEnum):

@@ -89,6 +89,8 @@ class EventKind(StrEnum):
     SLA_BREACHED = "sla_breached"
     LINKED = "linked"
     UNLINKED = "unlinked"
+    TAGGED = "tagged"
+    MACRO = "macro"
 
 
 STATUSES = tuple(Status)
@@ -113,3 +115,10 @@ def spelled(words: Iterable[str]) -> str:
     """``a, b or c``: the words as help texts list them."""
     found = [str(w) for w in words]
     return found[0] if len(found) == 1 else f"{', '.join(found[:-1])} or {found[-1]}"
+
+
+class SendAndSet(StrEnum):
+    """The statuses a staff reply may set as it is sent (``--set``, the admin app's keys)."""
+
+    WAITING = Status.WAITING.value
+    RESOLVED = Status.RESOLVED.value

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.helpdesk.errors import Conflict, Forbidden, Invalid, NotFound
-from server.helpdesk.tickets import ticket_event
+from server.helpdesk.tickets import timed_event
 from server.helpdesk.visibility import get_ticket, visible_tickets
 from server.storage.fields import utcnow
 from server.storage.hosting_models import Incident, Link
@@ -61,7 +61,7 @@ def _both(user: User, kind: EventKind, link: Link, ticket: Ticket, target: Ticke
     across = ticket.organization_id != target.organization_id
     at = utcnow()
     return [
-        ticket_event(
+        timed_event(
             here, user, kind, {"link": link.id, "ticket": there.id, "kind": link.kind}, across, at
         )
         for here, there in ((ticket, target), (target, ticket))
@@ -83,7 +83,7 @@ def unlink(user: User, number: int, link_id: int) -> list[Event]:
     Link.delete().where(Link.id == link.id).execute()
     if link.incident_id is not None:
         changes = {"link": link.id, "incident": link.incident_id}
-        return [ticket_event(ticket, user, EventKind.UNLINKED, changes, at=utcnow())]
+        return [timed_event(ticket, user, EventKind.UNLINKED, changes, at=utcnow())]
     first = Ticket.get_by_id(link.ticket_id)
     second = Ticket.get_by_id(link.other_id)
     return _both(user, EventKind.UNLINKED, link, first, second)
@@ -103,7 +103,7 @@ def link_incident(
         created_by=None if automatic else actor.id,
     )
     changes = {"link": link.id, "incident": incident.id, "automatic": automatic}
-    return [ticket_event(ticket, actor, EventKind.LINKED, changes, at=utcnow())]
+    return [timed_event(ticket, actor, EventKind.LINKED, changes, at=utcnow())]
 
 
 def unlink_incident(actor: User, ticket: Ticket, incident: Incident) -> list[Event]:
@@ -113,7 +113,7 @@ def unlink_incident(actor: User, ticket: Ticket, incident: Incident) -> list[Eve
         raise NotFound(f"ticket {ticket.id} is not linked to incident {incident.id}")
     Link.delete().where(Link.id == link.id).execute()
     changes = {"link": link.id, "incident": incident.id}
-    return [ticket_event(ticket, actor, EventKind.UNLINKED, changes, at=utcnow())]
+    return [timed_event(ticket, actor, EventKind.UNLINKED, changes, at=utcnow())]
 
 
 def incident_tickets(incident_id: int) -> list[Ticket]:

@@ -21,14 +21,17 @@ from server.http.request_metrics import RequestMetrics
 from server.http.routes import (
     alerts,
     auth,
+    canned,
     events,
     incidents,
     links,
+    macros,
     probes,
     services,
     staff,
     stats,
     stream,
+    tags,
     tickets,
 )
 from server.http.schemas import ErrorOut
@@ -71,8 +74,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.state.stats_gate = StatsGate(settings.stats_limits)
     on_commit.append(app.state.stats_gate.changed)
     install_error_handlers(app)
-    routers = (auth, tickets, links, events, stream, staff, services, incidents, alerts, stats)
-    for module in routers:
+    routers = (auth, tickets, tags, canned, macros, links, events, stream, staff)
+    for module in (*routers, services, incidents, alerts, stats):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(probes.router)
     app.add_middleware(DisconnectWatch)

@@ -76,6 +76,9 @@ class TicketPatch(Strict):
 class MessageIn(Strict):
     body: Body
     internal: bool = False
+    status: Status | None = Field(
+        default=None, description="staff replies only: set this status with it (send and set)"
+    )
 
 
 class UserIn(Strict):
@@ -224,6 +227,9 @@ class TicketOut(BaseModel):
     version: int
     deleted_at: datetime | None = None
     incidents: list[int] = Field(default_factory=list, description="incidents it is linked to")
+    tags: list[str] | None = Field(
+        default=None, description="staff only: the ticket's tags, sorted (absent for customers)"
+    )
 
 
 class MessageOut(BaseModel):

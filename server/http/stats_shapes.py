@@ -141,6 +141,16 @@ class IncidentStats(BaseModel):
     tickets_per_datacenter: list[PlaceCount]
 
 
+class TagFigure(BaseModel):
+    tag: str
+    tickets: int
+
+
+class TagStats(BaseModel):
+    open: list[TagFigure] = Field(description="open tickets carrying each tag now, most first")
+    created: list[TagFigure] = Field(description="the period's new tickets per tag")
+
+
 class StatsOut(BaseModel):
     """Where the queue stands now, and what happened to the tickets created in the period."""
 
@@ -162,3 +172,4 @@ class StatsOut(BaseModel):
     incidents: IncidentStats | None = Field(
         default=None, description="staff only: the period's outages (server/stats/incidents.py)"
     )
+    tags: TagStats | None = Field(default=None, description="staff only: tickets per tag")

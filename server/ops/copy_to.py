@@ -1,6 +1,6 @@
 """Operator tools: ``padcom-server copy-to``, a whole SQLite installation into an empty PostgreSQL.
 
-What it copies is every table the models declare (``ALL_MODELS``, the list the
+What it copies is every table the models declare (``EVERY_MODEL``, the list the
 migrations create a fresh database from), with every row as stored: the ids
 (ticket numbers, event ids a client resumes a stream from), the outbox, the
 statistics pre-aggregate, the leases and counters. A table in the file that no

@@ -26,6 +26,7 @@ from server.stats.migration import (
 )
 from server.storage import event_horizon
 from server.storage.db import db, is_postgres
+from server.storage.desk_models import AllowedTag, CannedReply, Macro, TicketTag
 from server.storage.hosting_models import HOSTING_MODELS
 from server.storage.models import (
     IdempotencyKey,
@@ -133,6 +134,16 @@ def _incidents(migrator: SchemaMigrator) -> None:
     db.create_tables(HOSTING_MODELS)
 
 
+def _tags(migrator: SchemaMigrator) -> None:
+    """Tags on tickets (staff only) and the admins' allow-list of them."""
+    db.create_tables([TicketTag, AllowedTag])
+
+
+def _canned_and_macros(migrator: SchemaMigrator) -> None:
+    """Canned replies with placeholders and macros, shared or an agent's own."""
+    db.create_tables([CannedReply, Macro])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
@@ -147,6 +158,8 @@ MIGRATIONS: list[Migration] = [
     Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
     Migration(31, "services: state (replacing active), server, IPs, hostnames", _service_state),
     Migration(32, "incidents, ticket links, incident subscriptions, monitoring alerts", _incidents),
+    Migration(25, "tags on tickets and their allow-list", _tags),
+    Migration(26, "canned replies and macros", _canned_and_macros),
     Migration(35, "statistics durations: group columns packed into one key", keyed_from_columns),
 ]
 

@@ -47,6 +47,8 @@ EVENT_WORDS = [
     "sla_breached",
     "linked",
     "unlinked",
+    "tagged",
+    "macro",
 ]
 PINNED: dict[str, dict[str, int | str]] = {
     "priority": {"low": 0, "normal": 1, "high": 2, "urgent": 3},

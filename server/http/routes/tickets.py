@@ -47,23 +47,18 @@ def list_tickets(
     server: Annotated[str | None, Query(max_length=400, description="comma-separated")] = None,
     datacenter: Annotated[str | None, Query(max_length=400, description="comma-separated")] = None,
     incident: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="linked to it")] = None,
+    tag: Annotated[
+        str | None, Query(max_length=400, description="staff: any of these tags, comma-separated")
+    ] = None,
     sort: SortName = "-number",
     cursor: Annotated[str | None, Query(max_length=400)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> Response:
     """A page of the tickets the user may see, newest first unless sorted otherwise."""
     filters = TicketFilters(
-        status,
-        priority,
-        category,
-        assignee,
-        requester,
-        organization,
-        q,
-        server,
-        datacenter,
-        incident,
-    )
+        status, priority, category, assignee, requester, organization, q,
+        tag=tag, server=server, datacenter=datacenter, incident=incident,
+    )  # fmt: skip
     return Response(dumps(pages.ticket_page(user, filters, sort, cursor, limit)), media_type=JSON)
 
 
@@ -172,7 +167,9 @@ def add_message(
     once = Once.of(request, idempotency_key, data.model_dump())
 
     def change() -> tuple[Done, list[Event]]:
-        message, ticket, events = tickets.add_message(user, number, data.body, data.internal)
+        message, ticket, events = tickets.add_message(
+            user, number, data.body, data.internal, data.status
+        )
 
         def answer() -> Answer:
             shown = MessageOut.model_validate(pages.message_shown(user, message))
