@@ -130,7 +130,7 @@ class IncidentsScreen(PadcomScreen[None]):
         return after
 
     def action_update(self, internal: bool) -> None:
-        from padcom_tui.screens.reply_editor import ComposeScreen
+        from padcom_tui.screens.text_dialog import TextDialog
 
         current = self._current()
         if current is None:
@@ -151,10 +151,10 @@ class IncidentsScreen(PadcomScreen[None]):
                     self._after(f"Posted on incident #{number}."),
                 )
 
-        self.app.push_screen(ComposeScreen(title, internal=internal), written)
+        self.app.push_screen(TextDialog(title), written)
 
     def action_resolve(self) -> None:
-        from padcom_tui.screens.reply_editor import ComposeScreen
+        from padcom_tui.screens.text_dialog import TextDialog
 
         current = self._current()
         if current is None:
@@ -170,4 +170,4 @@ class IncidentsScreen(PadcomScreen[None]):
                     self._after(f"Resolved incident #{number}."),
                 )
 
-        self.app.push_screen(ComposeScreen(title, internal=False), written)
+        self.app.push_screen(TextDialog(title), written)

@@ -14,7 +14,6 @@ from textual.notifications import SeverityLevel
 from textual.widgets import DataTable, Input
 
 from padcom_cli.client.errors import PadcomError
-from padcom_cli.client.hosting import Hosting
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import ticket_views
 from padcom_cli.client.plural import counted
@@ -31,9 +30,9 @@ from padcom_tui.flood_gate import FloodGate, Notice
 from padcom_tui.format import line
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.queue_pages import QueueFilters, TicketQueue
-from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.screens.macro_apply import choose_macro, summary
-from padcom_tui.widgets.incident_banner import IncidentBanner, places_of
+from padcom_tui.screens.queue_outages import OutageKeys
+from padcom_tui.widgets.incident_banner import IncidentBanner
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_table import TicketTable
@@ -42,7 +41,7 @@ CLOCK_SECONDS = 30
 """How often the queue's ages and SLA due times are brought up to the clock."""
 
 
-class QueueScreen(PadcomScreen[None]):
+class QueueScreen(OutageKeys):
     AUTO_FOCUS = "#queue"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", key_display="/"),
@@ -95,52 +94,6 @@ class QueueScreen(PadcomScreen[None]):
         rewrites only its own rows, and a quiet hour brings none)."""
         self.table.refresh_clock(self.queue.ordered(), self._now())
         self.refresh_incidents()
-
-    def refresh_incidents(self) -> None:
-        """The open incidents above the queue, each one line with its tickets counted."""
-        in_background(
-            self,
-            lambda: Hosting(self.padcom.client).incidents(),
-            self._incidents_arrived,
-            failed=self._incidents_failed,
-            group="incidents",
-            exclusive=True,
-        )
-
-    def _incidents_failed(self, _error: PadcomError) -> None:
-        if not self.started:  # the first page reports a lost server itself
-            self.started = True
-            self.load(QueueFilters())
-
-    def _incidents_arrived(self, incidents: list[Json]) -> None:
-        """Show them, and fold their tickets under them (a reload when that set changed)."""
-        self.query_one(IncidentBanner).show(incidents)
-        live = frozenset(int(i["number"]) for i in incidents)
-        if not self.started:
-            self.started = True
-            self.load(QueueFilters(folded=live))
-        elif live != self.queue.filters.folded:
-            self.load(self.queue.filters.but(folded=live))
-
-    def action_filter_incident(self) -> None:
-        """Unfold one incident: only its tickets (``i`` again, or "all", folds them back)."""
-        from padcom_tui.screens.choice import ChoiceScreen
-
-        incidents = self.query_one(IncidentBanner).incidents
-        options = [("all, incidents folded", "")] + [
-            (
-                f"#{i['number']} {line(i.get('title'))} ({len(i.get('tickets', []))})",
-                str(i["number"]),
-            )
-            for i in incidents
-        ]
-        current = str(self.queue.filters.incident or "")
-
-        def chosen(value: str | None) -> None:
-            if value is not None:
-                self.load(self.queue.filters.but(incident=int(value) if value else None))
-
-        self.app.push_screen(ChoiceScreen("Show the tickets of", options, current), chosen)
 
     def on_resize(self, event: Resize) -> None:
         if self.table.lay_out(event.size.width):
@@ -337,34 +290,6 @@ class QueueScreen(PadcomScreen[None]):
     def action_filter_assignee(self, who: str) -> None:
         same = self.queue.filters.assignee == who
         self.load(self.queue.filters.but(assignee=None if same else who))
-
-    def action_filter_place(self) -> None:
-        """Only the tickets of one server or datacenter (those of open incidents first)."""
-        from padcom_tui.screens.choice import ChoiceScreen
-
-        banner = self.query_one(IncidentBanner)
-        places = banner.places() + places_of(self.queue.ordered())
-        options = [
-            ("anywhere", ""),
-            *[(f"{kind} {name}", f"{kind}={name}") for kind, name in dict.fromkeys(places)],
-        ]
-        current = next(
-            (f"{k}={v}" for k in ("server", "datacenter") if (v := getattr(self.queue.filters, k))),
-            "",
-        )
-
-        def chosen(value: str | None) -> None:
-            if value is None:
-                return
-            kind, _, name = value.partition("=")
-            self.load(
-                self.queue.filters.but(
-                    server=name if kind == "server" else None,
-                    datacenter=name if kind == "datacenter" else None,
-                )
-            )
-
-        self.app.push_screen(ChoiceScreen("Show tickets on", options, current), chosen)
 
     def action_filter_tag(self) -> None:
         """Show only tickets with one of the tags in use (the server counts them)."""
