@@ -140,12 +140,24 @@ def _people(shape: Shape, rng: random.Random, now_ms: int) -> People:
         'SELECT id, role FROM "user" WHERE email LIKE ? ORDER BY id', f"%.{tag}@bench.example"
     )
     services = [
-        (org, kind, f"{kind}{i}.{tag}.bench.example", "", "", True)
+        (org, kind, f"{kind}{i}.{tag}.bench.example", "", "", "active", "", "[]", "[]")
         for org in org_ids
         for i, kind in enumerate(rng.choices(SERVICE_KINDS, k=rng.choice((1, 1, 1, 2, 2, 3))))
     ]
     _insert(
-        "service", ("organization_id", "kind", "label", "plan", "datacenter", "active"), services
+        "service",
+        (
+            "organization_id",
+            "kind",
+            "label",
+            "plan",
+            "datacenter",
+            "state",
+            "server",
+            "ips",
+            "hostnames",
+        ),
+        services,
     )
     by_org: dict[int, list[int]] = {}
     for service_id, org in _ids(

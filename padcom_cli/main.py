@@ -41,6 +41,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ticket reopen": ("padcom_cli.commands.ticket_change:reopen", "Reopen a resolved or closed ticket."),
     "ticket delete": ("padcom_cli.commands.ticket_change:delete", "Delete a ticket (asks first)."),
     "ticket watch": ("padcom_cli.commands.watch:watch", "Print updates to your tickets as they happen."),
+    "status": ("padcom_cli.commands.status:status", "Show open incidents that affect your services, and public ones, with their updates."),
+    "incident list": ("padcom_cli.commands.incident:list_incidents", "List incidents, newest first (open ones unless --state says otherwise)."),
+    "incident show": ("padcom_cli.commands.incident:show", "Show an incident with its updates (and, for staff, its notes and tickets)."),
+    "incident declare": ("padcom_cli.commands.incident:declare", "Declare an incident (staff): what is affected, how bad, what customers read."),
+    "incident update": ("padcom_cli.commands.incident:update", "Post an update (staff): a public one reaches every linked ticket and subscriber."),
+    "incident resolve": ("padcom_cli.commands.incident:resolve", "Resolve an incident (staff), and its linked tickets with the closing message."),
+    "incident link": ("padcom_cli.commands.incident:link", "Link a ticket to an incident (staff)."),
+    "incident unlink": ("padcom_cli.commands.incident:unlink", "Unlink a ticket from an incident (staff)."),
+    "incident subscribe": ("padcom_cli.commands.incident:subscribe", "Get the incident's updates by mail instead of filing a ticket."),
     "ticket tag": ("padcom_cli.commands.desk_ticket:tag", "Add tags to a ticket or remove them (staff)."),
     "ticket macro": ("padcom_cli.commands.desk_ticket:apply", "Apply a macro to a ticket (staff)."),
     "macros": ("padcom_cli.commands.desk_ticket:macros", "List the macros you can apply (shared ones first)."),
@@ -55,6 +64,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 GROUPS: dict[str, str] = {
     "ticket": "File, read, answer and change tickets.",
+    "incident": "Outages: staff declare, update and resolve them; customers subscribe.",
     "canned": "Canned replies with placeholders, for staff.",
 }
 """Help of each command group that ``COMMANDS`` names in its paths."""

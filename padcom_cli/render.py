@@ -162,15 +162,18 @@ def ticket_detail(ticket: Json, messages: list[Json]) -> list[RenderableType]:
 
 def services_table(services: list[Json]) -> Table:
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("ID", "Kind", "Label", "Plan", "Datacenter"):
+    for column in ("ID", "Kind", "Label", "State", "Server", "Datacenter", "Plan"):
         table.add_column(column)
     for s in services:
+        state = str(s.get("state") or "active")
         table.add_row(
             Text(str(s["id"])),
             plain(s.get("kind"), single_line=True),
             plain(s.get("label"), single_line=True),
-            plain(s.get("plan") or "-", single_line=True),
+            plain(state, "" if state == "active" else "yellow", single_line=True),
+            plain(s.get("server") or "-", single_line=True),
             plain(s.get("datacenter") or "-", single_line=True),
+            plain(s.get("plan") or "-", single_line=True),
         )
     return table
 

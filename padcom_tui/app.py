@@ -46,16 +46,26 @@ def _dashboard() -> Screen[Any]:
     return DashboardScreen()
 
 
+def _incidents() -> Screen[Any]:
+    """The open incidents: declare, update, resolve."""
+    from padcom_tui.screens.incidents import IncidentsScreen
+
+    return IncidentsScreen()
+
+
 class PadcomAdmin(App[None]):
     """The staff's helpdesk app around one ``PadcomClient``."""
 
     CSS_PATH = "padcom.tcss"
     TITLE = "Padcom"
     SUB_TITLE = "support queue"
-    SCREENS: ClassVar[dict[str, Any]] = {"dashboard": _dashboard}
+    SCREENS: ClassVar[dict[str, Any]] = {"dashboard": _dashboard, "incidents": _incidents}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("d", "push_screen('dashboard')", "Dashboard", show=False),  # listed in ? help
+        Binding(
+            "exclamation_mark", "push_screen('incidents')", "Incidents", show=False, key_display="!"
+        ),
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.ticket_rules import matches, urgency_key
@@ -27,6 +28,12 @@ class QueueFilters:
     category: str | None = None
     assignee: str | None = None
     q: str | None = None
+    server: str | None = None
+    datacenter: str | None = None
+    incident: int | None = None
+    """Only the tickets linked to this incident (its tickets unfolded)."""
+    folded: frozenset[int] = frozenset()
+    """Open incidents whose tickets are folded under their line (not rows of their own)."""
     tag: str | None = None
 
     def params(self) -> dict[str, str]:
@@ -36,11 +43,14 @@ class QueueFilters:
             "category": self.category,
             "assignee": self.assignee,
             "q": self.q,
+            "server": self.server,
+            "datacenter": self.datacenter,
+            "incident": str(self.incident) if self.incident else None,
             "tag": self.tag,
         }
         return {k: v for k, v in values.items() if v}
 
-    def but(self, **changes: str | None) -> QueueFilters:
+    def but(self, **changes: Any) -> QueueFilters:
         return replace(self, **changes)
 
     def describe(self) -> str:
@@ -56,11 +66,23 @@ class QueueFilters:
             parts.append(f"tag {self.tag}")
         if self.q:
             parts.append(f"search {self.q!r}")
+        if self.server:
+            parts.append(f"on {self.server}")
+        if self.datacenter:
+            parts.append(f"in {self.datacenter}")
+        if self.incident:
+            parts.append(f"incident #{self.incident}")
         return " · ".join(parts)
 
     def matches(self, ticket: Json, me: int | None) -> bool:
-        """Whether the server would list ``ticket`` under these filters."""
-        return matches(self.params(), ticket, me)
+        """Whether the server would list ``ticket`` under these filters, and it is not folded."""
+        return matches(self.params(), ticket, me) and not self.folds(ticket)
+
+    def folds(self, ticket: Json) -> bool:
+        """Whether ``ticket`` is folded under an open incident's line instead of a row."""
+        if self.incident:
+            return False
+        return bool(self.folded.intersection(ticket.get("incidents") or ()))
 
 
 @dataclass
@@ -98,7 +120,9 @@ class TicketQueue:
         """Append a page from the API; returns the tickets that were not shown yet."""
         self.loaded_once = True
         self.next_cursor = next_cursor
-        fresh = [t for t in items if int(t["number"]) not in self.tickets]
+        fresh = [
+            t for t in items if int(t["number"]) not in self.tickets and not self.filters.folds(t)
+        ]
         for ticket in fresh:
             self.tickets[int(ticket["number"])] = ticket
         return fresh

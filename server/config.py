@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from server.helpdesk.alert_settings import AlertSettings
 from server.helpdesk.file_limits import FileLimits
 from server.helpdesk.limits import StatsLimits, WriteLimits
 from server.helpdesk.mail_in import MailInSettings
@@ -129,6 +130,8 @@ class Settings:
     """Attachments: per file, per ticket, files at once (``PADCOM_ATTACHMENT_*``)."""
     mail_in: MailInSettings = field(default_factory=MailInSettings)
     """Mail coming in: reply addresses, the DKIM policy, the per-sender limit, IMAP."""
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+    """Monitoring sources allowed to send alerts, and what their alerts do (``PADCOM_ALERT_*``)."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -164,4 +167,5 @@ class Settings:
             streams=StreamLimits.from_env(),
             files=FileLimits.from_env(),
             mail_in=MailInSettings.from_env(os.environ.get("PADCOM_MAIL_FROM", "padcom@localhost")),
+            alerts=AlertSettings.from_env(),
         )

@@ -70,6 +70,45 @@ class ServiceKind(StrEnum):
     MAIL = "mail"
 
 
+class ServiceState(StrEnum):
+    """Where a rented service stands; stored as the word (``service.state``)."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    CANCELLED = "cancelled"
+
+
+class LinkKind(StrEnum):
+    """How two tickets (or a ticket and an incident) belong together; stored as the word."""
+
+    RELATED = "related"
+    SAME_OUTAGE = "same_outage"
+    CAUSED_BY = "caused_by"
+
+
+class IncidentSeverity(StrEnum):
+    """How bad an incident is; stored as the word (``incident.severity``)."""
+
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+
+class IncidentState(StrEnum):
+    """Where an incident is: open (nobody said so yet), acknowledged, resolved; stored as the word."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class AlertState(StrEnum):
+    """What a monitoring alert last said; stored as the word (``alert.state``)."""
+
+    FIRING = "firing"
+    RESOLVED = "resolved"
+
+
 class EventKind(StrEnum):
     """What happened to a ticket; stored as the word (``event.kind``), sent to webhooks."""
 
@@ -81,6 +120,8 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     DELETED = "deleted"
     SLA_BREACHED = "sla_breached"
+    LINKED = "linked"
+    UNLINKED = "unlinked"
     TAGGED = "tagged"
     MACRO = "macro"
 
@@ -160,3 +201,10 @@ CATEGORIES = tuple(Category)
 SERVICE_KINDS = tuple(ServiceKind)
 EVENT_KINDS = tuple(EventKind)
 TARGETS = tuple(Target)
+SERVICE_STATES = tuple(ServiceState)
+SERVING_STATES = (ServiceState.ACTIVE, ServiceState.SUSPENDED)
+"""Services still on the account: a suspended customer still files and reads tickets."""
+LINK_KINDS = tuple(LinkKind)
+INCIDENT_SEVERITIES = tuple(IncidentSeverity)
+LIVE_INCIDENT_STATES = (IncidentState.OPEN, IncidentState.ACKNOWLEDGED)
+"""Incidents not yet resolved: what ``padcom status`` lists and new tickets join."""

@@ -41,8 +41,8 @@ def _person(value: str, me: int | None) -> int | None:
 
 
 def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> bool:
-    """Whether ``GET /tickets`` with ``filters`` (status, priority, category, assignee, tag, q)
-    lists ``ticket``; ``me`` is the signed-in user's id.
+    """Whether ``GET /tickets`` with ``filters`` (status, priority, category, assignee, tag, q,
+    server, datacenter, incident) lists ``ticket``; ``me`` is the signed-in user's id.
 
     ``q`` matches subject or body, ignoring case (the server folds ASCII letters on
     SQLite and all letters on PostgreSQL; this folds all).
@@ -54,6 +54,14 @@ def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> 
     assignee = filters.get("assignee")
     if assignee and (ticket.get("assignee") or {}).get("id") != _person(assignee, me):
         return False
+    incident = filters.get("incident")
+    if incident and int(incident) not in (ticket.get("incidents") or []):
+        return False
+    service = ticket.get("service") or {}
+    for place in ("server", "datacenter"):
+        wanted = filters.get(place)
+        if wanted and service.get(place) not in words(wanted):
+            return False
     tag = filters.get("tag")
     if tag and not set(words(tag.lower())) & set(ticket.get("tags") or []):
         return False  # any of the tags (the server stores them lower case)

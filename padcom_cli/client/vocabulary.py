@@ -54,6 +54,30 @@ class ServiceKind(StrEnum):
     MAIL = "mail"
 
 
+class ServiceState(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    CANCELLED = "cancelled"
+
+
+class LinkKind(StrEnum):
+    RELATED = "related"
+    SAME_OUTAGE = "same_outage"
+    CAUSED_BY = "caused_by"
+
+
+class IncidentSeverity(StrEnum):
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+
+class IncidentState(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
 class EventKind(StrEnum):
     CREATED = "created"
     UPDATED = "updated"
@@ -63,11 +87,16 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     DELETED = "deleted"
     SLA_BREACHED = "sla_breached"
+    LINKED = "linked"
+    UNLINKED = "unlinked"
     TAGGED = "tagged"
     MACRO = "macro"
 
 
 STATUSES = tuple(Status)
+INCIDENT_SEVERITIES = tuple(IncidentSeverity)
+LINK_KINDS = tuple(LinkKind)
+SERVICE_STATES = tuple(ServiceState)
 PRIORITIES = tuple(Priority)
 CATEGORIES = tuple(Category)
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from padcom_cli import text_input
+from padcom_cli.client.api import PadcomClient
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_cli.client.vocabulary import Category, Priority, SendAndSet
@@ -57,6 +58,46 @@ def _body_name(body_file: str | None) -> str:
     return "body.txt"
 
 
+def _only(services: list[Json]) -> int | None:
+    """The service the server fills in by itself: the account's only one."""
+    return int(services[0]["id"]) if len(services) == 1 else None
+
+
+def _known_outage(
+    api: PadcomClient, service_id: int, subscribe: bool, ask: bool, as_json: bool
+) -> bool:
+    """Say so when an open incident hits the service; True when the customer subscribed instead.
+
+    On a terminal the customer chooses; a script subscribes with --subscribe and
+    files otherwise (the note goes to stderr either way).
+    """
+    from padcom_cli.client.hosting import Hosting
+
+    hosting = Hosting(api)
+    found = hosting.service_incidents(service_id)
+    if not found:
+        return False
+    incident = found[0]
+    title = clean(incident["title"], single_line=True)
+    note(f"This looks like incident #{incident['number']} ({title}), we are on it.")
+    if incident.get("public_text"):
+        note(f"  {clean(incident['public_text'], single_line=True)}")
+    if not subscribe and ask:
+        choice = text_input.choose(
+            "Subscribe to its updates, or file anyway?", ["subscribe", "file"], "subscribe"
+        )
+        subscribe = choice == "subscribe"
+    if not subscribe:
+        return False
+    subscribed = hosting.subscribe(int(incident["number"]))
+    if as_json:
+        emit_json(subscribed)
+    note(
+        f"Subscribed to incident #{incident['number']}: its updates come by mail (`padcom status`)."
+    )
+    return True
+
+
 def new(
     ctx: typer.Context,
     subject: Subject = None,
@@ -69,6 +110,16 @@ def new(
     ] = None,
     attach: Attach = None,
     attach_body: AttachBody = False,
+    subscribe: Annotated[
+        bool,
+        typer.Option(
+            "--subscribe", help="If an open incident affects the service, subscribe instead."
+        ),
+    ] = False,
+    file_anyway: Annotated[
+        bool,
+        typer.Option("--file-anyway", help="File even if an open incident affects the service."),
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
     """File a new ticket.
@@ -76,13 +127,21 @@ def new(
     On a terminal, asks for what is missing (the text in $VISUAL or $EDITOR
     when set). Without one, --subject and --body (or --body-file, '-' for
     standard input) are required. Prints the new ticket's number. A text over
-    the server's limit (a long log) can go as a file: --attach-body.
+    the server's limit (a long log) can go as a file: --attach-body. When an open
+    incident already affects the service, says so and offers to subscribe to
+    its updates instead (on a terminal; scripts: --subscribe or --file-anyway).
     """
     ask = text_input.interactive()
     subject = text_input.repaired(subject)
+    if subject is None and not ask:
+        usage_error("missing --subject (no terminal to ask on)")
+    api = client(ctx)
+    services = api.my_services()
+    service_id = _pick_service(service, services) if service is not None or ask else None
+    about = service_id if service_id is not None else _only(services)
+    if about is not None and not file_anyway and _known_outage(api, about, subscribe, ask, as_json):
+        return  # subscribed instead of filing
     if subject is None:
-        if not ask:
-            usage_error("missing --subject (no terminal to ask on)")
         subject = text_input.ask("Subject")
     if not subject.strip():
         usage_error("the subject is empty")
@@ -95,17 +154,14 @@ def new(
         priority = Priority(
             text_input.choose("Priority", [p.value for p in Priority], Priority.NORMAL.value)
         )
-    api = client(ctx)
     text, as_file = fit_text(api, text, attach_body, _body_name(body_file))
     fields: Json = {"subject": subject, "body": text}
     if category is not None:
         fields["category"] = category.value
     if priority is not None:
         fields["priority"] = priority.value
-    if service is not None or ask:
-        service_id = _pick_service(service, api.my_services())
-        if service_id is not None:
-            fields["service"] = service_id
+    if service_id is not None:
+        fields["service"] = service_id
     files = upload_all(api, attach, as_file, _body_name(body_file))
     if files:
         fields["attachments"] = files

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 
 from padcom_cli.client.duration_words import duration
 from padcom_cli.client.jsontypes import Json
+from padcom_cli.client.plural import counted
 from padcom_cli.client.time_words import parse
 from padcom_tui.background import in_background
 from padcom_tui.messages import EventsArrived, Reconnected
@@ -33,6 +34,18 @@ from padcom_tui.widgets.status_line import StatusLine
 PERIODS = (7, 30, 90)
 REFRESH_SECONDS = 30.0
 AFTER_EVENTS_SECONDS = 2.0
+
+
+def incident_words(figures: Json | None) -> str:
+    """`` · 2 incidents (8 tickets), resolved in 40 min`` for the period; "" without any."""
+    if not figures or not figures.get("declared"):
+        return ""
+    declared, tickets = int(figures["declared"]), int(figures["tickets"])
+    words = f" · {counted(declared, 'incident')} ({counted(tickets, 'ticket')})"
+    median = (figures.get("resolve") or {}).get("median_seconds")
+    if median is not None:
+        words += f", resolved in {duration(int(median))}"
+    return words
 
 
 class DashboardScreen(PadcomScreen[None]):
@@ -144,7 +157,7 @@ class DashboardScreen(PadcomScreen[None]):
         if oldest and created:
             age = int((self.padcom.clock() - created).total_seconds())
             words += f" · oldest open #{oldest['number']}, {duration(age)}"
-        return words + " · 7/3/9 switch"
+        return words + incident_words(data.get("incidents")) + " · 7/3/9 switch"
 
     def _status(self, detail: str) -> None:
         for status in self.query(StatusLine):

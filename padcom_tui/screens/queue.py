@@ -30,8 +30,9 @@ from padcom_tui.flood_gate import FloodGate, Notice
 from padcom_tui.format import line
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.queue_pages import QueueFilters, TicketQueue
-from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.screens.macro_apply import choose_macro, summary
+from padcom_tui.screens.queue_outages import OutageKeys
+from padcom_tui.widgets.incident_banner import IncidentBanner
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_table import TicketTable
@@ -40,7 +41,7 @@ CLOCK_SECONDS = 30
 """How often the queue's ages and SLA due times are brought up to the clock."""
 
 
-class QueueScreen(PadcomScreen[None]):
+class QueueScreen(OutageKeys):
     AUTO_FOCUS = "#queue"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", key_display="/"),
@@ -49,6 +50,8 @@ class QueueScreen(PadcomScreen[None]):
         Binding("c", "filter_category", "Category"),
         Binding("m", "filter_assignee('me')", "Mine"),
         Binding("u", "filter_assignee('none')", "Unassigned"),
+        Binding("w", "filter_place", "Where", show=False),  # in the help (?): the footer is full
+        Binding("i", "filter_incident", "Incident", show=False),
         Binding("t", "filter_tag", "Tag", show=False),  # listed in ? help
         Binding("x", "clear_filters", "Clear filters"),
         Binding("space", "select", "Select", show=False),
@@ -63,9 +66,12 @@ class QueueScreen(PadcomScreen[None]):
         self.painted = False
         self.live_since = 0
         self.floods = FloodGate(10.0)
+        self.started = False
+        """The first page was asked for (after the open incidents, whose tickets it folds)."""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search subject and body; enter applies, esc closes", id="search")
+        yield IncidentBanner(id="incidents")
         yield TicketTable(id="queue")
         yield StatusLine()
         yield KeysFooter()
@@ -81,12 +87,13 @@ class QueueScreen(PadcomScreen[None]):
         window = self.padcom.settings.flood_window_seconds
         self.floods = FloodGate(window)
         self.set_interval(min(1.0, window / 4), self._floods_due)
-        self.load(QueueFilters())
+        self.refresh_incidents()  # the first page follows, once it is known what to fold
 
     def tick(self) -> None:
         """Ages and SLA due times move on while the queue stays open (a live change
         rewrites only its own rows, and a quiet hour brings none)."""
         self.table.refresh_clock(self.queue.ordered(), self._now())
+        self.refresh_incidents()
 
     def on_resize(self, event: Resize) -> None:
         if self.table.lay_out(event.size.width):
@@ -163,6 +170,8 @@ class QueueScreen(PadcomScreen[None]):
     # -- live changes ---------------------------------------------------------------
 
     def on_events_arrived(self, message: EventsArrived) -> None:
+        if any(e.get("kind") == EventKind.LINKED for e in message.events):
+            self.refresh_incidents()  # a ticket joined an incident: its count moved
         self.apply_events(message.events)
 
     def apply_events(self, events: list[Json]) -> None:
@@ -326,7 +335,7 @@ class QueueScreen(PadcomScreen[None]):
         choose_macro(self, self.padcom.client, targets, done)
 
     def action_clear_filters(self) -> None:
-        self.load(QueueFilters())
+        self.load(QueueFilters(folded=self.queue.filters.folded))
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)

@@ -8,7 +8,7 @@ the ticket as it is now, itself for the history and the message it added.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -19,6 +19,7 @@ from textual.widgets import TabbedContent, TabPane
 
 from padcom_cli.client.api import PadcomClient
 from padcom_cli.client.errors import Conflict, PadcomError
+from padcom_cli.client.hosting import Hosting
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import ticket_views
 from padcom_cli.client.vocabulary import CATEGORIES, MOST_URGENT_FIRST, STATUSES, Status
@@ -52,17 +53,25 @@ class TicketData:
     history: list[Json]
     services: list[Json]
     staff: list[Json]
+    incidents: list[Json] = field(default_factory=list)
+    """The open incidents that hit the ticket's service (its server's, its datacenter's...)."""
+    links: list[Json] = field(default_factory=list)
+    """Its links to other tickets and to incidents."""
 
     @classmethod
     def fetch(cls, client: PadcomClient, number: int, staff: list[Json] | None) -> TicketData:
         ticket = client.get_ticket(number)
         org = (ticket.get("organization") or {}).get("id")
+        hosting = Hosting(client)
+        service = ticket.get("service")
         return cls(
             ticket=ticket,
             messages=client.messages(number),
             history=client.history(number),
             services=client.services(org) if org else [],
             staff=staff if staff is not None else client.users(role="staff"),
+            incidents=hosting.service_incidents(int(service["id"])) if service else [],
+            links=hosting.links(number),
         )
 
     @property
@@ -168,7 +177,7 @@ class TicketScreen(Answering):
         first = self.data is None
         self.data, self.reading = data, False
         now = self.padcom.clock()
-        self.query_one(TicketHeader).show(data.ticket, now)
+        self.query_one(TicketHeader).show(data.ticket, now, data.incidents, data.links)
         self.query_one(Conversation).show(data.ticket, data.messages)
         self.query_one(History).show(data.history, data.names)
         for account in self.query(Account):

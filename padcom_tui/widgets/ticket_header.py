@@ -20,8 +20,49 @@ from padcom_tui.format import (
     stamp,
 )
 
+SERVICE_STATE_STYLE = {"active": "", "suspended": "bold yellow", "cancelled": "bold red"}
 
-def header_text(ticket: Json, now: datetime) -> Text:
+
+def _service(text: Text, service: Json) -> None:
+    """``Service webhosting shop.example (suspended) on web-07/FRA-1``."""
+    text.append("  Service ", style="dim")
+    text.append(f"{line(service.get('kind'))} {line(service.get('label'))}")
+    state = str(service.get("state") or "active")
+    if state != "active":
+        text.append(f" ({state})", style=ink(SERVICE_STATE_STYLE.get(state, "")))
+    where = "/".join(line(p) for p in (service.get("server"), service.get("datacenter")) if p)
+    if where:
+        text.append(f" on {where}", style="dim")
+
+
+def _incidents(text: Text, incidents: list[Json]) -> None:
+    for incident in incidents:
+        text.append("\nINCIDENT ", style=ink("bold red"))
+        text.append(f"#{incident['number']} {line(incident.get('title'))}", style=ink("bold"))
+        text.append(
+            f"  {line(incident.get('severity'))}, {line(incident.get('state'))}", style="dim"
+        )
+        text.append(f"  {len(incident.get('tickets', []))} tickets", style="dim")
+
+
+def _links(text: Text, links: list[Json]) -> None:
+    shown = []
+    for link in links:
+        if link.get("ticket"):
+            shown.append(f"#{link['ticket']['number']} ({line(link.get('kind'))})")
+        elif link.get("incident") and link["incident"].get("state") == "resolved":
+            shown.append(f"incident #{link['incident']['number']} (resolved)")
+    if shown:
+        text.append("\nLinked ", style="dim")
+        text.append(", ".join(shown))
+
+
+def header_text(
+    ticket: Json,
+    now: datetime,
+    incidents: list[Json] | None = None,
+    links: list[Json] | None = None,
+) -> Text:
     text = Text()
     text.append(f"#{ticket['number']} ", style="bold")
     text.append(line(ticket.get("subject")), style="bold")
@@ -44,19 +85,26 @@ def header_text(ticket: Json, now: datetime) -> Text:
     text.append(f"{person(ticket.get('requester'))} ({organization(ticket)})")
     service = ticket.get("service")
     if service:
-        text.append("  Service ", style="dim")
-        text.append(f"{line(service.get('kind'))} {line(service.get('label'))}")
+        _service(text, service)
     text.append("\nOpened ", style="dim")
     text.append(f"{stamp(ticket.get('created_at'))} ({age(ticket, now)} ago)")
     text.append("  SLA due ", style="dim")
     text.append_text(sla_due(ticket, now))
     if ticket.get("deleted_at"):
         text.append("  DELETED by the customer", style=ink("bold red"))
+    _incidents(text, incidents or [])
+    _links(text, links or [])
     return text
 
 
 class TicketHeader(Static):
     DEFAULT_CSS = "TicketHeader { height: auto; padding: 0 1; }"
 
-    def show(self, ticket: Json, now: datetime) -> None:
-        self.update(header_text(ticket, now))
+    def show(
+        self,
+        ticket: Json,
+        now: datetime,
+        incidents: list[Json] | None = None,
+        links: list[Json] | None = None,
+    ) -> None:
+        self.update(header_text(ticket, now, incidents, links))

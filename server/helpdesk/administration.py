@@ -1,4 +1,5 @@
-"""Rules layer: what an administrator changes about people, organizations and services.
+"""Rules layer: what an administrator changes about people and organizations (services:
+server/helpdesk/services.py).
 
 Each function runs inside the caller's write transaction (server/storage/write_path.py)
 and raises domain errors. The rule that lived in the route before: deactivating
@@ -11,7 +12,7 @@ from typing import Any
 
 from server.helpdesk.errors import Conflict, NotFound
 from server.helpdesk.tokens import revoke_all
-from server.storage.models import Organization, Service, User
+from server.storage.models import Organization, User
 from server.storage.notify import announce_access_change
 from server.storage.write_path import ConstraintRefused
 
@@ -60,9 +61,3 @@ def add_organization(name: str, customer_number: str) -> Organization:
         return Organization.create(name=name, customer_number=customer_number)
     except ConstraintRefused as exc:
         raise Conflict("an organization with that name or customer number exists") from exc
-
-
-def add_service(org_id: int, values: dict[str, Any]) -> Service:
-    """A service (kind, label, plan, datacenter) the organization rents. Raises NotFound."""
-    org = organization_by_id(org_id)
-    return Service.create(organization=org.id, **values)

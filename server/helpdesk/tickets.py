@@ -21,7 +21,14 @@ from server.storage.db import db
 from server.storage.fast_insert import Computed, insert
 from server.storage.fields import utcnow
 from server.storage.models import Event, Message, Service, Ticket, User
-from server.vocabulary import DONE_STATUSES, OPEN_STATUSES, PAUSING_STATUS, EventKind, Status
+from server.vocabulary import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    PAUSING_STATUS,
+    SERVING_STATES,
+    EventKind,
+    Status,
+)
 
 STAFF_ONLY_FIELDS = ("assignee",)
 CONTENT_FIELDS = ("subject", "body", "category", "priority", "service")
@@ -71,20 +78,21 @@ def _event(
 
 
 @cache
-def _only_active_service_sql(param: str, quote: str) -> str:
-    """The organization's service when it has exactly one active, else NULL: worked out by
-    the ticket's INSERT itself (a query of its own was a round trip of every create)."""
-    table, id_, org, active = (
+def _only_serving_service_sql(param: str, quote: str) -> str:
+    """The organization's service when exactly one is serving (active or suspended), else NULL:
+    worked out by the ticket's INSERT itself (a query of its own was a round trip of every create)."""
+    table, id_, org, state = (
         name.join(quote)
         for name in (
             Service._meta.table_name,
             Service.id.column_name,
             Service.organization.column_name,
-            Service.active.column_name,
+            Service.state.column_name,
         )
     )
+    states = ", ".join([param] * len(SERVING_STATES))
     # names come from the model's metadata; values are parameters
-    found = f"FROM {table} WHERE {org} = {param} AND {active} = {param}"
+    found = f"FROM {table} WHERE {org} = {param} AND {state} IN ({states})"
     return f"SELECT CASE WHEN count(*) = 1 THEN min({id_}) END {found}"
 
 
@@ -115,9 +123,9 @@ def create_ticket(user: User, data: NewTicket, sla: SlaTargets) -> tuple[Ticket,
         raise Forbidden("only customers of an organization can open tickets")
     service_id = data.service
     computed: Computed = {}
-    if service_id is None:  # the only active one, if there is exactly one
-        sql = _only_active_service_sql(db.obj.param, db.obj.quote)
-        computed["service"] = sql, (user.organization_id, True)
+    if service_id is None:  # the only serving one, if there is exactly one
+        sql = _only_serving_service_sql(db.obj.param, db.obj.quote)
+        computed["service"] = sql, (user.organization_id, *SERVING_STATES)
     else:
         _check_service(service_id, user.organization_id)  # one the customer named
     now = utcnow()
@@ -310,3 +318,7 @@ def delete_ticket(user: User, number: int) -> tuple[int, list[Event]]:
     ).execute()
     ticket.updated_at = now
     return ticket.id, [_event(ticket, user, EventKind.DELETED, {})]
+
+
+timed_event = _event
+"""The log entry of a change on ``ticket`` (unsaved), for rules beside this module (links, incidents)."""

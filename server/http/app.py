@@ -19,13 +19,17 @@ from server.http.headers import SecurityHeaders
 from server.http.in_flight import InFlight
 from server.http.request_metrics import RequestMetrics
 from server.http.routes import (
+    alerts,
     auth,
     canned,
     events,
     files,
+    incidents,
+    links,
     macros,
     mail,
     probes,
+    services,
     staff,
     stats,
     stream,
@@ -72,7 +76,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.state.stats_gate = StatsGate(settings.stats_limits)
     on_commit.append(app.state.stats_gate.changed)
     install_error_handlers(app)
-    for module in (auth, tickets, files, tags, canned, macros, events, stream, staff, stats, mail):
+    routers = (auth, tickets, files, tags, canned, macros, links, events, stream, staff, mail)
+    for module in (*routers, services, incidents, alerts, stats):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(probes.router)
     uploads = (f"{API_PREFIX}{files.UPLOADS}",)

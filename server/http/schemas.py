@@ -20,7 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from server.vocabulary import Category, Priority, Role, ServiceKind, Status
+from server.vocabulary import Category, Priority, Role, ServiceKind, ServiceState, Status
 
 MAX_BODY_CHARS = 64 * 1024
 
@@ -133,11 +133,48 @@ class OrganizationIn(Strict):
     ]
 
 
+Place = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+Addresses = Annotated[list[Annotated[str, StringConstraints(max_length=253)]], Field(max_length=64)]
+
+
 class ServiceIn(Strict):
     kind: ServiceKind
     label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=253)]
     plan: Annotated[str, StringConstraints(max_length=100)] = ""
-    datacenter: Annotated[str, StringConstraints(max_length=100)] = ""
+    datacenter: Place = ""
+    state: ServiceState = ServiceState.ACTIVE
+    server: Place = ""
+    ips: Addresses = Field(default_factory=list)
+    hostnames: Addresses = Field(default_factory=list)
+
+
+class ServiceNew(ServiceIn):
+    """A service with the organization that rents it (``POST /services``)."""
+
+    organization: int = Field(ge=1, le=2**31 - 1)
+
+
+class ServicePatch(Strict):
+    """What staff change on a service; leave a field out to keep it."""
+
+    kind: ServiceKind | None = None
+    label: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=253)]
+        | None
+    ) = None
+    plan: Annotated[str, StringConstraints(max_length=100)] | None = None
+    datacenter: Place | None = None
+    state: ServiceState | None = None
+    server: Place | None = None
+    ips: Addresses | None = None
+    hostnames: Addresses | None = None
+
+    @field_validator("kind", "label", "plan", "datacenter", "state", "server", "ips", "hostnames")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep it")
+        return value
 
 
 # --- responses ------------------------------------------------------------
@@ -155,6 +192,14 @@ class ServiceOut(BaseModel):
     label: str
     plan: str
     datacenter: str
+    state: ServiceState
+    server: str
+    ips: list[str]
+    hostnames: list[str]
+
+
+class StaffServiceOut(ServiceOut):
+    organization: int
 
 
 class UserOut(BaseModel):
@@ -201,6 +246,7 @@ class TicketOut(BaseModel):
     resolution_due: datetime | None
     version: int
     deleted_at: datetime | None = None
+    incidents: list[int] = Field(default_factory=list, description="incidents it is linked to")
     tags: list[str] | None = Field(
         default=None, description="staff only: the ticket's tags, sorted (absent for customers)"
     )

@@ -104,6 +104,43 @@ class TopService(BaseModel):
     tickets: int
 
 
+class Span(BaseModel):
+    count: int
+    median_seconds: float | None
+    mean_seconds: float | None
+
+
+class IncidentDay(BaseModel):
+    date: str
+    incidents: int
+
+
+class IncidentCount(BaseModel):
+    number: int
+    title: str
+    state: str
+    tickets: int
+
+
+class PlaceCount(BaseModel):
+    name: str
+    tickets: int
+
+
+class IncidentStats(BaseModel):
+    declared: int = Field(description="incidents started in the period")
+    resolved: int
+    by_monitoring: int = Field(description="of them, opened by an alert")
+    per_day: list[IncidentDay]
+    tickets: int = Field(description="tickets linked to them")
+    tickets_per_incident: float | None
+    incidents: list[IncidentCount]
+    acknowledge: Span = Field(description="from start to acknowledgement")
+    resolve: Span = Field(description="from start to resolution")
+    tickets_per_server: list[PlaceCount] = Field(description="tickets created in the period")
+    tickets_per_datacenter: list[PlaceCount]
+
+
 class TagFigure(BaseModel):
     tag: str
     tickets: int
@@ -132,4 +169,7 @@ class StatsOut(BaseModel):
     reopens: Reopens
     top_organizations: list[TopOrganization]
     top_services: list[TopService]
+    incidents: IncidentStats | None = Field(
+        default=None, description="staff only: the period's outages (server/stats/incidents.py)"
+    )
     tags: TagStats | None = Field(default=None, description="staff only: tickets per tag")

@@ -3,6 +3,7 @@
 padcom-server serve [--host 127.0.0.1] [--port 8000]
 padcom-server migrate
 padcom-server user add EMAIL --role agent [--org NAME] [--name NAME] [--password-stdin]
+padcom-server service list|add|edit ...
 padcom-server demo
 padcom-server backup PATH
 padcom-server copy-to postgresql://... [--from sqlite:////path/padcom.db] [--json]
@@ -20,6 +21,7 @@ import typer
 
 from server.config import Settings
 from server.helpdesk.password_policy import DEMO_PASSWORD
+from server.ops.service_cli import services
 from server.vocabulary import ROLES, Role
 
 ROLE_CHOICE = f"{', '.join(ROLES[:-1])} or {ROLES[-1]}"
@@ -28,6 +30,7 @@ ROLE_CHOICE = f"{', '.join(ROLES[:-1])} or {ROLES[-1]}"
 app = typer.Typer(help="Run the Padcom API server and manage its database.", no_args_is_help=True)
 users = typer.Typer(help="Manage people.", no_args_is_help=True)
 app.add_typer(users, name="user")
+app.add_typer(services, name="service")
 
 
 @app.command()

@@ -317,6 +317,9 @@ def seed(
                     label=label,
                     plan=rng.choice(["S", "M", "L"]),
                     datacenter=rng.choice(["FRA-1", "NBG-2"]),
+                    server=f"web-{i % 8 + 1:02d}",
+                    ips=[f"203.0.113.{10 + i}"],
+                    hostnames=[label],
                 )
             ]
             if i % 4 == 1:  # some customers rent more than one thing

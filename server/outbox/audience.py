@@ -14,13 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from server.helpdesk.incidents import sees_incident
 from server.helpdesk.visibility import visible_tickets
+from server.storage.hosting_models import Incident
 from server.storage.models import Ticket, User
 
 TO_USER = "to_user"
 """Payload key: the recipient's user id (absent for a configured address such as a team's)."""
 TICKET = "ticket"
 """Payload key: the number of the ticket the mail is about."""
+INCIDENT = "incident"
+"""Payload key: the number of the incident a subscriber's mail is about (no ticket)."""
 STAFF_ONLY = "staff_only"
 """Payload key: true for mails meant for staff (new tickets, customer replies)."""
 
@@ -52,6 +56,10 @@ def addressee(target: str, payload: dict[str, Any]) -> Addressee | None:
     user = User.get_or_none(User.id == user_id, User.active == True)  # noqa: E712
     if user is None or (payload.get(STAFF_ONLY) and not user.is_staff):
         return None
+    if INCIDENT in payload:
+        incident = Incident.get_or_none(Incident.id == payload[INCIDENT])
+        seen = incident is not None and sees_incident(user, incident)
+        return Addressee(user.email, user.name) if seen else None
     if not visible_tickets(user).where(Ticket.id == payload.get(TICKET)).exists():
         return None
     return Addressee(user.email, user.name)

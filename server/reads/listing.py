@@ -20,7 +20,8 @@ from peewee import SQL, ColumnBase, Field, ModelSelect, NodeList, fn
 from server.helpdesk import tags
 from server.helpdesk.errors import DomainError, Forbidden, Invalid
 from server.storage.desk_models import TicketTag
-from server.storage.models import Ticket, User
+from server.storage.hosting_models import Link
+from server.storage.models import Service, Ticket, User
 from server.vocabulary import CATEGORIES, PRIORITIES, STATUSES
 
 SortName = Literal["-number", "number", "-updated", "updated", "urgency"]
@@ -47,6 +48,17 @@ class TicketFilters:
     organization: int | None = None
     q: str | None = None
     tag: str | None = None
+    server: str | None = None
+    datacenter: str | None = None
+    incident: int | None = None
+
+
+def _places(value: str, name: str) -> list[str]:
+    """Comma-separated server or datacenter names."""
+    words = [w.strip() for w in value.split(",") if w.strip()]
+    if not words or len(words) > 50 or any(len(w) > 100 for w in words):
+        raise Invalid(f"{name} must be one or more names, separated by commas")
+    return words
 
 
 def _words(value: str, allowed: tuple[str, ...], name: str) -> list[str]:
@@ -109,6 +121,16 @@ def apply_filters(
         query = query.where(
             _contains(Ticket.subject, filters.q) | _contains(Ticket.body, filters.q)
         )
+    for column, value, name in (
+        (Service.server, filters.server, "server"),
+        (Service.datacenter, filters.datacenter, "datacenter"),
+    ):
+        if value:
+            hosted = Service.select(Service.id).where(column.in_(_places(value, name)))
+            query = query.where(Ticket.service.in_(hosted))
+    if filters.incident is not None:
+        linked = Link.select(Link.ticket).where(Link.incident == filters.incident)
+        query = query.where(Ticket.id.in_(linked))
     return query
 
 

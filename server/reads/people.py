@@ -9,16 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from server.helpdesk.administration import organization_by_id, user_by_id
+from server.helpdesk.services import find_services, service_by_id
 from server.reads.serialize import (
     Related,
     org_json,
     service_json,
     single_user_json,
+    staff_service_json,
     user_admin_json,
 )
 from server.storage.db import db
 from server.storage.models import Organization, Service, User
-from server.vocabulary import STAFF_ROLES
+from server.vocabulary import SERVING_STATES, STAFF_ROLES
 
 STAFF = "staff"
 """The role filter that means agents and admins."""
@@ -66,13 +68,32 @@ def services(org_id: int) -> list[dict[str, Any]]:
         return [service_json(s) for s in Service.select().where(Service.organization == org.id)]
 
 
+def found_services(
+    organization: int | None, server: str | None, datacenter: str | None, state: str | None,
+    limit: int,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Services as staff manage them, by organization, server, datacenter or state."""
+    with db.connection_context():
+        query = find_services(organization, server, datacenter, state).limit(limit)
+        return [staff_service_json(s) for s in query]
+
+
+def service(service_id: int) -> dict[str, Any]:
+    """One service as staff see it. Raises NotFound."""
+    with db.connection_context():
+        return staff_service_json(service_by_id(service_id))
+
+
 def me(user: User) -> dict[str, Any]:
-    """The signed-in user, their organization and the active services it rents."""
+    """The signed-in user, their organization and the services it rents (active or suspended)."""
     with db.connection_context():
         data = single_user_json(user)
         rented = (
             Service.select()
-            .where(Service.organization == user.organization_id, Service.active == True)  # noqa: E712
+            .where(
+                Service.organization == user.organization_id,
+                Service.state.in_(SERVING_STATES),
+            )
             .order_by(Service.id)
             if user.organization_id
             else []

@@ -33,7 +33,16 @@ def service_json(service: Service) -> dict[str, Any]:
         "label": service.label,
         "plan": service.plan,
         "datacenter": service.datacenter,
+        "state": service.state,
+        "server": service.server,
+        "ips": list(service.ips or []),
+        "hostnames": list(service.hostnames or []),
     }
+
+
+def staff_service_json(service: Service) -> dict[str, Any]:
+    """A service as staff manage it: with the organization that rents it."""
+    return {**service_json(service), "organization": service.organization_id}
 
 
 class Related:

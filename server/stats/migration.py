@@ -1,10 +1,10 @@
-"""Migrations 3, 5, 13 and 35: the SLA clock's columns, the reopen count, the statistics' tables.
+"""Migrations 3, 5, 13 and 37: the SLA clock's columns, the reopen count, the statistics' tables.
 
 An existing database gets the columns with their defaults, the reopen count
 backfilled from the status history in the event log (one UPDATE, in SQL), and
 tickets already waiting paused from their last change. Migration 5 adds the
 pre-aggregate of resolved tickets (``rollup.py``) and counts it from ``ticket``.
-Migrations 13 and 35 turn earlier layouts of the durations' group key into ``group_key``.
+Migrations 13 and 37 turn earlier layouts of the durations' group key into ``group_key``.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def keyed_from_packed(migrator: SchemaMigrator) -> None:
 
 
 def keyed_from_columns(migrator: SchemaMigrator) -> None:
-    """Migration 35: the (priority, category word, bucket) columns that an earlier migration 13
+    """Migration 37: the (priority, category word, bucket) columns that an earlier migration 13
     made become ``group_key``, which groups about twice as fast."""
     category = _code_of("category", {f"'{w.value}'": c for w, c in CATEGORY_CODES.items()})
     _rekey("priority", f"bucket * {BUCKET_STEP} + priority * {ROOM} + {category}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from peewee import SQL, Case
 from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as alter
 
@@ -27,20 +28,22 @@ from server.storage import event_horizon
 from server.storage.db import db, is_postgres
 from server.storage.desk_models import AllowedTag, CannedReply, Macro, TicketTag
 from server.storage.file_models import FILE_MODELS
+from server.storage.hosting_models import HOSTING_MODELS
 from server.storage.mail_models import MAIL_MODELS
 from server.storage.models import (
-    ALL_MODELS,
     IdempotencyKey,
     LoginFailure,
     Outbox,
     OutboxOwner,
     RateLimit,
     SchemaVersion,
+    Service,
     StreamLease,
 )
 from server.storage.postgres import unbounded
 from server.storage.tables import EVERY_MODEL
 from server.storage.write_path import plain, write
+from server.vocabulary import ServiceState
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class Migration:
 
 def _baseline(migrator: SchemaMigrator) -> None:
     """The first schema: every table the models declared at 0.1."""
-    db.create_tables(ALL_MODELS)
+    db.create_tables(EVERY_MODEL)
 
 
 def _outbox(migrator: SchemaMigrator) -> None:
@@ -102,6 +105,37 @@ def _outbox_owners(migrator: SchemaMigrator) -> None:
         alter(migrator.add_column(Outbox._meta.table_name, "lease_owner", Outbox.lease_owner))
 
 
+def _service_state(migrator: SchemaMigrator) -> None:
+    """Where a service runs (server, IPs, hostnames) and its state, which replaces ``active``.
+
+    The data step: an active service stays ``active``, an inactive one was
+    given up, so it becomes ``cancelled`` (suspension did not exist before).
+    """
+    table = Service._meta.table_name
+    present = {column.name for column in db.get_columns(table)}
+    wanted = ("state", "server", "ips", "hostnames")
+    alter(
+        *(
+            migrator.add_column(table, name, getattr(Service, name))
+            for name in wanted
+            if name not in present
+        )
+    )
+    if "active" in present:
+        was_active = Case(
+            None, [(SQL("active"), ServiceState.ACTIVE.value)], ServiceState.CANCELLED.value
+        )
+        Service.update(state=was_active).execute()
+        alter(migrator.drop_column(table, "active"))
+    for column in ("server", "datacenter"):
+        db.execute_sql(f"CREATE INDEX IF NOT EXISTS service_{column} ON {table} ({column})")
+
+
+def _incidents(migrator: SchemaMigrator) -> None:
+    """Incidents and their updates, links between tickets, subscriptions, monitoring alerts."""
+    db.create_tables(HOSTING_MODELS)
+
+
 def _tags(migrator: SchemaMigrator) -> None:
     """Tags on tickets (staff only) and the admins' allow-list of them."""
     db.create_tables([TicketTag, AllowedTag])
@@ -143,7 +177,9 @@ MIGRATIONS: list[Migration] = [
         29, "attachments: files on tickets and messages, stored once by SHA-256", _attachments
     ),
     Migration(30, "mail in: every mail read, what became of it and why", _inbound_mail),
-    Migration(35, "statistics durations: group columns packed into one key", keyed_from_columns),
+    Migration(31, "services: state (replacing active), server, IPs, hostnames", _service_state),
+    Migration(32, "incidents, ticket links, incident subscriptions, monitoring alerts", _incidents),
+    Migration(37, "statistics durations: group columns packed into one key", keyed_from_columns),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)

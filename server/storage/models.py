@@ -29,6 +29,7 @@ from server.vocabulary import (
     Category,
     OutboxState,
     Priority,
+    ServiceState,
     Status,
 )
 
@@ -74,7 +75,11 @@ class User(BaseModel):
 
 
 class Service(BaseModel):
-    """Something an organization rents: a VPS, a domain, a mail plan..."""
+    """Something an organization rents: a VPS, a domain, a mail plan...
+
+    ``server`` and ``datacenter`` say where it runs (what an incident affects);
+    ``state`` replaced the ``active`` flag in migration 31.
+    """
 
     id = AutoField()
     organization = ForeignKeyField(Organization, backref="services", on_delete="CASCADE")
@@ -82,8 +87,11 @@ class Service(BaseModel):
     kind = CharField(max_length=16)
     label = CharField(max_length=253)
     plan = CharField(max_length=100, default="")
-    datacenter = CharField(max_length=100, default="")
-    active = BooleanField(default=True)
+    datacenter = CharField(max_length=100, default="", index=True)
+    state = CharField(max_length=16, default=ServiceState.ACTIVE.value)
+    server = CharField(max_length=253, default="", index=True)
+    ips = JSONField(default=list)
+    hostnames = JSONField(default=list)
 
 
 class Ticket(BaseModel):

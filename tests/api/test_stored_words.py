@@ -20,11 +20,16 @@ from server.vocabulary import (
     CATEGORIES,
     CATEGORY_CODES,
     EVENT_KINDS,
+    INCIDENT_SEVERITIES,
+    LINK_KINDS,
     PRIORITY_CODES,
     ROLES,
     SERVICE_KINDS,
+    SERVICE_STATES,
     STATUSES,
     TARGET_CODES,
+    AlertState,
+    IncidentState,
     OutboxState,
     Status,
 )
@@ -40,6 +45,8 @@ EVENT_WORDS = [
     "assigned",
     "deleted",
     "sla_breached",
+    "linked",
+    "unlinked",
     "tagged",
     "macro",
 ]
@@ -54,6 +61,11 @@ PINNED: dict[str, dict[str, int | str]] = {
     "service kind": {w: w for w in ("webhosting", "vps", "dedicated", "domain", "mail")},
     "event kind": {w: w for w in EVENT_WORDS},
     "outbox state": {w: w for w in ("pending", "sent", "failed")},
+    "service state": {w: w for w in ("active", "suspended", "cancelled")},
+    "link kind": {w: w for w in ("related", "same_outage", "caused_by")},
+    "incident severity": {w: w for w in ("minor", "major", "critical")},
+    "incident state": {w: w for w in ("open", "acknowledged", "resolved")},
+    "alert state": {w: w for w in ("firing", "resolved")},
 }
 
 
@@ -73,6 +85,11 @@ def test_each_word_keeps_the_code_it_is_stored_as() -> None:
         "service kind": _as_text(SERVICE_KINDS),
         "event kind": _as_text(EVENT_KINDS),
         "outbox state": _as_text(tuple(OutboxState)),
+        "service state": _as_text(SERVICE_STATES),
+        "link kind": _as_text(LINK_KINDS),
+        "incident severity": _as_text(INCIDENT_SEVERITIES),
+        "incident state": _as_text(tuple(IncidentState)),
+        "alert state": _as_text(tuple(AlertState)),
     } == PINNED
 
 

@@ -40,6 +40,9 @@ def test_new_ticket_asks_for_everything_and_uses_the_editor(live: Live, tmp_path
         ["ticket", "new"],
         {"PADCOM_URL": live.url, "PADCOM_TOKEN": uwe.token, "VISUAL": f"{sys.executable} {editor}"},
     )
+    # the service first: an open incident on it is said before anything is typed
+    term.expect("Which service is it about? [0]: ")
+    term.send("2")
     term.expect("Subject: ")
     term.send("Shop is down")
     term.expect("Category (hardware, software, usage, security, other) [other]: ")
@@ -48,8 +51,6 @@ def test_new_ticket_asks_for_everything_and_uses_the_editor(live: Live, tmp_path
     term.send("software")
     term.expect("Priority (low, normal, high, urgent) [normal]: ")
     term.send("")
-    term.expect("Which service is it about? [0]: ")
-    term.send("2")
     assert term.finish() == 0, term.screen
     [ticket] = uwe.api().get("/tickets").json()["items"]
     assert (ticket["subject"], ticket["body"]) == ("Shop is down", "The shop shows a 502.")

@@ -19,6 +19,10 @@ ANNOUNCED: list[type[StrEnum]] = [
     client_words.Category,
     client_words.Role,
     client_words.ServiceKind,
+    client_words.ServiceState,
+    client_words.IncidentSeverity,
+    client_words.IncidentState,
+    client_words.LinkKind,
 ]
 
 

@@ -21,7 +21,7 @@ import pytest
 from server.helpdesk.tokens import issue
 from server.storage.db import db
 from server.storage.desk_models import CannedReply, Macro
-from server.storage.models import Organization, User
+from server.storage.models import Organization, Service, User
 from tests.security.routes import api_routes
 from tests.support.files import upload
 from tests.support.live import Live, Person
@@ -42,6 +42,9 @@ class World:
     tokens: dict[str, str] = field(default_factory=dict)
     shared_ticket: int | None = None
     file_id: int | None = None
+    last_ticket: int | None = None
+    shared_incident: int | None = None
+    last_incident: int | None = None
 
     def ticket(self, fresh: bool) -> int:
         """A ticket of organization A; a new one when the request may change or delete it."""
@@ -54,7 +57,8 @@ class World:
                 )
             assert reply.status_code == 201, reply.text
             if fresh:
-                return int(reply.json()["number"])
+                self.last_ticket = int(reply.json()["number"])
+                return self.last_ticket
             self.shared_ticket = int(reply.json()["number"])
         return self.shared_ticket
 
@@ -75,6 +79,44 @@ class World:
                 assert reply.status_code == 201, reply.text
             self.file_id = int(shown["id"])
         return self.file_id
+
+    def _staff(self, method: str, path: str, body: Any = None) -> Any:
+        with httpx.Client(base_url=f"{self.live.url}/api/v1", timeout=30) as client:
+            reply = client.request(
+                method, path, json=body,
+                headers={"Authorization": f"Bearer {self.token_of('agent')}"},
+            )  # fmt: skip
+        assert reply.status_code < 300, reply.text
+        return reply.json() if reply.content else None
+
+    def incident(self, fresh: bool) -> int:
+        """An incident hitting organization A's service (on server matrix-01), not B's."""
+        if fresh or self.shared_incident is None:
+            made = self._staff(
+                "POST", "/incidents",
+                {"title": "matrix outage", "servers": ["matrix-01"], "internal_notes": "secret"},
+            )  # fmt: skip
+            self.last_incident = int(made["number"])
+            if not fresh:
+                self.shared_incident = self.last_incident
+            return self.last_incident
+        return self.shared_incident
+
+    def link_on_last_ticket(self) -> int:
+        """A link on the ticket made last (the route's ``{number}``)."""
+        other = self.ticket(fresh=False)
+        made = self._staff("POST", f"/tickets/{self.last_ticket}/links", {"ticket": other})
+        return int(made[-1]["id"])
+
+    def ticket_of_last_incident(self) -> int:
+        """A ticket linked to the incident made last (the route's ``{incident}``)."""
+        number = self.ticket(fresh=False)  # each call has an incident of its own
+        self._staff("POST", f"/incidents/{self.last_incident}/tickets", {"ticket": number})
+        return number
+
+    def service_of_a(self) -> int:
+        with db.connection_context():
+            return int(Service.get(Service.organization == self.org_a.id).id)
 
     def victim(self) -> int:
         return self.live.person("customer", org=self.victim_org).id
@@ -196,6 +238,47 @@ DECLARED: dict[str, Declared] = {
     "POST /api/v1/organizations/{org_id}/services": Declared(
         "admin", body=lambda w, p: {"kind": "vps", "label": "vps1.example.net"}
     ),
+    "GET /api/v1/services": Declared("staff", query={"server": "matrix-01", "state": "active"}),
+    "POST /api/v1/services": Declared(
+        "staff",
+        body=lambda w, p: {"organization": w.org_a.id, "kind": "vps", "label": f"{_unique()}.ex"},
+    ),
+    "GET /api/v1/services/{service_id}": Declared("staff"),
+    "PATCH /api/v1/services/{service_id}": Declared("staff", body=lambda w, p: {"plan": "XL"}),
+    # a customer's own service; another organization's does not exist for them
+    "GET /api/v1/services/{service_id}/incidents": Declared("user", special={"customer_b": 404}),
+    "GET /api/v1/tickets/{number}/links": Declared("user", special=TICKET_ROUTE),
+    "POST /api/v1/tickets/{number}/links": Declared(
+        "staff", body=lambda w, p: {"ticket": w.ticket(fresh=False), "kind": "same_outage"}
+    ),
+    "DELETE /api/v1/tickets/{number}/links/{link_id}": Declared("staff"),
+    # customers: those hitting their services (A's), never B's; staff all
+    "GET /api/v1/incidents": Declared("user", query={"state": "live"}),
+    "POST /api/v1/incidents": Declared(
+        "staff", body=lambda w, p: {"title": "Declared", "datacenters": ["MATRIX-DC"]}
+    ),
+    "GET /api/v1/incidents/{incident}": Declared("user", special={"customer_b": 404}),
+    "PATCH /api/v1/incidents/{incident}": Declared(
+        "staff", body=lambda w, p: {"internal_notes": "more"}
+    ),
+    "POST /api/v1/incidents/{incident}/updates": Declared(
+        "staff", body=lambda w, p: {"body": "working on it"}
+    ),
+    "POST /api/v1/incidents/{incident}/resolve": Declared("staff", body=lambda w, p: {}),
+    "POST /api/v1/incidents/{incident}/tickets": Declared(
+        "staff", body=lambda w, p: {"ticket": w.ticket(fresh=False)}
+    ),
+    "DELETE /api/v1/incidents/{incident}/tickets/{ticket}": Declared("staff"),
+    "POST /api/v1/incidents/{incident}/subscribe": Declared("user", special={"customer_b": 404}),
+    # Monitoring's own secrets, no user's token; with no source configured they do not exist.
+    "POST /api/v1/alerts/alertmanager": Declared(
+        "public", body=lambda w, p: {"alerts": []}, special=dict.fromkeys(PERSONAS, 404)
+    ),
+    "POST /api/v1/alerts/generic": Declared(
+        "public",
+        body=lambda w, p: {"alerts": [{"status": "firing", "name": "x"}]},
+        special=dict.fromkeys(PERSONAS, 404),
+    ),
     "POST /api/v1/tickets/{number}/tags": Declared("staff", body=lambda w, p: {"add": ["vip"]}),
     "GET /api/v1/tags": Declared("staff"),
     "PUT /api/v1/tags/allowed": Declared("admin", body=lambda w, p: {"allowed": []}),
@@ -255,6 +338,8 @@ def expected(declared: Declared, persona: str) -> str:
 @pytest.fixture(scope="module")
 def world(live: Live) -> World:
     org_a, org_b, victims = live.organization(), live.organization(), live.organization()
+    with db.connection_context():
+        Service.update(server="matrix-01").where(Service.organization == org_a.id).execute()
     people = {
         "customer_a": live.person("customer", org=org_a, password=PASSWORD),
         "customer_b": live.person("customer", org=org_b, password=PASSWORD),
@@ -281,6 +366,10 @@ def _path(method: str, template: str, world: World, persona: str) -> str:
         "user_id": world.victim,
         "org_id": lambda: int(world.org_a.id),
         "token_id": lambda: world.token_id_of(persona),
+        "service_id": world.service_of_a,
+        "link_id": world.link_on_last_ticket,
+        "incident": lambda: world.incident(fresh=method != "GET"),
+        "ticket": world.ticket_of_last_incident,
         "reply_id": lambda: world.shared("canned"),
         "macro_id": lambda: world.shared("macro"),
         "file_id": world.shared_file,

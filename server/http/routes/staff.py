@@ -14,6 +14,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from server.helpdesk import administration as admin_rules
 from server.helpdesk import password_policy as policy
+from server.helpdesk import services as service_rules
 from server.helpdesk.accounts import create_user
 from server.helpdesk.passwords import Passwords
 from server.helpdesk.tokens import revoke_as, tokens_of
@@ -119,8 +120,8 @@ def list_services(org_id: Id, staff: StaffUser) -> list[dict[str, Any]]:
 
 @router.post("/organizations/{org_id}/services", response_model=ServiceOut, status_code=201)
 def add_service(org_id: Id, data: ServiceIn, request: Request, admin: AdminUser) -> dict[str, Any]:
-    values = data.model_dump()
-    return write(request, plain(lambda: service_json(admin_rules.add_service(org_id, values))))
+    values = data.model_dump(mode="json")
+    return write(request, plain(lambda: service_json(service_rules.add_service(org_id, values))))
 
 
 @router.get("/tokens", response_model=list[TokenOut])

@@ -12,6 +12,7 @@ from server.http.errors import Invalid
 from server.http.stats_gate import StatsGate
 from server.http.stats_shapes import StatsOut
 from server.reads.listing import TicketFilters
+from server.stats.incidents import incident_stats
 from server.stats.report import report_for
 from server.stats.scope import make_period
 from server.storage.fields import utcnow
@@ -49,7 +50,10 @@ async def stats(
         filters = TicketFilters(
             priority=priority, category=category, assignee=assignee, organization=organization
         )
-        return report_for(user, filters, period)
+        report = report_for(user, filters, period)
+        if user.is_staff:
+            report["incidents"] = incident_stats(period)
+        return report
 
     gate: StatsGate = request.app.state.stats_gate
     key = (start, end, organization, category, priority, assignee)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 
-from server.helpdesk import attachments, tickets
+from server.helpdesk import attachments, incidents, tickets
 from server.http.deps import AppSettings, CurrentUser
 from server.http.errors import ApiError, PreconditionRequired
 from server.http.idempotency import Answer
@@ -45,6 +45,9 @@ def list_tickets(
     requester: Annotated[str | None, Query(max_length=12, description="id or me")] = None,
     organization: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     q: Annotated[str | None, Query(max_length=200, description="text in subject or body")] = None,
+    server: Annotated[str | None, Query(max_length=400, description="comma-separated")] = None,
+    datacenter: Annotated[str | None, Query(max_length=400, description="comma-separated")] = None,
+    incident: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="linked to it")] = None,
     tag: Annotated[
         str | None, Query(max_length=400, description="staff: any of these tags, comma-separated")
     ] = None,
@@ -53,7 +56,10 @@ def list_tickets(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> Response:
     """A page of the tickets the user may see, newest first unless sorted otherwise."""
-    filters = TicketFilters(status, priority, category, assignee, requester, organization, q, tag)
+    filters = TicketFilters(
+        status, priority, category, assignee, requester, organization, q,
+        tag=tag, server=server, datacenter=datacenter, incident=incident,
+    )  # fmt: skip
     return Response(dumps(pages.ticket_page(user, filters, sort, cursor, limit)), media_type=JSON)
 
 
@@ -88,6 +94,7 @@ def create_ticket(
     def change() -> tuple[Done, list[Event]]:
         ticket, events = tickets.create_ticket(user, new, settings.sla)
         attachments.attach(user, files, ticket, None, False, settings.files)
+        events += incidents.join_incidents(ticket, user)  # filed during an outage: it joins
         return Done(ticket.id, _ticket_answer(user, ticket.id, 201)), events
 
     return write_once(request, user, once, "create", change)

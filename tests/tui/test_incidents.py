@@ -1,0 +1,119 @@
+"""An outage in the admin app: the incident is one line above the queue with its tickets
+folded under it (``i`` unfolds them), the queue narrows to its server with ``w``, and the
+ticket shows its service's state, place and the incident."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from textual.widgets import DataTable, Input, TextArea
+
+from padcom_tui.app import PadcomAdmin
+from padcom_tui.format import utc_now
+from padcom_tui.screens.choice import ChoiceScreen
+from padcom_tui.screens.declare import DeclareScreen
+from padcom_tui.screens.incidents import IncidentsScreen
+from padcom_tui.screens.ticket import TicketScreen
+from padcom_tui.widgets.incident_banner import IncidentBanner
+from padcom_tui.widgets.ticket_header import TicketHeader
+from tests.hosting.support import hosted
+from tests.support.live import Live, Person
+from tests.support.tickets import file_number
+from tests.tui.conftest import build_app, settle, shown_numbers, status_line
+
+
+async def test_an_outage_is_one_line_and_the_queue_narrows_to_its_server(
+    live: Live, agent: Person, admin_app: Callable[..., PadcomAdmin]
+) -> None:
+    down = hosted(live, agent, "web-77", "down.example")
+    fine = hosted(live, agent, "web-78", "fine.example")
+    agent.api().patch(f"/services/{down.service['id']}", json={"state": "suspended"})
+    early = file_number(down.customer, "Slow since yesterday", service=down.service["id"])
+    declared = (
+        agent.api()
+        .post("/incidents", json={"title": "web-77 lost power", "servers": ["web-77"]})
+        .json()
+    )
+    linked = file_number(down.customer, "Shop down", service=down.service["id"])
+    other = file_number(fine.customer, "Question", service=fine.service["id"])
+
+    app = admin_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        banner = app.screen.query_one(IncidentBanner)
+        assert banner.display
+        shown = str(banner.render())
+        assert f"#{declared['number']} web-77 lost power" in shown and f"#{linked}" in shown
+        rows = set(shown_numbers(app))
+        assert {early, other} <= rows and linked not in rows  # folded under the incident
+
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("down", "enter")  # after "anywhere": the incident's server
+        await settle(pilot)
+        assert shown_numbers(app) == [early]
+        assert "on web-77" in status_line(app)
+
+        await pilot.press("x", "i")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the incident: its tickets unfolded
+        await settle(pilot)
+        assert shown_numbers(app) == [linked]
+        assert f"incident #{declared['number']}" in status_line(app)
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        header = str(app.screen.query_one(TicketHeader).render())
+        assert "(suspended) on web-77/FRA-1" in header
+        assert f"INCIDENT #{declared['number']} web-77 lost power" in header
+
+
+async def test_staff_declare_update_and_resolve_from_the_admin_app(
+    live: Live, agent: Person, admin_app: Callable[..., PadcomAdmin]
+) -> None:
+    hit = hosted(live, agent, "web-88", "hit.example")
+    app = build_app(live.url, agent.token, clock=utc_now)  # the dashboard's period is now
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentsScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, DeclareScreen)
+        app.screen.query_one("#title", Input).value = "web-88 disk full"
+        app.screen.query_one("#servers", Input).value = "web-88"
+        app.screen.query_one("#text", TextArea).text = "Sites on web-88 fail to save."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentsScreen)
+        mine = [i for i in app.screen.incidents if i["title"] == "web-88 disk full"]
+        assert mine and mine[0]["servers"] == ["web-88"]
+        number = mine[0]["number"]
+        seen = hit.customer.api().get("/incidents").json()
+        assert [i["number"] for i in seen] == [number]
+        ticket = file_number(hit.customer, "Cannot save", service=hit.service["id"])
+
+        app.screen.query_one(DataTable).move_cursor(row=app.screen.incidents.index(mine[0]))
+        await pilot.press("u")
+        await settle(pilot)
+        app.screen.query_one(TextArea).text = "Cleaning up old backups."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        replies = hit.customer.api().get(f"/tickets/{ticket}/messages").json()
+        assert "Cleaning up old backups." in replies[-1]["body"]
+
+        await pilot.press("R")
+        await settle(pilot)
+        app.screen.query_one(TextArea).text = "Space is free again."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert hit.customer.api().get(f"/tickets/{ticket}").json()["status"] == "resolved"
+        assert hit.customer.api().get("/incidents").json() == []
+
+        await pilot.press("escape", "d")
+        await settle(pilot)
+        assert re.search(r"\d+ incidents? \(\d+ tickets?\), resolved in", status_line(app))
