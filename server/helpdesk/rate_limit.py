@@ -65,3 +65,13 @@ def spend(limits: WriteLimits, action: str, user: User) -> None:
             retry_after=seconds,
             details={"retry_after": seconds, "limit": action},
         )
+
+
+def allowed(key: str, limit: Limit) -> bool:
+    """Count one action against ``key``; False (counted all the same) when past ``limit``.
+
+    For actions whose answer must not change with the limit (a password-reset
+    request answers alike whatever happens): the caller quietly does nothing.
+    Call inside a write transaction.
+    """
+    return limit.unlimited or _step(key, limit, to_ms(utcnow())) == 0

@@ -44,8 +44,8 @@ from server.ops.table_sums import TableSum
 from server.stats import triggers
 from server.storage.db import bind, db, sqlite_path
 from server.storage.migrations import LATEST, migrate
-from server.storage.models import ALL_MODELS
 from server.storage.postgres import unbounded
+from server.storage.tables import EVERY_MODEL as ALL_MODELS
 
 BATCH_ROWS = 5_000
 MIGRATE_LOCK = 72657

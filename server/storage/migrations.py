@@ -20,6 +20,7 @@ from server.stats import triggers
 from server.stats.migration import settled_rollup, sla_and_stats, unpacked_durations
 from server.storage import event_horizon
 from server.storage.db import db, is_postgres
+from server.storage.identity_models import AUDIT_MODELS, IDENTITY_MODELS
 from server.storage.models import (
     ALL_MODELS,
     IdempotencyKey,
@@ -29,8 +30,10 @@ from server.storage.models import (
     RateLimit,
     SchemaVersion,
     StreamLease,
+    Token,
 )
 from server.storage.postgres import unbounded
+from server.storage.tables import EVERY_MODEL
 from server.storage.write_path import plain, write
 
 
@@ -93,6 +96,19 @@ def _outbox_owners(migrator: SchemaMigrator) -> None:
         alter(migrator.add_column(Outbox._meta.table_name, "lease_owner", Outbox.lease_owner))
 
 
+def _identity(migrator: SchemaMigrator) -> None:
+    """Two-factor secrets, recovery codes, mailed codes; what a token may do."""
+    db.create_tables(IDENTITY_MODELS)
+    present = {column.name for column in db.get_columns(Token._meta.table_name)}
+    if "scope" not in present:
+        alter(migrator.add_column(Token._meta.table_name, "scope", Token.scope))
+
+
+def _audit(migrator: SchemaMigrator) -> None:
+    """The audit trail of administration changes."""
+    db.create_tables(AUDIT_MODELS)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
@@ -105,6 +121,8 @@ MIGRATIONS: list[Migration] = [
     Migration(13, "statistics durations: group key as columns, not packed", unpacked_durations),
     Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
     Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
+    Migration(33, "two-factor sign-in, recovery codes, mailed codes, token scope", _identity),
+    Migration(34, "audit trail of administration changes", _audit),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)
@@ -149,7 +167,7 @@ def _migrate() -> tuple[int, int]:
         if before > LATEST:
             raise SchemaTooNew(before)
         if before == 0:
-            db.create_tables(ALL_MODELS)
+            db.create_tables(EVERY_MODEL)
             triggers.install()  # what the models cannot declare
             event_horizon.install()
             SchemaVersion.create(version=LATEST)

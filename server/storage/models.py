@@ -30,6 +30,7 @@ from server.vocabulary import (
     OutboxState,
     Priority,
     Status,
+    TokenScope,
 )
 
 
@@ -238,6 +239,7 @@ class Token(BaseModel):
     expires_at = TimeField()
     last_used_at = TimeField(null=True)
     revoked_at = TimeField(null=True)
+    scope = CharField(max_length=16, default=TokenScope.FULL.value)  # what it may do
 
     user_id: int
 
