@@ -64,6 +64,7 @@ def error_from_response(response: httpx.Response) -> PadcomError:
         body = {}
     message = str(body.get("message") or response.reason_phrase or f"HTTP {response.status_code}")
     details = body.get("details") if isinstance(body.get("details"), dict) else None
+    code = str(body.get("code") or "")
     status = response.status_code
     if status == 429:
         retry = response.headers.get("Retry-After")
@@ -71,10 +72,11 @@ def error_from_response(response: httpx.Response) -> PadcomError:
             message,
             status=status,
             details=details,
+            code=code,
             retry_after=float(retry) if retry and retry.isdigit() else None,
         )
     kind = _STATUS_ERRORS.get(status, ServerFailed if status >= 500 else InvalidRequest)
-    return kind(message, status=status, details=details)
+    return kind(message, status=status, details=details, code=code)
 
 
 def new_key() -> str:
@@ -195,13 +197,22 @@ class PadcomClient:
 
     # -- accounts --------------------------------------------------------------
 
-    def login(self, email: str, password: str, token_name: str = "") -> Json:
-        """Sign in; returns ``{"token", "expires_at", "user"}``."""
-        result: Json = self._json(
-            "POST",
-            "/auth/login",
-            json={"email": email, "password": password, "token_name": token_name},
-        )
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Any API call by path, decoded (``padcom_cli.client.identity`` and ``admin`` use it)."""
+        return self._json(method, path, **kwargs)
+
+    def login(
+        self, email: str, password: str, token_name: str = "", totp: str | None = None
+    ) -> Json:
+        """Sign in; returns ``{"token", "expires_at", "user", "scope"}``.
+
+        Raises NotAuthorized with ``code == "totp_required"`` when the account
+        needs a code from its authenticator app (``totp``) and none was given.
+        """
+        body: Json = {"email": email, "password": password, "token_name": token_name}
+        if totp:
+            body["totp"] = totp
+        result: Json = self._json("POST", "/auth/login", json=body)
         return result
 
     def logout(self) -> None:
