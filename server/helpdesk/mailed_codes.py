@@ -131,9 +131,23 @@ def invite(
     return user, code
 
 
+def invite_existing(user: User, hours: int, sender: str | None) -> str:
+    """An invitation for someone already stored without a password (an imported contact)."""
+    code, row = _issue(user, CodePurpose.INVITE, timedelta(hours=hours))
+    body = f"Hello {user.name},\n\nyou are invited to the Padcom helpdesk as {user.email}.\n\n"
+    _mail(
+        sender,
+        row,
+        user.email,
+        "Padcom: your invitation",
+        body + _how_to(code, user.email, hours * 60),
+    )
+    return code
+
+
 def reinvite(actor: Actor, user: User, hours: int, sender: str | None) -> str:
     """A fresh invitation code for someone who has not accepted yet. Raises Invalid."""
-    if not user.password_hash.startswith("!"):
+    if user.password_hash != INVITED:
         raise Invalid("this person has set a password already; use a password reset")
     code, row = _issue(user, CodePurpose.INVITE, timedelta(hours=hours))
     body = f"Hello {user.name},\n\nhere is a new invitation to the Padcom helpdesk.\n\n"

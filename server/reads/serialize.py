@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from server.helpdesk.accounts import INVITED
 from server.helpdesk.visibility import sees_organization, shown_email
 from server.storage.models import Event, Message, Organization, Service, Token, User
 
@@ -106,7 +107,7 @@ def user_admin_json(
         active=user.active,
         last_login_at=user.last_login_at,
         created_at=user.created_at,
-        invitation_pending=user.password_hash.startswith("!"),
+        invitation_pending=user.password_hash == INVITED,
         totp_enabled=user.id in second_factors,
     )
     return data
