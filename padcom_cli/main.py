@@ -42,12 +42,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ticket reopen": ("padcom_cli.commands.ticket_change:reopen", "Reopen a resolved or closed ticket."),
     "ticket delete": ("padcom_cli.commands.ticket_change:delete", "Delete a ticket (asks first)."),
     "ticket watch": ("padcom_cli.commands.watch:watch", "Print updates to your tickets as they happen."),
+    "admin org": ("padcom_cli.commands.admin:orgs", "List, add and change organizations."),
+    "admin user": ("padcom_cli.commands.admin:users", "List, invite and change people; deactivate, sign out, reset 2FA."),
+    "admin token": ("padcom_cli.commands.admin:tokens", "List and revoke API tokens."),
+    "admin audit": ("padcom_cli.commands.admin:audit", "Show who changed what in administration, newest first."),
     "stats": ("padcom_cli.commands.stats:stats", "Show your organization's open and solved tickets and typical response times."),
 }  # fmt: skip
 """Every command: path → ("module:attribute", one-line help). Add a line to add a command."""
 
 GROUPS: dict[str, str] = {
     "ticket": "File, read, answer and change tickets.",
+    "admin": "Administration for staff: organizations, people, tokens, the audit trail.",
 }
 """Help of each command group that ``COMMANDS`` names in its paths."""
 

@@ -166,7 +166,7 @@ def test_a_person_lists_and_ends_their_own_sessions(helpdesk: Live) -> None:
     fred: Person = helpdesk.person("customer")
     with helpdesk.anonymous() as api:
         other = api.post("/auth/login", json={"email": fred.email, "password": fred.password})
-    other_id = [s for s in fred.api().get("/me/tokens").json() if not s["current"]][0]["id"]
+    other_id = next(s for s in fred.api().get("/me/tokens").json() if not s["current"])["id"]
     stranger = helpdesk.person("customer")
     assert stranger.api().delete(f"/me/tokens/{other_id}").status_code == 404
     assert fred.api().delete(f"/me/tokens/{other_id}").status_code == 204
