@@ -1,5 +1,10 @@
 """Sign-in for staff without a (valid) token; saves it like ``padcom login`` does.
 
+When the account has two-factor sign-in on, the server answers ``totp_required``
+and the screen shows a field for the code from the authenticator app (or a
+recovery code); the password stays filled in. A role that requires a second
+factor but has none enrolled is told to enrol with ``padcom totp enrol`` first.
+
 The password goes over plain http only where ``padcom login`` would send it: to this
 machine, or to the one URL the user accepted (``padcom login --insecure``, kept in the
 config file, or ``PADCOM_INSECURE=1``), and then with a warning.
@@ -19,6 +24,7 @@ from textual.widgets import Button, Input, Label, Static
 from padcom_cli.client.api import PadcomClient
 from padcom_cli.client.config import ClientConfig, load_config, save_config
 from padcom_cli.client.errors import InsecureTransport, NotAuthorized, PadcomError
+from padcom_cli.client.identity import ENROL_SCOPE, TOTP_REQUIRED
 from padcom_cli.client.plaintext import check
 from padcom_cli.client.vocabulary import STAFF_ROLES
 from padcom_tui.background import in_background
@@ -26,6 +32,9 @@ from padcom_tui.format import ink
 from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.widgets.keys_footer import KeysFooter
 
+ENROL_FIRST = (
+    "Your role requires two-factor sign-in: enrol first with `padcom totp enrol`, then sign in here."
+)
 REFUSED = "This is the staff app: customer accounts cannot sign in here. Customers use `padcom`."
 
 
@@ -46,6 +55,8 @@ class SignInScreen(PadcomScreen[None]):
             yield Input(placeholder="you@example.com", id="email")
             yield Label("Password")
             yield Input(password=True, id="password")
+            yield Label("Code from your authenticator app", id="code-label", classes="hidden")
+            yield Input(placeholder="123456 or a recovery code", id="code", classes="hidden")
             yield Button("Sign in", variant="primary", id="go")
             yield Static(Text(self.reason, style=ink("bold red")), id="problem")
         yield KeysFooter()
@@ -62,6 +73,7 @@ class SignInScreen(PadcomScreen[None]):
         url = self.query_one("#url", Input).value.strip().rstrip("/")
         email = self.query_one("#email", Input).value.strip()
         password = self.query_one("#password", Input).value
+        code = self.query_one("#code", Input).value.strip() or None
         if not (url and email and password):
             self.say("Fill in the server, your email and your password.")
             return
@@ -78,8 +90,12 @@ class SignInScreen(PadcomScreen[None]):
 
         def attempt() -> tuple[PadcomClient, dict[str, Any]]:
             with PadcomClient(url) as anonymous:
-                result = anonymous.login(email, password, token_name="padcom-admin")  # noqa: S106
+                result = anonymous.login(email, password, "padcom-admin", code)
             client = PadcomClient(url, result["token"])
+            if result.get("scope") == ENROL_SCOPE:
+                client.logout()
+                client.close()
+                raise NotAuthorized(ENROL_FIRST, status=403)
             if result["user"]["role"] not in STAFF_ROLES:
                 client.logout()
                 client.close()
@@ -95,5 +111,13 @@ class SignInScreen(PadcomScreen[None]):
         self.padcom.signed_in(*result)
 
     def _failed(self, error: PadcomError) -> None:
+        code = self.query_one("#code", Input)
+        if error.code == TOTP_REQUIRED:
+            for widget in (self.query_one("#code-label", Label), code):
+                widget.remove_class("hidden")
+            code.focus()
+            self.say("Enter the code from your authenticator app (or a recovery code).")
+            return
         self.query_one("#password", Input).value = ""
+        code.value = ""
         self.say(error.message)
