@@ -127,6 +127,7 @@ class AuditAction(StrEnum):
     TOTP_ENABLED = "totp.enabled"
     TOTP_DISABLED = "totp.disabled"
     IMPORTED = "import.applied"
+    SETTINGS_CHANGED = "settings.changed"
 
 
 class Target(StrEnum):

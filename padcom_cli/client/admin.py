@@ -102,6 +102,17 @@ def audit(client: PadcomClient, **filters: Any) -> Json:
     return found
 
 
+def security(client: PadcomClient) -> Json:
+    """``{"totp_required": [roles]}``: who must use two-factor sign-in."""
+    found: Json = client.call("GET", "/settings/security")
+    return found
+
+
+def set_security(client: PadcomClient, totp_required: list[str]) -> Json:
+    made: Json = client.call("PUT", "/settings/security", json={"totp_required": totp_required})
+    return made
+
+
 def find_user(client: PadcomClient, ref: str) -> Json:
     """A person by id or email. Raises NotFound (client error) when nobody matches."""
     from padcom_cli.client.errors import NotFound

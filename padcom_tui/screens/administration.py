@@ -48,6 +48,7 @@ class AdministrationScreen(PadcomScreen[None]):
         Binding("o", "sign_out", "Sign out"),
         Binding("t", "reset_totp", "Reset 2FA"),
         Binding("v", "revoke", "Revoke"),
+        Binding("f", "agents_totp", "2FA for agents"),
         Binding("ctrl+r", "reload", "Reload", show=False),
         *[
             Binding(str(i + 1), f"tab('{tab}')", TITLES[tab], show=False)
@@ -59,6 +60,7 @@ class AdministrationScreen(PadcomScreen[None]):
         super().__init__()
         self.data: dict[str, list[Json]] = {tab: [] for tab in TABS}
         self.search: dict[str, str] = {}
+        self.totp_required: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Administration", style="bold"), id="admin-title")
@@ -90,6 +92,22 @@ class AdministrationScreen(PadcomScreen[None]):
         for tab in ("orgs", "people", "audit"):
             self.load(tab)
         self.load("tokens")
+        self._load_security()
+
+    def _load_security(self) -> None:
+        client = self.padcom.client
+        in_background(
+            self, lambda: calls.security(client), self._show_security, group="admin-security"
+        )
+
+    def _show_security(self, found: Json) -> None:
+        self.totp_required = [str(r) for r in found["totp_required"]]
+        roles = ", ".join(self.totp_required) or "nobody"
+        self.query_one("#admin-title", Static).update(
+            Text.assemble(
+                ("Administration", "bold"), f"  ·  two-factor sign-in required for: {roles}"
+            )
+        )
 
     def _selected(self, tab: str) -> Json | None:
         table = self.query_one(f"#table-{tab}", DataTable)
@@ -279,6 +297,33 @@ class AdministrationScreen(PadcomScreen[None]):
         self.app.push_screen(
             ConfirmScreen(f"Reset two-factor sign-in of {person['email']}?", "Reset"), sure
         )
+
+    def action_agents_totp(self) -> None:
+        """Require two-factor sign-in of agents, or stop requiring it (admins always)."""
+        if not self._admin():
+            return
+        client = self.padcom.client
+        on = "agent" not in self.totp_required
+        roles = [r for r in self.totp_required if r != "agent"] + (["agent"] if on else [])
+        question = ("Require two-factor sign-in for agents?" if on
+                    else "Stop requiring two-factor sign-in for agents?")  # fmt: skip
+
+        def sure(yes: bool | None) -> None:
+            if yes:
+                said = (
+                    "Agents now need two-factor sign-in."
+                    if on
+                    else "Agents may sign in without it."
+                )
+
+                def done(found: Json) -> None:
+                    self._show_security(found)
+                    self.notify(said, markup=False)
+                    self.load("audit")
+
+                in_background(self, lambda: calls.set_security(client, roles), done)
+
+        self.app.push_screen(ConfirmScreen(question, "Require" if on else "Stop"), sure)
 
     def action_revoke(self) -> None:
         if self.tab != "tokens" or not self._admin():

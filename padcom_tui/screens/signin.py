@@ -32,9 +32,7 @@ from padcom_tui.format import ink
 from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.widgets.keys_footer import KeysFooter
 
-ENROL_FIRST = (
-    "Your role requires two-factor sign-in: enrol first with `padcom totp enrol`, then sign in here."
-)
+ENROL_FIRST = "Your role requires two-factor sign-in: enrol first with `padcom totp enrol`, then sign in here."
 REFUSED = "This is the staff app: customer accounts cannot sign in here. Customers use `padcom`."
 
 

@@ -25,6 +25,7 @@ from server.http.routes import (
     probes,
     reset,
     sessions,
+    site_settings,
     staff,
     stats,
     stream,
@@ -71,7 +72,19 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.state.stats_gate = StatsGate(settings.stats_limits)
     on_commit.append(app.state.stats_gate.changed)
     install_error_handlers(app)
-    for module in (auth, totp, reset, sessions, tickets, events, stream, staff, audit, stats):
+    for module in (
+        auth,
+        totp,
+        reset,
+        sessions,
+        tickets,
+        events,
+        stream,
+        staff,
+        audit,
+        site_settings,
+        stats,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(probes.router)
     app.add_middleware(DisconnectWatch)

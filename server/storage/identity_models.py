@@ -88,5 +88,16 @@ class AuditEntry(BaseModel):
         indexes = ((("target_kind", "target_id"), False),)
 
 
+class SiteSetting(BaseModel):
+    """A setting an admin changes at run time (``totp_required``), overriding its environment default."""
+
+    key = CharField(max_length=64, primary_key=True)
+    value = JSONField()
+    updated_at = TimeField(default=utcnow)
+
+    class Meta:
+        table_name = "site_setting"
+
+
 IDENTITY_MODELS: list[type[BaseModel]] = [SecondFactor, RecoveryCode, OneTimeCode]
-AUDIT_MODELS: list[type[BaseModel]] = [AuditEntry]
+AUDIT_MODELS: list[type[BaseModel]] = [AuditEntry, SiteSetting]

@@ -105,7 +105,7 @@ def _identity(migrator: SchemaMigrator) -> None:
 
 
 def _audit(migrator: SchemaMigrator) -> None:
-    """The audit trail of administration changes."""
+    """The audit trail of administration changes; settings admins change at run time."""
     db.create_tables(AUDIT_MODELS)
 
 
@@ -122,7 +122,7 @@ MIGRATIONS: list[Migration] = [
     Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
     Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
     Migration(33, "two-factor sign-in, recovery codes, mailed codes, token scope", _identity),
-    Migration(34, "audit trail of administration changes", _audit),
+    Migration(34, "audit trail of administration changes; run-time settings", _audit),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)

@@ -131,3 +131,28 @@ def test_an_admin_resets_a_lost_second_factor(live: Live, customer: Person) -> N
     assert _login(live, customer).status_code == 200
     shown = admin.api().get(f"/users/{customer.id}").json()
     assert shown["totp_enabled"] is False
+
+
+def test_admins_always_need_it_and_a_change_of_who_else_does_is_audited(live: Live) -> None:
+    admin, agent = (
+        live.person("admin"),
+        live.person("agent", password="a rather long passphrase 19"),
+    )
+    api = admin.api()
+    refused = api.put("/settings/security", json={"totp_required": ["agent"]})
+    assert refused.status_code == 422
+    assert (
+        api.put("/settings/security", json={"totp_required": ["wizard", "admin"]}).status_code
+        == 422
+    )
+    both = api.put("/settings/security", json={"totp_required": ["agent", "admin"]})
+    assert both.json() == {"totp_required": ["agent", "admin"]}
+    try:
+        assert _login(live, agent).json()["scope"] == "enrol"
+        assert agent.api().get("/settings/security").json() == both.json()
+        entry = api.get("/audit", params={"target_kind": "setting"}).json()["items"][0]
+        assert entry["before"] == {"totp_required": ["admin"]}
+        assert entry["after"] == {"totp_required": ["agent", "admin"]}
+    finally:
+        api.put("/settings/security", json={"totp_required": ["admin"]})
+    assert _login(live, agent).json()["scope"] == "full"

@@ -174,6 +174,10 @@ DECLARED: dict[str, Declared] = {
         },
     ),
     "GET /api/v1/audit": Declared("admin", query={"action": "user", "q": "example"}),
+    "GET /api/v1/settings/security": Declared("staff"),
+    "PUT /api/v1/settings/security": Declared(
+        "admin", body=lambda w, p: {"totp_required": ["admin"]}
+    ),
     "GET /api/v1/organizations": Declared("staff"),
     "POST /api/v1/organizations": Declared(
         "admin", body=lambda w, p: {"name": f"Org {_unique()}", "customer_number": _unique()}

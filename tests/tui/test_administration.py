@@ -61,7 +61,7 @@ async def test_an_admin_adds_an_organization_with_its_vps_and_invites_its_custom
         await settle(pilot)
         await pilot.press("4", "n")
         await _fill(pilot, {"kind": "vps", "label": "vps-214.nordlicht.example", "plan": "VPS L"})
-        assert ["vps", "vps-214.nordlicht.example", "VPS L"] == _cells(app, "services")[0][1:4]
+        assert _cells(app, "services")[0][1:4] == ["vps", "vps-214.nordlicht.example", "VPS L"]
         await pilot.press("2", "n")
         await _fill(
             pilot, {"email": "jonas@nordlicht.example", "name": "Jonas", "organization": row[0]}
@@ -145,3 +145,27 @@ async def test_an_admin_without_a_second_factor_is_told_to_enrol(live: Live) -> 
             "/auth/login", json={"email": admin.email, "password": admin.password}
         )
     assert login.json()["scope"] == "enrol"
+
+
+async def test_an_admin_requires_two_factor_sign_in_for_agents(live: Live) -> None:
+    admin, agent = live.person("admin"), live.person("agent")
+    app = build_app(live.url, admin.token)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await _open(pilot)
+        assert "required for: admin" in str(screen.query_one("#admin-title").render())
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "required for: agent, admin" in str(screen.query_one("#admin-title").render())
+        with httpx.Client(base_url=f"{live.url}/api/v1") as anonymous:
+            body = {"email": agent.email, "password": agent.password}
+            assert anonymous.post("/auth/login", json=body).json()["scope"] == "enrol"
+        await pilot.press("5")
+        await settle(pilot)
+        assert _cells(app, "audit")[0][2] == "settings.changed"
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "required for: admin" in str(screen.query_one("#admin-title").render())

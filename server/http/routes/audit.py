@@ -42,7 +42,9 @@ def list_audit(
     admin: AdminUser,
     actor: BigId = None,
     action: Annotated[str | None, Query(pattern=r"^[a-z_]{1,20}(\.[a-z_]{1,20})?$")] = None,
-    target_kind: Annotated[str | None, Query(pattern=r"^(user|organization|token)$")] = None,
+    target_kind: Annotated[
+        str | None, Query(pattern=r"^(user|organization|token|setting)$")
+    ] = None,
     target_id: BigId = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     since: datetime | None = None,

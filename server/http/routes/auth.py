@@ -34,6 +34,7 @@ from server.http.client_address import scope_address
 from server.http.deps import AppSettings, CurrentUser, write
 from server.http.errors import Forbidden, TooManyRequests, Unauthorized
 from server.http.in_flight import InFlight
+from server.http.routes.site_settings import required_roles
 from server.http.schemas import LoginIn, LoginOut, MeOut, Strict
 from server.reads import people
 from server.reads.serialize import single_user_json
@@ -135,7 +136,7 @@ async def second_step(request: Request, user: User, code: str | None) -> TokenSc
     """
     factor = await off_loop(request, second_factor.factor_of, user.id)
     if factor is None:
-        required = user.role in request.app.state.settings.totp_required
+        required = user.role in await off_loop(request, required_roles, request)
         return TokenScope.ENROL if required else TokenScope.FULL
     if not code:
         raise SecondFactorRequired("enter the code from your authenticator app (totp)")

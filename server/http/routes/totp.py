@@ -18,6 +18,7 @@ from server.helpdesk.passwords import Passwords
 from server.http.deps import AppSettings, CurrentUser, write
 from server.http.errors import Forbidden
 from server.http.routes.auth import attempt, off_loop
+from server.http.routes.site_settings import required_roles
 from server.http.schemas import Strict
 from server.storage.write_path import plain
 
@@ -52,7 +53,7 @@ class TotpDisableIn(Strict):
 
 
 def _required(request: Request, role: str) -> bool:
-    return role in request.app.state.settings.totp_required
+    return role in required_roles(request)
 
 
 @router.get("/me/totp", response_model=TotpStatusOut)
@@ -98,7 +99,7 @@ async def totp_disable(
     409 when the role requires it; 403 for a wrong password, 422 for a wrong code.
     """
     passwords: Passwords = request.app.state.passwords
-    required = _required(request, user.role)
+    required = await off_loop(request, _required, request, user.role)
     with passwords.admission():
         async with attempt(request, settings, user.email) as (throttle, keys):
             if not await passwords.verify_async(user.password_hash, data.password):
