@@ -13,7 +13,7 @@ import time
 import httpx
 import pyotp
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import Button, DataTable, Input
 
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.screens.administration import AdministrationScreen
@@ -33,7 +33,7 @@ async def _fill(pilot: Pilot[None], values: dict[str, str]) -> None:
     assert isinstance(screen, FormScreen)
     for key, value in values.items():
         screen.query_one(f"#field-{key}", Input).value = value
-    screen.query_one("#save").press()
+    screen.query_one("#save", Button).press()
     await settle(pilot)
 
 
