@@ -16,6 +16,7 @@ import httpx
 
 from server.storage.db import db
 from server.vocabulary import (
+    AUDIT_ACTIONS,
     BREACH_BITS,
     CATEGORIES,
     CATEGORY_CODES,
@@ -25,8 +26,10 @@ from server.vocabulary import (
     SERVICE_KINDS,
     STATUSES,
     TARGET_CODES,
+    CodePurpose,
     OutboxState,
     Status,
+    TokenScope,
 )
 from tests.support.live import Live
 from tests.support.tickets import file_ticket
@@ -52,6 +55,29 @@ PINNED: dict[str, dict[str, int | str]] = {
     "service kind": {w: w for w in ("webhosting", "vps", "dedicated", "domain", "mail")},
     "event kind": {w: w for w in EVENT_WORDS},
     "outbox state": {w: w for w in ("pending", "sent", "failed")},
+    "token scope": {w: w for w in ("full", "enrol")},
+    "code purpose": {w: w for w in ("reset", "invite")},
+    "audit action": {
+        w: w
+        for w in (
+            "org.added",
+            "org.changed",
+            "service.added",
+            "user.added",
+            "user.invited",
+            "user.changed",
+            "user.signed_out",
+            "user.totp_reset",
+            "token.revoked",
+            "password.changed",
+            "password.reset",
+            "invitation.accepted",
+            "totp.enabled",
+            "totp.disabled",
+            "import.applied",
+            "settings.changed",
+        )
+    },
 }
 
 
@@ -71,6 +97,9 @@ def test_each_word_keeps_the_code_it_is_stored_as() -> None:
         "service kind": _as_text(SERVICE_KINDS),
         "event kind": _as_text(EVENT_KINDS),
         "outbox state": _as_text(tuple(OutboxState)),
+        "token scope": _as_text(tuple(TokenScope)),
+        "code purpose": _as_text(tuple(CodePurpose)),
+        "audit action": _as_text(AUDIT_ACTIONS),
     } == PINNED
 
 
