@@ -3,7 +3,7 @@
 When the account has two-factor sign-in on, the server answers ``totp_required``
 and the screen shows a field for the code from the authenticator app (or a
 recovery code); the password stays filled in. A role that requires a second
-factor but has none enrolled is told to enrol with ``padcom totp enrol`` first.
+factor but has none enrolled goes on to enrol here (``screens/enrol.py``).
 
 The password goes over plain http only where ``padcom login`` would send it: to this
 machine, or to the one URL the user accepted (``padcom login --insecure``, kept in the
@@ -90,10 +90,6 @@ class SignInScreen(PadcomScreen[None]):
             with PadcomClient(url) as anonymous:
                 result = anonymous.login(email, password, "padcom-admin", code)
             client = PadcomClient(url, result["token"])
-            if result.get("scope") == ENROL_SCOPE:
-                client.logout()
-                client.close()
-                raise NotAuthorized(ENROL_FIRST, status=403)
             if result["user"]["role"] not in STAFF_ROLES:
                 client.logout()
                 client.close()
@@ -101,12 +97,18 @@ class SignInScreen(PadcomScreen[None]):
             save_config(
                 ClientConfig(url=url, token=result["token"], email=email, insecure_url=kept)
             )
-            return client, result["user"]
+            return client, {**result["user"], "scope": result.get("scope")}
 
         in_background(self, attempt, self._done, failed=self._failed, exclusive=True)
 
     def _done(self, result: tuple[PadcomClient, dict[str, Any]]) -> None:
-        self.padcom.signed_in(*result)
+        client, user = result
+        if user.pop("scope", None) == ENROL_SCOPE:
+            from padcom_tui.screens.enrol import EnrolScreen
+
+            self.app.push_screen(EnrolScreen(client, user))
+            return
+        self.padcom.signed_in(client, user)
 
     def _failed(self, error: PadcomError) -> None:
         code = self.query_one("#code", Input)

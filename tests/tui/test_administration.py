@@ -17,6 +17,7 @@ from textual.widgets import Button, DataTable, Input
 
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.screens.administration import AdministrationScreen
+from padcom_tui.screens.enrol import EnrolScreen
 from padcom_tui.screens.form import FormScreen
 from padcom_tui.screens.queue import QueueScreen
 from tests.support.live import Live, Person
@@ -134,17 +135,30 @@ async def test_staff_with_two_factor_sign_in_are_asked_for_the_code(live: Live) 
         assert isinstance(app.screen, QueueScreen)
 
 
-async def test_an_admin_without_a_second_factor_is_told_to_enrol(live: Live) -> None:
+async def test_an_admin_without_a_second_factor_enrols_at_the_sign_in(live: Live) -> None:
     admin = live.person("admin")
     app = build_app(live.url, None)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await sign_in(pilot, admin.email, admin.password)
-        assert "padcom totp enrol" in str(screen.query_one("#problem").render())
+    async with app.run_test(size=(100, 50)) as pilot:
+        await sign_in(pilot, admin.email, admin.password)
+        screen = app.screen
+        assert isinstance(screen, EnrolScreen)
+        assert "█" in str(screen.query_one("#qr").render())  # the QR code, drawn in text
+        code = screen.query_one("#code", Input)
+        code.value = "000000"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "wrong" in str(screen.query_one("#enrol-problem").render())
+        code.value = pyotp.TOTP(screen.secret).now()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(screen.recovery_codes) == 10
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert app.client.call("GET", "/users")  # the same token, now a full one
     with httpx.Client(base_url=f"{live.url}/api/v1") as anonymous:
-        login = anonymous.post(
-            "/auth/login", json={"email": admin.email, "password": admin.password}
-        )
-    assert login.json()["scope"] == "enrol"
+        body = {"email": admin.email, "password": admin.password}
+        assert anonymous.post("/auth/login", json=body).json()["error"]["code"] == "totp_required"
 
 
 async def test_an_admin_requires_two_factor_sign_in_for_agents(live: Live) -> None:
