@@ -47,12 +47,14 @@ def admin_token(live: Live) -> str:
 
 def _opened(*keys: str) -> Callable[[Pilot[None]], Any]:
     async def run_before(pilot: Pilot[None]) -> None:
+        pilot.app.animation_level = "none"  # the tabs' underline slides: draw where it ends
         await settle(pilot)
         await pilot.press("a")
         await settle(pilot)
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        await pilot.pause(0.3)
 
     return run_before
 
