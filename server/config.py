@@ -10,7 +10,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from server.helpdesk.file_limits import FileLimits
 from server.helpdesk.limits import StatsLimits, WriteLimits
+from server.helpdesk.mail_in import MailInSettings
 from server.helpdesk.sla import SlaTargets
 from server.live.settings import StreamLimits
 from server.outbox.settings import MailSettings, OutboxSettings, WebhookSettings
@@ -131,6 +133,10 @@ class Settings:
     """How long a mailed password-reset code works (``PADCOM_RESET_CODE_MINUTES``)."""
     invitation_hours: int = 72
     """How long an invitation's code works (``PADCOM_INVITATION_HOURS``)."""
+    files: FileLimits = field(default_factory=FileLimits)
+    """Attachments: per file, per ticket, files at once (``PADCOM_ATTACHMENT_*``)."""
+    mail_in: MailInSettings = field(default_factory=MailInSettings)
+    """Mail coming in: reply addresses, the DKIM policy, the per-sender limit, IMAP."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -172,4 +178,6 @@ class Settings:
             totp_issuer=os.environ.get("PADCOM_TOTP_ISSUER", "Padcom"),
             reset_code_minutes=int(os.environ.get("PADCOM_RESET_CODE_MINUTES", 30)),
             invitation_hours=int(os.environ.get("PADCOM_INVITATION_HOURS", 72)),
+            files=FileLimits.from_env(),
+            mail_in=MailInSettings.from_env(os.environ.get("PADCOM_MAIL_FROM", "padcom@localhost")),
         )

@@ -75,3 +75,11 @@ def allowed(key: str, limit: Limit) -> bool:
     Call inside a write transaction.
     """
     return limit.unlimited or _step(key, limit, to_ms(utcnow())) == 0
+
+
+def spend_key(key: str, limit: Limit) -> int:
+    """Count one action against ``key`` (any key, e.g. a mail sender's); milliseconds to wait
+    when it is over ``limit`` (and the action should be refused), else 0. In a write transaction."""
+    if limit.unlimited:
+        return 0
+    return _step(key[:100], limit, to_ms(utcnow()))

@@ -21,7 +21,11 @@ from server.http.request_metrics import RequestMetrics
 from server.http.routes import (
     audit,
     auth,
+    canned,
     events,
+    files,
+    macros,
+    mail,
     probes,
     reset,
     sessions,
@@ -29,6 +33,7 @@ from server.http.routes import (
     staff,
     stats,
     stream,
+    tags,
     tickets,
     totp,
 )
@@ -78,18 +83,29 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
         reset,
         sessions,
         tickets,
+        files,
+        tags,
+        canned,
+        macros,
         events,
         stream,
         staff,
         audit,
         site_settings,
         stats,
+        mail,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(probes.router)
-    app.add_middleware(DisconnectWatch)
+    uploads = (f"{API_PREFIX}{files.UPLOADS}",)
+    app.add_middleware(DisconnectWatch, streamed=uploads)
     app.add_middleware(FastTicketRead)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_request_bytes,
+        streamed=uploads,
+        streamed_max_bytes=settings.files.max_file_bytes,
+    )
     app.add_middleware(ShutdownGate)  # inside SecurityHeaders and AccessLog: they see its 503
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog, trusted_proxies=app.state.trusted_proxies)

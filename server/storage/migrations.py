@@ -25,7 +25,10 @@ from server.stats.migration import (
 )
 from server.storage import event_horizon
 from server.storage.db import db, is_postgres
+from server.storage.desk_models import AllowedTag, CannedReply, Macro, TicketTag
+from server.storage.file_models import FILE_MODELS
 from server.storage.identity_models import AUDIT_MODELS, IDENTITY_MODELS
+from server.storage.mail_models import MAIL_MODELS
 from server.storage.models import (
     ALL_MODELS,
     IdempotencyKey,
@@ -114,6 +117,26 @@ def _audit(migrator: SchemaMigrator) -> None:
     db.create_tables(AUDIT_MODELS)
 
 
+def _tags(migrator: SchemaMigrator) -> None:
+    """Tags on tickets (staff only) and the admins' allow-list of them."""
+    db.create_tables([TicketTag, AllowedTag])
+
+
+def _canned_and_macros(migrator: SchemaMigrator) -> None:
+    """Canned replies with placeholders and macros, shared or an agent's own."""
+    db.create_tables([CannedReply, Macro])
+
+
+def _attachments(migrator: SchemaMigrator) -> None:
+    """Files on tickets and messages, their bytes stored once per content (server/storage/file_models.py)."""
+    db.create_tables(FILE_MODELS)
+
+
+def _inbound_mail(migrator: SchemaMigrator) -> None:
+    """Every mail read by mail-in or the poller, with what became of it (server/storage/mail_models.py)."""
+    db.create_tables(MAIL_MODELS)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
@@ -126,6 +149,12 @@ MIGRATIONS: list[Migration] = [
     Migration(13, "statistics durations: the group key packs stored codes", keyed_from_packed),
     Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
     Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
+    Migration(25, "tags on tickets and their allow-list", _tags),
+    Migration(26, "canned replies and macros", _canned_and_macros),
+    Migration(
+        29, "attachments: files on tickets and messages, stored once by SHA-256", _attachments
+    ),
+    Migration(30, "mail in: every mail read, what became of it and why", _inbound_mail),
     Migration(33, "two-factor sign-in, recovery codes, mailed codes, token scope", _identity),
     Migration(34, "audit trail of administration changes; run-time settings", _audit),
     Migration(35, "statistics durations: group columns packed into one key", keyed_from_columns),

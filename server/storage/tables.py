@@ -1,12 +1,25 @@
-"""Every table Padcom has, in one list: the core models and those beside them.
+"""Every table Padcom stores, in creation order: what a fresh database creates and copy-to copies.
 
-The fresh schema, ``copy-to`` and its tests read this list, so a table added in a
-module of its own (``identity_models.py``) is created, copied and checked like the rest.
+``models.ALL_MODELS`` are the helpdesk's own tables; the desk's (tags, canned
+replies, macros), the files', the mails', identity's (second factors, mailed
+codes) and the audit trail's sit in modules of their own so models.py stays
+short. A new table module joins the list here, once.
 """
 
 from __future__ import annotations
 
+from server.storage.desk_models import DESK_MODELS
+from server.storage.file_models import FILE_MODELS
 from server.storage.identity_models import AUDIT_MODELS, IDENTITY_MODELS
-from server.storage.models import ALL_MODELS, BaseModel
+from server.storage.mail_models import MAIL_MODELS
+from server.storage.models import ALL_MODELS as CORE_MODELS
+from server.storage.models import BaseModel
 
-EVERY_MODEL: list[type[BaseModel]] = [*ALL_MODELS, *IDENTITY_MODELS, *AUDIT_MODELS]
+EVERY_MODEL: list[type[BaseModel]] = [
+    *CORE_MODELS,
+    *DESK_MODELS,
+    *FILE_MODELS,
+    *MAIL_MODELS,
+    *IDENTITY_MODELS,
+    *AUDIT_MODELS,
+]
