@@ -29,6 +29,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "logout": ("padcom_cli.commands.account:logout", "Revoke the token on the server and forget it."),
     "whoami": ("padcom_cli.commands.account:whoami", "Show who you are signed in as, and where."),
     "services": ("padcom_cli.commands.services:services", "List the services your account rents."),
+    "password": ("padcom_cli.commands.identity:password", "Change your password, or reset a forgotten one by mail."),
+    "sessions": ("padcom_cli.commands.identity:sessions", "List where you are signed in, or end one session (--revoke ID)."),
+    "totp": ("padcom_cli.commands.identity:totp", "Two-factor sign-in with an authenticator app."),
     "ticket new": ("padcom_cli.commands.ticket_new:new", "File a new ticket."),
     "ticket list": ("padcom_cli.commands.ticket_view:list_tickets", "List tickets, newest first."),
     "ticket show": ("padcom_cli.commands.ticket_view:show", "Show a ticket and its conversation."),
@@ -50,6 +53,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "incident link": ("padcom_cli.commands.incident:link", "Link a ticket to an incident (staff)."),
     "incident unlink": ("padcom_cli.commands.incident:unlink", "Unlink a ticket from an incident (staff)."),
     "incident subscribe": ("padcom_cli.commands.incident:subscribe", "Get the incident's updates by mail instead of filing a ticket."),
+    "admin org": ("padcom_cli.commands.admin:orgs", "List, add and change organizations."),
+    "admin user": ("padcom_cli.commands.admin:users", "List, invite and change people; deactivate, sign out, reset 2FA."),
+    "admin token": ("padcom_cli.commands.admin:tokens", "List and revoke API tokens."),
+    "admin audit": ("padcom_cli.commands.admin:audit", "Show who changed what in administration, newest first."),
     "ticket tag": ("padcom_cli.commands.desk_ticket:tag", "Add tags to a ticket or remove them (staff)."),
     "ticket macro": ("padcom_cli.commands.desk_ticket:apply", "Apply a macro to a ticket (staff)."),
     "macros": ("padcom_cli.commands.desk_ticket:macros", "List the macros you can apply (shared ones first)."),
@@ -65,6 +72,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 GROUPS: dict[str, str] = {
     "ticket": "File, read, answer and change tickets.",
     "incident": "Outages: staff declare, update and resolve them; customers subscribe.",
+    "admin": "Administration for staff: organizations, people, tokens, the audit trail.",
     "canned": "Canned replies with placeholders, for staff.",
 }
 """Help of each command group that ``COMMANDS`` names in its paths."""

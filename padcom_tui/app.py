@@ -39,6 +39,13 @@ from padcom_tui.settings import AdminSettings
 BATCH_SECONDS = 0.1
 
 
+def _administration() -> Screen[Any]:
+    """Administration, imported when first opened."""
+    from padcom_tui.screens.administration import AdministrationScreen
+
+    return AdministrationScreen()
+
+
 def _dashboard() -> Screen[Any]:
     """The dashboard, imported when first opened: its charts are no part of the first paint."""
     from padcom_tui.screens.dashboard import DashboardScreen
@@ -59,13 +66,18 @@ class PadcomAdmin(App[None]):
     CSS_PATH = "padcom.tcss"
     TITLE = "Padcom"
     SUB_TITLE = "support queue"
-    SCREENS: ClassVar[dict[str, Any]] = {"dashboard": _dashboard, "incidents": _incidents}
+    SCREENS: ClassVar[dict[str, Any]] = {
+        "dashboard": _dashboard,
+        "incidents": _incidents,
+        "administration": _administration,
+    }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("d", "push_screen('dashboard')", "Dashboard", show=False),  # listed in ? help
         Binding(
             "exclamation_mark", "push_screen('incidents')", "Incidents", show=False, key_display="!"
         ),
+        Binding("a", "push_screen('administration')", "Administration", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 

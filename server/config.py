@@ -126,6 +126,14 @@ class Settings:
     """Connect, statement and pool-wait timeouts: past them a request gets a 503."""
     streams: StreamLimits = field(default_factory=StreamLimits)
     """Open event streams per user and per address, and how far back one may resume."""
+    totp_required: tuple[str, ...] = ("admin",)
+    """Roles that must sign in with a second factor (``PADCOM_TOTP_REQUIRED``, comma-separated)."""
+    totp_issuer: str = "Padcom"
+    """The name authenticator apps show beside the account (``PADCOM_TOTP_ISSUER``)."""
+    reset_code_minutes: int = 30
+    """How long a mailed password-reset code works (``PADCOM_RESET_CODE_MINUTES``)."""
+    invitation_hours: int = 72
+    """How long an invitation's code works (``PADCOM_INVITATION_HOURS``)."""
     files: FileLimits = field(default_factory=FileLimits)
     """Attachments: per file, per ticket, files at once (``PADCOM_ATTACHMENT_*``)."""
     mail_in: MailInSettings = field(default_factory=MailInSettings)
@@ -165,6 +173,14 @@ class Settings:
             sign_in_queue=int(os.environ.get("PADCOM_SIGN_IN_QUEUE", 32)),
             database=DatabaseLimits.from_env(),
             streams=StreamLimits.from_env(),
+            totp_required=tuple(
+                r.strip()
+                for r in os.environ.get("PADCOM_TOTP_REQUIRED", "admin").split(",")
+                if r.strip()
+            ),
+            totp_issuer=os.environ.get("PADCOM_TOTP_ISSUER", "Padcom"),
+            reset_code_minutes=int(os.environ.get("PADCOM_RESET_CODE_MINUTES", 30)),
+            invitation_hours=int(os.environ.get("PADCOM_INVITATION_HOURS", 72)),
             files=FileLimits.from_env(),
             mail_in=MailInSettings.from_env(os.environ.get("PADCOM_MAIL_FROM", "padcom@localhost")),
             alerts=AlertSettings.from_env(),

@@ -134,6 +134,47 @@ class OutboxState(StrEnum):
     FAILED = "failed"
 
 
+class TokenScope(StrEnum):
+    """What a token may do; stored as the word (``token.scope``).
+
+    ``full`` is every route of its holder's role; ``enrol`` is what a password
+    sign-in of someone who must use two-factor sign-in but has not enrolled yet
+    gets: enough to enrol (``/me/totp``), read ``/me`` and sign out, nothing more.
+    """
+
+    FULL = "full"
+    ENROL = "enrol"
+
+
+class CodePurpose(StrEnum):
+    """What a mailed one-time code is for; stored as the word (``one_time_code.purpose``)."""
+
+    RESET = "reset"
+    INVITE = "invite"
+
+
+class AuditAction(StrEnum):
+    """A change to people, organizations, services or tokens; stored as the word (``audit.action``)."""
+
+    ORG_ADDED = "org.added"
+    ORG_CHANGED = "org.changed"
+    SERVICE_ADDED = "service.added"
+    SERVICE_CHANGED = "service.changed"
+    USER_ADDED = "user.added"
+    USER_INVITED = "user.invited"
+    USER_CHANGED = "user.changed"
+    USER_SIGNED_OUT = "user.signed_out"
+    USER_TOTP_RESET = "user.totp_reset"
+    TOKEN_REVOKED = "token.revoked"  # noqa: S105 - an action word, not a secret
+    PASSWORD_CHANGED = "password.changed"  # noqa: S105 - an action word
+    PASSWORD_RESET = "password.reset"  # noqa: S105 - an action word
+    INVITATION_ACCEPTED = "invitation.accepted"
+    TOTP_ENABLED = "totp.enabled"
+    TOTP_DISABLED = "totp.disabled"
+    IMPORTED = "import.applied"
+    SETTINGS_CHANGED = "settings.changed"
+
+
 class MailState(StrEnum):
     """What became of a mail that came in; stored as the word (``inbound_mail.state``)."""
 
@@ -208,3 +249,4 @@ LINK_KINDS = tuple(LinkKind)
 INCIDENT_SEVERITIES = tuple(IncidentSeverity)
 LIVE_INCIDENT_STATES = (IncidentState.OPEN, IncidentState.ACKNOWLEDGED)
 """Incidents not yet resolved: what ``padcom status`` lists and new tickets join."""
+AUDIT_ACTIONS = tuple(AuditAction)

@@ -19,16 +19,11 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from padcom_cli.client.errors import (
-    Conflict,
-    InvalidRequest,
-    NotAuthorized,
-    NotFound,
-    PadcomError,
-    RateLimited,
     ServerFailed,
     Unreachable,
 )
 from padcom_cli.client.jsontypes import Json
+from padcom_cli.client.responses import describe_transport_error, error_from_response
 
 if TYPE_CHECKING:
     from padcom_cli.client.desk import DeskCalls
@@ -38,48 +33,6 @@ TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 USER_AGENT = "padcom/0.1"
 MAX_RETRY_WAIT = 3.0
 """Seconds at most to wait before the one retry after a 503 (its Retry-After, if shorter)."""
-
-_STATUS_ERRORS: dict[int, type[PadcomError]] = {
-    400: InvalidRequest,
-    401: NotAuthorized,
-    403: NotAuthorized,
-    404: NotFound,
-    409: Conflict,
-    412: Conflict,
-    413: InvalidRequest,
-    422: InvalidRequest,
-    428: InvalidRequest,
-}
-
-
-def _describe_transport_error(url: str, exc: httpx.TransportError) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        return f"{url} did not answer in time"
-    reason = str(exc) or type(exc).__name__
-    if "refused" in reason.lower():
-        reason = "connection refused"
-    return f"cannot reach {url}: {reason}"
-
-
-def error_from_response(response: httpx.Response) -> PadcomError:
-    """The client error for an error response (uses the API's ``{"error": ...}`` body)."""
-    try:
-        body = response.json().get("error", {})
-    except (ValueError, AttributeError):
-        body = {}
-    message = str(body.get("message") or response.reason_phrase or f"HTTP {response.status_code}")
-    details = body.get("details") if isinstance(body.get("details"), dict) else None
-    status = response.status_code
-    if status == 429:
-        retry = response.headers.get("Retry-After")
-        return RateLimited(
-            message,
-            status=status,
-            details=details,
-            retry_after=float(retry) if retry and retry.isdigit() else None,
-        )
-    kind = _STATUS_ERRORS.get(status, ServerFailed if status >= 500 else InvalidRequest)
-    return kind(message, status=status, details=details)
 
 
 def new_key() -> str:
@@ -176,7 +129,7 @@ class PadcomClient:
             except httpx.TransportError as exc:
                 if not last:
                     continue
-                raise Unreachable(_describe_transport_error(self.url, exc)) from exc
+                raise Unreachable(describe_transport_error(self.url, exc)) from exc
             if response.status_code == 503 and not last:
                 time.sleep(_retry_wait(response))
                 continue
@@ -224,12 +177,14 @@ class PadcomClient:
 
     # -- accounts --------------------------------------------------------------
 
-    def login(self, email: str, password: str, token_name: str = "") -> Json:
-        """Sign in; returns ``{"token", "expires_at", "user"}``."""
+    def login(
+        self, email: str, password: str, token_name: str = "", totp: str | None = None
+    ) -> Json:
+        """Sign in: ``{"token", "expires_at", "user", "scope"}``. NotAuthorized with code
+        ``totp_required`` when the account has a second factor and ``totp`` is missing."""
+        body: Json = {"email": email, "password": password, "token_name": token_name}
         result: Json = self._json(
-            "POST",
-            "/auth/login",
-            json={"email": email, "password": password, "token_name": token_name},
+            "POST", "/auth/login", json=body | ({"totp": totp} if totp else {})
         )
         return result
 
@@ -361,7 +316,7 @@ class PadcomClient:
                     raise error_from_response(got)
                 yield got
         except httpx.TransportError as exc:
-            raise Unreachable(_describe_transport_error(self.url, exc)) from exc
+            raise Unreachable(describe_transport_error(self.url, exc)) from exc
 
     def history(self, number: int) -> list[Json]:
         result: list[Json] = self._json("GET", f"/tickets/{number}/events")

@@ -24,12 +24,19 @@ class PadcomError(Exception):
     exit_code = 1
 
     def __init__(
-        self, message: str, *, status: int | None = None, details: dict[str, Any] | None = None
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        details: dict[str, Any] | None = None,
+        code: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.details = details or {}
+        self.code = code
+        """The API's word for the failure (``totp_required``, ``not_found`` ...), if it sent one."""
 
 
 class Unreachable(PadcomError):

@@ -28,8 +28,9 @@ from typing import Any
 import httpx
 from httpx_sse import SSEError, connect_sse
 
-from padcom_cli.client.api import USER_AGENT, error_from_response
+from padcom_cli.client.api import USER_AGENT
 from padcom_cli.client.errors import InvalidRequest, RateLimited, ServerFailed
+from padcom_cli.client.responses import error_from_response
 
 HEARTBEAT_SLACK = 45.0
 """Read timeout: three of the server's default 15 s heartbeats."""

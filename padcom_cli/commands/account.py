@@ -13,6 +13,8 @@ import typer
 from padcom_cli import text_input
 from padcom_cli.client.config import ClientConfig, forget_token, load_config, save_config
 from padcom_cli.client.errors import NotAuthorized
+from padcom_cli.client.identity import ENROL_SCOPE, TOTP_REQUIRED
+from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.plaintext import guard, in_clear
 from padcom_cli.client.sanitize import clean
 from padcom_cli.options import AsJson
@@ -21,6 +23,8 @@ from padcom_cli.session import anonymous, client
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+
+    from padcom_cli.client.api import PadcomClient
 
 
 def login(
@@ -38,6 +42,12 @@ def login(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
+    totp: Annotated[
+        str | None,
+        typer.Option(
+            help="A code from your authenticator app (or a recovery code); asked for when needed."
+        ),
+    ] = None,
     insecure: Annotated[
         bool,
         typer.Option(
@@ -75,7 +85,7 @@ def login(
         usage_error("missing password: use --password-stdin (no terminal to ask on)")
     if not password:
         usage_error("the password is empty")
-    result = anonymous(ctx, url).login(email, password, f"padcom CLI on {socket.gethostname()}")
+    result = _sign_in(anonymous(ctx, url), email, password, totp)
     path = save_config(
         ClientConfig(
             url=url,
@@ -92,8 +102,27 @@ def login(
     )
     if not as_json:
         note(f"Token saved in {path}")
+    if result.get("scope") == ENROL_SCOPE:
+        note(
+            "Your role requires two-factor sign-in: run `padcom totp enrol` now "
+            "(until then this token can do nothing else)."
+        )
     if os.environ.get("PADCOM_TOKEN"):
         note("Note: PADCOM_TOKEN is set and overrides the saved token until you unset it.")
+
+
+def _sign_in(api: PadcomClient, email: str, password: str, totp: str | None) -> Json:
+    """Sign in, asking for the second factor when the account has one and none was given."""
+    name = f"padcom CLI on {socket.gethostname()}"
+    try:
+        return api.login(email, password, name, totp)
+    except NotAuthorized as error:
+        if error.code != TOTP_REQUIRED or totp:
+            raise
+    if not text_input.interactive():
+        usage_error("this account needs a code from its authenticator app: add --totp CODE")
+    code = typer.prompt("Code from your authenticator app (or a recovery code)", err=True)
+    return api.login(email, password, name, code.strip())
 
 
 def _account(me: dict[str, Any], url: str) -> RenderableType:

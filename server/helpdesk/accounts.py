@@ -15,7 +15,7 @@ from server.helpdesk.tokens import issue, revoke_all
 from server.storage.db import db
 from server.storage.fields import utcnow
 from server.storage.models import Organization, Token, User
-from server.vocabulary import Role
+from server.vocabulary import Role, TokenScope
 
 
 def create_user(
@@ -65,8 +65,24 @@ def by_email(email: str) -> User | None:
         return User.get_or_none(User.email == email.lower())
 
 
+INVITED = "!invited"
+"""The password hash of someone invited who has not set a password: no password matches it."""
+
+
+def usable_hash(user: User | None) -> str | None:
+    """The hash a sign-in checks: None (the dummy's cost, always wrong) for nobody, a
+    deactivated person or an invitation not yet accepted."""
+    if user is None or not user.active or user.password_hash.startswith("!"):
+        return None
+    return str(user.password_hash)
+
+
 def record_sign_in(
-    user: User, new_hash: str | None, ttl: timedelta, token_name: str
+    user: User,
+    new_hash: str | None,
+    ttl: timedelta,
+    token_name: str,
+    scope: TokenScope = TokenScope.FULL,
 ) -> tuple[str, Token]:
     """Note the sign-in (and a rehashed password) and issue a token: (its secret, its row).
 
@@ -76,7 +92,7 @@ def record_sign_in(
     if new_hash:
         values["password_hash"] = new_hash
     User.update(**values).where(User.id == user.id).execute()
-    return issue(user, ttl, token_name)
+    return issue(user, ttl, token_name, scope)
 
 
 def set_password(user: User, new_hash: str, keep_token: int) -> None:

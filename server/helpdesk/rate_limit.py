@@ -67,6 +67,16 @@ def spend(limits: WriteLimits, action: str, user: User) -> None:
         )
 
 
+def allowed(key: str, limit: Limit) -> bool:
+    """Count one action against ``key``; False (counted all the same) when past ``limit``.
+
+    For actions whose answer must not change with the limit (a password-reset
+    request answers alike whatever happens): the caller quietly does nothing.
+    Call inside a write transaction.
+    """
+    return limit.unlimited or _step(key, limit, to_ms(utcnow())) == 0
+
+
 def spend_key(key: str, limit: Limit) -> int:
     """Count one action against ``key`` (any key, e.g. a mail sender's); milliseconds to wait
     when it is over ``limit`` (and the action should be refused), else 0. In a write transaction."""

@@ -17,9 +17,10 @@ from typing import Any
 from peewee import ModelSelect
 
 from server.helpdesk.administration import organization_by_id
+from server.helpdesk.audit import Actor, changed, record
 from server.helpdesk.errors import Invalid, NotFound
 from server.storage.models import Service
-from server.vocabulary import SERVICE_KINDS, SERVICE_STATES
+from server.vocabulary import SERVICE_KINDS, SERVICE_STATES, AuditAction
 
 FIELDS = ("kind", "label", "plan", "datacenter", "state", "server", "ips", "hostnames")
 """What staff may set on a service."""
@@ -101,21 +102,34 @@ def service_by_id(service_id: int) -> Service:
     return found
 
 
-def add_service(org_id: int, values: dict[str, Any]) -> Service:
-    """A service the organization rents (kind and label at least). Raises NotFound, Invalid."""
+def _shown(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as the audit trail keeps them (lists of IPs and hostnames included)."""
+    return {k: v for k, v in values.items() if isinstance(v, (str, int, bool, list)) or v is None}
+
+
+def add_service(org_id: int, values: dict[str, Any], actor: Actor) -> Service:
+    """A service the organization rents (kind and label at least), in the audit trail.
+    Raises NotFound, Invalid."""
     org = organization_by_id(org_id)
     clean = checked(values)
     if "kind" not in clean or "label" not in clean:
         raise Invalid("a service needs a kind and a label")
-    return Service.create(organization=org.id, **clean)
+    service = Service.create(organization=org.id, **clean)
+    record(actor, AuditAction.SERVICE_ADDED, "organization", org.id, org.name, after=_shown(clean))
+    return service
 
 
-def change_service(service_id: int, values: dict[str, Any]) -> Service:
-    """Set ``values`` on a service; returns it as stored now. Raises NotFound, Invalid."""
+def change_service(service_id: int, values: dict[str, Any], actor: Actor) -> Service:
+    """Set ``values`` on a service, in the audit trail; returns it as stored now.
+    Raises NotFound, Invalid."""
     service = service_by_id(service_id)
     clean = checked(values)
-    if clean:
-        Service.update(**clean).where(Service.id == service.id).execute()
+    before = {name: getattr(service, name) for name in clean}
+    old, new = changed(before, clean)
+    if new:
+        Service.update(**new).where(Service.id == service.id).execute()
+        record(actor, AuditAction.SERVICE_CHANGED, "service", service.id, service.label,
+               _shown(old), _shown(new))  # fmt: skip
     return service_by_id(service_id)
 
 

@@ -16,7 +16,7 @@ from server.storage.fields import from_ms, to_ms, utcnow
 from server.storage.group_commit import soon
 from server.storage.models import Token, User
 from server.storage.notify import announce_access_change
-from server.vocabulary import Role
+from server.vocabulary import Role, TokenScope
 
 SECRET_PREFIX = "pdc_"  # noqa: S105 - a public marker, not a secret
 LAST_USED_GRANULARITY = timedelta(minutes=1)
@@ -27,11 +27,17 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue(user: User, ttl: timedelta, name: str = "") -> tuple[str, Token]:
+def issue(
+    user: User, ttl: timedelta, name: str = "", scope: TokenScope = TokenScope.FULL
+) -> tuple[str, Token]:
     """A new token for ``user``: the secret (shown once) and its stored row."""
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     row = Token.create(
-        user=user, token_hash=hash_secret(secret), name=name[:100], expires_at=utcnow() + ttl
+        user=user,
+        token_hash=hash_secret(secret),
+        name=name[:100],
+        expires_at=utcnow() + ttl,
+        scope=scope.value,
     )
     return secret, row
 
@@ -39,7 +45,7 @@ def issue(user: User, ttl: timedelta, name: str = "") -> tuple[str, Token]:
 _AUTHENTICATE = """
 SELECT t.id, t.name, t.created_at, t.expires_at, t.last_used_at,
        u.id, u.email, u.name, u.role, u.organization_id, u.password_hash,
-       u.last_login_at, u.created_at
+       u.last_login_at, u.created_at, t.scope
 FROM token t JOIN "user" u ON u.id = t.user_id
 WHERE t.token_hash = {p} AND t.revoked_at IS NULL AND t.expires_at > {p} AND u.active = {p}
 """
@@ -78,6 +84,7 @@ def authenticate(secret: str) -> tuple[User, Token] | None:
         created_at=_time(row[2]),
         expires_at=_time(row[3]),
         last_used_at=_time(row[4]),
+        scope=row[13],
     )
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
         # a write: queued with the others (left to SQLite's busy handler, it starved),
@@ -139,12 +146,12 @@ def may_revoke(staff: User, token: Token | None) -> bool:
     return token is not None and (token.user_id == staff.id or staff.role == Role.ADMIN)
 
 
-def revoke_as(staff: User, token_id: int) -> None:
-    """Revoke ``token_id`` for ``staff`` (in the write transaction). Raises NotFound."""
+def revocable_by(staff: User, token_id: int) -> Token:
+    """The token ``staff`` may revoke (in the write transaction). Raises NotFound."""
     token = Token.get_or_none(Token.id == token_id)
     if token is None or not may_revoke(staff, token):
         raise NotFound(f"token {token_id} not found")
-    revoke(token.id)
+    return token
 
 
 def tokens_of(staff: User, user_id: int | None) -> list[Token]:
@@ -152,3 +159,40 @@ def tokens_of(staff: User, user_id: int | None) -> list[Token]:
     owner = user_id if user_id is not None and staff.role == Role.ADMIN else staff.id
     with db.connection_context():
         return list(Token.select().where(Token.user == owner).order_by(Token.id.desc()).limit(200))
+
+
+def live_tokens_of(user: User) -> list[Token]:
+    """A person's own sessions that still work (newest first): ``padcom sessions``."""
+    now = utcnow()
+    with db.connection_context():
+        query = Token.select().where(
+            Token.user == user.id, Token.revoked_at.is_null(), Token.expires_at > now
+        )
+        return list(query.order_by(Token.id.desc()).limit(200))
+
+
+def revoke_own(user: User, token_id: int) -> Token:
+    """Revoke one of ``user``'s own tokens (in the write transaction); returns it as it was.
+
+    Raises NotFound for a token that is not theirs (another person's looks like none).
+    """
+    token = Token.get_or_none(Token.id == token_id, Token.user == user.id)
+    if token is None:
+        raise NotFound(f"token {token_id} not found")
+    revoke(token.id)
+    return token
+
+
+def all_tokens(user_id: int | None, live_only: bool, limit: int) -> list[Token]:
+    """Tokens of everyone (or one person), newest first, for an operator or an admin."""
+    query = Token.select().order_by(Token.id.desc()).limit(limit)
+    if user_id is not None:
+        query = query.where(Token.user == user_id)
+    if live_only:
+        query = query.where(Token.revoked_at.is_null(), Token.expires_at > utcnow())
+    return list(query)
+
+
+def widen(token_id: int) -> None:
+    """An enrolment-only token becomes a full one: its holder just proved the second factor."""
+    Token.update(scope=TokenScope.FULL.value).where(Token.id == token_id).execute()

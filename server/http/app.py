@@ -20,6 +20,7 @@ from server.http.in_flight import InFlight
 from server.http.request_metrics import RequestMetrics
 from server.http.routes import (
     alerts,
+    audit,
     auth,
     canned,
     events,
@@ -29,12 +30,16 @@ from server.http.routes import (
     macros,
     mail,
     probes,
+    reset,
     services,
+    sessions,
+    site_settings,
     staff,
     stats,
     stream,
     tags,
     tickets,
+    totp,
 )
 from server.http.schemas import ErrorOut
 from server.http.shutdown_gate import ShutdownGate
@@ -76,8 +81,9 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.state.stats_gate = StatsGate(settings.stats_limits)
     on_commit.append(app.state.stats_gate.changed)
     install_error_handlers(app)
-    routers = (auth, tickets, files, tags, canned, macros, links, events, stream, staff, mail)
-    for module in (*routers, services, incidents, alerts, stats):
+    people = (auth, totp, reset, sessions, staff, audit, site_settings)
+    desk = (tickets, files, tags, canned, macros, links, events, stream, stats, mail)
+    for module in (*people, *desk, services, incidents, alerts):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(probes.router)
     uploads = (f"{API_PREFIX}{files.UPLOADS}",)

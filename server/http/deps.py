@@ -14,18 +14,29 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from server.config import Settings
+from server.helpdesk.errors import Forbidden as RuleForbidden
 from server.helpdesk.tokens import signed_in
 from server.http.errors import ApiError, Forbidden, Unauthorized
 from server.live.consequences import Consequences
 from server.storage import write_path
 from server.storage.models import User
 from server.storage.write_path import Change
-from server.vocabulary import Role
+from server.vocabulary import Role, TokenScope
 
 bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/login")
 T = TypeVar("T")
 
 QUERY_TOKEN_NAMES = ("token", "access_token", "api_key")
+ENROL_PATHS = frozenset(
+    {"/api/v1/me", "/api/v1/me/totp", "/api/v1/me/totp/confirm", "/api/v1/auth/logout"}
+)
+"""All an enrolment-only token may reach: enrol, see who it is, sign out."""
+
+
+class EnrolFirst(RuleForbidden):
+    """The token may only enrol a second factor, which the person's role requires."""
+
+    code = "totp_enrolment_required"
 
 
 def get_settings(request: Request) -> Settings:
@@ -49,6 +60,8 @@ def current_user(
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
     user, token = found
+    if token.scope == TokenScope.ENROL and request.url.path not in ENROL_PATHS:
+        raise EnrolFirst("your role requires two-factor sign-in: enrol first (padcom totp enrol)")
     request.state.user = user
     request.state.token_id = token.id
     return user

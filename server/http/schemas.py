@@ -53,6 +53,8 @@ class LoginIn(Strict):
     email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254)]
     password: Password
     token_name: Annotated[str, StringConstraints(max_length=100)] = ""
+    totp: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
+    """A code from the authenticator app, or a recovery code, for two-factor sign-in."""
 
 
 UploadId = Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -121,6 +123,28 @@ class UserPatch(Strict):
     @classmethod
     def _not_null(cls, value: object) -> object:
         """Leave a field out to keep it; null is not a name, a role or a state."""
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep it")
+        return value
+
+
+class InvitationIn(Strict):
+    email: EmailStr
+    name: Name
+    role: Role = Role.CUSTOMER
+    organization: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class OrganizationPatch(Strict):
+    name: Name | None = None
+    customer_number: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] | None
+    ) = None
+
+    @field_validator("name", "customer_number")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        """Leave a field out to keep it."""
         if value is None:
             raise ValueError("may not be null; leave the field out to keep it")
         return value
@@ -218,12 +242,17 @@ class UserAdminOut(UserOut):
     active: bool
     last_login_at: datetime | None
     created_at: datetime
+    invitation_pending: bool = Field(False, description="invited, no password set yet")
+    totp_enabled: bool = Field(False, description="two-factor sign-in is on")
 
 
 class LoginOut(BaseModel):
     token: str
     expires_at: datetime
     user: UserOut
+    scope: str = Field(
+        "full", description="'enrol': the role requires two-factor sign-in; enrol under /me/totp"
+    )
 
 
 class TicketOut(BaseModel):

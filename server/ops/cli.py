@@ -4,6 +4,8 @@ padcom-server serve [--host 127.0.0.1] [--port 8000]
 padcom-server migrate
 padcom-server user add EMAIL --role agent [--org NAME] [--name NAME] [--password-stdin]
 padcom-server service list|add|edit ...
+padcom-server user|org|token ...   (server/ops/people_cli.py)
+padcom-server import FILE.csv [--dry-run] [--json]   (server/ops/import_cli.py)
 padcom-server demo
 padcom-server backup PATH
 padcom-server copy-to postgresql://... [--from sqlite:////path/padcom.db] [--json]
@@ -21,8 +23,9 @@ import typer
 
 from server.config import Settings
 from server.helpdesk.password_policy import DEMO_PASSWORD
+from server.ops import import_cli, people_cli
 from server.ops.service_cli import services
-from server.vocabulary import ROLES, Role
+from server.vocabulary import ROLES, AuditAction, Role
 
 ROLE_CHOICE = f"{', '.join(ROLES[:-1])} or {ROLES[-1]}"
 """The roles, as help and errors name them: customer, agent or admin."""
@@ -31,6 +34,11 @@ app = typer.Typer(help="Run the Padcom API server and manage its database.", no_
 users = typer.Typer(help="Manage people.", no_args_is_help=True)
 app.add_typer(users, name="user")
 app.add_typer(services, name="service")
+app.add_typer(people_cli.orgs, name="org")
+app.add_typer(people_cli.tokens, name="token")
+for _name, _command in people_cli.USER_COMMANDS.items():
+    users.command(_name)(_command)
+app.command("import")(import_cli.import_command)
 
 
 @app.command()
@@ -105,6 +113,7 @@ def user_add(
     """Add a user (and their organization when it is new)."""
     from server.helpdesk import password_policy as policy
     from server.helpdesk.accounts import create_user, organization_named
+    from server.helpdesk.audit import Actor, record
     from server.helpdesk.errors import DomainError
     from server.helpdesk.passwords import Passwords
     from server.storage.db import bind
@@ -124,13 +133,18 @@ def user_add(
 
         def change() -> User:
             org_id = organization_named(org).id if org else None
-            return create_user(
+            made = create_user(
                 email=email,
                 name=name or email.split("@")[0],
                 role=role,
                 password_hash=password_hash,
                 organization_id=org_id,
             )
+            after = {"role": role, "organization": org_id, "name": made.name}
+            record(
+                Actor.operator(), AuditAction.USER_ADDED, "user", made.id, made.email, after=after
+            )
+            return made
 
         user = write(plain(change), None, batched=False)
     except DomainError as exc:

@@ -123,12 +123,13 @@ def add_service(
     hostname: Many = None,
 ) -> None:
     """Add a service to an organization."""
+    from server.helpdesk.audit import Actor
     from server.helpdesk.services import add_service as add
 
     _bound()
     org_id = _org_id(org)
     values = _values(kind, label, plan, datacenter, state, server, ip, hostname)
-    typer.echo(f"added {_line(_run(lambda: add(org_id, values)))}")
+    typer.echo(f"added {_line(_run(lambda: add(org_id, values, Actor.operator())))}")
 
 
 @services.command("edit")
@@ -144,6 +145,7 @@ def edit_service(
     hostname: Many = None,
 ) -> None:
     """Change a service: suspend or reactivate it, move it to another server, its addresses."""
+    from server.helpdesk.audit import Actor
     from server.helpdesk.services import change_service
 
     _bound()
@@ -151,4 +153,6 @@ def edit_service(
     if not values:
         typer.echo("error: nothing to change (see --help)", err=True)
         raise typer.Exit(2)
-    typer.echo(f"changed {_line(_run(lambda: change_service(service_id, values)))}")
+    typer.echo(
+        f"changed {_line(_run(lambda: change_service(service_id, values, Actor.operator())))}"
+    )

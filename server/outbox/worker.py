@@ -107,6 +107,9 @@ def claim(
     return claimed
 
 
+SCRUBBED = "(removed after delivery: it held a one-time code)"
+
+
 def finish(row: Outbox, error: str | None, policy: OutboxSettings, permanent: bool = False) -> None:
     """Record one attempt: sent, or failed with the next try scheduled (or given up)."""
     now = utcnow()
@@ -114,7 +117,9 @@ def finish(row: Outbox, error: str | None, policy: OutboxSettings, permanent: bo
     values: dict[str, Any] = {"attempts": attempts, "lease_until": None, "lease_owner": None}
     if error is None:
         values.update(state=OutboxState.SENT, sent_at=now, last_error="")
-    else:
+    if row.payload.get("scrub") and (error is None or permanent or attempts >= policy.max_attempts):
+        values["payload"] = {**row.payload, "body": SCRUBBED}  # it held a one-time code
+    if error is not None:
         delay = min(policy.max_retry_seconds, policy.first_retry_seconds * 2 ** (attempts - 1))
         gave_up = permanent or attempts >= policy.max_attempts
         values.update(

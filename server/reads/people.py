@@ -19,6 +19,7 @@ from server.reads.serialize import (
     user_admin_json,
 )
 from server.storage.db import db
+from server.storage.identity_models import SecondFactor
 from server.storage.models import Organization, Service, User
 from server.vocabulary import SERVING_STATES, STAFF_ROLES
 
@@ -26,13 +27,26 @@ STAFF = "staff"
 """The role filter that means agents and admins."""
 
 
+def _with_second_factor(user_ids: list[int]) -> frozenset[int]:
+    if not user_ids:
+        return frozenset()
+    query = SecondFactor.select(SecondFactor.user).where(
+        SecondFactor.user.in_(user_ids), SecondFactor.confirmed_at.is_null(False)
+    )
+    return frozenset(int(row.user_id) for row in query)
+
+
 def user_shown(user: User) -> dict[str, Any]:
     """A person as an admin sees them (in the caller's transaction or connection)."""
-    return user_admin_json(user, Related(org_ids=[user.organization_id], viewer=None))
+    related = Related(org_ids=[user.organization_id], viewer=None)
+    return user_admin_json(user, related, _with_second_factor([user.id]))
 
 
-def users(role: str | None, organization: int | None, limit: int) -> list[dict[str, Any]]:
-    """People, oldest first, optionally of one role (``staff``: agents and admins) or organization."""
+def users(
+    role: str | None, organization: int | None, limit: int, q: str | None = None
+) -> list[dict[str, Any]]:
+    """People, oldest first, optionally of one role (``staff``: agents and admins) or
+    organization, or whose email or name contains ``q``."""
     with db.connection_context():
         query = User.select().order_by(User.id).limit(limit)
         if role == STAFF:
@@ -41,9 +55,12 @@ def users(role: str | None, organization: int | None, limit: int) -> list[dict[s
             query = query.where(User.role == role)
         if organization:
             query = query.where(User.organization == organization)
+        if q:
+            query = query.where(User.email.contains(q.lower()) | User.name.contains(q))
         found = list(query)
         related = Related(org_ids=[u.organization_id for u in found], viewer=None)
-        return [user_admin_json(u, related) for u in found]
+        factors = _with_second_factor([u.id for u in found])
+        return [user_admin_json(u, related, factors) for u in found]
 
 
 def user(user_id: int) -> dict[str, Any]:

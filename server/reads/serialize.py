@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from server.helpdesk.accounts import INVITED
 from server.helpdesk.visibility import sees_organization, shown_email
 from server.reads.ticket_read import iso
 from server.storage.fields import to_ms
@@ -110,9 +111,18 @@ def single_user_json(user: User) -> dict[str, Any]:
     return user_json(user, org_json(org) if org else None, viewer=user)
 
 
-def user_admin_json(user: User, related: Related) -> dict[str, Any]:
+def user_admin_json(
+    user: User, related: Related, second_factors: frozenset[int] = frozenset()
+) -> dict[str, Any]:
+    """A person as admins see them; ``second_factors``: the ids of those with TOTP on."""
     data = user_json(user, related.org(user.organization_id), viewer=None)
-    data.update(active=user.active, last_login_at=user.last_login_at, created_at=user.created_at)
+    data.update(
+        active=user.active,
+        last_login_at=user.last_login_at,
+        created_at=user.created_at,
+        invitation_pending=user.password_hash == INVITED,
+        totp_enabled=user.id in second_factors,
+    )
     return data
 
 

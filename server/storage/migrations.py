@@ -29,6 +29,7 @@ from server.storage.db import db, is_postgres
 from server.storage.desk_models import AllowedTag, CannedReply, Macro, TicketTag
 from server.storage.file_models import FILE_MODELS
 from server.storage.hosting_models import HOSTING_MODELS
+from server.storage.identity_models import AUDIT_MODELS, IDENTITY_MODELS
 from server.storage.mail_models import MAIL_MODELS
 from server.storage.models import (
     IdempotencyKey,
@@ -39,6 +40,7 @@ from server.storage.models import (
     SchemaVersion,
     Service,
     StreamLease,
+    Token,
 )
 from server.storage.postgres import unbounded
 from server.storage.tables import EVERY_MODEL
@@ -136,6 +138,19 @@ def _incidents(migrator: SchemaMigrator) -> None:
     db.create_tables(HOSTING_MODELS)
 
 
+def _identity(migrator: SchemaMigrator) -> None:
+    """Two-factor secrets, recovery codes, mailed codes; what a token may do."""
+    db.create_tables(IDENTITY_MODELS)
+    present = {column.name for column in db.get_columns(Token._meta.table_name)}
+    if "scope" not in present:
+        alter(migrator.add_column(Token._meta.table_name, "scope", Token.scope))
+
+
+def _audit(migrator: SchemaMigrator) -> None:
+    """The audit trail of administration changes; settings admins change at run time."""
+    db.create_tables(AUDIT_MODELS)
+
+
 def _tags(migrator: SchemaMigrator) -> None:
     """Tags on tickets (staff only) and the admins' allow-list of them."""
     db.create_tables([TicketTag, AllowedTag])
@@ -179,6 +194,8 @@ MIGRATIONS: list[Migration] = [
     Migration(30, "mail in: every mail read, what became of it and why", _inbound_mail),
     Migration(31, "services: state (replacing active), server, IPs, hostnames", _service_state),
     Migration(32, "incidents, ticket links, incident subscriptions, monitoring alerts", _incidents),
+    Migration(33, "two-factor sign-in, recovery codes, mailed codes, token scope", _identity),
+    Migration(34, "audit trail of administration changes; run-time settings", _audit),
     Migration(37, "statistics durations: group columns packed into one key", keyed_from_columns),
 ]
 

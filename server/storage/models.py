@@ -31,6 +31,7 @@ from server.vocabulary import (
     Priority,
     ServiceState,
     Status,
+    TokenScope,
 )
 
 
@@ -244,6 +245,7 @@ class Token(BaseModel):
     expires_at = TimeField()
     last_used_at = TimeField(null=True)
     revoked_at = TimeField(null=True)
+    scope = CharField(max_length=16, default=TokenScope.FULL.value)  # what it may do
 
     user_id: int
 

@@ -16,6 +16,7 @@ import httpx
 
 from server.storage.db import db
 from server.vocabulary import (
+    AUDIT_ACTIONS,
     BREACH_BITS,
     CATEGORIES,
     CATEGORY_CODES,
@@ -29,9 +30,11 @@ from server.vocabulary import (
     STATUSES,
     TARGET_CODES,
     AlertState,
+    CodePurpose,
     IncidentState,
     OutboxState,
     Status,
+    TokenScope,
 )
 from tests.support.live import Live
 from tests.support.tickets import file_ticket
@@ -66,6 +69,30 @@ PINNED: dict[str, dict[str, int | str]] = {
     "incident severity": {w: w for w in ("minor", "major", "critical")},
     "incident state": {w: w for w in ("open", "acknowledged", "resolved")},
     "alert state": {w: w for w in ("firing", "resolved")},
+    "token scope": {w: w for w in ("full", "enrol")},
+    "code purpose": {w: w for w in ("reset", "invite")},
+    "audit action": {
+        w: w
+        for w in (
+            "org.added",
+            "org.changed",
+            "service.added",
+            "service.changed",
+            "user.added",
+            "user.invited",
+            "user.changed",
+            "user.signed_out",
+            "user.totp_reset",
+            "token.revoked",
+            "password.changed",
+            "password.reset",
+            "invitation.accepted",
+            "totp.enabled",
+            "totp.disabled",
+            "import.applied",
+            "settings.changed",
+        )
+    },
 }
 
 
@@ -90,6 +117,9 @@ def test_each_word_keeps_the_code_it_is_stored_as() -> None:
         "incident severity": _as_text(INCIDENT_SEVERITIES),
         "incident state": _as_text(tuple(IncidentState)),
         "alert state": _as_text(tuple(AlertState)),
+        "token scope": _as_text(tuple(TokenScope)),
+        "code purpose": _as_text(tuple(CodePurpose)),
+        "audit action": _as_text(AUDIT_ACTIONS),
     } == PINNED
 
 

@@ -29,6 +29,7 @@ from tests.support.live import Live, Person
 PASSWORD = "matrix-persona-pass-2026"
 PERSONAS = ("anonymous", "customer_a", "customer_b", "agent", "admin")
 CUSTOMERS = ("customer_a", "customer_b")
+SIGNED_IN = ("customer_a", "customer_b", "agent", "admin")
 
 
 @dataclass
@@ -179,6 +180,25 @@ DECLARED: dict[str, Declared] = {
         "user", body=lambda w, p: {"current_password": PASSWORD, "new_password": PASSWORD}
     ),
     "GET /api/v1/me": Declared("user"),
+    "GET /api/v1/me/totp": Declared("user"),
+    "POST /api/v1/me/totp": Declared("user"),
+    # A wrong code for everyone signed in (nobody has a secret to confirm with here).
+    "POST /api/v1/me/totp/confirm": Declared(
+        "user", body=lambda w, p: {"code": "000000"}, special=dict.fromkeys(SIGNED_IN, 422)
+    ),
+    "POST /api/v1/me/totp/disable": Declared(
+        "user",
+        body=lambda w, p: {"password": PASSWORD, "code": "000000"},
+        special=dict.fromkeys(SIGNED_IN, 404),  # not on for anyone here
+    ),
+    "GET /api/v1/me/tokens": Declared("user"),
+    "DELETE /api/v1/me/tokens/{token_id}": Declared("user"),
+    "POST /api/v1/auth/reset": Declared("public", body=lambda w, p: {"email": _me(w, p).email}),
+    "POST /api/v1/auth/reset/confirm": Declared(
+        "public",
+        body=lambda w, p: {"email": _me(w, p).email, "code": "abcd-efgh", "new_password": "x"},
+        special=dict.fromkeys(PERSONAS, 422),  # no such code, whoever asks
+    ),
     "GET /api/v1/tickets": Declared("user", query={"status": "new,open", "q": "disk"}),
     "POST /api/v1/tickets": Declared(
         "user",
@@ -230,9 +250,28 @@ DECLARED: dict[str, Declared] = {
     "GET /api/v1/users/{user_id}": Declared("staff"),
     "PATCH /api/v1/users/{user_id}": Declared("admin", body=lambda w, p: {"name": "Renamed"}),
     "POST /api/v1/users/{user_id}/revoke-tokens": Declared("admin"),
+    "POST /api/v1/users/{user_id}/reset-totp": Declared("admin"),
+    # The person has a password already: a fresh invitation is refused.
+    "POST /api/v1/users/{user_id}/invite": Declared("admin", special={"admin": 422}),
+    "POST /api/v1/invitations": Declared(
+        "admin",
+        body=lambda w, p: {
+            "email": f"invited-{_unique()}@example.com",
+            "name": "Invited Person",
+            "organization": w.org_a.id,
+        },
+    ),
+    "GET /api/v1/audit": Declared("admin", query={"action": "user", "q": "example"}),
+    "GET /api/v1/settings/security": Declared("staff"),
+    "PUT /api/v1/settings/security": Declared(
+        "admin", body=lambda w, p: {"totp_required": ["admin"]}
+    ),
     "GET /api/v1/organizations": Declared("staff"),
     "POST /api/v1/organizations": Declared(
         "admin", body=lambda w, p: {"name": f"Org {_unique()}", "customer_number": _unique()}
+    ),
+    "PATCH /api/v1/organizations/{org_id}": Declared(
+        "admin", body=lambda w, p: {"customer_number": f"M-{_unique()}"}
     ),
     "GET /api/v1/organizations/{org_id}/services": Declared("staff"),
     "POST /api/v1/organizations/{org_id}/services": Declared(

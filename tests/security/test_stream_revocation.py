@@ -8,6 +8,7 @@ the stream ends at once and carries no event committed after the change.
 
 from __future__ import annotations
 
+import os
 import queue
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from server.storage.models import User
 from tests.faults.seed import customer_token
 from tests.live.sse import StreamReader
 from tests.live.two_servers import api, two_servers
+from tests.support.operator import run_server_command
 from tests.support.process import ServerProcess
 
 Pair = tuple[ServerProcess, ServerProcess]
@@ -71,6 +73,30 @@ def _move(admin: httpx.Client, b: ServerProcess, token: str, user_id: int) -> No
     assert admin.patch(f"/users/{user_id}", json={"organization": org}).status_code == 200
 
 
+def _reset_totp(admin: httpx.Client, b: ServerProcess, token: str, user_id: int) -> None:
+    assert admin.post(f"/users/{user_id}/reset-totp").status_code == 204
+
+
+def _signed_out_everywhere(admin: httpx.Client, b: ServerProcess, token: str, user_id: int) -> None:
+    assert admin.post(f"/users/{user_id}/revoke-tokens").status_code == 204
+
+
+def _operator_disables(admin: httpx.Client, b: ServerProcess, token: str, user_id: int) -> None:
+    """``padcom-server user disable`` at the host: a third process, no HTTP at all."""
+    env = dict(os.environ, PADCOM_DATABASE_URL=b.database_url or "")
+    done = run_server_command(env, "user", "disable", str(user_id))
+    assert done.returncode == 0, done.stderr
+
+
+def _operator_demotes(admin: httpx.Client, b: ServerProcess, token: str, user_id: int) -> None:
+    org = _organization(admin, f"Operator demoted U{user_id}")
+    env = dict(os.environ, PADCOM_DATABASE_URL=b.database_url or "")
+    done = run_server_command(
+        env, "user", "edit", str(user_id), "--role", "customer", "--org", str(org)
+    )
+    assert done.returncode == 0, done.stderr
+
+
 Change = Callable[[httpx.Client, ServerProcess, str, int], None]
 CHANGES: list[tuple[str, str, Change]] = [
     ("agent", "signs out", _logout),
@@ -78,6 +104,10 @@ CHANGES: list[tuple[str, str, Change]] = [
     ("agent", "is demoted to customer", _demote),
     ("customer", "signs out", _logout),
     ("customer", "is moved to another organization", _move),
+    ("agent", "has their second factor reset", _reset_totp),
+    ("customer", "is signed out everywhere", _signed_out_everywhere),
+    ("agent", "is deactivated by the operator", _operator_disables),
+    ("agent", "is demoted by the operator", _operator_demotes),
 ]
 
 

@@ -6,7 +6,6 @@ and requires the process to finish its shutdown within 15 s.
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -20,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.databases import postgres_database, require_postgres
+from tests.support.operator import operator_env, run_server_command
 from tests.support.process import ServerProcess
 
 SERVER = [str(Path(sys.executable).parent / "padcom-server")]
@@ -29,20 +28,12 @@ SERVER = [str(Path(sys.executable).parent / "padcom-server")]
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
     """The environment of an operator whose database is new and empty."""
-    values = dict(os.environ, PADCOM_DATA_DIR=str(tmp_path / "data"))
-    values.pop("PADCOM_DATABASE_URL", None)
-    if request.param == "sqlite":
+    with operator_env(request.param, tmp_path) as values:
         yield values
-        return
-    require_postgres()
-    with postgres_database() as url:
-        yield dict(values, PADCOM_DATABASE_URL=url)
 
 
 def run(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*SERVER, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120
-    )
+    return run_server_command(env, *args, stdin=stdin, timeout=120)
 
 
 def _add_user(

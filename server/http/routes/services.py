@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from server.helpdesk import services as rules
+from server.helpdesk.audit import Actor
 from server.http.deps import CurrentUser, StaffUser, write
 from server.http.hosting_shapes import IncidentOut
 from server.http.schemas import ServiceNew, ServicePatch, StaffServiceOut
@@ -42,7 +43,9 @@ def add_service(data: ServiceNew, request: Request, staff: StaffUser) -> dict[st
     """A new service of an organization: kind, label, plan, where it runs, its state."""
     values = data.model_dump(mode="json")
     org = values.pop("organization")
-    return write(request, plain(lambda: staff_service_json(rules.add_service(org, values))))
+    return write(
+        request, plain(lambda: staff_service_json(rules.add_service(org, values, Actor.of(staff))))
+    )
 
 
 @router.get("/services/{service_id}", response_model=StaffServiceOut)
@@ -57,7 +60,10 @@ def change_service(
     """Suspend, cancel or reactivate a service, move it to another server, change its addresses."""
     values = patch.model_dump(mode="json", exclude_unset=True)
     return write(
-        request, plain(lambda: staff_service_json(rules.change_service(service_id, values)))
+        request,
+        plain(
+            lambda: staff_service_json(rules.change_service(service_id, values, Actor.of(staff)))
+        ),
     )
 
 
