@@ -40,9 +40,16 @@ def _person(value: str, me: int | None) -> int | None:
     return int(value) if _ID.fullmatch(value) else -1
 
 
+def _any_person(value: str, someone: Json | None, me: int | None) -> bool:
+    """Whether ``someone`` (a person or None) is any of the comma list ``value``."""
+    found = (someone or {}).get("id")
+    return any(found == _person(word, me) for word in words(value))
+
+
 def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> bool:
-    """Whether ``GET /tickets`` with ``filters`` (status, priority, category, assignee, q)
-    lists ``ticket``; ``me`` is the signed-in user's id.
+    """Whether ``GET /tickets`` with ``filters`` (status, priority, category, assignee,
+    requester, organization, deleted, q; each a comma list) lists ``ticket``; ``me`` is
+    the signed-in user's id. A deleted ticket is listed only under ``deleted=true|any``.
 
     ``q`` matches subject or body, ignoring case (the server folds ASCII letters on
     SQLite and all letters on PostgreSQL; this folds all).
@@ -52,7 +59,16 @@ def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> 
         if wanted and ticket.get(name) not in words(wanted):
             return False
     assignee = filters.get("assignee")
-    if assignee and (ticket.get("assignee") or {}).get("id") != _person(assignee, me):
+    if assignee and not _any_person(assignee, ticket.get("assignee"), me):
+        return False
+    requester = filters.get("requester")
+    if requester and not _any_person(requester, ticket.get("requester"), me):
+        return False
+    organization = filters.get("organization")
+    if organization and not _any_person(organization, ticket.get("organization"), None):
+        return False
+    deleted = filters.get("deleted") or "false"
+    if deleted != "any" and bool(ticket.get("deleted_at")) != (deleted == "true"):
         return False
     q = filters.get("q")
     if q:

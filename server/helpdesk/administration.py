@@ -17,8 +17,8 @@ from server.storage.write_path import ConstraintRefused
 
 
 def user_by_id(user_id: int) -> User:
-    """Raises NotFound."""
-    found = User.get_or_none(User.id == user_id)
+    """A person (never a system account such as the SLA clock). Raises NotFound."""
+    found = User.get_or_none(User.id == user_id, User.system == False)  # noqa: E712
     if found is None:
         raise NotFound(f"user {user_id} not found")
     return found

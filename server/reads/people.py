@@ -30,9 +30,12 @@ def user_shown(user: User) -> dict[str, Any]:
 
 
 def users(role: str | None, organization: int | None, limit: int) -> list[dict[str, Any]]:
-    """People, oldest first, optionally of one role (``staff``: agents and admins) or organization."""
+    """People, oldest first, optionally of one role (``staff``: agents and admins) or organization.
+
+    System accounts (the SLA clock that signs breach events) are no people: never listed.
+    """
     with db.connection_context():
-        query = User.select().order_by(User.id).limit(limit)
+        query = User.select().where(User.system == False).order_by(User.id).limit(limit)  # noqa: E712
         if role == STAFF:
             query = query.where(User.role.in_(STAFF_ROLES))
         elif role:

@@ -29,9 +29,11 @@ from server.storage.models import (
     RateLimit,
     SchemaVersion,
     StreamLease,
+    User,
 )
 from server.storage.postgres import unbounded
 from server.storage.write_path import plain, write
+from server.vocabulary import SYSTEM_ACCOUNT_EMAIL
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,14 @@ def _stream_leases(migrator: SchemaMigrator) -> None:
     db.create_tables([StreamLease])
 
 
+def _system_users(migrator: SchemaMigrator) -> None:
+    """Mark the helpdesk's own accounts, so no list offers them as people (the SLA clock)."""
+    table = User._meta.table_name
+    if "system" not in {column.name for column in db.get_columns(table)}:
+        alter(migrator.add_column(table, "system", User.system))
+    User.update(system=True).where(User.email == SYSTEM_ACCOUNT_EMAIL).execute()
+
+
 def _outbox_owners(migrator: SchemaMigrator) -> None:
     """Outbox leases owned by a worker that beats its heart, so a crashed one's rows come back."""
     db.create_tables([OutboxOwner])
@@ -105,6 +115,7 @@ MIGRATIONS: list[Migration] = [
     Migration(13, "statistics durations: group key as columns, not packed", unpacked_durations),
     Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
     Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
+    Migration(21, "users: system accounts (the SLA clock) marked, never shown as people", _system_users),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)

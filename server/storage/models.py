@@ -67,6 +67,7 @@ class User(BaseModel):
     active = BooleanField(default=True)
     last_login_at = TimeField(null=True)
     created_at = TimeField(default=utcnow)
+    system = BooleanField(default=False)  # the helpdesk's own account (the SLA clock): no person
 
     @property
     def is_staff(self) -> bool:
