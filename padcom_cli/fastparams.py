@@ -17,8 +17,8 @@ from typing import Any
 
 import typer
 from typer._coercion import RuntimeParam
-from typer.models import ArgumentInfo
 from typer.core import _TyperParameter
+from typer.models import ArgumentInfo
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,6 @@ class PlainParam(RuntimeParam):
         if (low is not None and number < low) or (high is not None and number > high):
             raise typer.BadParameter(f"{number} is not in the range {low}..{high}.")
         return number
-
 
     @property
     def _is_argument(self) -> bool:

@@ -53,6 +53,11 @@ class PadcomAdmin(App[None]):
     SUB_TITLE = "support queue"
     SCREENS: ClassVar[dict[str, Any]] = {"dashboard": _dashboard}
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Focus moves where the app reads keys, not where a widget does: keys typed ahead
+        # (a password manager's "email, Tab, password") were queued to the old field
+        # before its Tab moved the focus, and the password landed in the Email field.
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
         Binding("q", "quit", "Quit"),
         Binding("d", "push_screen('dashboard')", "Dashboard", show=False),  # listed in ? help
         Binding("question_mark", "help", "Help", key_display="?"),

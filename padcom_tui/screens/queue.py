@@ -126,7 +126,10 @@ class QueueScreen(PadcomScreen[None]):
         if filters != self.queue.filters:
             return  # the filters changed while this page was on its way
         fresh = self.queue.add_page(page["items"], page.get("next_cursor"))
-        self.table.append(fresh, self._now(), self.queue.marked)
+        if self.table.fit_numbers(fresh):
+            self._show_all()  # a longer number widened '#': every row again
+        else:
+            self.table.append(fresh, self._now(), self.queue.marked)
         self._status()
         if not self.painted:
             self.painted = True
@@ -178,7 +181,9 @@ class QueueScreen(PadcomScreen[None]):
         """Merge tickets as they are now into the table; those in ``mark`` get the ● until opened."""
         me = (self.padcom.me or {}).get("id")
         result = self.queue.merge(fresh, gone or [], me, mark)
-        if result.inserted or result.removed:
+        if self.table.fit_numbers(fresh):
+            self._show_all()
+        elif result.inserted or result.removed:
             self.table.rearrange(
                 self.queue.ordered(),
                 [*result.inserted, *result.updated],

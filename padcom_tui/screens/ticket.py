@@ -287,7 +287,11 @@ class TicketScreen(PadcomScreen[Json | None]):
         me = self.padcom.me or {}
         options = [(f"me ({person(me)})", str(me["id"]))] if me.get("id") else []
         options.append(("nobody", "none"))
-        options += [(person(u), str(u["id"])) for u in self.data.staff if u["id"] != me.get("id")]
+        options += [  # only people who can take it: active staff (the server lists no system account)
+            (person(u), str(u["id"]))
+            for u in self.data.staff
+            if u["id"] != me.get("id") and u.get("active", True)
+        ]
         current = str((self.data.ticket.get("assignee") or {}).get("id") or "none")
         self._choose("Assign to", "assignee", options, current)
 

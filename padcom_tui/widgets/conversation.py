@@ -20,16 +20,28 @@ def message_widget(author: Json | None, at: str | None, body: str, internal: boo
     role = (author or {}).get("role", "")
     head.append(person(author), style="bold")
     head.append(f" ({line(role)}) · {stamp(at)}", style="dim")
-    text = head + Text("\n") + Text(clean(body))
+    # no trailing blank line: a body from a file or a mail ends in a newline or two
+    text = head + Text("\n") + Text(clean(body.rstrip()))
     return Static(text, classes="message internal" if internal else "message")
 
 
 class Conversation(VerticalScroll):
-    """Rebuilt from the ticket and its messages whenever the ticket is (re)loaded."""
+    """Rebuilt from the ticket and its messages whenever the ticket is (re)loaded.
+
+    A ticket opens at its beginning (a 200-line log is read from line 1); a reload of
+    the same ticket (a live change, a reply sent) keeps the place the agent scrolled to.
+    """
 
     DEFAULT_CSS = "Conversation { height: 1fr; }"
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown_number: int | None = None
+
     def show(self, ticket: Json, messages: list[Json]) -> None:
+        again = self.shown_number == ticket.get("number")
+        self.shown_number = ticket.get("number")
+        place = self.scroll_y
         self.remove_children()
         widgets = [
             message_widget(
@@ -43,4 +55,7 @@ class Conversation(VerticalScroll):
             for m in messages
         ]
         self.mount_all(widgets)
-        self.scroll_end(animate=False)
+        if again:
+            self.call_after_refresh(self.scroll_to, y=place, animate=False)
+        else:
+            self.scroll_home(animate=False)

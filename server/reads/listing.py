@@ -189,7 +189,9 @@ def _decode_cursor(cursor: str, sort: str) -> list[Any]:
         or len(data) != len(keys) + 1
         or data[0] != sort
         or not all(_is_key(v) for v in data[1:])
-        or any(isinstance(v, str) != _is_text(key) for v, (key, _) in zip(data[1:], keys, strict=True))
+        or any(
+            isinstance(v, str) != _is_text(key) for v, (key, _) in zip(data[1:], keys, strict=True)
+        )
     ):
         raise DomainError("the cursor is not valid for this sort order")
     return list(data[1:])

@@ -114,7 +114,9 @@ def report_for(user: User, filters: TicketFilters, period: Period) -> dict[str, 
     """``GET /stats`` for ``user``: the filters checked (an organization they may name), on a
     connection of its own. Raises NotFound, Invalid."""
     with db.connection_context():
-        named = named_organization(user, int(filters.organization) if filters.organization else None)
+        named = named_organization(
+            user, int(filters.organization) if filters.organization else None
+        )
         filters = replace(filters, organization=str(named) if named else None)
         tickets = scoped_tickets(user, filters)  # checks the filters
         return build_report(tickets, make_split(user, filters, period))

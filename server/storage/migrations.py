@@ -91,7 +91,10 @@ def _system_users(migrator: SchemaMigrator) -> None:
     """Mark the helpdesk's own accounts, so no list offers them as people (the SLA clock)."""
     table = User._meta.table_name
     if "system" not in {column.name for column in db.get_columns(table)}:
-        alter(migrator.add_column(table, "system", User.system))
+        # plain ALTER TABLE: peewee's add_column rebuilds an SQLite table to make a column
+        # NOT NULL, and dropping the old "user" table fails every foreign key to it
+        kind, no = ("BOOLEAN", "FALSE") if is_postgres() else ("INTEGER", "0")
+        db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "system" {kind} NOT NULL DEFAULT {no}')
     User.update(system=True).where(User.email == SYSTEM_ACCOUNT_EMAIL).execute()
 
 
@@ -115,7 +118,9 @@ MIGRATIONS: list[Migration] = [
     Migration(13, "statistics durations: group key as columns, not packed", unpacked_durations),
     Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
     Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
-    Migration(21, "users: system accounts (the SLA clock) marked, never shown as people", _system_users),
+    Migration(
+        21, "users: system accounts (the SLA clock) marked, never shown as people", _system_users
+    ),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)

@@ -119,7 +119,9 @@ def test_any_column_sorts_both_ways_and_pages_without_gaps(live: Live, column: s
         cursor = None
         while True:
             params = {"organization": org, "sort": sort, "limit": 2}
-            page = agent.api().get("/tickets", params={**params, **({"cursor": cursor} if cursor else {})})
+            page = agent.api().get(
+                "/tickets", params={**params, **({"cursor": cursor} if cursor else {})}
+            )
             assert page.status_code == 200, page.text
             paged += page.json()["items"]
             cursor = page.json()["next_cursor"]
