@@ -243,13 +243,13 @@ class QueueScreen(PadcomScreen[None]):
         ticket = self.queue.tickets.get(number)
         if ticket:
             self.table.refresh_tickets([ticket], self._now(), self.queue.marked)
-        self.app.push_screen(TicketScreen(number), self._ticket_closed)
+        self.app.push_screen(TicketScreen(number), self.ticket_closed)
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:
         self.action_open()
 
-    def _ticket_closed(self, ticket: Json | None) -> None:
+    def ticket_closed(self, ticket: Json | None) -> None:
         if ticket is not None:
             self.queue.seen(int(ticket["number"]))
             self.merge([ticket])

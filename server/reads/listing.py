@@ -13,11 +13,13 @@ import binascii
 import json
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, cast
 
 from peewee import SQL, Case, ColumnBase, Field, ModelSelect, NodeList, fn
 
 from server.helpdesk.errors import DomainError, Invalid
+from server.storage.fields import utcnow
 from server.storage.models import Ticket, User
 from server.vocabulary import CATEGORIES, PRIORITIES, STATUSES
 
@@ -76,6 +78,13 @@ class TicketFilters:
     organization: str | None = None
     q: str | None = None
     deleted: str | None = None
+    idle: str | None = None
+    """Not changed for this long: ``3d``, ``12h`` (the "waiting > 3 days" view)."""
+
+
+FILTER_NAMES = tuple(TicketFilters.__dataclass_fields__)
+"""Every filter a list (and a saved view) takes."""
+IDLE = re.compile(r"([0-9]{1,4})([hd])")
 
 
 def _words(value: str, allowed: tuple[str, ...], name: str) -> list[str]:
@@ -149,6 +158,12 @@ def apply_filters(
         if not orgs:
             raise Invalid("organization must be organization ids")
         query = query.where(Ticket.organization.in_(orgs))
+    if filters.idle:
+        found = IDLE.fullmatch(filters.idle.strip())
+        if not found:
+            raise Invalid("idle must be a number of hours or days, such as 12h or 3d")
+        hours = int(found.group(1)) * (24 if found.group(2) == "d" else 1)
+        query = query.where(Ticket.updated_at < utcnow() - timedelta(hours=hours))
     if filters.deleted == "false":
         query = query.where(Ticket.deleted_at.is_null())
     elif filters.deleted == "true":
@@ -158,6 +173,20 @@ def apply_filters(
             _contains(Ticket.subject, filters.q) | _contains(Ticket.body, filters.q)
         )
     return query
+
+
+def checked_filters(params: dict[str, Any], user: User) -> TicketFilters:
+    """The filters of a saved view, checked as a list checks them. Raises Invalid."""
+    unknown = sorted(set(params) - set(FILTER_NAMES))
+    if unknown:
+        raise Invalid(f"unknown filters: {', '.join(map(str, unknown))}")
+    if any(not isinstance(v, str) or len(v) > 200 for v in params.values()):
+        raise Invalid("every filter is a text of at most 200 characters")
+    filters = TicketFilters(**params)
+    if filters.deleted is not None and filters.deleted not in DELETED_CHOICES:
+        raise Invalid(f"deleted must be one of {', '.join(DELETED_CHOICES)}")
+    apply_filters(Ticket.select(), filters, user)  # builds the query only: raises for bad words
+    return filters
 
 
 def encode_cursor(key: tuple[Any, ...], sort: str) -> str:

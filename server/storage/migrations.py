@@ -27,11 +27,13 @@ from server.storage.models import (
     Outbox,
     OutboxOwner,
     RateLimit,
+    SavedView,
     SchemaVersion,
     StreamLease,
     User,
 )
 from server.storage.postgres import unbounded
+from server.storage.saved_views import seed_default_views
 from server.storage.write_path import plain, write
 from server.vocabulary import SYSTEM_ACCOUNT_EMAIL
 
@@ -98,6 +100,12 @@ def _system_users(migrator: SchemaMigrator) -> None:
     User.update(system=True).where(User.email == SYSTEM_ACCOUNT_EMAIL).execute()
 
 
+def _saved_views(migrator: SchemaMigrator) -> None:
+    """Named ticket lists per agent (the admin app's number keys), with the shared defaults."""
+    db.create_tables([SavedView])
+    seed_default_views()
+
+
 def _outbox_owners(migrator: SchemaMigrator) -> None:
     """Outbox leases owned by a worker that beats its heart, so a crashed one's rows come back."""
     db.create_tables([OutboxOwner])
@@ -121,6 +129,7 @@ MIGRATIONS: list[Migration] = [
     Migration(
         21, "users: system accounts (the SLA clock) marked, never shown as people", _system_users
     ),
+    Migration(22, "saved views: named ticket lists per agent, and shared ones", _saved_views),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)
@@ -168,6 +177,7 @@ def _migrate() -> tuple[int, int]:
             db.create_tables(ALL_MODELS)
             triggers.install()  # what the models cannot declare
             event_horizon.install()
+            seed_default_views()
             SchemaVersion.create(version=LATEST)
             return before, LATEST
         migrator = SchemaMigrator.from_database(db.obj)

@@ -352,6 +352,23 @@ class StreamLease(BaseModel):
     user_id: int
 
 
+class SavedView(BaseModel):
+    """A named ticket list (filters and a sort) of one agent, or shared (``owner`` NULL)."""
+
+    id = AutoField()
+    owner = ForeignKeyField(User, null=True, backref="views", on_delete="CASCADE")
+    owner_id: int | None
+    name = CharField(max_length=60)
+    filters = JSONField(default=dict)  # GET /tickets parameters: {"status": "new,open", ...}
+    sort = CharField(max_length=20, default="urgency")
+    position = SmallIntegerField(default=0)  # the order of the number keys 1-9
+    created_at = TimeField(default=utcnow)
+
+    class Meta:
+        table_name = "saved_view"
+        indexes = ((("owner", "position"), False),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     Organization,
@@ -369,4 +386,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     OutboxOwner,
     RateLimit,
     StreamLease,
+    SavedView,
 ]

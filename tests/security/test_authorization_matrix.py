@@ -20,7 +20,7 @@ import pytest
 
 from server.helpdesk.tokens import issue
 from server.storage.db import db
-from server.storage.models import Organization, User
+from server.storage.models import Organization, SavedView, User
 from tests.security.routes import api_routes
 from tests.support.live import Live, Person
 
@@ -67,6 +67,13 @@ class World:
             with db.connection_context():
                 self.tokens[persona] = issue(self._user(persona), timedelta(hours=1), "matrix")[0]
         return self.tokens[persona]
+
+    def view_of(self, persona: str) -> int:
+        """A saved view of the persona's own (staff), or a shared one (anyone else)."""
+        with db.connection_context():
+            owner = self._user(persona) if persona in ("agent", "admin") else None
+            view = SavedView.create(owner=owner, name=f"view {_unique()}", filters={})
+            return int(view.id)
 
     def token_id_of(self, persona: str) -> int:
         with db.connection_context():
@@ -128,6 +135,18 @@ DECLARED: dict[str, Declared] = {
     "GET /api/v1/events/stream": Declared("user"),
     "GET /api/v1/events/latest": Declared("user"),
     "GET /api/v1/stats": Declared("user"),
+    "POST /api/v1/tickets/bulk": Declared(
+        "staff",
+        body=lambda w, p: {
+            "tickets": [{"number": w.ticket(fresh=True), "version": 1}],
+            "changes": {"priority": "high"},
+        },
+    ),
+    # Saved views: an agent's own and the shared ones; a customer has none (403).
+    "GET /api/v1/views": Declared("staff"),
+    "POST /api/v1/views": Declared("staff", body=lambda w, p: {"name": "Mine", "filters": {}}),
+    "PATCH /api/v1/views/{view_id}": Declared("staff", body=lambda w, p: {"name": "Renamed"}),
+    "DELETE /api/v1/views/{view_id}": Declared("staff"),
     "GET /api/v1/users": Declared("staff"),
     "POST /api/v1/users": Declared(
         "admin",
@@ -204,6 +223,7 @@ def _path(method: str, template: str, world: World, persona: str) -> str:
         "user_id": world.victim,
         "org_id": lambda: int(world.org_a.id),
         "token_id": lambda: world.token_id_of(persona),
+        "view_id": lambda: world.view_of(persona),
     }
     path = template
     for name, make in values.items():

@@ -50,6 +50,9 @@ def list_tickets(
         str | None, Query(max_length=200, description="comma-separated ids")
     ] = None,
     q: Annotated[str | None, Query(max_length=200, description="text in subject or body")] = None,
+    idle: Annotated[
+        str | None, Query(max_length=6, description="not changed for this long: 12h, 3d")
+    ] = None,
     deleted: Annotated[
         str, Query(pattern=DELETED_PATTERN, description="false, true (only deleted) or any")
     ] = "false",
@@ -64,7 +67,7 @@ def list_tickets(
     Tickets their customer deleted are left out unless ``deleted=true`` (or ``any``).
     """
     filters = TicketFilters(
-        status, priority, category, assignee, requester, organization, q, deleted
+        status, priority, category, assignee, requester, organization, q, deleted, idle
     )
     return Response(dumps(pages.ticket_page(user, filters, sort, cursor, limit)), media_type=JSON)
 
