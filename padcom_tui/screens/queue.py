@@ -1,4 +1,7 @@
-"""The home screen: the queue in urgency order, filtered by key, paged as the agent scrolls."""
+"""The home screen: the queue in urgency (or any) order, filtered, paged as the agent scrolls.
+
+Filters, the order, saved views, selection and bulk changes are in ``queue_desk.py``.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +21,6 @@ from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import ticket_views
 from padcom_cli.client.plural import counted
 from padcom_cli.client.vocabulary import (
-    CATEGORIES,
-    MOST_URGENT_FIRST,
-    OPEN_WORK,
-    STATUSES,
     EventKind,
     Priority,
 )
@@ -30,6 +29,7 @@ from padcom_tui.flood_gate import FloodGate, Notice
 from padcom_tui.format import line
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.queue_pages import QueueFilters, TicketQueue
+from padcom_tui.screens import queue_desk
 from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
@@ -43,12 +43,21 @@ class QueueScreen(PadcomScreen[None]):
     AUTO_FOCUS = "#queue"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", key_display="/"),
-        Binding("s", "filter_status", "Status"),
-        Binding("p", "filter_priority", "Priority"),
-        Binding("c", "filter_category", "Category"),
-        Binding("m", "filter_assignee('me')", "Mine"),
-        Binding("u", "filter_assignee('none')", "Unassigned"),
-        Binding("x", "clear_filters", "Clear filters"),
+        Binding("f", "filter", "Filter"),
+        Binding("o", "sort", "Order"),
+        Binding("space", "select", "Select", key_display="␣"),
+        Binding("s", "change('status')", "Status"),
+        Binding("p", "change('priority')", "Priority"),
+        Binding("c", "change('category')", "Category"),
+        Binding("a", "change('assignee')", "Assign"),
+        Binding("m", "filter_assignee('me')", "Mine", show=False),
+        Binding("u", "filter_assignee('none')", "Unassigned", show=False),
+        Binding("x", "clear_filters", "Clear filters", show=False),
+        Binding("shift+down", "extend(1)", "Select down", show=False),
+        Binding("shift+up", "extend(-1)", "Select up", show=False),
+        Binding("asterisk", "select_all", "Select all matching", key_display="*", show=False),
+        Binding("w", "save_view", "Save as view", show=False),
+        *[Binding(str(n), f"view({n})", f"View {n}", show=False) for n in range(1, 10)],
         Binding("ctrl+r", "reload", "Reload", show=False),
     ]
 
@@ -59,6 +68,12 @@ class QueueScreen(PadcomScreen[None]):
         self.painted = False
         self.live_since = 0
         self.floods = FloodGate(10.0)
+        self.views: list[Json] | None = None
+        """The saved views (read on first use of 1-9)."""
+        self.view_name = ""
+        self.selected: dict[int, Json] = {}
+        """Tickets chosen for a bulk change, as last seen (their versions), loaded or not."""
+        self.last_bulk: Json | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search subject and body; enter applies, esc closes", id="search")
@@ -95,7 +110,7 @@ class QueueScreen(PadcomScreen[None]):
         self.queue.reset(filters)
         self.table.clear()
         self.loading = False
-        self._status()
+        self.status()
         self.load_more(first=True)
 
     def load_more(self, first: bool = False) -> None:
@@ -112,7 +127,7 @@ class QueueScreen(PadcomScreen[None]):
             if start_live:  # asked before the page is read: no change can fall in between
                 self.live_since = client.latest_event()
             page = client.list_tickets(
-                sort="urgency", limit=size, cursor=cursor, **filters.params()
+                sort=filters.sort, limit=size, cursor=cursor, **filters.params()
             )
             return filters, page
 
@@ -130,7 +145,7 @@ class QueueScreen(PadcomScreen[None]):
             self._show_all()  # a longer number widened '#': every row again
         else:
             self.table.append(fresh, self._now(), self.queue.marked)
-        self._status()
+        self.status()
         if not self.painted:
             self.painted = True
             self.call_after_refresh(self.post_message, QueuePainted(self.live_since))
@@ -194,7 +209,7 @@ class QueueScreen(PadcomScreen[None]):
             self.table.refresh_tickets(
                 [self.queue.tickets[n] for n in result.updated], self._now(), self.queue.marked
             )
-        self._status()
+        self.status()
 
     def announce(self, events: list[Json], tickets: dict[int, Json]) -> None:
         """A toast for a new ticket or one that became urgent, a bell for urgent; a burst
@@ -254,36 +269,43 @@ class QueueScreen(PadcomScreen[None]):
             self.queue.seen(int(ticket["number"]))
             self.merge([ticket])
 
-    def _pick(
-        self, title: str, name: str, values: tuple[str, ...], extra: list[tuple[str, str]]
-    ) -> None:
-        from padcom_tui.screens.choice import ChoiceScreen
+    def action_filter(self) -> None:
+        queue_desk.choose_filter(self)
 
-        current = getattr(self.queue.filters, name) or ""
-        options = [*extra, *[(v, v) for v in values]]
-        self.app.push_screen(
-            ChoiceScreen(title, options, current),
-            lambda value: (
-                None
-                if value is None
-                else self.load(self.queue.filters.but(**{name: value or None}))
-            ),
-        )
+    def action_sort(self) -> None:
+        queue_desk.choose_sort(self)
 
-    def action_filter_status(self) -> None:
-        self._pick("Show status", "status", STATUSES, [("open work", OPEN_WORK), ("any", "")])
+    def action_view(self, number: int) -> None:
+        queue_desk.open_view(self, number)
 
-    def action_filter_priority(self) -> None:
-        self._pick("Show priority", "priority", MOST_URGENT_FIRST, [("any", "")])
+    def action_save_view(self) -> None:
+        queue_desk.save_view(self)
 
-    def action_filter_category(self) -> None:
-        self._pick("Show category", "category", CATEGORIES, [("any", "")])
+    def action_select(self) -> None:
+        queue_desk.toggle(self)
+
+    def action_extend(self, step: int) -> None:
+        queue_desk.extend(self, step)
+
+    def action_select_all(self) -> None:
+        queue_desk.select_all(self)
+
+    def action_change(self, field: str) -> None:
+        queue_desk.change(self, field)
+
+    def show_selection(self, numbers: list[int]) -> None:
+        """Redraw the rows whose selection changed, and the count in the status line."""
+        self.table.chosen = set(self.selected)
+        shown = [self.queue.tickets[n] for n in numbers if n in self.queue.tickets]
+        self.table.refresh_tickets(shown, self._now(), self.queue.marked)
+        self.status()
 
     def action_filter_assignee(self, who: str) -> None:
         same = self.queue.filters.assignee == who
         self.load(self.queue.filters.but(assignee=None if same else who))
 
     def action_clear_filters(self) -> None:
+        self.view_name = ""
         self.load(QueueFilters())
 
     def action_search(self) -> None:
@@ -298,7 +320,8 @@ class QueueScreen(PadcomScreen[None]):
         self.load(self.queue.filters.but(q=event.value.strip() or None))
 
     def key_escape(self) -> None:
-        self._close_search()
+        if not queue_desk.clear(self):  # esc first unselects, then closes the search
+            self._close_search()
 
     def _close_search(self) -> None:
         self.query_one("#search", Input).remove_class("shown")
@@ -312,8 +335,14 @@ class QueueScreen(PadcomScreen[None]):
     def _show_all(self) -> None:
         self.table.show(self.queue.ordered(), self._now(), self.queue.marked)
 
-    def _status(self) -> None:
+    def status(self) -> None:
         count = len(self.queue.tickets)
         more = bool(self.queue.next_cursor)
         shown = "loading…" if self.loading and not count else counted(count, "ticket", more=more)
-        self.query_one(StatusLine).set_detail(f"{shown} · {self.queue.filters.describe()}")
+        parts = [shown]
+        if self.selected:
+            parts.append(f"{len(self.selected)} selected")
+        if self.view_name:
+            parts.append(f"view {line(self.view_name)}")
+        parts.append(self.queue.filters.describe())
+        self.query_one(StatusLine).set_detail(" · ".join(parts))

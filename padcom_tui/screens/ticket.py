@@ -8,7 +8,7 @@ the ticket as it is now, itself for the history and the message it added.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -34,6 +34,8 @@ from padcom_tui.widgets.conversation import Conversation
 from padcom_tui.widgets.customer_account import Account
 from padcom_tui.widgets.history import History
 from padcom_tui.widgets.keys_footer import KeysFooter
+from padcom_tui.widgets.related_tickets import SHOWN as RELATED
+from padcom_tui.widgets.related_tickets import RelatedTickets
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_header import TicketHeader
 
@@ -52,17 +54,33 @@ class TicketData:
     history: list[Json]
     services: list[Json]
     staff: list[Json]
+    theirs: list[Json] = field(default_factory=list)
+    """The requester's tickets, open first (the Customer tab)."""
+    organization: list[Json] = field(default_factory=list)
+    """The organization's tickets, open first."""
 
     @classmethod
     def fetch(cls, client: PadcomClient, number: int, staff: list[Json] | None) -> TicketData:
         ticket = client.get_ticket(number)
         org = (ticket.get("organization") or {}).get("id")
+        requester = (ticket.get("requester") or {}).get("id")
         return cls(
             ticket=ticket,
             messages=client.messages(number),
             history=client.history(number),
             services=client.services(org) if org else [],
             staff=staff if staff is not None else client.users(role="staff"),
+            # sort=status is the lifecycle order: a customer's open work comes first
+            theirs=client.list_tickets(requester=str(requester), sort="status", limit=RELATED + 1)[
+                "items"
+            ]
+            if requester
+            else [],
+            organization=(
+                client.list_tickets(organization=org, limit=2 * RELATED, sort="status")["items"]
+                if org
+                else []
+            ),
         )
 
     @property
@@ -124,6 +142,7 @@ class TicketScreen(PadcomScreen[Json | None]):
                     yield Conversation()
                 with TabPane("Customer", id="customer"):
                     yield Account()
+                    yield RelatedTickets(id="related")
                 with TabPane("History", id="history"):
                     yield History()
             yield Account(id="side")  # the customer beside the conversation on wide terminals
@@ -164,6 +183,7 @@ class TicketScreen(PadcomScreen[Json | None]):
         self.query_one(History).show(data.history, data.names)
         for account in self.query(Account):
             account.show(data.ticket, data.services)
+        self.query_one(RelatedTickets).show(data.ticket, data.theirs, data.organization)
 
     def on_events_arrived(self, message: EventsArrived) -> None:
         mine = [e for e in message.events if int(e["ticket"]) == self.number]

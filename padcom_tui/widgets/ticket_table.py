@@ -39,6 +39,8 @@ WIDE = 130
 NARROW = 100
 MARK = "● "
 """Before the number of a ticket that is new or changed; ``rearrange`` reads the number after it."""
+CHOSEN = "✓"
+"""In the mark's first place on a row selected for a bulk action (readable without colour)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ class TicketTable(DataTable[Any]):
         self.layout_width = 0
         self.columns_now: list[Column] = []
         self.subject_width = 20
+        self.chosen: set[int] = set()
+        """The numbers selected for a bulk action (the screen keeps this in step)."""
         self.digits = 3
         """How many digits the ``#`` column holds: the longest number shown so far."""
         self._sized = Size(0, 0)
@@ -146,7 +150,9 @@ class TicketTable(DataTable[Any]):
     def cells(self, ticket: Json, now: datetime, marked: bool) -> list[Text]:
         compact = self.layout_width < WIDE
         widths = {c.key: c.width or self.subject_width for c in self.columns_now}
-        number = Text(MARK if marked else " " * len(MARK), style=ink("bold cyan"))
+        chosen = int(ticket["number"]) in self.chosen
+        mark = (CHOSEN if chosen else "") + (MARK if marked else " " * len(MARK))
+        number = Text(mark[: len(MARK)], style=ink("bold cyan"))
         number.append(str(ticket["number"]), style="bold" if marked else "")
         values = {
             "number": number,

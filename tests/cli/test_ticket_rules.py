@@ -96,3 +96,19 @@ def test_the_client_lists_what_the_server_lists_in_its_order(
     assert client == server
     assert len(everything) == 20
     assert len(_listed(me)) == 20 - 3  # three deleted by their customer
+
+
+SORTS = ["status", "-status", "subject", "-subject", "priority", "-assignee", "due", "-number"]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_the_client_sorts_by_any_column_as_the_server_does(
+    desk: tuple[Person, Person], sort: str
+) -> None:
+    from padcom_cli.client.ticket_rules import sort_key
+
+    me, _other = desk
+    page = me.api().get("/tickets", params={"sort": sort, "limit": 100}).json()
+    server = [t["number"] for t in page["items"]]
+    client = [t["number"] for t in sorted(page["items"], key=sort_key(sort))]
+    assert client == server
