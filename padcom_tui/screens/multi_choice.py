@@ -35,4 +35,5 @@ class MultiChoiceScreen(ModalScreen[list[str] | None]):
             yield Static(Text("space tick · enter apply (none: any) · esc cancel", style="dim"))
 
     def action_apply(self) -> None:
-        self.dismiss(list(self.query_one(SelectionList).selected))
+        ticked = set(self.query_one(SelectionList).selected)
+        self.dismiss([value for _label, value in self.options if value in ticked])  # list order
