@@ -21,7 +21,7 @@ from server.storage.models import Event, Message, Organization, Service, Ticket,
 from tests.support.live import Live
 from tests.tui.conftest import NOW, build_app, settle
 
-SIZES = [(80, 24), (120, 36)]
+SIZES = [(80, 24), (120, 36), (160, 48)]
 DESK = [  # requester, subject, body, category, priority, hours ago, staff work
     (0, "Server unreachable since this morning", "Our VPS does not answer ping or SSH.",
      "hardware", "urgent", 3, "assign+reply+note"),
