@@ -118,10 +118,10 @@ def test_any_column_sorts_both_ways_and_pages_without_gaps(live: Live, column: s
         paged: list[dict[str, Any]] = []
         cursor = None
         while True:
-            params = {"organization": org, "sort": sort, "limit": 2}
-            page = agent.api().get(
-                "/tickets", params={**params, **({"cursor": cursor} if cursor else {})}
-            )
+            params: dict[str, str | int] = {"organization": org, "sort": sort, "limit": 2}
+            if cursor:
+                params["cursor"] = cursor
+            page = agent.api().get("/tickets", params=params)
             assert page.status_code == 200, page.text
             paged += page.json()["items"]
             cursor = page.json()["next_cursor"]

@@ -122,10 +122,11 @@ def test_a_bulk_change_is_staff_only_and_checks_what_it_sets(live: Live) -> None
     to_customer = {**one, "changes": {"assignee": customer.id}}
     reply = agent.api().post("/tickets/bulk", json=to_customer).json()
     assert reply["changed"] == [] and reply["refused"][0]["status"] == 422
-    for bad in (
+    bad_bodies: list[dict[str, Any]] = [
         {"tickets": [], "changes": {}},
         {**one, "changes": {"subject": "renamed"}},
         {"tickets": [{"number": number, "version": 1}] * 201, "changes": {}},
-    ):
+    ]
+    for bad in bad_bodies:
         assert agent.api().post("/tickets/bulk", json=bad).status_code == 422
     assert agent.api().get(f"/tickets/{number}").json()["version"] == 1

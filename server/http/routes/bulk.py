@@ -17,8 +17,8 @@ from server.helpdesk import tickets
 from server.http.deps import AppSettings, StaffUser, write
 from server.http.errors import DomainError, status_of
 from server.http.schemas import BulkIn, BulkOut
-from server.reads.ticket_read import JSON, dumps, read_tickets
-from server.storage.db import db
+from server.reads import pages
+from server.reads.ticket_read import JSON, dumps
 from server.storage.models import Event, Ticket
 
 router = APIRouter(tags=["tickets"])
@@ -56,6 +56,5 @@ def bulk_change(
             )
         else:
             changed.append(item.number)
-    with db.connection_context():
-        shown = read_tickets(staff, changed)
+    shown = pages.tickets_shown(staff, changed)
     return Response(dumps({"changed": shown, "refused": refused}), media_type=JSON)

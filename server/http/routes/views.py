@@ -13,8 +13,7 @@ from fastapi import APIRouter, Path, Request, Response
 from server.helpdesk import views as rules
 from server.http.deps import StaffUser, write
 from server.http.schemas import ViewIn, ViewOut, ViewPatch
-from server.reads.listing import checked_filters
-from server.storage.db import db
+from server.reads import pages
 from server.storage.write_path import plain
 
 router = APIRouter(tags=["views"])
@@ -24,15 +23,13 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 @router.get("/views", response_model=list[ViewOut])
 def list_views(staff: StaffUser) -> list[dict[str, Any]]:
     """The agent's own views and the shared ones, in the order of the number keys."""
-    with db.connection_context():
-        return [rules.view_json(v, staff) for v in rules.visible_views(staff)]
+    return pages.views(staff)
 
 
 @router.post("/views", response_model=ViewOut, status_code=201)
 def add_view(data: ViewIn, request: Request, staff: StaffUser) -> dict[str, Any]:
     """A view of one's own, or (``shared``, admins) one every agent sees."""
-    with db.connection_context():
-        checked_filters(data.filters, staff)
+    pages.check_view_filters(data.filters, staff)
     values = data.model_dump(exclude={"shared"})
     return write(
         request,
@@ -46,8 +43,7 @@ def change_view(
 ) -> dict[str, Any]:
     values = patch.model_dump(exclude_unset=True)
     if patch.filters is not None:
-        with db.connection_context():
-            checked_filters(patch.filters, staff)
+        pages.check_view_filters(patch.filters, staff)
     return write(
         request,
         plain(lambda: rules.view_json(rules.change_view(staff, view_id, values), staff)),
