@@ -161,3 +161,11 @@ class _Reversed:
 
     def __hash__(self) -> int:
         return hash(self.value)
+
+
+def next_deadline(ticket: Json) -> str | None:
+    """The SLA deadline that comes next (the server's time text), None without one:
+    the first response until someone answered, then the resolution."""
+    key = "first_response_due" if not ticket.get("first_response_at") else "resolution_due"
+    found = ticket.get(key)
+    return str(found) if found else None
