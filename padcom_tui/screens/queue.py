@@ -1,12 +1,13 @@
 """The home screen: the queue in urgency (or any) order, filtered, paged as the agent scrolls.
 
-Filters, the order, saved views, selection and bulk changes are in ``queue_desk.py``.
+Filters, the order, saved views, selection and bulk changes are in ``_desk().py``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Collection
+from types import ModuleType
 from typing import Any, ClassVar
 
 from textual import on
@@ -29,11 +30,18 @@ from padcom_tui.flood_gate import FloodGate, Notice
 from padcom_tui.format import line
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.queue_pages import QueueFilters, TicketQueue
-from padcom_tui.screens import queue_desk
 from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_table import TicketTable
+
+
+def _desk() -> ModuleType:
+    """The desk's dialogs and bulk work, imported on first use: no part of the first paint."""
+    from padcom_tui.screens import queue_desk
+
+    return queue_desk
+
 
 CLOCK_SECONDS = 30
 """How often the queue's ages and SLA due times are brought up to the clock."""
@@ -270,28 +278,28 @@ class QueueScreen(PadcomScreen[None]):
             self.merge([ticket])
 
     def action_filter(self) -> None:
-        queue_desk.choose_filter(self)
+        _desk().choose_filter(self)
 
     def action_sort(self) -> None:
-        queue_desk.choose_sort(self)
+        _desk().choose_sort(self)
 
     def action_view(self, number: int) -> None:
-        queue_desk.open_view(self, number)
+        _desk().open_view(self, number)
 
     def action_save_view(self) -> None:
-        queue_desk.save_view(self)
+        _desk().save_view(self)
 
     def action_select(self) -> None:
-        queue_desk.toggle(self)
+        _desk().toggle(self)
 
     def action_extend(self, step: int) -> None:
-        queue_desk.extend(self, step)
+        _desk().extend(self, step)
 
     def action_select_all(self) -> None:
-        queue_desk.select_all(self)
+        _desk().select_all(self)
 
     def action_change(self, field: str) -> None:
-        queue_desk.change(self, field)
+        _desk().change(self, field)
 
     def show_selection(self, numbers: list[int]) -> None:
         """Redraw the rows whose selection changed, and the count in the status line."""
@@ -320,7 +328,7 @@ class QueueScreen(PadcomScreen[None]):
         self.load(self.queue.filters.but(q=event.value.strip() or None))
 
     def key_escape(self) -> None:
-        if not queue_desk.clear(self):  # esc first unselects, then closes the search
+        if not _desk().clear(self):  # esc first unselects, then closes the search
             self._close_search()
 
     def _close_search(self) -> None:
