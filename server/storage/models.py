@@ -8,6 +8,7 @@ the audit trail, and the source of live notifications.
 from __future__ import annotations
 
 from peewee import (
+    SQL,
     AutoField,
     BigIntegerField,
     BooleanField,
@@ -67,7 +68,9 @@ class User(BaseModel):
     active = BooleanField(default=True)
     last_login_at = TimeField(null=True)
     created_at = TimeField(default=utcnow)
-    system = BooleanField(default=False)  # the helpdesk's own account (the SLA clock): no person
+    # the helpdesk's own account (the SLA clock): no person; a database default too, for
+    # writers that name their columns (bulk loads, the demo)
+    system = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
     @property
     def is_staff(self) -> bool:
