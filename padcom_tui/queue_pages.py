@@ -33,6 +33,7 @@ class QueueFilters:
     organization: str | None = None
     idle: str | None = None
     deleted: str | None = None
+    tag: str | None = None
     sort: str = "urgency"
 
     FILTERS = (
@@ -44,6 +45,7 @@ class QueueFilters:
         "organization",
         "idle",
         "deleted",
+        "tag",
     )
 
     @classmethod
@@ -74,6 +76,8 @@ class QueueFilters:
             parts.append(f"idle {self.idle}")
         if self.deleted == "true":
             parts.append("deleted by the customer")
+        if self.tag:
+            parts.append(f"tag {self.tag}")
         if self.q:
             parts.append(f"search {self.q!r}")
         if self.sort != "urgency":

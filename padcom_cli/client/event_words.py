@@ -97,7 +97,21 @@ def _breached(data: Json, names: Names | None) -> str:
     return f"SLA deadline missed: {', '.join(parts) or 'a deadline'}"
 
 
+def _tagged(data: Json, names: Names | None) -> str:
+    before, after = (data.get("tags") or [[], []])[:2]
+    added = [f"+{t}" for t in after if t not in before]
+    removed = [f"-{t}" for t in before if t not in after]
+    return "tags: " + clean(" ".join(added + removed) or "unchanged", single_line=True)
+
+
+def _macro(data: Json, names: Names | None) -> str:
+    name = (data.get("macro") or {}).get("name", "")
+    return f"macro applied: {clean(str(name), single_line=True)}"
+
+
 DESCRIBE: dict[str, Describe] = {
+    EventKind.TAGGED: _tagged,
+    EventKind.MACRO: _macro,
     EventKind.CREATED: _created,
     EventKind.UPDATED: _fields,
     EventKind.REPLIED: _message("replied"),

@@ -51,7 +51,7 @@ def _any_person(value: str, someone: Json | None, me: int | None) -> bool:
 
 def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> bool:
     """Whether ``GET /tickets`` with ``filters`` (status, priority, category, assignee,
-    requester, organization, deleted, q; each a comma list) lists ``ticket``; ``me`` is
+    requester, organization, deleted, tag, q; each a comma list) lists ``ticket``; ``me`` is
     the signed-in user's id. A deleted ticket is listed only under ``deleted=true|any``.
 
     ``q`` matches subject or body, ignoring case (the server folds ASCII letters on
@@ -76,6 +76,9 @@ def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> 
     deleted = filters.get("deleted") or "false"
     if deleted != "any" and bool(ticket.get("deleted_at")) != (deleted == "true"):
         return False
+    tag = filters.get("tag")
+    if tag and not set(words(tag.lower())) & set(ticket.get("tags") or []):
+        return False  # any of the tags (the server stores them lower case)
     q = filters.get("q")
     if q:
         text = q.lower()

@@ -43,6 +43,12 @@ def list_tickets(
     search: Annotated[
         str | None, typer.Option("--search", "-q", help="Text in the subject or body.")
     ] = None,
+    tag: Annotated[
+        str | None,
+        typer.Option(
+            "--tag", "-t", help="Staff: only tickets with any of these tags, comma-separated."
+        ),
+    ] = None,
     everything: Annotated[
         bool, typer.Option("--all", "-a", help="Include resolved and closed tickets.")
     ] = False,
@@ -64,6 +70,7 @@ def list_tickets(
         "priority": _words(priority, PRIORITIES, "--priority"),
         "category": _words(category, CATEGORIES, "--category"),
         "q": search,
+        "tag": tag,
     }
     if deleted:
         filters["deleted"] = "true"
@@ -77,7 +84,7 @@ def list_tickets(
         from padcom_cli.render import ticket_table
 
         if not tickets:
-            narrowed = any((status, priority, category, search, deleted))
+            narrowed = any((status, priority, category, search, deleted, tag))
             return Text("No tickets match." if narrowed else "No open tickets.")
         return ticket_table(tickets)
 

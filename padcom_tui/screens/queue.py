@@ -31,6 +31,7 @@ from padcom_tui.format import line
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.queue_pages import QueueFilters, TicketQueue
 from padcom_tui.screens.base import PadcomScreen
+from padcom_tui.screens.macro_apply import choose_macro, summary
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_table import TicketTable
@@ -66,6 +67,8 @@ class QueueScreen(PadcomScreen[None]):
         Binding("asterisk", "select_all", "Select all matching", key_display="*", show=False),
         Binding("w", "save_view", "Save as view", show=False),
         *[Binding(str(n), f"view({n})", f"View {n}", show=False) for n in range(1, 10)],
+        Binding("t", "filter_tag", "Tag", show=False),  # listed in ? help
+        Binding("M", "macro", "Macro", key_display="M", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),
     ]
 
@@ -303,7 +306,7 @@ class QueueScreen(PadcomScreen[None]):
 
     def show_selection(self, numbers: list[int]) -> None:
         """Redraw the rows whose selection changed, and the count in the status line."""
-        self.table.chosen = set(self.selected)
+        self.table.selected = set(self.selected)
         shown = [self.queue.tickets[n] for n in numbers if n in self.queue.tickets]
         self.table.refresh_tickets(shown, self._now(), self.queue.marked)
         self.status()
@@ -311,6 +314,46 @@ class QueueScreen(PadcomScreen[None]):
     def action_filter_assignee(self, who: str) -> None:
         same = self.queue.filters.assignee == who
         self.load(self.queue.filters.but(assignee=None if same else who))
+
+    def action_filter_tag(self) -> None:
+        """Show only tickets with one of the tags in use (the server counts them)."""
+
+        def listed(found: Json) -> None:
+            tags = [(f"{line(u['tag'])} ({u['tickets']})", str(u["tag"])) for u in found["used"]]
+            from padcom_tui.screens.choice import ChoiceScreen
+
+            self.app.push_screen(
+                ChoiceScreen("Show tag", [("any", ""), *tags], self.queue.filters.tag or ""),
+                lambda value: (
+                    None if value is None else self.load(self.queue.filters.but(tag=value or None))
+                ),
+            )
+
+        in_background(self, self.padcom.client.desk.tags, listed, group="tags")
+
+    def action_macro(self) -> None:
+        """Apply a macro to the selected tickets (or the one under the cursor)."""
+        numbers = sorted(self.table.selected) or [n for n in [self.table.current_number] if n]
+        targets = [
+            {"number": n, "version": int(self.queue.tickets[n]["version"])}
+            for n in numbers
+            if n in self.queue.tickets
+        ]
+        if not targets:
+            return
+
+        def done(result: Json) -> None:
+            if "results" in result:
+                self.notify(summary(result), markup=False)
+                self.merge([r["ticket"] for r in result["results"] if r["ticket"]])
+            else:
+                self.notify(f"#{result['number']}: macro applied.", markup=False)
+                self.merge([result])
+            self.selected.clear()
+            self.table.selected.clear()
+            self._show_all()
+
+        choose_macro(self, self.padcom.client, targets, done)
 
     def action_clear_filters(self) -> None:
         self.view_name = ""
@@ -349,7 +392,7 @@ class QueueScreen(PadcomScreen[None]):
         shown = "loading…" if self.loading and not count else counted(count, "ticket", more=more)
         parts = [shown]
         if self.selected:
-            parts.append(f"{len(self.selected)} selected")
+            parts.append(f"{len(self.selected)} selected (M: macro)")
         if self.view_name:
             parts.append(f"view {line(self.view_name)}")
         parts.append(self.queue.filters.describe())

@@ -43,6 +43,23 @@ CHOSEN = "✓"
 """In the mark's first place on a row selected for a bulk action (readable without colour)."""
 
 
+SELECTED = "✓ "
+"""Before the number of a ticket picked for a macro (its own width: the new/changed mark's)."""
+
+
+def subject_cell(ticket: Json, width: int) -> Text:
+    """The subject, then the ticket's tags (staff see them) in a colour of their own."""
+    subject = line(ticket.get("subject"))
+    tags = " ".join(f"#{line(t)}" for t in ticket.get("tags") or [])
+    if not tags:
+        return Text(fit(subject, width))
+    cell = Text(fit(subject, max(width - len(tags) - 1, min(width, 12))))
+    room = width - len(cell.plain) - 1
+    if room > 1:
+        cell.append(" " + fit(tags, room), style=ink("cyan"))
+    return cell
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -92,7 +109,7 @@ class TicketTable(DataTable[Any]):
         self.layout_width = 0
         self.columns_now: list[Column] = []
         self.subject_width = 20
-        self.chosen: set[int] = set()
+        self.selected: set[int] = set()
         """The numbers selected for a bulk action (the screen keeps this in step)."""
         self.digits = 3
         """How many digits the ``#`` column holds: the longest number shown so far."""
@@ -150,7 +167,7 @@ class TicketTable(DataTable[Any]):
     def cells(self, ticket: Json, now: datetime, marked: bool) -> list[Text]:
         compact = self.layout_width < WIDE
         widths = {c.key: c.width or self.subject_width for c in self.columns_now}
-        chosen = int(ticket["number"]) in self.chosen
+        chosen = int(ticket["number"]) in self.selected
         mark = (CHOSEN if chosen else "") + (MARK if marked else " " * len(MARK))
         number = Text(mark[: len(MARK)], style=ink("bold cyan"))
         number.append(str(ticket["number"]), style="bold" if marked else "")
@@ -159,7 +176,7 @@ class TicketTable(DataTable[Any]):
             "priority": word(ticket["priority"], compact, PRIORITY_STYLE),
             "status": word(ticket["status"], compact, STATUS_STYLE),
             "category": word(ticket["category"], compact),
-            "subject": Text(fit(line(ticket.get("subject")), widths["subject"])),
+            "subject": subject_cell(ticket, widths["subject"]),
             "organization": Text(fit(organization(ticket), widths["organization"])),
             "assignee": Text(fit(person(ticket.get("assignee")), widths["assignee"])),
             "age": Text(age(ticket, now)),

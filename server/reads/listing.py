@@ -18,7 +18,9 @@ from typing import Any, cast
 
 from peewee import SQL, Case, ColumnBase, Field, ModelSelect, NodeList, fn
 
-from server.helpdesk.errors import DomainError, Invalid
+from server.helpdesk import tags
+from server.helpdesk.errors import DomainError, Forbidden, Invalid
+from server.storage.desk_models import TicketTag
 from server.storage.fields import utcnow
 from server.storage.models import Ticket, User
 from server.vocabulary import CATEGORIES, PRIORITIES, STATUSES
@@ -77,6 +79,7 @@ class TicketFilters:
     requester: str | None = None
     organization: str | None = None
     q: str | None = None
+    tag: str | None = None
     deleted: str | None = None
     idle: str | None = None
     """Not changed for this long: ``3d``, ``12h`` (the "waiting > 3 days" view)."""
@@ -168,6 +171,8 @@ def apply_filters(
         query = query.where(Ticket.deleted_at.is_null())
     elif filters.deleted == "true":
         query = query.where(Ticket.deleted_at.is_null(False))
+    if filters.tag:
+        query = query.where(Ticket.id.in_(_tagged(filters.tag, user)))
     if filters.q:
         query = query.where(
             _contains(Ticket.subject, filters.q) | _contains(Ticket.body, filters.q)
@@ -187,6 +192,17 @@ def checked_filters(params: dict[str, Any], user: User) -> TicketFilters:
         raise Invalid(f"deleted must be one of {', '.join(DELETED_CHOICES)}")
     apply_filters(Ticket.select(), filters, user)  # builds the query only: raises for bad words
     return filters
+
+
+def _tagged(value: str, user: User) -> ModelSelect[TicketTag]:
+    """The ids of tickets carrying any of the comma-separated tags; raises Forbidden for a
+    customer (tags are staff-only: filtering by one would tell which carry it), Invalid."""
+    if not user.is_staff:
+        raise Forbidden("tags are for support staff only")
+    words = tags.normalise_all(w for w in value.split(",") if w.strip())
+    if not words:
+        raise Invalid("tag must be one or more tags, comma-separated")
+    return TicketTag.select(TicketTag.ticket).where(TicketTag.tag.in_(words))
 
 
 def encode_cursor(key: tuple[Any, ...], sort: str) -> str:

@@ -25,6 +25,9 @@ from server.stats.migration import (
 )
 from server.storage import event_horizon
 from server.storage.db import db, is_postgres
+from server.storage.desk_models import AllowedTag, CannedReply, Macro, TicketTag
+from server.storage.file_models import FILE_MODELS
+from server.storage.mail_models import MAIL_MODELS
 from server.storage.models import (
     ALL_MODELS,
     IdempotencyKey,
@@ -39,6 +42,7 @@ from server.storage.models import (
 )
 from server.storage.postgres import unbounded
 from server.storage.saved_views import seed_default_views
+from server.storage.tables import EVERY_MODEL
 from server.storage.write_path import plain, write
 from server.vocabulary import SYSTEM_ACCOUNT_EMAIL
 
@@ -119,6 +123,26 @@ def _outbox_owners(migrator: SchemaMigrator) -> None:
         alter(migrator.add_column(Outbox._meta.table_name, "lease_owner", Outbox.lease_owner))
 
 
+def _tags(migrator: SchemaMigrator) -> None:
+    """Tags on tickets (staff only) and the admins' allow-list of them."""
+    db.create_tables([TicketTag, AllowedTag])
+
+
+def _canned_and_macros(migrator: SchemaMigrator) -> None:
+    """Canned replies with placeholders and macros, shared or an agent's own."""
+    db.create_tables([CannedReply, Macro])
+
+
+def _attachments(migrator: SchemaMigrator) -> None:
+    """Files on tickets and messages, their bytes stored once per content (server/storage/file_models.py)."""
+    db.create_tables(FILE_MODELS)
+
+
+def _inbound_mail(migrator: SchemaMigrator) -> None:
+    """Every mail read by mail-in or the poller, with what became of it (server/storage/mail_models.py)."""
+    db.create_tables(MAIL_MODELS)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
@@ -135,6 +159,12 @@ MIGRATIONS: list[Migration] = [
         21, "users: system accounts (the SLA clock) marked, never shown as people", _system_users
     ),
     Migration(22, "saved views: named ticket lists per agent, and shared ones", _saved_views),
+    Migration(25, "tags on tickets and their allow-list", _tags),
+    Migration(26, "canned replies and macros", _canned_and_macros),
+    Migration(
+        29, "attachments: files on tickets and messages, stored once by SHA-256", _attachments
+    ),
+    Migration(30, "mail in: every mail read, what became of it and why", _inbound_mail),
     Migration(35, "statistics durations: group columns packed into one key", keyed_from_columns),
 ]
 
@@ -180,7 +210,7 @@ def _migrate() -> tuple[int, int]:
         if before > LATEST:
             raise SchemaTooNew(before)
         if before == 0:
-            db.create_tables(ALL_MODELS)
+            db.create_tables(EVERY_MODEL)
             triggers.install()  # what the models cannot declare
             event_horizon.install()
             seed_default_views()

@@ -40,6 +40,8 @@ EVENT_WORDS = [
     "assigned",
     "deleted",
     "sla_breached",
+    "tagged",
+    "macro",
 ]
 PINNED: dict[str, dict[str, int | str]] = {
     "priority": {"low": 0, "normal": 1, "high": 2, "urgent": 3},

@@ -103,6 +103,8 @@ def test_every_event_kind_has_words_and_none_shows_python() -> None:
         "status": {"status": ["open", "waiting"]},
         "assigned": {"assignee": [None, 3]},
         "deleted": {},
+        "tagged": {"tags": [["dns"], ["dns", "outage"]]},
+        "macro": {"macro": {"id": 1, "name": "Outage reply"}},
         "sla_breached": {
             "targets": ["first_response", "resolution"],
             "due": {"first_response": "2026-11-28T09:00:00Z", "resolution": "2026-11-29T09:00:00Z"},

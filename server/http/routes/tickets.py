@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 
-from server.helpdesk import tickets
+from server.helpdesk import attachments, tickets
 from server.http.deps import AppSettings, CurrentUser
 from server.http.errors import ApiError, PreconditionRequired
 from server.http.idempotency import Answer
@@ -21,6 +21,7 @@ from server.http.schemas import (
     TicketOut,
     TicketPage,
     TicketPatch,
+    fingerprinted,
 )
 from server.http.ticket_response import ticket_response
 from server.reads import pages
@@ -50,6 +51,9 @@ def list_tickets(
         str | None, Query(max_length=200, description="comma-separated ids")
     ] = None,
     q: Annotated[str | None, Query(max_length=200, description="text in subject or body")] = None,
+    tag: Annotated[
+        str | None, Query(max_length=400, description="staff: any of these tags, comma-separated")
+    ] = None,
     idle: Annotated[
         str | None, Query(max_length=6, description="not changed for this long: 12h, 3d")
     ] = None,
@@ -67,7 +71,16 @@ def list_tickets(
     Tickets their customer deleted are left out unless ``deleted=true`` (or ``any``).
     """
     filters = TicketFilters(
-        status, priority, category, assignee, requester, organization, q, deleted, idle
+        status=status,
+        priority=priority,
+        category=category,
+        assignee=assignee,
+        requester=requester,
+        organization=organization,
+        q=q,
+        tag=tag,
+        deleted=deleted,
+        idle=idle,
     )
     return Response(dumps(pages.ticket_page(user, filters, sort, cursor, limit)), media_type=JSON)
 
@@ -93,12 +106,16 @@ def create_ticket(
     settings: AppSettings,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
-    """File a ticket. A retry with the same ``Idempotency-Key`` returns the first ticket."""
-    once = Once.of(request, idempotency_key, data.model_dump())
-    new = tickets.NewTicket(**data.model_dump())
+    """File a ticket (with your uploads as ``attachments``). A retry with the same
+    ``Idempotency-Key`` returns the first ticket."""
+    once = Once.of(request, idempotency_key, fingerprinted(data))
+    fields = data.model_dump()
+    files = fields.pop("attachments")
+    new = tickets.NewTicket(**fields)
 
     def change() -> tuple[Done, list[Event]]:
         ticket, events = tickets.create_ticket(user, new, settings.sla)
+        attachments.attach(user, files, ticket, None, False, settings.files)
         return Done(ticket.id, _ticket_answer(user, ticket.id, 201)), events
 
     return write_once(request, user, once, "create", change)
@@ -170,13 +187,20 @@ def add_message(
     data: MessageIn,
     request: Request,
     user: CurrentUser,
+    settings: AppSettings,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
-    """Reply on a ticket (or, for staff, leave an internal note)."""
-    once = Once.of(request, idempotency_key, data.model_dump())
+    """Reply on a ticket (or, for staff, leave an internal note), with your uploads as
+    ``attachments``: a note's files are staff-only, as the note is."""
+    once = Once.of(request, idempotency_key, fingerprinted(data))
 
     def change() -> tuple[Done, list[Event]]:
-        message, ticket, events = tickets.add_message(user, number, data.body, data.internal)
+        message, ticket, events = tickets.add_message(
+            user, number, data.body, data.internal, data.status
+        )
+        attachments.attach(
+            user, data.attachments, ticket, message.id, message.internal, settings.files
+        )
 
         def answer() -> Answer:
             shown = MessageOut.model_validate(pages.message_shown(user, message))
