@@ -18,6 +18,7 @@ from typing import Any
 import typer
 from typer._coercion import RuntimeParam
 from typer.core import _TyperParameter
+from typer.models import ArgumentInfo
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class PlainParam(RuntimeParam):
             except ValueError:
                 choices = ", ".join(str(member.value) for member in kind)
                 raise typer.BadParameter(f"{value!r} is not one of {choices}.") from None
+        if isinstance(value, str) and value.startswith("#") and self._is_argument:
+            value = value[1:]  # a ticket number as people write it: '#401' (the one int argument)
         try:
             number = int(value)
         except (TypeError, ValueError):
@@ -44,6 +47,11 @@ class PlainParam(RuntimeParam):
         if (low is not None and number < low) or (high is not None and number > high):
             raise typer.BadParameter(f"{number} is not in the range {low}..{high}.")
         return number
+
+    @property
+    def _is_argument(self) -> bool:
+        """A positional argument: in padcom the only int one is a ticket number (``options.Number``)."""
+        return isinstance(self.parameter_info, ArgumentInfo)
 
 
 def _plain(annotation: Any) -> bool:

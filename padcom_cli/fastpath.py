@@ -19,13 +19,13 @@ import importlib
 import os
 import sys
 
+from padcom_cli.client.ticket_number import ticket_number
+
 FAST: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("ticket", "show"): ("padcom_cli.showing:show", {"--history": "history", "--json": "as_json"}),
 }
 """Command path → ("module:function", flag → keyword); the function takes (client, number, **flags)."""
 
-NUMBER_MAX = 2**31 - 1
-"""The largest ticket number the ``N`` argument accepts (``options.Number``)."""
 
 COMPLETE_VAR = "_PADCOM_COMPLETE"
 """Set by the shell completion scripts: then Typer must answer."""
@@ -42,8 +42,8 @@ def parse(argv: list[str]) -> tuple[str, int, dict[str, bool]] | None:
     for word in argv[2:]:
         if word in flags and not given[flags[word]]:
             given[flags[word]] = True
-        elif number is None and word.isascii() and word.isdigit() and 1 <= int(word) <= NUMBER_MAX:
-            number = int(word)
+        elif number is None and word == word.strip() and ticket_number(word) is not None:
+            number = ticket_number(word)  # 401, or #401 as people write it
         else:
             return None
     return None if number is None else (target, number, given)

@@ -95,7 +95,12 @@ def _properties(ticket: Json) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
-    rows: list[tuple[str, Text]] = [
+    rows: list[tuple[str, Text]] = []
+    if ticket.get("deleted_at"):  # only staff see a deleted ticket: out of every queue
+        rows.append(
+            ("Deleted", Text(f"by the customer, {when(ticket['deleted_at'])}", style="bold red"))
+        )
+    rows += [
         ("Status", status(ticket["status"])),
         ("Priority", priority(ticket["priority"])),
         ("Category", plain(ticket["category"])),
@@ -107,7 +112,7 @@ def _properties(ticket: Json) -> Table:
     ]
     if ticket.get("closed_at"):
         rows.append(("Closed", Text(when(ticket["closed_at"]))))
-    elif ticket.get("resolution_due"):
+    elif ticket.get("resolution_due") and not ticket.get("deleted_at"):  # its clocks stopped
         rows.append(("Due", Text(when(ticket["resolution_due"]))))
     if ticket.get("tags"):
         rows.append(("Tags", plain(", ".join(ticket["tags"]), "cyan", single_line=True)))

@@ -25,7 +25,13 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from padcom_cli.client.api import PadcomClient
-from padcom_cli.client.errors import NotAuthorized, PadcomError, ServerFailed, Unreachable
+from padcom_cli.client.errors import (
+    NotAuthorized,
+    NotFound,
+    PadcomError,
+    ServerFailed,
+    Unreachable,
+)
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import iter_events
 from padcom_cli.client.vocabulary import STAFF_ROLES
@@ -72,12 +78,18 @@ class PadcomAdmin(App[None]):
         "administration": _administration,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Focus moves where the app reads keys, not where a widget does: keys typed ahead
+        # (a password manager's "email, Tab, password") were queued to the old field
+        # before its Tab moved the focus, and the password landed in the Email field.
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
         Binding("q", "quit", "Quit"),
+        Binding("number_sign,g", "goto", "Go to #", key_display="#"),
         Binding("d", "push_screen('dashboard')", "Dashboard", show=False),  # listed in ? help
         Binding(
             "exclamation_mark", "push_screen('incidents')", "Incidents", show=False, key_display="!"
         ),
-        Binding("a", "push_screen('administration')", "Administration", show=False),
+        Binding("A", "push_screen('administration')", "Administration", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
@@ -268,6 +280,38 @@ class PadcomAdmin(App[None]):
 
     def on_unmount(self) -> None:
         self._stop_live.set()  # the reader thread ends within a fraction of a second
+
+    # -- go to a ticket -------------------------------------------------------------
+
+    def action_goto(self) -> None:
+        """Ask for a number, then open that ticket over the queue (replacing an open one)."""
+        from padcom_tui.screens.goto import GotoScreen
+
+        if not isinstance(self.screen, GotoScreen):
+            self.push_screen(GotoScreen(), self.open_ticket)
+
+    def open_ticket(self, number: int | None) -> None:
+        """Show ticket ``number`` if it exists (a notice if not); back returns to the queue."""
+        if number is None:
+            return
+
+        def found(_ticket: Json) -> None:
+            from padcom_tui.screens.ticket import TicketScreen
+
+            if isinstance(self.screen, TicketScreen):
+                if self.screen.number == number:
+                    return
+                self.pop_screen()
+            queue = self.screen if isinstance(self.screen, QueueScreen) else None
+            self.push_screen(TicketScreen(number), queue.ticket_closed if queue else None)
+
+        def missing(error: PadcomError) -> None:
+            if isinstance(error, NotFound):
+                self.notify(f"There is no ticket #{number}.", title="Not found", severity="warning")
+            else:
+                self.report(error)
+
+        in_background(self, lambda: self.client.get_ticket(number), found, failed=missing)
 
     # -- help and the command palette ---------------------------------------------
 

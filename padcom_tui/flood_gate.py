@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from padcom_cli.client.plural import counted
+
 
 @dataclass(frozen=True)
 class Notice:
@@ -67,7 +69,8 @@ class FloodGate:
             notices.append(
                 Notice(
                     title=f"Flood from {burst.organization}",
-                    text=f"{count} {kind}tickets from {burst.organization} in {self.window:.0f} s",
+                    text=f"{counted(count, kind + 'ticket')} from {burst.organization} "
+                    f"in {self.window:.0f} s",
                     urgent=burst.urgent,
                     bell=False,
                 )

@@ -83,23 +83,23 @@ def age(ticket: Json, now: datetime) -> str:
     return short_duration((now - created).total_seconds()) if created else ""
 
 
-def sla_due(ticket: Json, now: datetime, short: bool = False) -> Text:
+def sla_due(ticket: Json, now: datetime) -> Text:
     """The next SLA deadline: first response until answered, then resolution.
 
-    A missed one reads '3h late' ('-3h' when ``short``), so it shows without colour too.
-    While the ticket waits on the customer the clock stands still: 'paused'.
+    A missed one reads '3h late' at every width, so it shows without colour too.
+    While the ticket waits on the customer the clock stands still: 'paused'; a ticket
+    done, or deleted by its customer, has no clock: '-'.
     """
-    if ticket.get("status") in DONE_STATUSES:
+    if ticket.get("status") in DONE_STATUSES or ticket.get("deleted_at"):
         return Text("-", style="dim")
     if ticket.get("status") == Status.WAITING:
-        return Text("pause" if short else "paused", style="dim")
+        return Text("paused", style="dim")
     due = parse(next_deadline(ticket))
     if due is None:
         return Text("-", style="dim")
     seconds = (due - now).total_seconds()
     if seconds < 0:
-        late = f"-{short_duration(seconds)}" if short else f"{short_duration(seconds)} late"
-        return Text(late, style=ink("bold red"))
+        return Text(f"{short_duration(seconds)} late", style=ink("bold red"))
     return Text(short_duration(seconds), style=ink("yellow") if seconds < 3600 else "")
 
 

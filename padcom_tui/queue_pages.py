@@ -15,19 +15,24 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from padcom_cli.client.jsontypes import Json
-from padcom_cli.client.ticket_rules import matches, urgency_key
+from padcom_cli.client.ticket_rules import matches, sort_key
 from padcom_cli.client.vocabulary import OPEN_WORK
 
 
 @dataclass(frozen=True)
 class QueueFilters:
-    """What the queue shows; ``None`` means any. ``assignee`` is ``me``, ``none`` or an id."""
+    """What the queue shows and in which order; ``None`` means any. Every filter is a comma
+    list as the API takes it (``status="new,open"``, ``assignee="me,none"``)."""
 
     status: str | None = OPEN_WORK
     priority: str | None = None
     category: str | None = None
     assignee: str | None = None
     q: str | None = None
+    requester: str | None = None
+    organization: str | None = None
+    idle: str | None = None
+    deleted: str | None = None
     server: str | None = None
     datacenter: str | None = None
     incident: int | None = None
@@ -35,19 +40,32 @@ class QueueFilters:
     folded: frozenset[int] = frozenset()
     """Open incidents whose tickets are folded under their line (not rows of their own)."""
     tag: str | None = None
+    sort: str = "urgency"
+
+    FILTERS = (
+        "status",
+        "priority",
+        "category",
+        "assignee",
+        "requester",
+        "organization",
+        "idle",
+        "deleted",
+        "tag",
+        "server",
+        "datacenter",
+    )
+
+    @classmethod
+    def of_view(cls, view: Json) -> QueueFilters:
+        """The queue a saved view shows (its filters replace every one; any status if unnamed)."""
+        given = view.get("filters") or {}
+        values: dict[str, Any] = {name: given.get(name) for name in (*cls.FILTERS, "q")}
+        return cls(**values, sort=str(view.get("sort") or "urgency"))
 
     def params(self) -> dict[str, str]:
-        values = {
-            "status": self.status,
-            "priority": self.priority,
-            "category": self.category,
-            "assignee": self.assignee,
-            "q": self.q,
-            "server": self.server,
-            "datacenter": self.datacenter,
-            "incident": str(self.incident) if self.incident else None,
-            "tag": self.tag,
-        }
+        values = {name: getattr(self, name) for name in (*self.FILTERS, "q")}
+        values["incident"] = str(self.incident) if self.incident else None
         return {k: v for k, v in values.items() if v}
 
     def but(self, **changes: Any) -> QueueFilters:
@@ -61,7 +79,12 @@ class QueueFilters:
         if self.category:
             parts.append(self.category)
         if self.assignee:
-            parts.append({"me": "mine", "none": "unassigned"}.get(self.assignee, "assigned"))
+            people = {"me": "mine", "none": "unassigned"}
+            parts.append(" or ".join(people.get(a, "assigned") for a in self.assignee.split(",")))
+        if self.idle:
+            parts.append(f"idle {self.idle}")
+        if self.deleted == "true":
+            parts.append("deleted by the customer")
         if self.tag:
             parts.append(f"tag {self.tag}")
         if self.q:
@@ -72,6 +95,8 @@ class QueueFilters:
             parts.append(f"in {self.datacenter}")
         if self.incident:
             parts.append(f"incident #{self.incident}")
+        if self.sort != "urgency":
+            parts.append(f"by {self.sort.lstrip('-')}{' ↓' if self.sort.startswith('-') else ''}")
         return " · ".join(parts)
 
     def matches(self, ticket: Json, me: int | None) -> bool:
@@ -128,14 +153,15 @@ class TicketQueue:
         return fresh
 
     def ordered(self) -> list[Json]:
-        return sorted(self.tickets.values(), key=urgency_key)
+        return sorted(self.tickets.values(), key=sort_key(self.filters.sort))
 
     def _within_loaded(self, ticket: Json) -> bool:
         """A ticket past the last loaded row arrives with a later page instead."""
         if self.next_cursor is None or not self.tickets:
             return True
-        last = max(self.tickets.values(), key=urgency_key)
-        return urgency_key(ticket) < urgency_key(last)
+        key = sort_key(self.filters.sort)
+        last = max(self.tickets.values(), key=key)
+        return bool(key(ticket) < key(last))
 
     def merge(
         self, fresh: list[Json], gone: list[int], me: int | None, mark: Collection[int] = ()
@@ -149,7 +175,8 @@ class TicketQueue:
             number = int(ticket["number"])
             shown = number in self.tickets
             if self.filters.matches(ticket, me) and (shown or self._within_loaded(ticket)):
-                moved = shown and urgency_key(self.tickets[number]) != urgency_key(ticket)
+                key = sort_key(self.filters.sort)
+                moved = shown and key(self.tickets[number]) != key(ticket)
                 self.tickets[number] = ticket
                 if number in mark:
                     self.marked.add(number)

@@ -227,6 +227,8 @@ BREACH_BITS = _codes(Target, {Target.FIRST_RESPONSE: 1, Target.RESOLUTION: 2})
 
 ROLES = tuple(Role)
 STAFF_ROLES = (Role.AGENT, Role.ADMIN)
+SYSTEM_ACCOUNT_EMAIL = "sla-clock@padcom.invalid"
+"""The SLA clock's account (``user.system``): it signs breach events and is never a person."""
 STATUSES = tuple(Status)
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
 """Work still to do: the queue, the SLA clock, "open" in the statistics."""

@@ -274,6 +274,26 @@ class PadcomClient:
         )
         return result
 
+    def bulk_update(self, tickets: list[tuple[int, int]], changes: Json) -> Json:
+        """Set ``changes`` on each (number, version): ``{"changed": [...], "refused": [...]}``.
+
+        Each ticket is changed only if still at its version (a refusal says 412 otherwise).
+        """
+        body = {"tickets": [{"number": n, "version": v} for n, v in tickets], "changes": changes}
+        result: Json = self._write("POST", "/tickets/bulk", None, json=body)
+        return result
+
+    def views(self) -> list[Json]:
+        """The signed-in agent's saved views and the shared ones, in number-key order."""
+        result: list[Json] = self._json("GET", "/views")
+        return result
+
+    def save_view(self, name: str, filters: Json, sort: str = "urgency") -> Json:
+        result: Json = self._write(
+            "POST", "/views", None, json={"name": name, "filters": filters, "sort": sort}
+        )
+        return result
+
     def delete_ticket(self, number: int, idempotency_key: str | None = None) -> None:
         self._write("DELETE", f"/tickets/{number}", idempotency_key)
 

@@ -13,15 +13,18 @@ per-stream filters would make that once per stream.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from padcom_cli.client.jsontypes import Json
-from padcom_cli.client.vocabulary import URGENCY
+from padcom_cli.client.vocabulary import STATUSES, URGENCY
 
 _RANK = {priority.value: rank for priority, rank in URGENCY.items()}  # by the word sent
 
 """Priorities as the server stores and sorts them: ``sort=urgency`` is highest first."""
+_STATUS_ORDER = {status.value: index for index, status in enumerate(STATUSES)}
+"""The lifecycle order ``sort=status`` follows (new, open, waiting, resolved, closed)."""
 _NEVER = datetime.max
 _ID = re.compile(r"[0-9]{1,10}")
 
@@ -40,9 +43,17 @@ def _person(value: str, me: int | None) -> int | None:
     return int(value) if _ID.fullmatch(value) else -1
 
 
+def _any_person(value: str, someone: Json | None, me: int | None) -> bool:
+    """Whether ``someone`` (a person or None) is any of the comma list ``value``."""
+    found = (someone or {}).get("id")
+    return any(found == _person(word, me) for word in words(value))
+
+
 def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> bool:
-    """Whether ``GET /tickets`` with ``filters`` (status, priority, category, assignee, tag, q,
-    server, datacenter, incident) lists ``ticket``; ``me`` is the signed-in user's id.
+    """Whether ``GET /tickets`` with ``filters`` (status, priority, category, assignee,
+    requester, organization, deleted, tag, q, server, datacenter, incident; each a comma list)
+    lists ``ticket``; ``me`` is the signed-in user's id. A deleted ticket is listed only under
+    ``deleted=true|any``.
 
     ``q`` matches subject or body, ignoring case (the server folds ASCII letters on
     SQLite and all letters on PostgreSQL; this folds all).
@@ -52,7 +63,19 @@ def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> 
         if wanted and ticket.get(name) not in words(wanted):
             return False
     assignee = filters.get("assignee")
-    if assignee and (ticket.get("assignee") or {}).get("id") != _person(assignee, me):
+    if assignee and not _any_person(assignee, ticket.get("assignee"), me):
+        return False
+    requester = filters.get("requester")
+    if requester and not _any_person(requester, ticket.get("requester"), me):
+        return False
+    organization = filters.get("organization")
+    if organization and not _any_person(organization, ticket.get("organization"), None):
+        return False
+    idle = filters.get("idle")
+    if idle and not _idle(ticket, idle):
+        return False
+    deleted = filters.get("deleted") or "false"
+    if deleted != "any" and bool(ticket.get("deleted_at")) != (deleted == "true"):
         return False
     incident = filters.get("incident")
     if incident and int(incident) not in (ticket.get("incidents") or []):
@@ -73,6 +96,16 @@ def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> 
     return True
 
 
+def _idle(ticket: Json, idle: str) -> bool:
+    """``idle=3d``/``12h``: not changed for that long (now, by this machine's clock)."""
+    found = re.fullmatch(r"([0-9]{1,4})([hd])", idle.strip())
+    if not found:
+        return False
+    hours = int(found.group(1)) * (24 if found.group(2) == "d" else 1)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return _time(ticket.get("updated_at")) < now - timedelta(hours=hours)
+
+
 def _time(value: str | None) -> datetime:
     if not value:
         return _NEVER
@@ -86,6 +119,60 @@ def urgency_key(ticket: Json) -> tuple[int, datetime, int]:
         _time(ticket.get("resolution_due")),
         int(ticket["number"]),
     )
+
+
+def _column(name: str) -> Callable[[Json], Any]:
+    """The value the server sorts by for ``sort=name`` (server/reads/listing.py SORT_COLUMNS)."""
+    if name == "number":
+        return lambda t: int(t["number"])
+    if name in ("updated", "created"):
+        return lambda t: _time(t.get(f"{name}_at"))
+    if name == "priority":
+        return lambda t: _RANK.get(str(t.get("priority")), 0)
+    if name == "status":
+        return lambda t: _STATUS_ORDER.get(str(t.get("status")), 0)
+    if name == "category":
+        return lambda t: str(t.get("category") or "")
+    if name == "subject":
+        return lambda t: str(t.get("subject") or "").lower()
+    if name in ("organization", "assignee"):
+        return lambda t: int((t.get(name) or {}).get("id") or 0)
+    if name == "due":
+        return lambda t: _time(t.get("resolution_due"))
+    raise ValueError(f"no such sort: {name}")
+
+
+def sort_key(sort: str) -> Callable[[Json], Any]:
+    """A key for ``sorted`` that orders tickets as ``GET /tickets?sort=...`` does.
+
+    Descending orders (``-name``) end in the number descending too, as on the server; the
+    key then negates what it can and reverses the rest by a wrapper.
+    """
+    if sort == "urgency":
+        return urgency_key
+    descending = sort.startswith("-")
+    column = _column(sort.lstrip("-"))
+    if not descending:
+        return lambda t: (column(t), int(t["number"]))
+    return lambda t: _Reversed((column(t), int(t["number"])))
+
+
+class _Reversed:
+    """Compares the other way round: a descending key for any comparable value."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return bool(other.value < self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reversed) and bool(self.value == other.value)
+
+    def __hash__(self) -> int:
+        return hash(self.value)
 
 
 def next_deadline(ticket: Json) -> str | None:

@@ -23,7 +23,7 @@ def _render(data: Json, days: int) -> Any:
     from rich.text import Text
 
     from padcom_cli.client.duration_words import duration
-    from padcom_cli.client.plural import counted
+    from padcom_cli.client.plural import last_days
     from padcom_cli.client.stats_words import percent, spread
 
     now = data["now"]
@@ -63,7 +63,7 @@ def _render(data: Json, days: int) -> Any:
                 f"{clean(r['tag'], single_line=True)} {r['tickets']}" for r in rows[:8]
             )
             table.add_row(label, Text(words or "none"))
-    return [Text(f"Your tickets, last {counted(days, 'day')}", style="bold underline"), table]
+    return [Text(f"Your tickets, {last_days(days)}", style="bold underline"), table]
 
 
 def stats(ctx: typer.Context, days: Days = 30, as_json: AsJson = False) -> None:

@@ -52,6 +52,10 @@ def list_tickets(
     everything: Annotated[
         bool, typer.Option("--all", "-a", help="Include resolved and closed tickets.")
     ] = False,
+    deleted: Annotated[
+        bool,
+        typer.Option("--deleted", help="Staff: only the tickets their customers deleted."),
+    ] = False,
     limit: Annotated[
         int, typer.Option("--limit", "-L", min=1, max=1000, help="At most this many.")
     ] = 30,
@@ -68,6 +72,10 @@ def list_tickets(
         "q": search,
         "tag": tag,
     }
+    if deleted:
+        filters["deleted"] = "true"
+        if status is None:
+            filters["status"] = None  # a deleted ticket is out of the work, whatever its status
     tickets = list(client(ctx).iter_tickets(limit=limit, **filters))
 
     def draw() -> object:
@@ -76,7 +84,7 @@ def list_tickets(
         from padcom_cli.render import ticket_table
 
         if not tickets:
-            narrowed = any((status, priority, category, search, tag))
+            narrowed = any((status, priority, category, search, deleted, tag))
             return Text("No tickets match." if narrowed else "No open tickets.")
         return ticket_table(tickets)
 

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 
 from padcom_cli.client.duration_words import duration
 from padcom_cli.client.jsontypes import Json
-from padcom_cli.client.plural import counted
+from padcom_cli.client.plural import counted, last_days
 from padcom_cli.client.time_words import parse
 from padcom_tui.background import in_background
 from padcom_tui.messages import EventsArrived, Reconnected
@@ -109,7 +109,7 @@ class DashboardScreen(PadcomScreen[None]):
         app: Any = self.app
         end = app.clock()
         days = self.days
-        self._status(f"loading the last {days} days…")
+        self._status(f"loading the {last_days(days)}…")
 
         def fetch() -> tuple[int, Json]:
             return days, app.client.stats(start=end - timedelta(days=days), end=end)
@@ -130,9 +130,9 @@ class DashboardScreen(PadcomScreen[None]):
         self.query_one("#at-risk", DashboardTile).show(now["at_risk"], alert=True)
         self.query_one("#breached", DashboardTile).show(now["breached"], alert=True)
         days = data["daily"]
-        self.query_one("#created", DashboardTrend).show([d["created"] for d in days])
-        self.query_one("#resolved", DashboardTrend).show([d["resolved"] for d in days])
-        self.query_one("#backlog", DashboardTrend).show([d["backlog"] for d in days])
+        dates = [str(d["day"]) for d in days]
+        for name in ("created", "resolved", "backlog"):
+            self.query_one(f"#{name}", DashboardTrend).show([d[name] for d in days], dates)
         self.query_one(DashboardTimes).show(data["first_response"], data["resolution"])
         sla, reopens = data["sla"], data["reopens"]
         rates = [
@@ -151,7 +151,7 @@ class DashboardScreen(PadcomScreen[None]):
         self._status(self._summary(data))
 
     def _summary(self, data: Json) -> str:
-        words = f"last {self.days} days: {data['created']} created, {data['resolved']} resolved"
+        words = f"{last_days(self.days)}: {data['created']} created, {data['resolved']} resolved"
         oldest = data["now"].get("oldest_open")
         created = parse(oldest["created_at"]) if oldest else None
         if oldest and created:

@@ -16,12 +16,19 @@ from textual.widgets import Static
 
 def shown_bindings(screen: Screen[Any]) -> list[tuple[DOMNode, Binding]]:
     """The actions of ``screen`` (and the app, and a widget's keys shown in the footer),
-    one per action, the screen's own first; cursor movement and the like are left out."""
+    one per action, the screen's own first; cursor movement and the like are left out.
+
+    Of two keys for one action the one the footer shows wins: Textual's own hidden
+    ``ctrl+q`` used to be listed for Quit while the footer and README said ``q``.
+    """
     found: dict[str, tuple[DOMNode, Binding]] = {}
     for active in screen.active_bindings.values():
         node, binding = active.node, active.binding
         ours = node is screen or node is screen.app or binding.show
-        if ours and binding.description and binding.action not in found:
+        if not (ours and binding.description):
+            continue
+        known = found.get(binding.action)
+        if known is None or (binding.show and not known[1].show):
             found[binding.action] = (node, binding)
     return sorted(found.values(), key=lambda pair: pair[0] is screen.app)
 

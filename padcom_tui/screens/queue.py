@@ -1,9 +1,13 @@
-"""The home screen: the queue in urgency order, filtered by key, paged as the agent scrolls."""
+"""The home screen: the queue in urgency (or any) order, filtered, paged as the agent scrolls.
+
+Filters, the order, saved views, selection and bulk changes are in ``_desk().py``.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Collection
+from types import ModuleType
 from typing import Any, ClassVar
 
 from textual import on
@@ -18,10 +22,6 @@ from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import ticket_views
 from padcom_cli.client.plural import counted
 from padcom_cli.client.vocabulary import (
-    CATEGORIES,
-    MOST_URGENT_FIRST,
-    OPEN_WORK,
-    STATUSES,
     EventKind,
     Priority,
 )
@@ -37,6 +37,14 @@ from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_table import TicketTable
 
+
+def _desk() -> ModuleType:
+    """The desk's dialogs and bulk work, imported on first use: no part of the first paint."""
+    from padcom_tui.screens import queue_desk
+
+    return queue_desk
+
+
 CLOCK_SECONDS = 30
 """How often the queue's ages and SLA due times are brought up to the clock."""
 
@@ -45,16 +53,24 @@ class QueueScreen(OutageKeys):
     AUTO_FOCUS = "#queue"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", key_display="/"),
-        Binding("s", "filter_status", "Status"),
-        Binding("p", "filter_priority", "Priority"),
-        Binding("c", "filter_category", "Category"),
-        Binding("m", "filter_assignee('me')", "Mine"),
-        Binding("u", "filter_assignee('none')", "Unassigned"),
-        Binding("w", "filter_place", "Where", show=False),  # in the help (?): the footer is full
+        Binding("f", "filter", "Filter"),
+        Binding("o", "sort", "Order"),
+        Binding("space", "select", "Select", key_display="␣"),
+        Binding("s", "change('status')", "Status"),
+        Binding("p", "change('priority')", "Priority"),
+        Binding("c", "change('category')", "Category"),
+        Binding("a", "change('assignee')", "Assign"),
+        Binding("m", "filter_assignee('me')", "Mine", show=False),
+        Binding("u", "filter_assignee('none')", "Unassigned", show=False),
+        Binding("x", "clear_filters", "Clear filters", show=False),
+        Binding("shift+down", "extend(1)", "Select down", show=False),
+        Binding("shift+up", "extend(-1)", "Select up", show=False),
+        Binding("asterisk", "select_all", "Select all matching", key_display="*", show=False),
+        Binding("w", "save_view", "Save as view", show=False),
+        *[Binding(str(n), f"view({n})", f"View {n}", show=False) for n in range(1, 10)],
+        Binding("W", "filter_place", "Where", show=False),  # in the help (?): the footer is full
         Binding("i", "filter_incident", "Incident", show=False),
         Binding("t", "filter_tag", "Tag", show=False),  # listed in ? help
-        Binding("x", "clear_filters", "Clear filters"),
-        Binding("space", "select", "Select", show=False),
         Binding("M", "macro", "Macro", key_display="M", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),
     ]
@@ -68,6 +84,12 @@ class QueueScreen(OutageKeys):
         self.floods = FloodGate(10.0)
         self.started = False
         """The first page was asked for (after the open incidents, whose tickets it folds)."""
+        self.views: list[Json] | None = None
+        """The saved views (read on first use of 1-9)."""
+        self.view_name = ""
+        self.selected: dict[int, Json] = {}
+        """Tickets chosen for a bulk change, as last seen (their versions), loaded or not."""
+        self.last_bulk: Json | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search subject and body; enter applies, esc closes", id="search")
@@ -106,7 +128,7 @@ class QueueScreen(OutageKeys):
         self.queue.reset(filters)
         self.table.clear()
         self.loading = False
-        self._status()
+        self.status()
         self.load_more(first=True)
 
     def load_more(self, first: bool = False) -> None:
@@ -123,7 +145,7 @@ class QueueScreen(OutageKeys):
             if start_live:  # asked before the page is read: no change can fall in between
                 self.live_since = client.latest_event()
             page = client.list_tickets(
-                sort="urgency", limit=size, cursor=cursor, **filters.params()
+                sort=filters.sort, limit=size, cursor=cursor, **filters.params()
             )
             return filters, page
 
@@ -137,8 +159,11 @@ class QueueScreen(OutageKeys):
         if filters != self.queue.filters:
             return  # the filters changed while this page was on its way
         fresh = self.queue.add_page(page["items"], page.get("next_cursor"))
-        self.table.append(fresh, self._now(), self.queue.marked)
-        self._status()
+        if self.table.fit_numbers(fresh):
+            self._show_all()  # a longer number widened '#': every row again
+        else:
+            self.table.append(fresh, self._now(), self.queue.marked)
+        self.status()
         if not self.painted:
             self.painted = True
             self.call_after_refresh(self.post_message, QueuePainted(self.live_since))
@@ -191,7 +216,9 @@ class QueueScreen(OutageKeys):
         """Merge tickets as they are now into the table; those in ``mark`` get the ● until opened."""
         me = (self.padcom.me or {}).get("id")
         result = self.queue.merge(fresh, gone or [], me, mark)
-        if result.inserted or result.removed:
+        if self.table.fit_numbers(fresh):
+            self._show_all()
+        elif result.inserted or result.removed:
             self.table.rearrange(
                 self.queue.ordered(),
                 [*result.inserted, *result.updated],
@@ -202,7 +229,7 @@ class QueueScreen(OutageKeys):
             self.table.refresh_tickets(
                 [self.queue.tickets[n] for n in result.updated], self._now(), self.queue.marked
             )
-        self._status()
+        self.status()
 
     def announce(self, events: list[Json], tickets: dict[int, Json]) -> None:
         """A toast for a new ticket or one that became urgent, a bell for urgent; a burst
@@ -251,41 +278,47 @@ class QueueScreen(OutageKeys):
         ticket = self.queue.tickets.get(number)
         if ticket:
             self.table.refresh_tickets([ticket], self._now(), self.queue.marked)
-        self.app.push_screen(TicketScreen(number), self._ticket_closed)
+        self.app.push_screen(TicketScreen(number), self.ticket_closed)
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:
         self.action_open()
 
-    def _ticket_closed(self, ticket: Json | None) -> None:
+    def ticket_closed(self, ticket: Json | None) -> None:
         if ticket is not None:
             self.queue.seen(int(ticket["number"]))
             self.merge([ticket])
 
-    def _pick(
-        self, title: str, name: str, values: tuple[str, ...], extra: list[tuple[str, str]]
-    ) -> None:
-        from padcom_tui.screens.choice import ChoiceScreen
+    def action_filter(self) -> None:
+        _desk().choose_filter(self)
 
-        current = getattr(self.queue.filters, name) or ""
-        options = [*extra, *[(v, v) for v in values]]
-        self.app.push_screen(
-            ChoiceScreen(title, options, current),
-            lambda value: (
-                None
-                if value is None
-                else self.load(self.queue.filters.but(**{name: value or None}))
-            ),
-        )
+    def action_sort(self) -> None:
+        _desk().choose_sort(self)
 
-    def action_filter_status(self) -> None:
-        self._pick("Show status", "status", STATUSES, [("open work", OPEN_WORK), ("any", "")])
+    def action_view(self, number: int) -> None:
+        _desk().open_view(self, number)
 
-    def action_filter_priority(self) -> None:
-        self._pick("Show priority", "priority", MOST_URGENT_FIRST, [("any", "")])
+    def action_save_view(self) -> None:
+        _desk().save_view(self)
 
-    def action_filter_category(self) -> None:
-        self._pick("Show category", "category", CATEGORIES, [("any", "")])
+    def action_select(self) -> None:
+        _desk().toggle(self)
+
+    def action_extend(self, step: int) -> None:
+        _desk().extend(self, step)
+
+    def action_select_all(self) -> None:
+        _desk().select_all(self)
+
+    def action_change(self, field: str) -> None:
+        _desk().change(self, field)
+
+    def show_selection(self, numbers: list[int]) -> None:
+        """Redraw the rows whose selection changed, and the count in the status line."""
+        self.table.selected = set(self.selected)
+        shown = [self.queue.tickets[n] for n in numbers if n in self.queue.tickets]
+        self.table.refresh_tickets(shown, self._now(), self.queue.marked)
+        self.status()
 
     def action_filter_assignee(self, who: str) -> None:
         same = self.queue.filters.assignee == who
@@ -296,20 +329,16 @@ class QueueScreen(OutageKeys):
 
         def listed(found: Json) -> None:
             tags = [(f"{line(u['tag'])} ({u['tickets']})", str(u["tag"])) for u in found["used"]]
-            self._pick("Show tag", "tag", (), [("any", ""), *tags])
+            from padcom_tui.screens.choice import ChoiceScreen
+
+            self.app.push_screen(
+                ChoiceScreen("Show tag", [("any", ""), *tags], self.queue.filters.tag or ""),
+                lambda value: (
+                    None if value is None else self.load(self.queue.filters.but(tag=value or None))
+                ),
+            )
 
         in_background(self, self.padcom.client.desk.tags, listed, group="tags")
-
-    def action_select(self) -> None:
-        """Pick the ticket under the cursor for a macro (again: put it back)."""
-        number = self.table.current_number
-        if number is None:
-            return
-        self.table.selected ^= {number}
-        ticket = self.queue.tickets.get(number)
-        if ticket:
-            self.table.refresh_tickets([ticket], self._now(), self.queue.marked)
-        self._status()
 
     def action_macro(self) -> None:
         """Apply a macro to the selected tickets (or the one under the cursor)."""
@@ -329,12 +358,14 @@ class QueueScreen(OutageKeys):
             else:
                 self.notify(f"#{result['number']}: macro applied.", markup=False)
                 self.merge([result])
+            self.selected.clear()
             self.table.selected.clear()
             self._show_all()
 
         choose_macro(self, self.padcom.client, targets, done)
 
     def action_clear_filters(self) -> None:
+        self.view_name = ""
         self.load(QueueFilters(folded=self.queue.filters.folded))
 
     def action_search(self) -> None:
@@ -349,7 +380,8 @@ class QueueScreen(OutageKeys):
         self.load(self.queue.filters.but(q=event.value.strip() or None))
 
     def key_escape(self) -> None:
-        self._close_search()
+        if not _desk().clear(self):  # esc first unselects, then closes the search
+            self._close_search()
 
     def _close_search(self) -> None:
         self.query_one("#search", Input).remove_class("shown")
@@ -363,10 +395,14 @@ class QueueScreen(OutageKeys):
     def _show_all(self) -> None:
         self.table.show(self.queue.ordered(), self._now(), self.queue.marked)
 
-    def _status(self) -> None:
+    def status(self) -> None:
         count = len(self.queue.tickets)
         more = bool(self.queue.next_cursor)
         shown = "loading…" if self.loading and not count else counted(count, "ticket", more=more)
-        if self.table.selected:
-            shown += f" · {len(self.table.selected)} selected (M: macro)"
-        self.query_one(StatusLine).set_detail(f"{shown} · {self.queue.filters.describe()}")
+        parts = [shown]
+        if self.selected:
+            parts.append(f"{len(self.selected)} selected (M: macro)")
+        if self.view_name:
+            parts.append(f"view {line(self.view_name)}")
+        parts.append(self.queue.filters.describe())
+        self.query_one(StatusLine).set_detail(" · ".join(parts))

@@ -37,6 +37,8 @@ REFUSED = "This is the staff app: customer accounts cannot sign in here. Custome
 
 
 class SignInScreen(PadcomScreen[None]):
+    AUTO_FOCUS = "#email"
+    """Focused as the screen opens, so keys typed while it mounts go to the Email field."""
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "app.quit", "Quit")]
 
     def __init__(self, url: str, reason: str = "") -> None:
@@ -58,9 +60,6 @@ class SignInScreen(PadcomScreen[None]):
             yield Button("Sign in", variant="primary", id="go")
             yield Static(Text(self.reason, style=ink("bold red")), id="problem")
         yield KeysFooter()
-
-    def on_mount(self) -> None:
-        self.query_one("#email", Input).focus()
 
     def say(self, problem: str) -> None:
         self.query_one("#problem", Static).update(Text(problem, style=ink("bold red")))

@@ -34,6 +34,8 @@ from padcom_tui.widgets.conversation import Conversation
 from padcom_tui.widgets.customer_account import Account
 from padcom_tui.widgets.history import History
 from padcom_tui.widgets.keys_footer import KeysFooter
+from padcom_tui.widgets.related_tickets import SHOWN as RELATED
+from padcom_tui.widgets.related_tickets import RelatedTickets
 from padcom_tui.widgets.reply_pane import ReplyPane
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_header import TicketHeader
@@ -57,6 +59,10 @@ class TicketData:
     """The open incidents that hit the ticket's service (its server's, its datacenter's...)."""
     links: list[Json] = field(default_factory=list)
     """Its links to other tickets and to incidents."""
+    theirs: list[Json] = field(default_factory=list)
+    """The requester's tickets, open first (the Customer tab)."""
+    organization: list[Json] = field(default_factory=list)
+    """The organization's tickets, open first."""
 
     @classmethod
     def fetch(cls, client: PadcomClient, number: int, staff: list[Json] | None) -> TicketData:
@@ -64,6 +70,7 @@ class TicketData:
         org = (ticket.get("organization") or {}).get("id")
         hosting = Hosting(client)
         service = ticket.get("service")
+        requester = (ticket.get("requester") or {}).get("id")
         return cls(
             ticket=ticket,
             messages=client.messages(number),
@@ -72,6 +79,17 @@ class TicketData:
             staff=staff if staff is not None else client.users(role="staff"),
             incidents=hosting.service_incidents(int(service["id"])) if service else [],
             links=hosting.links(number),
+            # sort=status is the lifecycle order: a customer's open work comes first
+            theirs=client.list_tickets(requester=str(requester), sort="status", limit=RELATED + 1)[
+                "items"
+            ]
+            if requester
+            else [],
+            organization=(
+                client.list_tickets(organization=org, limit=2 * RELATED, sort="status")["items"]
+                if org
+                else []
+            ),
         )
 
     @property
@@ -134,6 +152,7 @@ class TicketScreen(Answering):
                     yield Conversation()
                 with TabPane("Customer", id="customer"):
                     yield Account()
+                    yield RelatedTickets(id="related")
                 with TabPane("History", id="history"):
                     yield History()
             yield ReplyPane(self.number, self.padcom.drafts, id="editor")
@@ -182,6 +201,7 @@ class TicketScreen(Answering):
         self.query_one(History).show(data.history, data.names)
         for account in self.query(Account):
             account.show(data.ticket, data.services)
+        self.query_one(RelatedTickets).show(data.ticket, data.theirs, data.organization)
         if first:
             self._restore_draft()
 
@@ -270,7 +290,11 @@ class TicketScreen(Answering):
         me = self.padcom.me or {}
         options = [(f"me ({person(me)})", str(me["id"]))] if me.get("id") else []
         options.append(("nobody", "none"))
-        options += [(person(u), str(u["id"])) for u in self.data.staff if u["id"] != me.get("id")]
+        options += [  # only people who can take it: active staff (the server lists no system account)
+            (person(u), str(u["id"]))
+            for u in self.data.staff
+            if u["id"] != me.get("id") and u.get("active", True)
+        ]
         current = str((self.data.ticket.get("assignee") or {}).get("id") or "none")
         self._choose("Assign to", "assignee", options, current)
 

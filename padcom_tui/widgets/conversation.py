@@ -39,7 +39,7 @@ def message_widget(
     role = (author or {}).get("role", "")
     head.append(person(author), style="bold")
     head.append(f" ({line(role)}) · {stamp(at)}", style="dim")
-    text = head + Text("\n") + Text(clean(body))
+    text = head + Text("\n") + Text(clean(body.rstrip()))  # no trailing blank line
     for file in files or []:  # f opens the files: view, save
         text.append("\n📎 ", style="dim")
         text.append(clean(str(file.get("filename", "")), single_line=True))
@@ -49,7 +49,11 @@ def message_widget(
 
 
 class Conversation(VerticalScroll):
-    """Rebuilt from the ticket and its messages whenever the ticket is (re)loaded."""
+    """Rebuilt from the ticket and its messages whenever the ticket is (re)loaded.
+
+    A ticket opens at its beginning (a 200-line log is read from line 1); a reload of
+    the same ticket (a live change, a reply sent) keeps the place the agent scrolled to.
+    """
 
     DEFAULT_CSS = "Conversation { height: 1fr; }"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -85,7 +89,14 @@ class Conversation(VerticalScroll):
         if current is not None:
             self.scroll_to_widget(current, animate=False)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown_number: int | None = None
+
     def show(self, ticket: Json, messages: list[Json]) -> None:
+        again = self.shown_number == ticket.get("number")
+        self.shown_number = ticket.get("number")
+        place = self.scroll_y
         self.remove_children()
         widgets = [
             message_widget(
@@ -107,4 +118,7 @@ class Conversation(VerticalScroll):
         marked = widgets[self.cursor]
         for view in widgets:
             view.set_class(view is marked, "cursor")
-        self.scroll_end(animate=False)
+        if again:
+            self.call_after_refresh(self.scroll_to, y=place, animate=False)
+        else:
+            self.scroll_home(animate=False)

@@ -88,10 +88,16 @@ def header_text(
         _service(text, service)
     text.append("\nOpened ", style="dim")
     text.append(f"{stamp(ticket.get('created_at'))} ({age(ticket, now)} ago)")
-    text.append("  SLA due ", style="dim")
-    text.append_text(sla_due(ticket, now))
+    text.append("  SLA ", style="dim")
+    due = sla_due(ticket, now)
+    if due.plain[:1].isdigit() and not due.plain.endswith("late"):
+        text.append("due in ", style="dim")  # "SLA due in 3h", "SLA 2h late", "SLA paused"
+    text.append_text(due)
     if ticket.get("deleted_at"):
-        text.append("  DELETED by the customer", style=ink("bold red"))
+        text.append(
+            f"\nDELETED by the customer {stamp(ticket['deleted_at'])}", style=ink("bold red")
+        )
+        text.append(" · out of the queue, its SLA clock stopped", style="dim")
     _incidents(text, incidents or [])
     _links(text, links or [])
     return text

@@ -39,6 +39,8 @@ WIDE = 130
 NARROW = 100
 MARK = "● "
 """Before the number of a ticket that is new or changed; ``rearrange`` reads the number after it."""
+CHOSEN = "✓"
+"""In the mark's first place on a row selected for a bulk action (readable without colour)."""
 
 
 SELECTED = "✓ "
@@ -65,21 +67,28 @@ class Column:
     width: int  # 0: the subject, which takes the room left over
 
 
-def columns_for(width: int) -> list[Column]:
-    """The queue's columns for a terminal ``width`` wide; below ``NARROW`` the category
-    (a filter away with ``c``) gives its room to the subject."""
-    compact = width < WIDE
+def columns_for(width: int, digits: int = 3) -> list[Column]:
+    """The queue's columns for a terminal ``width`` wide, ``#`` as wide as the numbers
+    (``digits``) and the mark; the subject takes the rest. Below ``NARROW`` the category
+    and the age give their room to the subject, the organization and assignee shrink."""
+    compact, narrow = width < WIDE, width < NARROW
     category = [Column("category", "Cat" if compact else "Category", 3 if compact else 8)]
     return [
-        Column("number", "#", 8),
+        Column("number", "#", len(MARK) + digits),
         Column("priority", "Pri", 4 if compact else 6),
         Column("status", "Stat" if compact else "Status", 4 if compact else 8),
-        *(category if width >= NARROW else []),
+        *([] if narrow else category),
         Column("subject", "Subject", 0),
-        Column("organization", "Org" if compact else "Organization", min(28, max(10, width // 7))),
-        Column("assignee", "Assignee", min(18, max(8, width // 10))),
-        Column("age", "Age", 3),
-        Column("sla", "SLA" if compact else "SLA due", 5 if compact else 8),
+        Column(
+            "organization",
+            "Org" if compact else "Organization",
+            10 if narrow else min(28, max(10, width // 7)),
+        ),
+        Column(
+            "assignee", "Assignee" if not narrow else "Agent", 6 if narrow else min(18, width // 10)
+        ),
+        *([] if narrow else [Column("age", "Age", 3)]),
+        Column("sla", "SLA" if compact else "SLA due", 8),
     ]
 
 
@@ -87,7 +96,13 @@ class TicketTable(DataTable[Any]):
     """Tickets keyed by number; ``show``/``append``/``refresh_tickets`` keep it in step."""
 
     DEFAULT_CSS = "TicketTable { height: 1fr; }"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Open")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open"),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("home", "scroll_top", "First ticket", show=False),
+        Binding("end", "scroll_bottom", "Last ticket", show=False),
+    ]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
@@ -95,7 +110,9 @@ class TicketTable(DataTable[Any]):
         self.columns_now: list[Column] = []
         self.subject_width = 20
         self.selected: set[int] = set()
-        """Tickets the agent picked with space, for a macro on all of them."""
+        """The numbers selected for a bulk action (the screen keeps this in step)."""
+        self.digits = 3
+        """How many digits the ``#`` column holds: the longest number shown so far."""
         self._sized = Size(0, 0)
 
     def _on_resize(self, event: events.Resize) -> None:
@@ -125,12 +142,21 @@ class TicketTable(DataTable[Any]):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         return lines
 
-    def lay_out(self, width: int) -> bool:
+    def fit_numbers(self, tickets: Collection[Json]) -> bool:
+        """Widen ``#`` for the longest number in ``tickets``; True when the columns changed
+        (the rows must be shown again)."""
+        digits = max((len(str(t["number"])) for t in tickets), default=0)
+        if digits <= self.digits:
+            return False
+        self.digits = digits
+        return self.lay_out(self.layout_width, force=True)
+
+    def lay_out(self, width: int, force: bool = False) -> bool:
         """Set columns for ``width``; True when they changed (the rows must be shown again)."""
-        if width == self.layout_width:
+        if width == self.layout_width and not force:
             return False
         self.layout_width = width
-        self.columns_now = columns_for(width)
+        self.columns_now = columns_for(width, self.digits)
         fixed = sum(c.width + 2 * self.cell_padding for c in self.columns_now if c.width)
         self.subject_width = max(12, width - fixed - 2 * self.cell_padding - 3)
         self.clear(columns=True)
@@ -142,8 +168,8 @@ class TicketTable(DataTable[Any]):
         compact = self.layout_width < WIDE
         widths = {c.key: c.width or self.subject_width for c in self.columns_now}
         chosen = int(ticket["number"]) in self.selected
-        flag = SELECTED if chosen else (MARK if marked else " " * len(MARK))
-        number = Text(flag, style=ink("bold magenta" if chosen else "bold cyan"))
+        mark = (CHOSEN if chosen else "") + (MARK if marked else " " * len(MARK))
+        number = Text(mark[: len(MARK)], style=ink("bold cyan"))
         number.append(str(ticket["number"]), style="bold" if marked else "")
         values = {
             "number": number,
@@ -154,7 +180,7 @@ class TicketTable(DataTable[Any]):
             "organization": Text(fit(organization(ticket), widths["organization"])),
             "assignee": Text(fit(person(ticket.get("assignee")), widths["assignee"])),
             "age": Text(age(ticket, now)),
-            "sla": sla_due(ticket, now, compact),
+            "sla": sla_due(ticket, now),
         }
         return [values[c.key] for c in self.columns_now]
 
@@ -212,9 +238,10 @@ class TicketTable(DataTable[Any]):
 
     def refresh_clock(self, tickets: list[Json], now: datetime) -> None:
         """Rewrite only the cells that move with the clock: each row's age and SLA due."""
-        compact = self.layout_width < WIDE
+        keys = {c.key for c in self.columns_now}
         for ticket in tickets:
             number = str(ticket["number"])
             if number in self.rows:
-                self.update_cell(number, "age", Text(age(ticket, now)))
-                self.update_cell(number, "sla", sla_due(ticket, now, compact))
+                if "age" in keys:
+                    self.update_cell(number, "age", Text(age(ticket, now)))
+                self.update_cell(number, "sla", sla_due(ticket, now))

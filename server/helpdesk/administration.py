@@ -27,8 +27,8 @@ ORG_FIELDS = ("name", "customer_number")
 
 
 def user_by_id(user_id: int) -> User:
-    """Raises NotFound."""
-    found = User.get_or_none(User.id == user_id)
+    """A person (never a system account such as the SLA clock). Raises NotFound."""
+    found = User.get_or_none(User.id == user_id, User.system == False)  # noqa: E712
     if found is None:
         raise NotFound(f"user {user_id} not found")
     return found

@@ -25,16 +25,26 @@ from server.storage.db import db
 from server.storage.fields import to_ms
 from server.storage.models import Event, Ticket, User
 from server.storage.write_path import Journal, write
-from server.vocabulary import BREACH_BITS, RUNNING_STATUSES, EventKind, Role, Target
+from server.vocabulary import (
+    BREACH_BITS,
+    RUNNING_STATUSES,
+    SYSTEM_ACCOUNT_EMAIL,
+    EventKind,
+    Role,
+    Target,
+)
 
 FIRST_RESPONSE = BREACH_BITS[Target.FIRST_RESPONSE]
 RESOLUTION = BREACH_BITS[Target.RESOLUTION]
-CLOCK_EMAIL = "sla-clock@padcom.invalid"
+CLOCK_EMAIL = SYSTEM_ACCOUNT_EMAIL
 BATCH = 500
 
 
 def overdue_query(now_ms: int) -> Any:
-    """Running tickets past a due time whose breach is not recorded yet (oldest due first)."""
+    """Running tickets past a due time whose breach is not recorded yet (oldest due first).
+
+    A ticket its customer deleted is no work any more: its clocks stand still.
+    """
     response_due = (
         Ticket.first_response_at.is_null()
         & (Ticket.first_response_due <= now_ms)
@@ -52,7 +62,11 @@ def overdue_query(now_ms: int) -> Any:
             Ticket.resolution_due,
             Ticket.sla_breached,
         )
-        .where(Ticket.status.in_(RUNNING_STATUSES), response_due | resolution_due)
+        .where(
+            Ticket.status.in_(RUNNING_STATUSES),
+            Ticket.deleted_at.is_null(),
+            response_due | resolution_due,
+        )
         .order_by(Ticket.resolution_due, Ticket.id)
         .limit(BATCH)
     )
@@ -70,6 +84,7 @@ def clock_user() -> User:
                 name="SLA clock",
                 role=Role.AGENT,
                 active=False,
+                system=True,  # never offered as a person (server/reads/people.py)
                 password_hash="!",  # noqa: S106 - no argon2 hash matches "!"
             )
     except IntegrityError:  # another process created it first

@@ -22,6 +22,7 @@ from server.http.routes import (
     alerts,
     audit,
     auth,
+    bulk,
     canned,
     events,
     files,
@@ -40,6 +41,7 @@ from server.http.routes import (
     tags,
     tickets,
     totp,
+    views,
 )
 from server.http.schemas import ErrorOut
 from server.http.shutdown_gate import ShutdownGate
@@ -82,7 +84,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     on_commit.append(app.state.stats_gate.changed)
     install_error_handlers(app)
     people = (auth, totp, reset, sessions, staff, audit, site_settings)
-    desk = (tickets, files, tags, canned, macros, links, events, stream, stats, mail)
+    desk = (bulk, tickets, files, tags, canned, macros, links, events, stream, stats, mail, views)
     for module in (*people, *desk, services, incidents, alerts):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(probes.router)

@@ -20,6 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from server.reads.listing import SORT_PATTERN
 from server.vocabulary import Category, Priority, Role, ServiceKind, ServiceState, Status
 
 MAX_BODY_CHARS = 64 * 1024
@@ -83,6 +84,27 @@ class TicketPatch(Strict):
     assignee: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
+class BulkTicket(Strict):
+    """One ticket of a bulk change, at the version the agent saw."""
+
+    number: int = Field(ge=1, le=2**31 - 1)
+    version: int = Field(ge=1, le=2**31 - 1)
+
+
+class BulkChanges(Strict):
+    """What a bulk action sets on every ticket (``assignee: null`` unassigns)."""
+
+    category: Category | None = None
+    priority: Priority | None = None
+    status: Status | None = None
+    assignee: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class BulkIn(Strict):
+    tickets: list[BulkTicket] = Field(min_length=1, max_length=200)
+    changes: BulkChanges
+
+
 class MessageIn(Strict):
     body: Body
     internal: bool = False
@@ -101,6 +123,44 @@ def fingerprinted(data: BaseModel) -> dict[str, Any]:
         if not body.get(added):
             body.pop(added, None)
     return body
+
+
+ViewName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
+    AfterValidator(_one_line),
+]
+ViewFilters = Annotated[
+    dict[str, Annotated[str, StringConstraints(max_length=200)]], Field(max_length=12)
+]
+ViewSort = Annotated[str, StringConstraints(pattern=SORT_PATTERN)]
+
+
+class ViewIn(Strict):
+    """A saved view: ``GET /tickets`` filters and a sort under a name."""
+
+    name: ViewName
+    filters: ViewFilters = Field(default_factory=dict)
+    sort: ViewSort = "urgency"
+    position: int = Field(default=0, ge=0, le=999)
+    shared: bool = False
+
+
+class ViewPatch(Strict):
+    name: ViewName | None = None
+    filters: ViewFilters | None = None
+    sort: ViewSort | None = None
+    position: int | None = Field(default=None, ge=0, le=999)
+
+
+class ViewOut(BaseModel):
+    id: int
+    name: str
+    filters: dict[str, str]
+    sort: str
+    position: int
+    shared: bool
+    mine: bool
 
 
 class UserIn(Strict):
@@ -355,3 +415,17 @@ class ErrorBody(BaseModel):
 
 class ErrorOut(BaseModel):
     error: ErrorBody
+
+
+class Refusal(BaseModel):
+    number: int
+    status: int
+    code: str
+    message: str
+
+
+class BulkOut(BaseModel):
+    """Every ticket changed (as it is now) and every one refused, with its status."""
+
+    changed: list[TicketOut]
+    refused: list[Refusal]

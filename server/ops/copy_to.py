@@ -330,6 +330,7 @@ def _copy_all(
         _require_empty(target, report.target)
         migrate()  # the schema exactly as the server creates it, stamped LATEST
         target.execute("DELETE FROM schema_version")  # copied from the source below
+        target.execute("DELETE FROM saved_view")  # the fresh schema's default views: copied too
         triggers.remove()  # the pre-aggregate is copied as it is, not counted again
         checks = lift_checks(target)  # built again once the rows are in
         for model in copy_order():

@@ -13,44 +13,80 @@ import binascii
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from datetime import timedelta
+from typing import Any, cast
 
-from peewee import SQL, ColumnBase, Field, ModelSelect, NodeList, fn
+from peewee import SQL, Case, ColumnBase, Field, ModelSelect, NodeList, fn
 
 from server.helpdesk import tags
 from server.helpdesk.errors import DomainError, Forbidden, Invalid
 from server.storage.desk_models import TicketTag
+from server.storage.fields import utcnow
 from server.storage.hosting_models import Link
 from server.storage.models import Service, Ticket, User
 from server.vocabulary import CATEGORIES, PRIORITIES, STATUSES
 
-SortName = Literal["-number", "number", "-updated", "updated", "urgency"]
+MAX_ID = 2**31 - 1
+"""The largest id a row can have (ids are 32-bit on both databases)."""
+MAX_KEY = 2**63 - 1
+"""The largest value a sort key column holds (64-bit integers: ids, ranks, epoch ms)."""
 
-# (field, descending) pairs; every order ends in the unique id.
-SORTS: dict[str, list[tuple[Field, bool]]] = {
-    "-number": [(Ticket.id, True)],
-    "number": [(Ticket.id, False)],
-    "-updated": [(Ticket.updated_at, True), (Ticket.id, True)],
-    "updated": [(Ticket.updated_at, False), (Ticket.id, False)],
+SORT_COLUMNS: dict[str, ColumnBase] = {
+    "number": Ticket.id,
+    "updated": Ticket.updated_at,
+    "created": Ticket.created_at,
+    "priority": Ticket.priority,
+    "status": Case(Ticket.status, [(word, code) for code, word in enumerate(STATUSES)], 0),
+    "category": Ticket.category,
+    "subject": fn.LOWER(Ticket.subject),
+    "organization": Ticket.organization,
+    "assignee": fn.COALESCE(Ticket.assignee, 0).coerce(False),
+    "due": fn.COALESCE(Ticket.resolution_due, MAX_KEY).coerce(False),  # stored epoch ms
+}
+"""Every column a list can be sorted by (``sort=status``, ``sort=-status`` for descending);
+none is NULL (a NULL has no place in a keyset), and the status sorts in its lifecycle order."""
+
+# (key, descending) pairs; every order ends in the unique id.
+SORTS: dict[str, list[tuple[ColumnBase, bool]]] = {
     "urgency": [(Ticket.priority, True), (Ticket.resolution_due, False), (Ticket.id, False)],
 }
+for _name, _column in SORT_COLUMNS.items():
+    for _descending in (False, True):
+        _tail = [] if _column is Ticket.id else [(Ticket.id, _descending)]
+        SORTS[f"-{_name}" if _descending else _name] = [(_column, _descending), *_tail]
+SORT_NAMES = tuple(SORTS)
+SORT_PATTERN = f"^({'|'.join(SORT_NAMES)})$"
+MAX_TEXT_KEY = 200
+"""The longest text a cursor may carry as a sort key (a subject is at most 200 characters)."""
+DELETED_CHOICES = ("false", "true", "any")
+DELETED_PATTERN = f"^({'|'.join(DELETED_CHOICES)})$"
+"""``deleted=``: tickets their customer deleted are out of the staff's lists unless asked for."""
 
 
 @dataclass
 class TicketFilters:
-    """What a list asks for; every value was validated by the route."""
+    """What a list asks for; every value was validated by the route.
+
+    Every filter takes a comma list (``status=new,open``, ``assignee=me,none``):
+    a ticket matches when it matches any value of each filter given.
+    ``deleted`` is ``false`` for lists (no deleted ticket), ``true`` (only those)
+    or ``None``/``any`` (the statistics count the work on deleted tickets too).
+    """
 
     status: str | None = None
     priority: str | None = None
     category: str | None = None
     assignee: str | None = None
     requester: str | None = None
-    organization: int | None = None
+    organization: str | None = None
     q: str | None = None
     tag: str | None = None
     server: str | None = None
     datacenter: str | None = None
     incident: int | None = None
+    deleted: str | None = None
+    idle: str | None = None
+    """Not changed for this long: ``3d``, ``12h`` (the "waiting > 3 days" view)."""
 
 
 def _places(value: str, name: str) -> list[str]:
@@ -61,6 +97,11 @@ def _places(value: str, name: str) -> list[str]:
     return words
 
 
+FILTER_NAMES = tuple(TicketFilters.__dataclass_fields__)
+"""Every filter a list (and a saved view) takes."""
+IDLE = re.compile(r"([0-9]{1,4})([hd])")
+
+
 def _words(value: str, allowed: tuple[str, ...], name: str) -> list[str]:
     words = [w.strip() for w in value.split(",") if w.strip()]
     unknown = [w for w in words if w not in allowed]
@@ -69,22 +110,35 @@ def _words(value: str, allowed: tuple[str, ...], name: str) -> list[str]:
     return words
 
 
-MAX_ID = 2**31 - 1
-"""The largest id a row can have (ids are 32-bit on both databases)."""
-MAX_KEY = 2**63 - 1
-"""The largest value a sort key column holds (64-bit integers: ids, ranks, epoch ms)."""
 _ID = re.compile(r"[0-9]{1,10}")
 
 
-def _person(value: str, me: User, name: str) -> int | None:
-    if value == "me":
-        return int(me.id)
-    if value == "none":
-        return None
+def _id(value: str, name: str, what: str) -> int:
     # ASCII digits only: str.isdigit() also accepts "²", which int() refuses
-    if not _ID.fullmatch(value) or int(value) > MAX_ID:
-        raise Invalid(f"{name} must be a user id, 'me' or 'none'")
+    if not _ID.fullmatch(value) or not 0 < int(value) <= MAX_ID:
+        raise Invalid(f"{name} must be {what}")
     return int(value)
+
+
+def _people(value: str, me: User, name: str, none: bool) -> tuple[list[int], bool]:
+    """The ids in a comma list of ids and ``me`` (and ``none``, where allowed), and whether
+    ``none`` was among them."""
+    what = "user ids, 'me' or 'none'" if none else "user ids or 'me'"
+    words = [w.strip() for w in value.split(",") if w.strip()]
+    if not words:
+        raise Invalid(f"{name} must be {what}")
+    ids = [int(me.id) if w == "me" else _id(w, name, what) for w in words if w != "none"]
+    if "none" in words and not none:
+        raise Invalid(f"{name} must be {what}")
+    return ids, "none" in words
+
+
+def _any_of(field: Field, ids: list[int], none: bool) -> ColumnBase:
+    condition: ColumnBase | None = field.in_(ids) if ids else None
+    if none:
+        condition = field.is_null() if condition is None else condition | field.is_null()
+    assert condition is not None
+    return condition
 
 
 def _contains(field: Field, text: str) -> ColumnBase:
@@ -108,13 +162,27 @@ def apply_filters(
     if filters.category:
         query = query.where(Ticket.category.in_(_words(filters.category, CATEGORIES, "category")))
     if filters.assignee:
-        who = _person(filters.assignee, user, "assignee")
-        query = query.where(Ticket.assignee.is_null() if who is None else Ticket.assignee == who)
+        ids, none = _people(filters.assignee, user, "assignee", none=True)
+        query = query.where(_any_of(Ticket.assignee, ids, none))
     if filters.requester:
-        who = _person(filters.requester, user, "requester")
-        query = query.where(Ticket.requester == who)
-    if filters.organization is not None:
-        query = query.where(Ticket.organization == filters.organization)
+        ids, _none = _people(filters.requester, user, "requester", none=False)
+        query = query.where(Ticket.requester.in_(ids))
+    if filters.organization:
+        words = [w.strip() for w in filters.organization.split(",") if w.strip()]
+        orgs = [_id(w, "organization", "organization ids") for w in words]
+        if not orgs:
+            raise Invalid("organization must be organization ids")
+        query = query.where(Ticket.organization.in_(orgs))
+    if filters.idle:
+        found = IDLE.fullmatch(filters.idle.strip())
+        if not found:
+            raise Invalid("idle must be a number of hours or days, such as 12h or 3d")
+        hours = int(found.group(1)) * (24 if found.group(2) == "d" else 1)
+        query = query.where(Ticket.updated_at < utcnow() - timedelta(hours=hours))
+    if filters.deleted == "false":
+        query = query.where(Ticket.deleted_at.is_null())
+    elif filters.deleted == "true":
+        query = query.where(Ticket.deleted_at.is_null(False))
     if filters.tag:
         query = query.where(Ticket.id.in_(_tagged(filters.tag, user)))
     if filters.q:
@@ -132,6 +200,20 @@ def apply_filters(
         linked = Link.select(Link.ticket).where(Link.incident == filters.incident)
         query = query.where(Ticket.id.in_(linked))
     return query
+
+
+def checked_filters(params: dict[str, Any], user: User) -> TicketFilters:
+    """The filters of a saved view, checked as a list checks them. Raises Invalid."""
+    unknown = sorted(set(params) - set(FILTER_NAMES))
+    if unknown:
+        raise Invalid(f"unknown filters: {', '.join(map(str, unknown))}")
+    if any(not isinstance(v, str) or len(v) > 200 for v in params.values()):
+        raise Invalid("every filter is a text of at most 200 characters")
+    filters = TicketFilters(**params)
+    if filters.deleted is not None and filters.deleted not in DELETED_CHOICES:
+        raise Invalid(f"deleted must be one of {', '.join(DELETED_CHOICES)}")
+    apply_filters(Ticket.select(), filters, user)  # builds the query only: raises for bad words
+    return filters
 
 
 def _tagged(value: str, user: User) -> ModelSelect[TicketTag]:
@@ -152,7 +234,9 @@ def encode_cursor(key: tuple[Any, ...], sort: str) -> str:
 
 
 def _is_key(value: Any) -> bool:
-    """A value a sort key column can hold: a non-negative 64-bit integer (not a bool)."""
+    """A value a sort key can hold: a non-negative 64-bit integer (not a bool) or a short text."""
+    if isinstance(value, str):
+        return len(value) <= MAX_TEXT_KEY
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_KEY
 
 
@@ -172,9 +256,17 @@ def _decode_cursor(cursor: str, sort: str) -> list[Any]:
         or len(data) != len(keys) + 1
         or data[0] != sort
         or not all(_is_key(v) for v in data[1:])
+        or any(
+            isinstance(v, str) != _is_text(key) for v, (key, _) in zip(data[1:], keys, strict=True)
+        )
     ):
         raise DomainError("the cursor is not valid for this sort order")
     return list(data[1:])
+
+
+def _is_text(key: ColumnBase) -> bool:
+    """Whether a sort key holds text (the subject, the category), not a number."""
+    return key is Ticket.category or key is SORT_COLUMNS["subject"]
 
 
 def after_cursor(query: ModelSelect[Ticket], cursor: str, sort: str) -> ModelSelect[Ticket]:
@@ -212,5 +304,8 @@ def page(
     numbers = [row[-1] for row in rows]  # every sort order ends in the id
     if not (more and rows):
         return numbers, None
-    key = tuple(field.db_value(value) for field, value in zip(fields, rows[-1], strict=True))
+    key = tuple(
+        field.db_value(value) if isinstance(field, Field) else value
+        for field, value in zip(fields, rows[-1], strict=True)
+    )
     return numbers, encode_cursor(key, sort)

@@ -11,8 +11,9 @@ from typing import Any
 
 from peewee import fn
 
+from server.helpdesk.views import view_json, visible_views
 from server.helpdesk.visibility import get_ticket, visible_events, visible_messages, visible_tickets
-from server.reads.listing import TicketFilters, apply_filters, page
+from server.reads.listing import TicketFilters, apply_filters, checked_filters, page
 from server.reads.serialize import events_json, messages_json
 from server.reads.ticket_read import read_tickets
 from server.storage import event_horizon
@@ -31,6 +32,24 @@ def ticket_page(
         query = apply_filters(visible_tickets(user), filters, user)
         numbers, next_cursor = page(query, sort, cursor, limit)
         return {"items": read_tickets(user, numbers), "next_cursor": next_cursor}
+
+
+def tickets_shown(user: User, numbers: list[int]) -> list[dict[str, Any]]:
+    """The tickets ``numbers`` as ``user`` sees them now (after a bulk change)."""
+    with db.connection_context():
+        return read_tickets(user, numbers)
+
+
+def views(user: User) -> list[dict[str, Any]]:
+    """The user's saved views and the shared ones, in the order of the number keys."""
+    with db.connection_context():
+        return [view_json(v, user) for v in visible_views(user)]
+
+
+def check_view_filters(params: dict[str, Any], user: User) -> None:
+    """A saved view's filters, checked as a list checks them. Raises Invalid."""
+    with db.connection_context():
+        checked_filters(params, user)
 
 
 def conversation(user: User, number: int) -> list[dict[str, Any]]:

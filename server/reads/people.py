@@ -46,9 +46,12 @@ def users(
     role: str | None, organization: int | None, limit: int, q: str | None = None
 ) -> list[dict[str, Any]]:
     """People, oldest first, optionally of one role (``staff``: agents and admins) or
-    organization, or whose email or name contains ``q``."""
+    organization, or whose email or name contains ``q``.
+
+    System accounts (the SLA clock that signs breach events) are no people: never listed.
+    """
     with db.connection_context():
-        query = User.select().order_by(User.id).limit(limit)
+        query = User.select().where(User.system == False).order_by(User.id).limit(limit)  # noqa: E712
         if role == STAFF:
             query = query.where(User.role.in_(STAFF_ROLES))
         elif role:

@@ -2,7 +2,8 @@
 
 One grouped query over the open tickets (the ``status`` index finds them; there
 are few compared with the whole history) gives every breakdown, the at-risk and
-breached counts, and the oldest creation time; a second looks that ticket up.
+breached counts, and the oldest creation time; a second looks that ticket up. A ticket
+its customer deleted is no work any more: it is in no count here (as in no queue).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def now_query(tickets: ModelSelect[Ticket], period: Period) -> ModelSelect[Ticke
             count_if(Ticket.created_at < period.start),
             fn.MIN(Ticket.created_at),
         )
-        .where(Ticket.status.in_(OPEN_STATUSES))
+        .where(Ticket.status.in_(OPEN_STATUSES), Ticket.deleted_at.is_null())
         .group_by(Ticket.status, Ticket.priority, Ticket.category, Ticket.assignee)
         .tuples()
     )
@@ -60,7 +61,11 @@ def oldest_query(tickets: ModelSelect[Ticket], created_at: int) -> ModelSelect[T
     """The open ticket created at ``created_at`` (the oldest), lowest number first."""
     return (
         tickets.select(Ticket.id, Ticket.created_at, Ticket.subject)
-        .where(Ticket.status.in_(OPEN_STATUSES), Ticket.created_at == created_at)
+        .where(
+            Ticket.status.in_(OPEN_STATUSES),
+            Ticket.deleted_at.is_null(),
+            Ticket.created_at == created_at,
+        )
         .order_by(Ticket.id)
         .limit(1)
     )

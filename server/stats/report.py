@@ -115,7 +115,10 @@ def report_for(user: User, filters: TicketFilters, period: Period) -> dict[str, 
     """``GET /stats`` for ``user``: the filters checked (an organization they may name), on a
     connection of its own. Raises NotFound, Invalid."""
     with db.connection_context():
-        filters = replace(filters, organization=named_organization(user, filters.organization))
+        named = named_organization(
+            user, int(filters.organization) if filters.organization else None
+        )
+        filters = replace(filters, organization=str(named) if named else None)
         tickets = scoped_tickets(user, filters)  # checks the filters
         report = build_report(tickets, make_split(user, filters, period))
         if user.is_staff:  # tags are staff-only words

@@ -37,15 +37,18 @@ from server.storage.models import (
     Outbox,
     OutboxOwner,
     RateLimit,
+    SavedView,
     SchemaVersion,
     Service,
     StreamLease,
     Token,
+    User,
 )
 from server.storage.postgres import unbounded
+from server.storage.saved_views import seed_default_views
 from server.storage.tables import EVERY_MODEL
 from server.storage.write_path import plain, write
-from server.vocabulary import ServiceState
+from server.vocabulary import SYSTEM_ACCOUNT_EMAIL, ServiceState
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,23 @@ def _event_horizon(migrator: SchemaMigrator) -> None:
 def _stream_leases(migrator: SchemaMigrator) -> None:
     """Open event streams per user and address, for caps shared by all workers."""
     db.create_tables([StreamLease])
+
+
+def _system_users(migrator: SchemaMigrator) -> None:
+    """Mark the helpdesk's own accounts, so no list offers them as people (the SLA clock)."""
+    table = User._meta.table_name
+    if "system" not in {column.name for column in db.get_columns(table)}:
+        # plain ALTER TABLE: peewee's add_column rebuilds an SQLite table to make a column
+        # NOT NULL, and dropping the old "user" table fails every foreign key to it
+        kind, no = ("BOOLEAN", "FALSE") if is_postgres() else ("INTEGER", "0")
+        db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "system" {kind} NOT NULL DEFAULT {no}')
+    User.update(system=True).where(User.email == SYSTEM_ACCOUNT_EMAIL).execute()
+
+
+def _saved_views(migrator: SchemaMigrator) -> None:
+    """Named ticket lists per agent (the admin app's number keys), with the shared defaults."""
+    db.create_tables([SavedView])
+    seed_default_views()
 
 
 def _outbox_owners(migrator: SchemaMigrator) -> None:
@@ -186,6 +206,10 @@ MIGRATIONS: list[Migration] = [
     Migration(
         19, "event ids: drawn, lock bound lifted and NOTIFY queued in one step", _event_horizon
     ),
+    Migration(
+        21, "users: system accounts (the SLA clock) marked, never shown as people", _system_users
+    ),
+    Migration(22, "saved views: named ticket lists per agent, and shared ones", _saved_views),
     Migration(25, "tags on tickets and their allow-list", _tags),
     Migration(26, "canned replies and macros", _canned_and_macros),
     Migration(
@@ -244,6 +268,7 @@ def _migrate() -> tuple[int, int]:
             db.create_tables(EVERY_MODEL)
             triggers.install()  # what the models cannot declare
             event_horizon.install()
+            seed_default_views()
             SchemaVersion.create(version=LATEST)
             return before, LATEST
         migrator = SchemaMigrator.from_database(db.obj)

@@ -8,6 +8,7 @@ the audit trail, and the source of live notifications.
 from __future__ import annotations
 
 from peewee import (
+    SQL,
     AutoField,
     BigIntegerField,
     BooleanField,
@@ -69,6 +70,9 @@ class User(BaseModel):
     active = BooleanField(default=True)
     last_login_at = TimeField(null=True)
     created_at = TimeField(default=utcnow)
+    # the helpdesk's own account (the SLA clock): no person; a database default too, for
+    # writers that name their columns (bulk loads, the demo)
+    system = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
     @property
     def is_staff(self) -> bool:
@@ -359,6 +363,23 @@ class StreamLease(BaseModel):
     user_id: int
 
 
+class SavedView(BaseModel):
+    """A named ticket list (filters and a sort) of one agent, or shared (``owner`` NULL)."""
+
+    id = AutoField()
+    owner = ForeignKeyField(User, null=True, backref="views", on_delete="CASCADE")
+    owner_id: int | None
+    name = CharField(max_length=60)
+    filters = JSONField(default=dict)  # GET /tickets parameters: {"status": "new,open", ...}
+    sort = CharField(max_length=20, default="urgency")
+    position = SmallIntegerField(default=0)  # the order of the number keys 1-9
+    created_at = TimeField(default=utcnow)
+
+    class Meta:
+        table_name = "saved_view"
+        indexes = ((("owner", "position"), False),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     Organization,
@@ -376,4 +397,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     OutboxOwner,
     RateLimit,
     StreamLease,
+    SavedView,
 ]

@@ -144,7 +144,7 @@ def test_stats_reports_the_days_asked_for(live: Live, tmp_path: Path) -> None:
         # the chart has a row for each UTC date the period touches
         assert len(report["daily"]) in (days, days + 1)
     one = padcom("stats", "--days", "1", url=live.url, config=config, token=emil.token)
-    assert "Your tickets, last 1 day\n" in one.stdout
+    assert "Your tickets, last day\n" in one.stdout  # not "last 1 day(s)"
     thirty = padcom("stats", url=live.url, config=config, token=emil.token)
     assert "Your tickets, last 30 days\n" in thirty.stdout
 

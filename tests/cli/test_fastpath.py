@@ -27,6 +27,11 @@ ARGVS = [
     ["ticket", "show", "--history", "7", "--json"],
     ["ticket", "show", "2147483647"],
     ["ticket", "show", "007"],
+    ["ticket", "show", "#7"],  # as people write a ticket number
+    ["ticket", "show", "#7", "--json"],
+    ["ticket", "show", "##7"],
+    ["ticket", "show", "#"],
+    ["ticket", "show", " #7"],
     ["ticket", "show", "2147483648"],
     ["ticket", "show", "0"],
     ["ticket", "show", "-7"],
@@ -65,7 +70,7 @@ def test_what_the_fast_path_takes_means_the_same_to_typer(argv: list[str]) -> No
 
 def test_the_fast_path_takes_the_plain_calls_and_leaves_the_rest() -> None:
     taken = [argv for argv in ARGVS if fastpath.parse(argv) is not None]
-    assert taken == ARGVS[:6]
+    assert taken == ARGVS[:8]  # the plain calls, "#7" among them
 
 
 def test_shell_completion_goes_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -230,3 +230,32 @@ def test_delete_asks_for_yes_without_a_terminal(live: Live, padcom: Padcom) -> N
     assert json.loads(deleted.stdout) == {"number": number, "deleted": True}
     gone = padcom("ticket", "show", str(number), as_=pia)
     assert gone.exit_code == 3
+
+
+def test_a_ticket_number_may_be_written_as_people_write_it(live: Live, padcom: Padcom) -> None:
+    eve = live.person("customer")
+    number = file_number(eve, "Hash sign")
+    for spelled in (f"#{number}", str(number)):
+        shown = padcom("ticket", "show", spelled, "--json", as_=eve)
+        assert shown.exit_code == 0, shown.output
+        assert json.loads(shown.stdout)["ticket"]["number"] == number
+    reply = padcom("ticket", "reply", f"#{number}", "-b", "any news?", as_=eve)
+    assert reply.exit_code == 0, reply.output
+    assert padcom("ticket", "show", "#x", as_=eve).exit_code == 2
+
+
+def test_staff_see_that_a_ticket_was_deleted_and_find_it_under_deleted(
+    live: Live, padcom: Padcom
+) -> None:
+    fay, agent = live.person("customer"), live.person("agent")
+    number = file_number(fay, "Never mind")
+    assert padcom("ticket", "delete", str(number), "--yes", as_=fay).exit_code == 0
+    shown = padcom("ticket", "show", f"#{number}", as_=agent)
+    assert shown.exit_code == 0, shown.output
+    assert "Deleted" in shown.stdout and "by the customer" in shown.stdout
+    assert "Due" not in shown.stdout  # its clock stopped
+    listed = padcom("ticket", "list", "--json", as_=agent)
+    assert number not in [t["number"] for t in json.loads(listed.stdout)]
+    deleted = padcom("ticket", "list", "--deleted", "--json", as_=agent)
+    found = json.loads(deleted.stdout)
+    assert number in [t["number"] for t in found] and all(t["deleted_at"] for t in found)

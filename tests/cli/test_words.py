@@ -87,3 +87,41 @@ def test_a_conflict_names_both_versions_and_every_field_that_moved() -> None:
     assert differences(before, now) == [
         "status: open → waiting", "assignee: nobody → Kim", "body changed"
     ]  # fmt: skip
+
+
+def test_every_event_kind_has_words_and_none_shows_python() -> None:
+    """Each kind with the changes the server writes for it: a line a person reads, without
+    brackets, braces, quotes or stored names such as ``first_response``."""
+    from padcom_cli.client.event_words import DESCRIBE
+    from padcom_cli.client.vocabulary import EventKind
+
+    written = {
+        "created": {"subject": "Disk full", "priority": "high", "category": "usage"},
+        "updated": {"priority": ["normal", "high"], "service": [None, 7]},
+        "replied": {"message": 4, "status": ["new", "open"]},
+        "note": {"message": 5},
+        "status": {"status": ["open", "waiting"]},
+        "assigned": {"assignee": [None, 3]},
+        "deleted": {},
+        "tagged": {"tags": [["dns"], ["dns", "outage"]]},
+        "macro": {"macro": {"id": 1, "name": "Outage reply"}},
+        "sla_breached": {
+            "targets": ["first_response", "resolution"],
+            "due": {"first_response": "2026-11-28T09:00:00Z", "resolution": "2026-11-29T09:00:00Z"},
+        },
+    }
+    assert set(DESCRIBE) == set(EventKind) == set(written)
+    for kind, data in written.items():
+        words = changes({"kind": kind, "changes": data}, {3: "Sam"})
+        assert words and not any(c in words for c in "[]{}'_"), (kind, words)
+    assert changes({"kind": "sla_breached", "changes": written["sla_breached"]}) == (
+        "SLA deadline missed: first response (due Nov 28 09:00 UTC), "
+        "resolution (due Nov 29 09:00 UTC)"
+    )
+    assert (
+        changes({"kind": "deleted", "changes": {}}) == "deleted by the customer (out of the queue)"
+    )
+    newer = changes(
+        {"kind": "merged_into", "changes": {"into": {"number": 4}, "tags": ["a", "b", "c"]}}
+    )
+    assert newer == "into: number 4; tags: a, b, c"  # a kind this client does not know yet

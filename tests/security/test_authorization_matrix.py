@@ -21,7 +21,7 @@ import pytest
 from server.helpdesk.tokens import issue
 from server.storage.db import db
 from server.storage.desk_models import CannedReply, Macro
-from server.storage.models import Organization, Service, User
+from server.storage.models import Organization, SavedView, Service, User
 from tests.security.routes import api_routes
 from tests.support.files import upload
 from tests.support.live import Live, Person
@@ -132,6 +132,13 @@ class World:
                 self.tokens[persona] = issue(self._user(persona), timedelta(hours=1), "matrix")[0]
         return self.tokens[persona]
 
+    def view_of(self, persona: str) -> int:
+        """A saved view of the persona's own (staff), or a shared one (anyone else)."""
+        with db.connection_context():
+            owner = self._user(persona) if persona in ("agent", "admin") else None
+            view = SavedView.create(owner=owner, name=f"view {_unique()}", filters={})
+            return int(view.id)
+
     def shared(self, what: str) -> int:
         """A new shared canned reply or macro (an admin's, usable by every staff member)."""
         with db.connection_context():
@@ -236,6 +243,18 @@ DECLARED: dict[str, Declared] = {
     "GET /api/v1/events/stream": Declared("user"),
     "GET /api/v1/events/latest": Declared("user"),
     "GET /api/v1/stats": Declared("user"),
+    "POST /api/v1/tickets/bulk": Declared(
+        "staff",
+        body=lambda w, p: {
+            "tickets": [{"number": w.ticket(fresh=True), "version": 1}],
+            "changes": {"priority": "high"},
+        },
+    ),
+    # Saved views: an agent's own and the shared ones; a customer has none (403).
+    "GET /api/v1/views": Declared("staff"),
+    "POST /api/v1/views": Declared("staff", body=lambda w, p: {"name": "Mine", "filters": {}}),
+    "PATCH /api/v1/views/{view_id}": Declared("staff", body=lambda w, p: {"name": "Renamed"}),
+    "DELETE /api/v1/views/{view_id}": Declared("staff"),
     "GET /api/v1/users": Declared("staff"),
     "POST /api/v1/users": Declared(
         "admin",
@@ -409,6 +428,7 @@ def _path(method: str, template: str, world: World, persona: str) -> str:
         "link_id": world.link_on_last_ticket,
         "incident": lambda: world.incident(fresh=method != "GET"),
         "ticket": world.ticket_of_last_incident,
+        "view_id": lambda: world.view_of(persona),
         "reply_id": lambda: world.shared("canned"),
         "macro_id": lambda: world.shared("macro"),
         "file_id": world.shared_file,

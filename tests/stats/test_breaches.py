@@ -136,3 +136,13 @@ def test_on_call_is_paged_about_a_breach_through_the_webhook(
     assert page["event"]["id"] == breach["id"]
     assert page["event"]["kind"] == "sla_breached"
     assert page["event"]["changes"]["targets"] == ["first_response"]
+
+
+def test_a_ticket_its_customer_deleted_never_breaches(watched: Live) -> None:
+    customer, agent, number = _file(watched)
+    customer.api().delete(f"/tickets/{number}").raise_for_status()
+    _overdue(number, first_response_due=utcnow() - timedelta(minutes=5))
+    control = file_number(customer, "Still here", "A ticket that stays.")
+    _overdue(control, first_response_due=utcnow() - timedelta(minutes=5))
+    assert len(_wait_for_breaches(agent.api(), control, 1)) == 1  # the watcher did look
+    assert _breaches(agent.api(), number) == []  # no work any more: its clocks stand still

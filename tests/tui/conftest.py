@@ -123,7 +123,7 @@ def shown_rows(app: PadcomAdmin) -> list[dict[str, str]]:
 
 
 def shown_numbers(app: PadcomAdmin) -> list[int]:
-    return [int(row["number"].lstrip("● ")) for row in shown_rows(app)]
+    return [int(row["number"].lstrip("✓● ")) for row in shown_rows(app)]
 
 
 async def sign_in(

@@ -49,7 +49,7 @@ def _opened(*keys: str) -> Callable[[Pilot[None]], Any]:
     async def run_before(pilot: Pilot[None]) -> None:
         pilot.app.animation_level = "none"  # the tabs' underline slides: draw where it ends
         await settle(pilot)
-        await pilot.press("a")
+        await pilot.press("A")
         await settle(pilot)
         for key in keys:
             await pilot.press(key)

@@ -40,7 +40,7 @@ async def _fill(pilot: Pilot[None], values: dict[str, str]) -> None:
 
 async def _open(pilot: Pilot[None]) -> AdministrationScreen:
     await settle(pilot)
-    await pilot.press("a")
+    await pilot.press("A")
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, AdministrationScreen)

@@ -48,7 +48,7 @@ async def test_an_outage_is_one_line_and_the_queue_narrows_to_its_server(
         rows = set(shown_numbers(app))
         assert {early, other} <= rows and linked not in rows  # folded under the incident
 
-        await pilot.press("w")
+        await pilot.press("W")
         await settle(pilot)
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("down", "enter")  # after "anywhere": the incident's server

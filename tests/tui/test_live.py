@@ -41,7 +41,7 @@ class CountingClient(PadcomClient):
 
 
 def row_of(app: PadcomAdmin, number: int) -> dict[str, str] | None:
-    return next((r for r in shown_rows(app) if r["number"].lstrip("● ") == str(number)), None)
+    return next((r for r in shown_rows(app) if r["number"].lstrip("✓● ") == str(number)), None)
 
 
 async def test_a_new_urgent_ticket_appears_marked_with_a_toast_and_a_bell(
@@ -111,7 +111,7 @@ async def test_a_batch_from_the_stream_is_applied_in_one_go(
         screen.apply_events(events)
         await settle(pilot)
         assert client.asked[asked:] == []  # the events carried the tickets
-        numbers = [int(r["number"].lstrip("● ")) for r in shown_rows(app)]
+        numbers = [int(r["number"].lstrip("✓● ")) for r in shown_rows(app)]
         assert numbers.index(first["number"]) < numbers.index(second["number"])
         assert {first["number"], second["number"]} <= screen.queue.marked
 

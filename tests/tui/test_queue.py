@@ -10,6 +10,7 @@ from textual.widgets import Input
 
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.screens.choice import ChoiceScreen
+from padcom_tui.screens.multi_choice import MultiChoiceScreen
 from padcom_tui.screens.queue import QueueScreen
 from tests.support.live import Live, Person
 from tests.support.tickets import file_ticket
@@ -74,9 +75,11 @@ async def test_search_and_filters_narrow_the_queue(
         await pilot.press("u")  # off again
         await settle(pilot)
 
-        await pilot.press("c")
+        await pilot.press("f")  # filters live under f: which one, then its values
         assert isinstance(app.screen, ChoiceScreen)
-        await pilot.press("down", "down", "down", "enter")  # from any: hardware, software, usage
+        await pilot.press("down", "down", "enter")  # status, priority, category
+        assert isinstance(app.screen, MultiChoiceScreen)
+        await pilot.press("down", "down", "space", "enter")  # tick usage
         await settle(pilot)
         assert shown_numbers(app) == [usage["number"]]
         assert all(row["category"] == "usage" for row in shown_rows(app))
@@ -84,15 +87,19 @@ async def test_search_and_filters_narrow_the_queue(
         await pilot.press("x")  # clear every filter
         await settle(pilot)
         await search(pilot, word)
-        await pilot.press("s")
-        await pilot.press(
-            "down", "down", "down", "down", "enter"
-        )  # from open work: any, new, open, waiting
+        await pilot.press("f", "enter")  # status: open work (new, open, waiting) is ticked
+        assert isinstance(app.screen, MultiChoiceScreen)
+        await pilot.press("space", "down", "space", "enter")  # untick new and open: waiting
         await settle(pilot)
         assert shown_numbers(app) == [usage["number"]]
         assert "status waiting" in status_line(app)
 
-        await pilot.press("s", "escape")  # cancelling changes nothing
+        await pilot.press("f", "enter", "down", "space", "enter")  # several: open and waiting
+        await settle(pilot)
+        assert "status open,waiting" in status_line(app)
+        assert shown_numbers(app) == [usage["number"]]
+
+        await pilot.press("f", "escape")  # cancelling changes nothing
         await settle(pilot)
         assert shown_numbers(app) == [usage["number"]]
 
@@ -138,7 +145,7 @@ async def test_ages_and_due_times_move_on_while_the_queue_stays_open(
     app = build_app(live.url, agent.token, clock=lambda: datetime.now(UTC) + later)
     async with app.run_test(size=(140, 36)) as pilot:
         await search(pilot, word)
-        rows = {row["number"].lstrip("● "): row for row in shown_rows(app)}
+        rows = {row["number"].lstrip("✓● "): row for row in shown_rows(app)}
         assert "late" not in rows[str(urgent["number"])]["sla"]
         assert rows[str(waiting["number"])]["sla"] == "paused"  # the clock stands still
 
@@ -146,7 +153,7 @@ async def test_ages_and_due_times_move_on_while_the_queue_stays_open(
         assert isinstance(app.screen, QueueScreen)
         app.screen.tick()
         await pilot.pause()
-        rows = {row["number"].lstrip("● "): row for row in shown_rows(app)}
+        rows = {row["number"].lstrip("✓● "): row for row in shown_rows(app)}
         assert rows[str(urgent["number"])]["sla"] == "2h late"
         assert rows[str(urgent["number"])]["age"] == "3h"
         assert rows[str(waiting["number"])]["sla"] == "paused"

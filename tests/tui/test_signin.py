@@ -40,3 +40,27 @@ async def test_a_customer_token_from_padcom_login_is_refused_too(live: Live) -> 
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
         assert "customer accounts cannot" in str(app.screen.query_one("#problem").render())
+
+
+async def test_a_password_manager_typing_ahead_never_puts_the_password_in_the_email_field(
+    live: Live,
+) -> None:
+    """ "email, Tab, password" arrives faster than the app handles a key, even while the
+    screen is still being mounted: each key lands where the keys before it put the focus."""
+    from textual import events
+    from textual.widgets import Input
+
+    agent = live.person("agent")
+    app = build_app(live.url, None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        typed = [*agent.email, "tab", *agent.password]
+        for key in typed:  # all queued at once, before the sign-in screen has settled
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert isinstance(screen, SignInScreen)
+        assert screen.query_one("#email", Input).value == agent.email
+        assert screen.query_one("#password", Input).value == agent.password
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)

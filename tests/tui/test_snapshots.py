@@ -22,7 +22,7 @@ from tests.support.files import upload
 from tests.support.live import Live
 from tests.tui.conftest import NOW, build_app, settle
 
-SIZES = [(80, 24), (120, 36)]
+SIZES = [(80, 24), (120, 36), (160, 48)]
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(120)
 DESK = [  # requester, subject, body, category, priority, hours ago, staff work
     (0, "Server unreachable since this morning", "Our VPS does not answer ping or SSH.",

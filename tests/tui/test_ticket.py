@@ -75,7 +75,7 @@ async def test_the_agent_reads_the_whole_ticket(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
-        assert screen.number in [int(r["number"].lstrip("● ")) for r in shown_rows(app)]
+        assert screen.number in [int(r["number"].lstrip("✓● ")) for r in shown_rows(app)]
 
 
 async def test_reply_and_internal_note_reach_the_server(

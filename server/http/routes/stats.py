@@ -48,7 +48,10 @@ async def stats(
         except (OverflowError, ValueError) as exc:  # dates near year 1 or 9999
             raise Invalid("the period is out of range") from exc
         filters = TicketFilters(
-            priority=priority, category=category, assignee=assignee, organization=organization
+            priority=priority,
+            category=category,
+            assignee=assignee,
+            organization=str(organization) if organization else None,
         )
         report = report_for(user, filters, period)
         if user.is_staff:

@@ -25,7 +25,7 @@ from server.http.schemas import (
 )
 from server.http.ticket_response import ticket_response
 from server.reads import pages
-from server.reads.listing import SortName, TicketFilters
+from server.reads.listing import DELETED_PATTERN, SORT_PATTERN, TicketFilters
 from server.reads.ticket_read import JSON, dumps, ticket_now
 from server.storage.models import Event
 
@@ -39,11 +39,17 @@ ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 def list_tickets(
     user: CurrentUser,
     status: Annotated[str | None, Query(max_length=100, description="comma-separated")] = None,
-    priority: Annotated[str | None, Query(max_length=100)] = None,
-    category: Annotated[str | None, Query(max_length=100)] = None,
-    assignee: Annotated[str | None, Query(max_length=12, description="id, me or none")] = None,
-    requester: Annotated[str | None, Query(max_length=12, description="id or me")] = None,
-    organization: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    priority: Annotated[str | None, Query(max_length=100, description="comma-separated")] = None,
+    category: Annotated[str | None, Query(max_length=100, description="comma-separated")] = None,
+    assignee: Annotated[
+        str | None, Query(max_length=200, description="comma-separated: ids, me, none")
+    ] = None,
+    requester: Annotated[
+        str | None, Query(max_length=200, description="comma-separated: ids, me")
+    ] = None,
+    organization: Annotated[
+        str | None, Query(max_length=200, description="comma-separated ids")
+    ] = None,
     q: Annotated[str | None, Query(max_length=200, description="text in subject or body")] = None,
     server: Annotated[str | None, Query(max_length=400, description="comma-separated")] = None,
     datacenter: Annotated[str | None, Query(max_length=400, description="comma-separated")] = None,
@@ -51,15 +57,37 @@ def list_tickets(
     tag: Annotated[
         str | None, Query(max_length=400, description="staff: any of these tags, comma-separated")
     ] = None,
-    sort: SortName = "-number",
-    cursor: Annotated[str | None, Query(max_length=400)] = None,
+    idle: Annotated[
+        str | None, Query(max_length=6, description="not changed for this long: 12h, 3d")
+    ] = None,
+    deleted: Annotated[
+        str, Query(pattern=DELETED_PATTERN, description="false, true (only deleted) or any")
+    ] = "false",
+    sort: Annotated[
+        str, Query(pattern=SORT_PATTERN, description="a column, '-' before it for descending")
+    ] = "-number",
+    cursor: Annotated[str | None, Query(max_length=1000)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> Response:
-    """A page of the tickets the user may see, newest first unless sorted otherwise."""
+    """A page of the tickets the user may see, newest first unless sorted otherwise.
+
+    Tickets their customer deleted are left out unless ``deleted=true`` (or ``any``).
+    """
     filters = TicketFilters(
-        status, priority, category, assignee, requester, organization, q,
-        tag=tag, server=server, datacenter=datacenter, incident=incident,
-    )  # fmt: skip
+        status=status,
+        priority=priority,
+        category=category,
+        assignee=assignee,
+        requester=requester,
+        organization=organization,
+        q=q,
+        tag=tag,
+        deleted=deleted,
+        idle=idle,
+        server=server,
+        datacenter=datacenter,
+        incident=incident,
+    )
     return Response(dumps(pages.ticket_page(user, filters, sort, cursor, limit)), media_type=JSON)
 
 
