@@ -80,6 +80,17 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     DELETED = "deleted"
     SLA_BREACHED = "sla_breached"
+    MERGED = "merged"
+    UNMERGED = "unmerged"
+    RATED = "rated"
+    REMINDED = "reminded"
+
+
+class Rating(StrEnum):
+    """A customer's answer to "how did we do?"; stored as the word (``rating.score``)."""
+
+    GOOD = "good"
+    BAD = "bad"
 
 
 class OutboxState(StrEnum):
@@ -135,3 +146,4 @@ CATEGORIES = tuple(Category)
 SERVICE_KINDS = tuple(ServiceKind)
 EVENT_KINDS = tuple(EventKind)
 TARGETS = tuple(Target)
+RATINGS = tuple(Rating)

@@ -66,7 +66,45 @@ def changes(event: Json, names: Names | None = None) -> str:
             clean(str(t), single_line=True).replace("_", " ") for t in data.get("targets") or []
         )
         return f"SLA deadline missed: {targets or 'a deadline'}"
+    if kind in _LINKED:
+        return _LINKED[kind](data)
     return _fields(data, names) or clean(kind)
+
+
+def _number(raw: Any) -> str:
+    return (
+        f"#{int(raw)}" if isinstance(raw, int) and not isinstance(raw, bool) else "another ticket"
+    )
+
+
+def _merged(data: Json) -> str:
+    if "into" in data:
+        return f"merged into {_number(data['into'])}; status → closed"
+    return f"{_number(data.get('from'))} merged into this ticket"
+
+
+def _unmerged(data: Json) -> str:
+    if "into" in data:
+        return f"no longer merged into {_number(data['into'])}"
+    return f"{_number(data.get('from'))} taken out of this ticket"
+
+
+def _rated(data: Json) -> str:
+    comment = data.get("comment")
+    said = f": {clean(str(comment), single_line=True)}" if comment else ""
+    return f"rated {value('rating', data.get('rating'))}{said}"
+
+
+def _reminded(data: Json) -> str:
+    return f"reminder sent: waiting on the customer for {value('days', data.get('days'))} days"
+
+
+_LINKED = {
+    EventKind.MERGED: _merged,
+    EventKind.UNMERGED: _unmerged,
+    EventKind.RATED: _rated,
+    EventKind.REMINDED: _reminded,
+}
 
 
 def actor(event: Json) -> str:

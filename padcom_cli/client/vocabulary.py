@@ -63,6 +63,15 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     DELETED = "deleted"
     SLA_BREACHED = "sla_breached"
+    MERGED = "merged"
+    UNMERGED = "unmerged"
+    RATED = "rated"
+    REMINDED = "reminded"
+
+
+class Rating(StrEnum):
+    GOOD = "good"
+    BAD = "bad"
 
 
 STATUSES = tuple(Status)

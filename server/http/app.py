@@ -18,10 +18,20 @@ from server.http.fast_read import FastTicketRead
 from server.http.headers import SecurityHeaders
 from server.http.in_flight import InFlight
 from server.http.request_metrics import RequestMetrics
-from server.http.routes import auth, events, probes, staff, stats, stream, tickets
+from server.http.routes import (
+    auth,
+    events,
+    probes,
+    staff,
+    stats,
+    stream,
+    ticket_merge,
+    tickets,
+)
 from server.http.schemas import ErrorOut
 from server.http.shutdown_gate import ShutdownGate
 from server.http.stats_gate import StatsGate
+from server.live.automation_watch import with_automation
 from server.live.breach_watch import with_sla_watch
 from server.live.lifespan import live_services
 from server.storage.db import bind
@@ -40,7 +50,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
         version="1",
         summary="The helpdesk of a web-hosting company.",
         docs_url=None,
-        lifespan=with_sla_watch(live_services),
+        lifespan=with_automation(with_sla_watch(live_services)),
         redoc_url=None,
         responses={
             status: {"model": ErrorOut, "description": "error"}
@@ -59,7 +69,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.state.stats_gate = StatsGate(settings.stats_limits)
     on_commit.append(app.state.stats_gate.changed)
     install_error_handlers(app)
-    for module in (auth, tickets, events, stream, staff, stats):
+    for module in (auth, tickets, ticket_merge, events, stream, staff, stats):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(probes.router)
     app.add_middleware(DisconnectWatch)

@@ -20,7 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from server.vocabulary import Category, Priority, Role, ServiceKind, Status
+from server.vocabulary import Category, Priority, Rating, Role, ServiceKind, Status
 
 MAX_BODY_CHARS = 64 * 1024
 
@@ -61,6 +61,22 @@ class TicketIn(Strict):
     category: Category = Category.OTHER
     priority: Priority = Priority.NORMAL
     service: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    requester: (
+        Annotated[int, Field(ge=1, le=2**31 - 1)]
+        | Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254)]
+        | None
+    ) = Field(default=None, description="staff only: the customer (id or email) filed for")
+
+
+class MergeIn(Strict):
+    into: int = Field(ge=1, le=2**31 - 1, description="the ticket the duplicate joins")
+    into_version: int = Field(ge=1, le=2**31 - 1, description="the target's version last seen")
+    across_organizations: bool = False
+
+
+class RatingIn(Strict):
+    rating: Rating
+    comment: Annotated[str, StringConstraints(max_length=2000)] = ""
 
 
 class TicketPatch(Strict):
@@ -158,6 +174,12 @@ class LoginOut(BaseModel):
     user: UserOut
 
 
+class SatisfactionOut(BaseModel):
+    rating: Rating
+    comment: str
+    at: datetime
+
+
 class TicketOut(BaseModel):
     number: int
     subject: str
@@ -178,10 +200,16 @@ class TicketOut(BaseModel):
     resolution_due: datetime | None
     version: int
     deleted_at: datetime | None = None
+    merged_into: int | None = Field(default=None, description="the ticket this one was merged into")
+    merged: list[int] = Field(default_factory=list, description="tickets merged into this one")
+    satisfaction: SatisfactionOut | None = Field(
+        default=None, description="the customer's rating of the latest resolution, if any"
+    )
 
 
 class MessageOut(BaseModel):
     id: int
+    ticket: int | None = Field(default=None, description="the ticket it was written on")
     author: UserOut
     body: str
     internal: bool

@@ -104,6 +104,29 @@ class TopService(BaseModel):
     tickets: int
 
 
+class RatingShare(BaseModel):
+    good: int
+    bad: int
+    percent: float | None = Field(description="good of all ratings, in percent; null without any")
+
+
+class RatingDay(RatingShare):
+    day: date
+
+
+class AgentRatings(RatingShare):
+    id: int | None = Field(description="the assignee when rated; null for an unassigned ticket")
+    name: str
+
+
+class Satisfaction(RatingShare):
+    """Ratings given in the period (server/stats/satisfaction.py)."""
+
+    by_day: list[RatingDay]
+    by_agent: list[AgentRatings]
+    by_category: dict[str, RatingShare]
+
+
 class StatsOut(BaseModel):
     """Where the queue stands now, and what happened to the tickets created in the period."""
 
@@ -122,3 +145,4 @@ class StatsOut(BaseModel):
     reopens: Reopens
     top_organizations: list[TopOrganization]
     top_services: list[TopService]
+    satisfaction: Satisfaction

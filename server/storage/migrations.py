@@ -29,6 +29,8 @@ from server.storage.models import (
     RateLimit,
     SchemaVersion,
     StreamLease,
+    Ticket,
+    TicketRating,
 )
 from server.storage.postgres import unbounded
 from server.storage.write_path import plain, write
@@ -93,6 +95,16 @@ def _outbox_owners(migrator: SchemaMigrator) -> None:
         alter(migrator.add_column(Outbox._meta.table_name, "lease_owner", Outbox.lease_owner))
 
 
+def _merge_and_feedback(migrator: SchemaMigrator) -> None:
+    """Duplicates merged into another ticket, reminders of waiting tickets, satisfaction ratings."""
+    table = Ticket._meta.table_name
+    present = {column.name for column in db.get_columns(table)}
+    missing = [name for name in ("merged_into", "reminded_at") if name not in present]
+    alter(*(migrator.add_column(table, name, getattr(Ticket, name)) for name in missing))
+    db.execute_sql(f"CREATE INDEX IF NOT EXISTS ticket_merged_into ON {table} (merged_into)")
+    db.create_tables([TicketRating])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
@@ -105,6 +117,7 @@ MIGRATIONS: list[Migration] = [
     Migration(13, "statistics durations: group key as columns, not packed", unpacked_durations),
     Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
     Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
+    Migration(27, "merged tickets, waiting reminders, satisfaction ratings", _merge_and_feedback),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)

@@ -116,6 +116,8 @@ class Ticket(BaseModel):
         default=0
     )  # breaches already recorded (server/helpdesk/sla_watch.py)
     reopens = SmallIntegerField(default=0)  # times it went from resolved/closed back to open
+    merged_into = IntegerField(null=True, index=True)  # the ticket it is a duplicate of
+    reminded_at = TimeField(null=True)  # the last "still waiting on you" reminder (automation)
 
     requester_id: int
     organization_id: int
@@ -351,6 +353,30 @@ class StreamLease(BaseModel):
     user_id: int
 
 
+class TicketRating(BaseModel):
+    """A customer's "how did we do?" for one resolution (the ticket's ``resolved_at`` then).
+
+    ``agent`` and ``category`` are the ticket's when it was rated, for the statistics.
+    """
+
+    id = AutoField()
+    ticket = ForeignKeyField(Ticket, on_delete="CASCADE")
+    resolved_at = TimeField()
+    rater = ForeignKeyField(User, on_delete="RESTRICT")
+    score = CharField(max_length=8)  # server.vocabulary.Rating
+    comment = TextField(default="")
+    agent = IntegerField(null=True)
+    category = CharField(max_length=16)
+    created_at = TimeField(index=True)
+
+    ticket_id: int
+    rater_id: int
+
+    class Meta:
+        table_name = "ticket_rating"
+        indexes = ((("ticket", "resolved_at"), True),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     Organization,
@@ -368,4 +394,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     OutboxOwner,
     RateLimit,
     StreamLease,
+    TicketRating,
 ]

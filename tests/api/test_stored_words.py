@@ -19,6 +19,7 @@ from server.vocabulary import (
     CATEGORIES,
     EVENT_KINDS,
     PRIORITY_CODES,
+    RATINGS,
     ROLES,
     SERVICE_KINDS,
     STATUSES,
@@ -38,6 +39,10 @@ EVENT_WORDS = [
     "assigned",
     "deleted",
     "sla_breached",
+    "merged",
+    "unmerged",
+    "rated",
+    "reminded",
 ]
 PINNED: dict[str, dict[str, int | str]] = {
     "priority": {"low": 0, "normal": 1, "high": 2, "urgent": 3},
@@ -49,6 +54,7 @@ PINNED: dict[str, dict[str, int | str]] = {
     "service kind": {w: w for w in ("webhosting", "vps", "dedicated", "domain", "mail")},
     "event kind": {w: w for w in EVENT_WORDS},
     "outbox state": {w: w for w in ("pending", "sent", "failed")},
+    "rating": {w: w for w in ("good", "bad")},
 }
 
 
@@ -67,6 +73,7 @@ def test_each_word_keeps_the_code_it_is_stored_as() -> None:
         "service kind": _as_text(SERVICE_KINDS),
         "event kind": _as_text(EVENT_KINDS),
         "outbox state": _as_text(tuple(OutboxState)),
+        "rating": _as_text(RATINGS),
     } == PINNED
 
 
