@@ -38,6 +38,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ticket close": ("padcom_cli.commands.ticket_change:close", "Close a ticket."),
     "ticket reopen": ("padcom_cli.commands.ticket_change:reopen", "Reopen a resolved or closed ticket."),
     "ticket delete": ("padcom_cli.commands.ticket_change:delete", "Delete a ticket (asks first)."),
+    "ticket merge": ("padcom_cli.commands.ticket_merge:merge", "Merge a duplicate ticket into another (staff)."),
+    "ticket unmerge": ("padcom_cli.commands.ticket_merge:unmerge", "Undo the merge of a ticket (staff): it stands on its own again."),
+    "ticket rate": ("padcom_cli.commands.ticket_merge:rate", "Rate how a resolved ticket of yours was handled."),
     "ticket watch": ("padcom_cli.commands.watch:watch", "Print updates to your tickets as they happen."),
     "stats": ("padcom_cli.commands.stats:stats", "Show your organization's open and solved tickets and typical response times."),
 }  # fmt: skip

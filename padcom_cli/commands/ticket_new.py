@@ -59,13 +59,22 @@ def new(
     service: Annotated[
         str | None, typer.Option(help="The service's ID or label (see `padcom services`).")
     ] = None,
+    for_customer: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            metavar="EMAIL",
+            help="Staff: file it for this customer (who phoned); they are told by mail.",
+        ),
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """File a new ticket.
 
     On a terminal, asks for what is missing (the text in $VISUAL or $EDITOR
     when set). Without one, --subject and --body (or --body-file, '-' for
-    standard input) are required. Prints the new ticket's number.
+    standard input) are required. Prints the new ticket's number. Staff file
+    for a customer with --for EMAIL (the service: by ID, or the customer's only one).
     """
     ask = text_input.interactive()
     subject = text_input.repaired(subject)
@@ -90,7 +99,13 @@ def new(
         fields["category"] = category.value
     if priority is not None:
         fields["priority"] = priority.value
-    if service is not None or ask:
+    if for_customer is not None:
+        fields["requester"] = for_customer.strip()
+        if service is not None:
+            if not service.isdigit():
+                usage_error("with --for, name the service by its ID")
+            fields["service"] = int(service)
+    elif service is not None or ask:
         service_id = _pick_service(service, api.my_services())
         if service_id is not None:
             fields["service"] = service_id
@@ -100,6 +115,10 @@ def new(
         return
     sys.stdout.write(f"{ticket['number']}\n")
     note(f"Filed ticket #{ticket['number']}: {clean(ticket['subject'], single_line=True)}")
+    if for_customer is not None:
+        who = ticket["requester"]
+        name = clean(str(who.get("name") or who.get("email")), single_line=True)
+        note(f"Filed for {name}; they get a mail about it.")
 
 
 def reply(

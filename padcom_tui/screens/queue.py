@@ -49,6 +49,7 @@ class QueueScreen(PadcomScreen[None]):
         Binding("m", "filter_assignee('me')", "Mine"),
         Binding("u", "filter_assignee('none')", "Unassigned"),
         Binding("x", "clear_filters", "Clear filters"),
+        Binding("N", "new_ticket", "New ticket", key_display="N"),
         Binding("ctrl+r", "reload", "Reload", show=False),
     ]
 
@@ -239,6 +240,17 @@ class QueueScreen(PadcomScreen[None]):
         if ticket:
             self.table.refresh_tickets([ticket], self._now(), self.queue.marked)
         self.app.push_screen(TicketScreen(number), self._ticket_closed)
+
+    def action_new_ticket(self) -> None:
+        """File a ticket for a customer who phoned (screens/new_ticket.py), then open it."""
+        from padcom_tui.screens.new_ticket import NewTicketScreen
+        from padcom_tui.screens.ticket import TicketScreen
+
+        def filed(number: int | None) -> None:
+            if number is not None:
+                self.app.push_screen(TicketScreen(number), self._ticket_closed)
+
+        self.app.push_screen(NewTicketScreen(), filed)
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:

@@ -29,6 +29,7 @@ from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.screens.choice import ChoiceScreen
 from padcom_tui.screens.confirm import ConfirmScreen
 from padcom_tui.screens.conflict import conflict_text
+from padcom_tui.screens.merge_dialog import merge_from
 from padcom_tui.screens.reply_editor import ComposeScreen
 from padcom_tui.widgets.conversation import Conversation
 from padcom_tui.widgets.customer_account import Account
@@ -97,6 +98,7 @@ class TicketScreen(PadcomScreen[Json | None]):
         Binding("p", "priority", "Priority"),
         Binding("c", "category", "Category"),
         Binding("a", "assign", "Assign"),
+        Binding("M", "merge", "Merge", key_display="M"),
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("1", "tab('conversation')", "Conversation tab", show=False),
         Binding("2", "tab('customer')", "Customer tab", show=False),
@@ -280,6 +282,11 @@ class TicketScreen(PadcomScreen[Json | None]):
             self._choose(
                 "Set category", "category", [(c, c) for c in CATEGORIES], self._current("category")
             )
+
+    def action_merge(self) -> None:
+        """Merge this ticket into another by number (or undo its merge): merge_dialog.py."""
+        if self.data:
+            merge_from(self, self.data.ticket)
 
     def action_assign(self) -> None:
         if not self.data:

@@ -29,10 +29,19 @@ def user_shown(user: User) -> dict[str, Any]:
     return user_admin_json(user, Related(org_ids=[user.organization_id], viewer=None))
 
 
-def users(role: str | None, organization: int | None, limit: int) -> list[dict[str, Any]]:
-    """People, oldest first, optionally of one role (``staff``: agents and admins) or organization."""
+def users(
+    role: str | None, organization: int | None, limit: int, q: str | None = None
+) -> list[dict[str, Any]]:
+    """People, oldest first, optionally of one role (``staff``: agents and admins) or
+    organization, or whose email, name or organization's name contains ``q`` (the
+    customer lookup of the admin app's "new ticket for a customer")."""
     with db.connection_context():
         query = User.select().order_by(User.id).limit(limit)
+        if q:
+            orgs = Organization.select(Organization.id).where(Organization.name.contains(q))
+            query = query.where(
+                User.email.contains(q) | User.name.contains(q) | User.organization.in_(orgs)
+            )
         if role == STAFF:
             query = query.where(User.role.in_(STAFF_ROLES))
         elif role:
