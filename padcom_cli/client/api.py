@@ -326,7 +326,10 @@ class PadcomClient:
     def unmerge_ticket(self, number: int, version: int, idempotency_key: str | None = None) -> Json:
         """Undo the merge of ``number`` (as of ``version``)."""
         result: Json = self._write(
-            "POST", f"/tickets/{number}/unmerge", idempotency_key, headers={"If-Match": f'"{version}"'}
+            "POST",
+            f"/tickets/{number}/unmerge",
+            idempotency_key,
+            headers={"If-Match": f'"{version}"'},
         )
         return result
 

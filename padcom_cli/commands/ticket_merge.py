@@ -27,7 +27,8 @@ def merge(
     across: Annotated[
         bool,
         typer.Option(
-            "--across-organizations", help="Merge even though the two belong to different organizations."
+            "--across-organizations",
+            help="Merge even though the two belong to different organizations.",
         ),
     ] = False,
     as_json: AsJson = False,
@@ -44,7 +45,11 @@ def merge(
         number, int(duplicate["version"]), into, int(target["version"]), across_organizations=across
     )
     subject = clean(target["subject"], single_line=True)
-    emit(merged, as_json, lambda: f"Merged ticket #{number} into #{into} ({subject}); #{number} is closed.")
+    emit(
+        merged,
+        as_json,
+        lambda: f"Merged ticket #{number} into #{into} ({subject}); #{number} is closed.",
+    )
 
 
 def unmerge(ctx: typer.Context, number: Number, as_json: AsJson = False) -> None:

@@ -10,7 +10,7 @@ crosses organizations; the ticket screen sends it with both versions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,6 +25,9 @@ from padcom_cli.client.sanitize import clean
 from padcom_tui.background import in_background
 from padcom_tui.format import person
 from padcom_tui.screens.base import admin_of
+
+if TYPE_CHECKING:
+    from padcom_tui.screens.ticket import TicketScreen
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ class MergeScreen(ModalScreen[MergeTarget | None]):
         self.query_one("#preview", Static).update(Text(words, style=style))
 
 
-def merge_from(screen: TicketScreenLike, ticket: Json) -> None:
+def merge_from(screen: TicketScreen, ticket: Json) -> None:
     """The merge key on a ticket: choose the target and merge, or, for a ticket already
     merged, offer the undo. The screen reloads after either."""
     from padcom_tui.screens.confirm import ConfirmScreen
@@ -145,14 +148,3 @@ def merge_from(screen: TicketScreenLike, ticket: Json) -> None:
         )
 
     screen.app.push_screen(MergeScreen(ticket), chosen)
-
-
-class TicketScreenLike(Protocol):
-    """What ``merge_from`` needs of the ticket screen (it is a Textual screen)."""
-
-    @property
-    def app(self) -> Any: ...
-
-    def notify(self, message: str, *, markup: bool = ...) -> None: ...
-
-    def action_reload(self) -> None: ...

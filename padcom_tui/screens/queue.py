@@ -49,7 +49,7 @@ class QueueScreen(PadcomScreen[None]):
         Binding("m", "filter_assignee('me')", "Mine"),
         Binding("u", "filter_assignee('none')", "Unassigned"),
         Binding("x", "clear_filters", "Clear filters"),
-        Binding("N", "new_ticket", "New ticket", key_display="N"),
+        Binding("N", "new_ticket", "New ticket", key_display="N", show=False),  # in ? help
         Binding("ctrl+r", "reload", "Reload", show=False),
     ]
 

@@ -98,7 +98,7 @@ class TicketScreen(PadcomScreen[Json | None]):
         Binding("p", "priority", "Priority"),
         Binding("c", "category", "Category"),
         Binding("a", "assign", "Assign"),
-        Binding("M", "merge", "Merge", key_display="M"),
+        Binding("M", "merge", "Merge", key_display="M", show=False),  # listed in ? help
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("1", "tab('conversation')", "Conversation tab", show=False),
         Binding("2", "tab('customer')", "Customer tab", show=False),

@@ -50,7 +50,24 @@ def header_text(ticket: Json, now: datetime) -> Text:
     text.append_text(sla_due(ticket, now))
     if ticket.get("deleted_at"):
         text.append("  DELETED by the customer", style=ink("bold red"))
+    _merge_and_rating(text, ticket)
     return text
+
+
+def _merge_and_rating(text: Text, ticket: Json) -> None:
+    """Where this duplicate went (``M`` undoes), what was merged here, the customer's rating."""
+    into = ticket.get("merged_into")
+    if isinstance(into, int):
+        text.append(f"  MERGED into #{into} (M undoes)", style=ink("bold yellow"))
+    merged = [n for n in ticket.get("merged") or [] if isinstance(n, int)]
+    if merged:
+        text.append("  Duplicates ", style="dim")
+        text.append(", ".join(f"#{n}" for n in merged))
+    rated = ticket.get("satisfaction")
+    if isinstance(rated, dict):
+        good = rated.get("rating") == "good"
+        text.append("  Rated ", style="dim")
+        text.append(line(rated.get("rating")), style=ink("green" if good else "red"))
 
 
 class TicketHeader(Static):

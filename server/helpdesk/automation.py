@@ -104,12 +104,12 @@ def _due(settings: AutomationSettings, now: datetime) -> list[Ticket]:
     waiting = live & (Ticket.status == PAUSING_STATUS)
     if settings.resolve_after_days > 0:
         cut = to_ms(now - settings.resolve_after_days * DAY)
-        found.extend(Ticket.select().where(waiting & (WAITING_SINCE <= cut)).limit(BATCH))
+        found.extend(Ticket.select().where(waiting & (cut >= WAITING_SINCE)).limit(BATCH))
     if 0 < settings.remind_after_days < (settings.resolve_after_days or float("inf")):
         cut = to_ms(now - settings.remind_after_days * DAY)
         unreminded = Ticket.reminded_at.is_null() | (Ticket.reminded_at < WAITING_SINCE)
         found.extend(
-            Ticket.select().where(waiting & (WAITING_SINCE <= cut) & unreminded).limit(BATCH)
+            Ticket.select().where(waiting & (cut >= WAITING_SINCE) & unreminded).limit(BATCH)
         )
     if settings.close_after_days > 0:
         cut = to_ms(now - settings.close_after_days * DAY)
@@ -125,7 +125,7 @@ def _claim(ticket: Ticket, values: dict[str, Any]) -> bool:
         .where(Ticket.id == ticket.id, Ticket.version == ticket.version)
         .execute()
     )
-    return rows == 1
+    return bool(rows == 1)
 
 
 def _log(ticket: Ticket, actor: User, kind: str, changes: dict[str, Any], at: datetime) -> Event:
@@ -141,7 +141,7 @@ def _log(ticket: Ticket, actor: User, kind: str, changes: dict[str, Any], at: da
 
 def _waited_days(ticket: Ticket, now: datetime) -> float:
     since = ticket.sla_paused_at or ticket.updated_at
-    return (now - since) / DAY
+    return float((now - since) / DAY)
 
 
 def _step(ticket: Ticket, settings: AutomationSettings, actor: User, now: datetime) -> Event | None:

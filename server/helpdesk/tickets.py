@@ -101,12 +101,12 @@ def create_ticket(user: User, data: NewTicket, sla: SlaTargets) -> tuple[Ticket,
     """
     if data.requester is not None and not user.is_staff:
         raise Forbidden("only support staff file tickets for someone else")
-    if data.requester is None and user.organization_id is None:
+    customer = user if data.requester is None else _customer(data.requester)
+    if customer.organization_id is None:
         raise Forbidden(
             "only customers of an organization can open tickets; "
             "staff name the customer in requester"
         )
-    customer = user if data.requester is None else _customer(data.requester)
     service_id = data.service
     if service_id is None:
         services = list(

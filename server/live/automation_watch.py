@@ -9,16 +9,16 @@ a loop does not hammer the database.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Coroutine
+from typing import Any
 
 import anyio
 
 from server.helpdesk.automation import run_pass
 from server.live.consequences import Consequences
 from server.live.lifespan import App
+from server.live.periodic import Lifespan, with_task
 from server.storage.fields import utcnow
 
 log = logging.getLogger("padcom.automation")
@@ -41,23 +41,11 @@ async def watch(app: App, interval: float) -> None:
             log.exception("automatic reminders and closes failed; retrying in %s s", interval)
 
 
-Lifespan = Callable[[App], AbstractAsyncContextManager[None]]
-
-
 def with_automation(inner: Lifespan) -> Lifespan:
     """``inner`` (the app's other background services) plus the automation watch around it."""
 
-    @asynccontextmanager
-    async def lifespan(app: App) -> AsyncIterator[None]:
-        async with inner(app):
-            interval = float(app.state.settings.automation.check_seconds)
-            task = asyncio.create_task(watch(app, interval)) if interval > 0 else None
-            try:
-                yield
-            finally:
-                if task is not None:
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
+    def task_of(app: App) -> Coroutine[Any, Any, None] | None:
+        interval = float(app.state.settings.automation.check_seconds)
+        return watch(app, interval) if interval > 0 else None
 
-    return lifespan
+    return with_task(inner, task_of)

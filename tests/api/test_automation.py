@@ -105,7 +105,7 @@ def _mail(mailbox: Mailbox, address: str, subject: str) -> str:
 def test_remind_then_resolve_then_close_as_the_days_pass(
     desk: Live, clock: Shift, mailbox: Mailbox
 ) -> None:
-    customer, mine, staff, number = _waiting(desk)
+    customer, mine, _staff, number = _waiting(desk)
     clock.pass_time(2 * DAY)
     assert _settle(mine, number, 0) == []
 

@@ -25,7 +25,10 @@ def test_an_agent_merges_a_duplicate_and_undoes_it(live: Live, padcom: Padcom) -
     target, duplicate = file_number(customer, "Site slow"), file_number(customer, "Site slow too")
     merged = padcom("ticket", "merge", str(duplicate), "--into", str(target), as_=agent)
     assert merged.exit_code == 0, merged.output
-    assert f"Merged ticket #{duplicate} into #{target} (Site slow); #{duplicate} is closed." in merged.stdout
+    assert (
+        f"Merged ticket #{duplicate} into #{target} (Site slow); #{duplicate} is closed."
+        in merged.stdout
+    )
     assert agent.api().get(f"/tickets/{target}").json()["merged"] == [duplicate]
     shown = padcom("ticket", "show", str(duplicate), as_=customer)
     assert f"merged into #{target}" in shown.stdout
@@ -43,7 +46,13 @@ def test_merging_across_organizations_needs_the_flag(live: Live, padcom: Padcom)
     assert "--across-organizations" in refused.stderr or "across_organizations" in refused.stderr
     assert agent.api().get(f"/tickets/{duplicate}").json()["merged_into"] is None
     merged = padcom(
-        "ticket", "merge", str(duplicate), "--into", str(target), "--across-organizations", as_=agent
+        "ticket",
+        "merge",
+        str(duplicate),
+        "--into",
+        str(target),
+        "--across-organizations",
+        as_=agent,
     )
     assert merged.exit_code == 0, merged.output
     customer_tries = padcom("ticket", "merge", str(target), "--into", str(duplicate), as_=anna)
@@ -74,7 +83,9 @@ def test_a_customer_rates_a_resolved_ticket_once(live: Live, padcom: Padcom) -> 
     rated = padcom("ticket", "rate", str(number), "bad", "-m", "took a week", as_=customer)
     assert rated.exit_code == 0, rated.output
     assert f"Thank you: ticket #{number} rated bad." in rated.stdout
-    assert customer.api().get(f"/tickets/{number}").json()["satisfaction"]["comment"] == "took a week"
+    assert (
+        customer.api().get(f"/tickets/{number}").json()["satisfaction"]["comment"] == "took a week"
+    )
     again = padcom("ticket", "rate", str(number), "good", as_=customer)
     assert again.exit_code == 5
     wrong = padcom("ticket", "rate", str(number), "meh", as_=customer)

@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from server.helpdesk.tokens import issue
 from server.live.breach_watch import check_once
 from server.outbox.worker import claim
+from server.storage.clock import SteadyClock
 from server.storage.db import db
 from server.storage.models import Event, Outbox
 from tests.support.clock import DAY, HOUR, Shift, shifted

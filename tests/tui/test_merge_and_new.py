@@ -85,7 +85,9 @@ async def test_the_agent_files_a_ticket_for_a_customer_on_the_phone(
         await pilot.press(*"Phone", "enter")  # part of the company's name, Enter: the matches
         await settle(pilot)
         matches = screen.query_one(OptionList)
-        assert matches.option_count == 1 and caller.email in str(matches.get_option_at_index(0).prompt)
+        assert matches.option_count == 1 and caller.email in str(
+            matches.get_option_at_index(0).prompt
+        )
         await pilot.press("enter")  # Enter: this customer; the cursor goes to the subject
         assert isinstance(app.focused, Input) and app.focused.id == "subject"
         await pilot.press(*"FTP refused", "enter")  # subject, Enter: on to the text

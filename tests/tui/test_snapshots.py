@@ -135,3 +135,31 @@ def test_ticket(
     snap_compare: Callable[..., bool], live: Live, desk: str, size: tuple[int, int]
 ) -> None:
     assert snap_compare(_app(live, desk), terminal_size=size, run_before=_first_ticket_open)
+
+
+async def _merge_dialog(pilot: Pilot[None]) -> None:
+    """The urgent outage ticket open, M, and ticket 3 (the quota one) read as the target."""
+    await _first_ticket_open(pilot)
+    await pilot.press("M", "3", "enter")
+    await settle(pilot)
+
+
+async def _new_ticket_lookup(pilot: Pilot[None]) -> None:
+    """N, and the customers of "Huber" found for a caller."""
+    await settle(pilot)
+    await pilot.press("N", *"Huber", "enter")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_merge_dialog(
+    snap_compare: Callable[..., bool], live: Live, desk: str, size: tuple[int, int]
+) -> None:
+    assert snap_compare(_app(live, desk), terminal_size=size, run_before=_merge_dialog)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_new_ticket_for_a_caller(
+    snap_compare: Callable[..., bool], live: Live, desk: str, size: tuple[int, int]
+) -> None:
+    assert snap_compare(_app(live, desk), terminal_size=size, run_before=_new_ticket_lookup)
