@@ -75,3 +75,11 @@ def urgency_key(ticket: Json) -> tuple[int, datetime, int]:
         _time(ticket.get("resolution_due")),
         int(ticket["number"]),
     )
+
+
+def next_deadline(ticket: Json) -> str | None:
+    """The SLA deadline that comes next (the server's time text), None without one:
+    the first response until someone answered, then the resolution."""
+    key = "first_response_due" if not ticket.get("first_response_at") else "resolution_due"
+    found = ticket.get(key)
+    return str(found) if found else None

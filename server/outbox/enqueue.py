@@ -16,11 +16,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from server.http.schemas import EventOut, MessageOut
 from server.outbox import audience
 from server.outbox import mail_words as compose
 from server.outbox.settings import MailSettings, WebhookSettings
-from server.reads.serialize import events_json, messages_json
+from server.reads.serialize import events_json, messages_json, with_wire_times
 from server.reads.ticket_read import read_tickets
 from server.storage.models import (
     Event,
@@ -167,15 +166,13 @@ def webhook_body(event: Event, ticket: Ticket) -> dict[str, Any]:
     shown = events_json([event], None)[0]
     shown["id"] = shown["id"] or 0
     body: dict[str, Any] = {
-        "event": EventOut.model_validate(shown).model_dump(mode="json"),
+        "event": with_wire_times(shown, "at"),
         "ticket": read_tickets(None, [ticket.id])[0],
     }
     message_id = event.changes.get("message")
     if message_id is not None:
         message = Message.get_by_id(message_id)
-        body["message"] = MessageOut.model_validate(messages_json([message], None)[0]).model_dump(
-            mode="json"
-        )
+        body["message"] = with_wire_times(messages_json([message], None)[0], "created_at")
     return body
 
 

@@ -12,9 +12,12 @@ organization but their own beside a person (``visibility.sees_organization``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from server.helpdesk.visibility import sees_organization, shown_email
+from server.reads.ticket_read import iso
+from server.storage.fields import to_ms
 from server.storage.models import Event, Message, Organization, Service, Token, User
 
 
@@ -150,3 +153,13 @@ def token_json(token: Token) -> dict[str, Any]:
         "last_used_at": token.last_used_at,
         "revoked_at": token.revoked_at,
     }
+
+
+def with_wire_times(item: dict[str, Any], *names: str) -> dict[str, Any]:
+    """``item`` with its times ``names`` as every JSON answer writes them (``ticket_read.iso``:
+    ISO 8601, UTC, ``Z``), for the stream and webhooks, which are written without the API's models."""
+    for name in names:
+        value = item[name]
+        if isinstance(value, datetime):
+            item[name] = iso(to_ms(value))
+    return item

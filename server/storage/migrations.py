@@ -17,7 +17,12 @@ from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as alter
 
 from server.stats import triggers
-from server.stats.migration import settled_rollup, sla_and_stats, unpacked_durations
+from server.stats.migration import (
+    keyed_from_columns,
+    keyed_from_packed,
+    settled_rollup,
+    sla_and_stats,
+)
 from server.storage import event_horizon
 from server.storage.db import db, is_postgres
 from server.storage.models import (
@@ -114,10 +119,11 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "write rate limits; Idempotency-Key on every write", _write_limits),
     Migration(9, "outbox: due rows per channel", _outbox_channel_index),
     Migration(11, "event stream leases: open streams per user and per address", _stream_leases),
-    Migration(13, "statistics durations: group key as columns, not packed", unpacked_durations),
+    Migration(13, "statistics durations: the group key packs stored codes", keyed_from_packed),
     Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
     Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
     Migration(27, "merged tickets, waiting reminders, satisfaction ratings", _merge_and_feedback),
+    Migration(35, "statistics durations: group columns packed into one key", keyed_from_columns),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)

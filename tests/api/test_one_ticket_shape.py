@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -107,6 +108,11 @@ def _webhook_ticket(receiver: Receiver, number: int) -> bytes:
         time.sleep(0.05)
 
 
+def _items(page: Any) -> list[Any]:
+    """The rows of a list answer, paged (``items``) or plain."""
+    return list(page["items"] if isinstance(page, dict) else page)
+
+
 def test_get_the_list_the_stream_and_the_webhook_write_the_ticket_byte_for_byte(
     helpdesk: Live, receiver: Receiver
 ) -> None:
@@ -117,6 +123,13 @@ def test_get_the_list_the_stream_and_the_webhook_write_the_ticket_byte_for_byte(
     assert all(t.encode() == staff_view for t in _stream_tickets(agent, number))
     # webhooks go to the operator's own tools: the staff view, as the reply left it
     assert b'"ticket":' + staff_view + b"," in _webhook_ticket(receiver, number)
+
+    # and its event and message are what the history and the conversation show staff
+    posted = json.loads(_webhook_ticket(receiver, number))
+    history = agent.api().get(f"/tickets/{number}/events").json()
+    conversation = agent.api().get(f"/tickets/{number}/messages").json()
+    assert posted["event"] in _items(history)
+    assert posted["message"] == _items(conversation)[-1]
 
     customer_view = _get(customer, number)
     assert customer_view != staff_view  # the agent's address is not the customer's to see
