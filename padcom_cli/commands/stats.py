@@ -55,6 +55,12 @@ def _render(data: Json, days: int) -> Any:
         ),
     )
     table.add_row("Reopened", Text(percent(data["reopens"]["percent"])))
+    rated = data.get("satisfaction") or {}
+    if rated.get("good") or rated.get("bad"):
+        table.add_row(
+            "Satisfied",
+            Text(f"{percent(rated['percent'])} ({rated['good']} good, {rated['bad']} bad)"),
+        )
     return [Text(f"Your tickets, last {counted(days, 'day')}", style="bold underline"), table]
 
 

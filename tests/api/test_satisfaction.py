@@ -4,7 +4,9 @@ in its history and in ``/stats``; nobody else can rate it — on both databases.
 from __future__ import annotations
 
 import httpx
+from typer.testing import CliRunner
 
+from padcom_cli.app import app
 from tests.api.desk_mail import desk, mailbox
 from tests.live.mailbox import Mailbox
 from tests.support.live import Live, Person
@@ -97,3 +99,7 @@ def test_stats_count_the_ratings_per_agent_and_category(desk: Live) -> None:
     assert sum(day["good"] + day["bad"] for day in figures["by_day"]) == 2
     own = customer.api().get("/stats").json()["satisfaction"]
     assert (own["good"], own["bad"]) == (1, 1)
+    shown = CliRunner().invoke(
+        app, ["stats"], env={"PADCOM_URL": desk.url, "PADCOM_TOKEN": customer.token}
+    )
+    assert "Satisfied" in shown.stdout and "50.0 % (1 good, 1 bad)" in shown.stdout
