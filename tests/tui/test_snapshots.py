@@ -14,12 +14,13 @@ import httpx
 import pytest
 from textual.pilot import Pilot
 
+from padcom_tui.app import PadcomAdmin
 from server.helpdesk.tokens import issue
 from server.storage.db import db
 from server.storage.fields import utcnow
 from server.storage.models import Event, Message, Organization, Service, Ticket, User
 from tests.support.live import Live
-from tests.tui.conftest import NOW, build_app, settle
+from tests.tui.conftest import NOW, build_app, screen_text, settle, until
 
 SIZES = [(80, 24), (120, 36)]
 DESK = [  # requester, subject, body, category, priority, hours ago, staff work
@@ -142,6 +143,10 @@ async def _merge_dialog(pilot: Pilot[None]) -> None:
     await _first_ticket_open(pilot)
     await pilot.press("M", "3", "enter")
     await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, PadcomAdmin)
+    await until(pilot, lambda: "Quota full" in screen_text(app))  # the target, read
+    await pilot.pause()
 
 
 async def _new_ticket_lookup(pilot: Pilot[None]) -> None:
@@ -149,6 +154,10 @@ async def _new_ticket_lookup(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.press("N", *"Huber", "enter")
     await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, PadcomAdmin)
+    await until(pilot, lambda: "anna@huber.example" in screen_text(app))  # the matches
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
