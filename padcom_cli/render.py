@@ -73,15 +73,21 @@ def ticket_table(tickets: list[Json]) -> Table:
     table.add_column("Subject", overflow="fold", ratio=1)
     table.add_column("Service")
     table.add_column("Updated", no_wrap=True)
+    tagged = any(t.get("tags") for t in tickets)  # staff see tags; customers have none
+    if tagged:
+        table.add_column("Tags")
     for t in tickets:
-        table.add_row(
+        cells = [
             Text(str(t["number"])),
             status(t["status"]),
             priority(t["priority"]),
             plain(t["subject"], single_line=True),
             service(t.get("service")),
             Text(ago(t.get("updated_at"))),
-        )
+        ]
+        if tagged:
+            cells.append(plain(",".join(t.get("tags") or []), "cyan", single_line=True))
+        table.add_row(*cells)
     return table
 
 
@@ -104,6 +110,8 @@ def _properties(ticket: Json) -> Table:
     elif ticket.get("resolution_due"):
         rows.append(("Due", Text(when(ticket["resolution_due"]))))
     rows += _merge_and_rating(ticket)
+    if ticket.get("tags"):
+        rows.append(("Tags", plain(", ".join(ticket["tags"]), "cyan", single_line=True)))
     rows.append(("Version", Text(str(ticket["version"]))))
     for label, value in rows:
         grid.add_row(label, value)

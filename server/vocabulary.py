@@ -81,6 +81,8 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     DELETED = "deleted"
     SLA_BREACHED = "sla_breached"
+    TAGGED = "tagged"
+    MACRO = "macro"
     MERGED = "merged"
     UNMERGED = "unmerged"
     RATED = "rated"

@@ -13,7 +13,7 @@ import ssl
 import time
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -28,6 +28,9 @@ from padcom_cli.client.errors import (
     Unreachable,
 )
 from padcom_cli.client.jsontypes import Json
+
+if TYPE_CHECKING:
+    from padcom_cli.client.desk import DeskCalls
 
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 USER_AGENT = "padcom/0.1"
@@ -193,6 +196,23 @@ class PadcomClient:
                 status=response.status_code,
             ) from exc
 
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """A request's decoded JSON body (None for an empty one); raises as ``request``."""
+        return self._json(method, path, **kwargs)
+
+    def call_write(
+        self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> Any:
+        """A write with a new Idempotency-Key, retried once; raises as ``request``."""
+        return self._write(method, path, None, headers, **kwargs)
+
+    @property
+    def desk(self) -> DeskCalls:
+        """The staff's answering tools: tags, canned replies, macros."""
+        from padcom_cli.client.desk import DeskCalls
+
+        return DeskCalls(self)
+
     # -- accounts --------------------------------------------------------------
 
     def login(self, email: str, password: str, token_name: str = "") -> Json:
@@ -350,12 +370,14 @@ class PadcomClient:
         *,
         internal: bool = False,
         idempotency_key: str | None = None,
+        status: str | None = None,
     ) -> Json:
+        """Post a reply (or a note); ``status`` (staff replies) sets it in the same change."""
+        fields: Json = {"body": body, "internal": internal}
+        if status is not None:
+            fields["status"] = status
         result: Json = self._write(
-            "POST",
-            f"/tickets/{number}/messages",
-            idempotency_key,
-            json={"body": body, "internal": internal},
+            "POST", f"/tickets/{number}/messages", idempotency_key, json=fields
         )
         return result
 

@@ -41,7 +41,7 @@ def _person(value: str, me: int | None) -> int | None:
 
 
 def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> bool:
-    """Whether ``GET /tickets`` with ``filters`` (status, priority, category, assignee, q)
+    """Whether ``GET /tickets`` with ``filters`` (status, priority, category, assignee, tag, q)
     lists ``ticket``; ``me`` is the signed-in user's id.
 
     ``q`` matches subject or body, ignoring case (the server folds ASCII letters on
@@ -54,6 +54,9 @@ def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> 
     assignee = filters.get("assignee")
     if assignee and (ticket.get("assignee") or {}).get("id") != _person(assignee, me):
         return False
+    tag = filters.get("tag")
+    if tag and not set(words(tag.lower())) & set(ticket.get("tags") or []):
+        return False  # any of the tags (the server stores them lower case)
     q = filters.get("q")
     if q:
         text = q.lower()

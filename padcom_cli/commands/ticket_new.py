@@ -10,7 +10,7 @@ import typer
 from padcom_cli import text_input
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
-from padcom_cli.client.vocabulary import Category, Priority
+from padcom_cli.client.vocabulary import Category, Priority, SendAndSet
 from padcom_cli.options import (
     AsJson,
     Body,
@@ -126,15 +126,29 @@ def reply(
     number: Number,
     body: Body = None,
     body_file: BodyFile = None,
+    canned: Annotated[
+        int | None,
+        typer.Option(
+            "--canned", min=1, help="Staff: send this canned reply, filled in for the ticket."
+        ),
+    ] = None,
+    then: Annotated[
+        SendAndSet | None,
+        typer.Option("--set", help="Staff: set the ticket waiting or resolved with the reply."),
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """Add a reply to a ticket.
 
-    The text comes from --body or --body-file ('-' reads standard input); on a
-    terminal without either, from $VISUAL/$EDITOR or typed in.
+    The text comes from --body or --body-file ('-' reads standard input), or
+    --canned ID; on a terminal without either, from $VISUAL/$EDITOR or typed in.
     """
-    text = text_input.need_body(body, body_file, REPLY_HELP)
-    message = client(ctx).reply(number, text)
+    api = client(ctx)
+    if canned is not None:
+        text = api.desk.rendered_reply(canned, number)
+    else:
+        text = text_input.need_body(body, body_file, REPLY_HELP)
+    message = api.reply(number, text, status=then.value if then else None)
 
     def draw() -> object:
         from padcom_cli.render import message as render_message

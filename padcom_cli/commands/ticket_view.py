@@ -43,6 +43,12 @@ def list_tickets(
     search: Annotated[
         str | None, typer.Option("--search", "-q", help="Text in the subject or body.")
     ] = None,
+    tag: Annotated[
+        str | None,
+        typer.Option(
+            "--tag", "-t", help="Staff: only tickets with any of these tags, comma-separated."
+        ),
+    ] = None,
     everything: Annotated[
         bool, typer.Option("--all", "-a", help="Include resolved and closed tickets.")
     ] = False,
@@ -60,6 +66,7 @@ def list_tickets(
         "priority": _words(priority, PRIORITIES, "--priority"),
         "category": _words(category, CATEGORIES, "--category"),
         "q": search,
+        "tag": tag,
     }
     tickets = list(client(ctx).iter_tickets(limit=limit, **filters))
 
@@ -69,7 +76,7 @@ def list_tickets(
         from padcom_cli.render import ticket_table
 
         if not tickets:
-            narrowed = any((status, priority, category, search))
+            narrowed = any((status, priority, category, search, tag))
             return Text("No tickets match." if narrowed else "No open tickets.")
         return ticket_table(tickets)
 

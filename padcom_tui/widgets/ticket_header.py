@@ -38,6 +38,8 @@ def header_text(ticket: Json, now: datetime) -> Text:
     text.append(person(ticket.get("assignee"), "nobody"))
     text.append("  v", style="dim")
     text.append(str(ticket["version"]), style="dim")
+    if ticket.get("tags"):  # staff only
+        text.append("  " + " ".join(f"#{line(t)}" for t in ticket["tags"]), style=ink("cyan"))
     text.append("\nFrom ", style="dim")
     text.append(f"{person(ticket.get('requester'))} ({organization(ticket)})")
     service = ticket.get("service")
@@ -55,10 +57,10 @@ def header_text(ticket: Json, now: datetime) -> Text:
 
 
 def _merge_and_rating(text: Text, ticket: Json) -> None:
-    """Where this duplicate went (``M`` undoes), what was merged here, the customer's rating."""
+    """Where this duplicate went (``D`` undoes), what was merged here, the customer's rating."""
     into = ticket.get("merged_into")
     if isinstance(into, int):
-        text.append(f"  MERGED into #{into} (M undoes)", style=ink("bold yellow"))
+        text.append(f"  MERGED into #{into} (D undoes)", style=ink("bold yellow"))
     merged = [n for n in ticket.get("merged") or [] if isinstance(n, int)]
     if merged:
         text.append("  Duplicates ", style="dim")

@@ -41,6 +41,23 @@ MARK = "● "
 """Before the number of a ticket that is new or changed; ``rearrange`` reads the number after it."""
 
 
+SELECTED = "✓ "
+"""Before the number of a ticket picked for a macro (its own width: the new/changed mark's)."""
+
+
+def subject_cell(ticket: Json, width: int) -> Text:
+    """The subject, then the ticket's tags (staff see them) in a colour of their own."""
+    subject = line(ticket.get("subject"))
+    tags = " ".join(f"#{line(t)}" for t in ticket.get("tags") or [])
+    if not tags:
+        return Text(fit(subject, width))
+    cell = Text(fit(subject, max(width - len(tags) - 1, min(width, 12))))
+    room = width - len(cell.plain) - 1
+    if room > 1:
+        cell.append(" " + fit(tags, room), style=ink("cyan"))
+    return cell
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -77,6 +94,8 @@ class TicketTable(DataTable[Any]):
         self.layout_width = 0
         self.columns_now: list[Column] = []
         self.subject_width = 20
+        self.selected: set[int] = set()
+        """Tickets the agent picked with space, for a macro on all of them."""
         self._sized = Size(0, 0)
 
     def _on_resize(self, event: events.Resize) -> None:
@@ -122,14 +141,16 @@ class TicketTable(DataTable[Any]):
     def cells(self, ticket: Json, now: datetime, marked: bool) -> list[Text]:
         compact = self.layout_width < WIDE
         widths = {c.key: c.width or self.subject_width for c in self.columns_now}
-        number = Text(MARK if marked else " " * len(MARK), style=ink("bold cyan"))
+        chosen = int(ticket["number"]) in self.selected
+        flag = SELECTED if chosen else (MARK if marked else " " * len(MARK))
+        number = Text(flag, style=ink("bold magenta" if chosen else "bold cyan"))
         number.append(str(ticket["number"]), style="bold" if marked else "")
         values = {
             "number": number,
             "priority": word(ticket["priority"], compact, PRIORITY_STYLE),
             "status": word(ticket["status"], compact, STATUS_STYLE),
             "category": word(ticket["category"], compact),
-            "subject": Text(fit(line(ticket.get("subject")), widths["subject"])),
+            "subject": subject_cell(ticket, widths["subject"]),
             "organization": Text(fit(organization(ticket), widths["organization"])),
             "assignee": Text(fit(person(ticket.get("assignee")), widths["assignee"])),
             "age": Text(age(ticket, now)),

@@ -20,11 +20,14 @@ from server.http.in_flight import InFlight
 from server.http.request_metrics import RequestMetrics
 from server.http.routes import (
     auth,
+    canned,
     events,
+    macros,
     probes,
     staff,
     stats,
     stream,
+    tags,
     ticket_merge,
     tickets,
 )
@@ -69,7 +72,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.state.stats_gate = StatsGate(settings.stats_limits)
     on_commit.append(app.state.stats_gate.changed)
     install_error_handlers(app)
-    for module in (auth, tickets, ticket_merge, events, stream, staff, stats):
+    for module in (auth, tickets, ticket_merge, tags, canned, macros, events, stream, staff, stats):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(probes.router)
     app.add_middleware(DisconnectWatch)

@@ -92,6 +92,9 @@ class TicketPatch(Strict):
 class MessageIn(Strict):
     body: Body
     internal: bool = False
+    status: Status | None = Field(
+        default=None, description="staff replies only: set this status with it (send and set)"
+    )
 
 
 class UserIn(Strict):
@@ -204,6 +207,9 @@ class TicketOut(BaseModel):
     merged: list[int] = Field(default_factory=list, description="tickets merged into this one")
     satisfaction: SatisfactionOut | None = Field(
         default=None, description="the customer's rating of the latest resolution, if any"
+    )
+    tags: list[str] | None = Field(
+        default=None, description="staff only: the ticket's tags, sorted (absent for customers)"
     )
 
 

@@ -125,6 +125,14 @@ class Satisfaction(RatingShare):
     by_day: list[RatingDay]
     by_agent: list[AgentRatings]
     by_category: dict[str, RatingShare]
+class TagFigure(BaseModel):
+    tag: str
+    tickets: int
+
+
+class TagStats(BaseModel):
+    open: list[TagFigure] = Field(description="open tickets carrying each tag now, most first")
+    created: list[TagFigure] = Field(description="the period's new tickets per tag")
 
 
 class StatsOut(BaseModel):
@@ -146,3 +154,4 @@ class StatsOut(BaseModel):
     top_organizations: list[TopOrganization]
     top_services: list[TopService]
     satisfaction: Satisfaction
+    tags: TagStats | None = Field(default=None, description="staff only: tickets per tag")

@@ -1,6 +1,6 @@
 """Operator tools: ``padcom-server copy-to``, a whole SQLite installation into an empty PostgreSQL.
 
-What it copies is every table the models declare (``ALL_MODELS``, the list the
+What it copies is every table the models declare (``EVERY_MODEL``, the list the
 migrations create a fresh database from), with every row as stored: the ids
 (ticket numbers, event ids a client resumes a stream from), the outbox, the
 statistics pre-aggregate, the leases and counters. A table in the file that no
@@ -43,8 +43,8 @@ from server.ops.bulk_load import lift_checks, restore_checks
 from server.ops.table_sums import TableSum
 from server.stats import triggers
 from server.storage.db import bind, db, sqlite_path
+from server.storage.desk_models import EVERY_MODEL as ALL_MODELS
 from server.storage.migrations import LATEST, migrate
-from server.storage.models import ALL_MODELS
 from server.storage.postgres import unbounded
 
 BATCH_ROWS = 5_000

@@ -25,6 +25,7 @@ from server.stats.migration import (
 )
 from server.storage import event_horizon
 from server.storage.db import db, is_postgres
+from server.storage.desk_models import EVERY_MODEL, AllowedTag, CannedReply, Macro, TicketTag
 from server.storage.models import (
     ALL_MODELS,
     IdempotencyKey,
@@ -108,6 +109,14 @@ def _merge_and_feedback(migrator: SchemaMigrator) -> None:
     alter(*(migrator.add_column(table, name, getattr(Ticket, name)) for name in missing))
     db.execute_sql(f"CREATE INDEX IF NOT EXISTS ticket_merged_into ON {table} (merged_into)")
     db.create_tables([TicketRating])
+def _tags(migrator: SchemaMigrator) -> None:
+    """Tags on tickets (staff only) and the admins' allow-list of them."""
+    db.create_tables([TicketTag, AllowedTag])
+
+
+def _canned_and_macros(migrator: SchemaMigrator) -> None:
+    """Canned replies with placeholders and macros, shared or an agent's own."""
+    db.create_tables([CannedReply, Macro])
 
 
 MIGRATIONS: list[Migration] = [
@@ -122,6 +131,8 @@ MIGRATIONS: list[Migration] = [
     Migration(13, "statistics durations: the group key packs stored codes", keyed_from_packed),
     Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
     Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
+    Migration(25, "tags on tickets and their allow-list", _tags),
+    Migration(26, "canned replies and macros", _canned_and_macros),
     Migration(27, "merged tickets, waiting reminders, satisfaction ratings", _merge_and_feedback),
     Migration(35, "statistics durations: group columns packed into one key", keyed_from_columns),
 ]
@@ -168,7 +179,7 @@ def _migrate() -> tuple[int, int]:
         if before > LATEST:
             raise SchemaTooNew(before)
         if before == 0:
-            db.create_tables(ALL_MODELS)
+            db.create_tables(EVERY_MODEL)
             triggers.install()  # what the models cannot declare
             event_horizon.install()
             SchemaVersion.create(version=LATEST)

@@ -41,6 +41,8 @@ EVENT_WORDS = [
     "assigned",
     "deleted",
     "sla_breached",
+    "tagged",
+    "macro",
     "merged",
     "unmerged",
     "rated",

@@ -20,6 +20,7 @@ import pytest
 
 from server.helpdesk.tokens import issue
 from server.storage.db import db
+from server.storage.desk_models import CannedReply, Macro
 from server.storage.models import Organization, User
 from tests.security.routes import api_routes
 from tests.support.limits import NO_WRITE_LIMITS
@@ -69,6 +70,14 @@ class World:
                 self.tokens[persona] = issue(self._user(persona), timedelta(hours=1), "matrix")[0]
         return self.tokens[persona]
 
+    def shared(self, what: str) -> int:
+        """A new shared canned reply or macro (an admin's, usable by every staff member)."""
+        with db.connection_context():
+            if what == "canned":
+                return int(CannedReply.create(name="Logs", body="Logs, {customer.name}?").id)
+            actions = [{"action": "add_tags", "value": ["matrix"]}]
+            return int(Macro.create(name="Tag", actions=actions).id)
+
     def token_id_of(self, persona: str) -> int:
         with db.connection_context():
             return int(issue(self._user(persona), timedelta(hours=1), "spare")[1].id)
@@ -107,6 +116,9 @@ def _filing(world: World, persona: str) -> dict[str, Any]:
         body["requester"] = world.people["customer_a"].email
     return body
 
+HARMLESS = ("/api/v1/tickets/{number}/tags", "/api/v1/tickets/{number}/macros/{macro_id}")
+"""Writes that only tag the shared ticket (the matrix's macro tags): no fresh ticket needed."""
+SHARED_IS_ADMINS = {"agent": 403}  # a shared canned reply or macro: agents use, admins manage
 
 DECLARED: dict[str, Declared] = {
     "POST /api/v1/auth/login": Declared(
@@ -169,6 +181,37 @@ DECLARED: dict[str, Declared] = {
     "POST /api/v1/organizations/{org_id}/services": Declared(
         "admin", body=lambda w, p: {"kind": "vps", "label": "vps1.example.net"}
     ),
+    "POST /api/v1/tickets/{number}/tags": Declared("staff", body=lambda w, p: {"add": ["vip"]}),
+    "GET /api/v1/tags": Declared("staff"),
+    "PUT /api/v1/tags/allowed": Declared("admin", body=lambda w, p: {"allowed": []}),
+    "GET /api/v1/canned-replies": Declared("staff"),
+    "GET /api/v1/canned-replies/placeholders": Declared("staff"),
+    "POST /api/v1/canned-replies": Declared(
+        "staff", body=lambda w, p: {"name": "Thanks", "body": "Thanks, {customer.name}!"}
+    ),
+    "GET /api/v1/canned-replies/{reply_id}": Declared("staff"),
+    "GET /api/v1/canned-replies/{reply_id}/rendered": Declared(
+        "staff", query={"ticket": "{number}"}
+    ),
+    # a shared reply: agents use it, only admins change it
+    "PATCH /api/v1/canned-replies/{reply_id}": Declared(
+        "staff", body=lambda w, p: {"name": "Renamed"}, special=SHARED_IS_ADMINS
+    ),
+    "DELETE /api/v1/canned-replies/{reply_id}": Declared("staff", special=SHARED_IS_ADMINS),
+    "GET /api/v1/macros": Declared("staff"),
+    "POST /api/v1/macros": Declared(
+        "staff",
+        body=lambda w, p: {"name": "Spam", "actions": [{"action": "add_tags", "value": ["spam"]}]},
+    ),
+    "GET /api/v1/macros/{macro_id}": Declared("staff"),
+    "PATCH /api/v1/macros/{macro_id}": Declared(
+        "staff", body=lambda w, p: {"name": "Renamed"}, special=SHARED_IS_ADMINS
+    ),
+    "DELETE /api/v1/macros/{macro_id}": Declared("staff", special=SHARED_IS_ADMINS),
+    "POST /api/v1/tickets/{number}/macros/{macro_id}": Declared("staff"),
+    "POST /api/v1/macros/{macro_id}/apply": Declared(
+        "staff", body=lambda w, p: {"tickets": [{"number": w.ticket(fresh=False)}]}
+    ),
     "GET /api/v1/tokens": Declared("staff"),
     "DELETE /api/v1/tokens/{token_id}": Declared("staff"),
     # The balancer's probes: public by design, and they say nothing of tickets or people.
@@ -228,10 +271,12 @@ def test_every_route_is_declared_with_the_level_its_dependencies_enforce(live: L
 
 def _path(method: str, template: str, world: World, persona: str) -> str:
     values: dict[str, Callable[[], int]] = {
-        "number": lambda: world.ticket(fresh=method != "GET"),
+        "number": lambda: world.ticket(fresh=method != "GET" and template not in HARMLESS),
         "user_id": world.victim,
         "org_id": lambda: int(world.org_a.id),
         "token_id": lambda: world.token_id_of(persona),
+        "reply_id": lambda: world.shared("canned"),
+        "macro_id": lambda: world.shared("macro"),
     }
     path = template
     for name, make in values.items():
@@ -249,9 +294,13 @@ def _call(world: World, key: str, persona: str) -> int:
         headers["Authorization"] = f"Bearer {world.token_of(persona)}"
     body = declared.body(world, persona) if declared.body else None
     path = _path(method, template, world, persona)
+    query = {
+        name: str(world.ticket(fresh=False)) if value == "{number}" else value
+        for name, value in declared.query.items()
+    }
     with (
         httpx.Client(base_url=world.live.url, timeout=30) as client,
-        client.stream(method, path, params=declared.query, headers=headers, json=body) as reply,
+        client.stream(method, path, params=query, headers=headers, json=body) as reply,
     ):
         status = reply.status_code  # status only: the event stream never ends by itself
     if key in SIGNS_OUT:

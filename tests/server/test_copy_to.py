@@ -22,7 +22,7 @@ import pytest
 from playhouse.pool import PooledDatabase
 from psycopg import sql
 
-from server.storage.models import ALL_MODELS
+from server.storage.desk_models import EVERY_MODEL as ALL_MODELS
 from tests.live.sse import StreamReader
 from tests.server.test_operator_commands import SERVER, _demo_password, _serving, run
 from tests.support.databases import postgres_database, require_postgres

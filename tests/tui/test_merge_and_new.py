@@ -27,7 +27,7 @@ async def test_the_agent_merges_a_duplicate_by_number_and_can_undo_it(
     app = admin_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await open_ticket(pilot, word)
-        await pilot.press("M")  # 1 key: the merge dialog
+        await pilot.press("D")  # 1 key: the merge dialog
         assert isinstance(app.screen, MergeScreen)
         await pilot.press(*str(target), "enter")  # the number, Enter: read the target
         await settle(pilot)
@@ -41,7 +41,7 @@ async def test_the_agent_merges_a_duplicate_by_number_and_can_undo_it(
         assert ticket_as(agent, target)["merged"] == [duplicate]
         await settle(pilot)
 
-        await pilot.press("M")  # on a merged ticket the same key offers the undo
+        await pilot.press("D")  # on a merged ticket the same key offers the undo
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot)
@@ -58,7 +58,7 @@ async def test_the_merge_dialog_warns_before_crossing_organizations(
     app = admin_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await open_ticket(pilot, word)
-        await pilot.press("M", *str(duplicate), "enter")
+        await pilot.press("D", *str(duplicate), "enter")
         await settle(pilot)
         assert "That is this ticket" in screen_text(app)
         dialog = app.screen.query_one(Input)

@@ -139,9 +139,9 @@ def test_ticket(
 
 
 async def _merge_dialog(pilot: Pilot[None]) -> None:
-    """The urgent outage ticket open, M, and ticket 3 (the quota one) read as the target."""
+    """The urgent outage ticket open, D, and ticket 3 (the quota one) read as the target."""
     await _first_ticket_open(pilot)
-    await pilot.press("M", "3", "enter")
+    await pilot.press("D", "3", "enter")
     await settle(pilot)
     app = pilot.app
     assert isinstance(app, PadcomAdmin)
@@ -172,3 +172,50 @@ def test_new_ticket_for_a_caller(
     snap_compare: Callable[..., bool], live: Live, desk: str, size: tuple[int, int]
 ) -> None:
     assert snap_compare(_app(live, desk), terminal_size=size, run_before=_new_ticket_lookup)
+
+
+EDITOR_SIZES = [(80, 24), (160, 48)]
+
+
+def _canned_replies() -> None:
+    """Two shared canned replies for the picker (fixed names, no times shown)."""
+    from server.storage.desk_models import CannedReply
+
+    with db.connection_context():
+        if not CannedReply.select().exists():
+            CannedReply.create(name="Website down: first answer",
+                               body="Hello {customer.name}, we are looking at {service.label}.")  # fmt: skip
+            CannedReply.create(
+                name="Need logs", body="Please send the error log of {service.label}."
+            )
+
+
+async def _answering(pilot: Pilot[None]) -> None:
+    await _first_ticket_open(pilot)
+    await pilot.press("r")
+    await pilot.press(*"We are on it.")
+    await settle(pilot)
+
+
+async def _choosing_canned(pilot: Pilot[None]) -> None:
+    _canned_replies()
+    await _first_ticket_open(pilot)
+    await pilot.press("ctrl+g")
+    await settle(pilot)
+    await pilot.press(*"down")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", EDITOR_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_reply_editor(
+    snap_compare: Callable[..., bool], live: Live, desk: str, size: tuple[int, int]
+) -> None:
+    """The editor beside the conversation (160 columns) or in its place (80)."""
+    assert snap_compare(_app(live, desk), terminal_size=size, run_before=_answering)
+
+
+@pytest.mark.parametrize("size", EDITOR_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_canned_picker(
+    snap_compare: Callable[..., bool], live: Live, desk: str, size: tuple[int, int]
+) -> None:
+    assert snap_compare(_app(live, desk), terminal_size=size, run_before=_choosing_canned)

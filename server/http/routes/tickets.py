@@ -44,12 +44,15 @@ def list_tickets(
     requester: Annotated[str | None, Query(max_length=12, description="id or me")] = None,
     organization: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     q: Annotated[str | None, Query(max_length=200, description="text in subject or body")] = None,
+    tag: Annotated[
+        str | None, Query(max_length=400, description="staff: any of these tags, comma-separated")
+    ] = None,
     sort: SortName = "-number",
     cursor: Annotated[str | None, Query(max_length=400)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> Response:
     """A page of the tickets the user may see, newest first unless sorted otherwise."""
-    filters = TicketFilters(status, priority, category, assignee, requester, organization, q)
+    filters = TicketFilters(status, priority, category, assignee, requester, organization, q, tag)
     return Response(dumps(pages.ticket_page(user, filters, sort, cursor, limit)), media_type=JSON)
 
 
@@ -157,7 +160,9 @@ def add_message(
     once = Once.of(request, idempotency_key, data.model_dump())
 
     def change() -> tuple[Done, list[Event]]:
-        message, ticket, events = tickets.add_message(user, number, data.body, data.internal)
+        message, ticket, events = tickets.add_message(
+            user, number, data.body, data.internal, data.status
+        )
 
         def answer() -> Answer:
             shown = MessageOut.model_validate(pages.message_shown(user, message))
