@@ -125,6 +125,8 @@ class Satisfaction(RatingShare):
     by_day: list[RatingDay]
     by_agent: list[AgentRatings]
     by_category: dict[str, RatingShare]
+
+
 class TagFigure(BaseModel):
     tag: str
     tickets: int

@@ -109,6 +109,8 @@ def _merge_and_feedback(migrator: SchemaMigrator) -> None:
     alter(*(migrator.add_column(table, name, getattr(Ticket, name)) for name in missing))
     db.execute_sql(f"CREATE INDEX IF NOT EXISTS ticket_merged_into ON {table} (merged_into)")
     db.create_tables([TicketRating])
+
+
 def _tags(migrator: SchemaMigrator) -> None:
     """Tags on tickets (staff only) and the admins' allow-list of them."""
     db.create_tables([TicketTag, AllowedTag])

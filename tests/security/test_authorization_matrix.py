@@ -116,6 +116,7 @@ def _filing(world: World, persona: str) -> dict[str, Any]:
         body["requester"] = world.people["customer_a"].email
     return body
 
+
 HARMLESS = ("/api/v1/tickets/{number}/tags", "/api/v1/tickets/{number}/macros/{macro_id}")
 """Writes that only tag the shared ticket (the matrix's macro tags): no fresh ticket needed."""
 SHARED_IS_ADMINS = {"agent": 403}  # a shared canned reply or macro: agents use, admins manage
