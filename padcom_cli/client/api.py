@@ -319,46 +319,6 @@ class PadcomClient:
     def delete_ticket(self, number: int, idempotency_key: str | None = None) -> None:
         self._write("DELETE", f"/tickets/{number}", idempotency_key)
 
-    def merge_ticket(
-        self,
-        number: int,
-        version: int,
-        into: int,
-        into_version: int,
-        *,
-        across_organizations: bool = False,
-        idempotency_key: str | None = None,
-    ) -> Json:
-        """Merge ``number`` (as of ``version``) into ``into`` (as of ``into_version``), staff only;
-        raises Conflict when either moved on or they belong to different organizations."""
-        body: Json = {"into": into, "into_version": into_version}
-        if across_organizations:
-            body["across_organizations"] = True
-        result: Json = self._write(
-            "POST",
-            f"/tickets/{number}/merge",
-            idempotency_key,
-            headers={"If-Match": f'"{version}"'},
-            json=body,
-        )
-        return result
-
-    def unmerge_ticket(self, number: int, version: int, idempotency_key: str | None = None) -> Json:
-        """Undo the merge of ``number`` (as of ``version``)."""
-        result: Json = self._write(
-            "POST",
-            f"/tickets/{number}/unmerge",
-            idempotency_key,
-            headers={"If-Match": f'"{version}"'},
-        )
-        return result
-
-    def rate_ticket(self, number: int, rating: str, comment: str = "") -> Json:
-        """The requester's rating of the ticket's latest resolution (``good`` or ``bad``)."""
-        body: Json = {"rating": rating, "comment": comment}
-        result: Json = self._write("POST", f"/tickets/{number}/rating", None, json=body)
-        return result
-
     def messages(self, number: int) -> list[Json]:
         result: list[Json] = self._json("GET", f"/tickets/{number}/messages")
         return result

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from padcom_cli.client import merging
 from padcom_cli.client.sanitize import clean
 from padcom_cli.client.vocabulary import Rating
 from padcom_cli.options import AsJson, Number
@@ -41,8 +42,13 @@ def merge(
     """
     api = client(ctx)
     duplicate, target = api.get_ticket(number), api.get_ticket(into)
-    merged = api.merge_ticket(
-        number, int(duplicate["version"]), into, int(target["version"]), across_organizations=across
+    merged = merging.merge_ticket(
+        api,
+        number,
+        int(duplicate["version"]),
+        into,
+        int(target["version"]),
+        across_organizations=across,
     )
     subject = clean(target["subject"], single_line=True)
     emit(
@@ -56,7 +62,7 @@ def unmerge(ctx: typer.Context, number: Number, as_json: AsJson = False) -> None
     """Undo the merge of a ticket (staff): it stands on its own again."""
     api = client(ctx)
     ticket = api.get_ticket(number)
-    restored = api.unmerge_ticket(number, int(ticket["version"]))
+    restored = merging.unmerge_ticket(api, number, int(ticket["version"]))
     status = clean(str(restored["status"]), single_line=True)
     emit(restored, as_json, lambda: f"Ticket #{number} is on its own again (status {status}).")
 
@@ -75,5 +81,5 @@ def rate(
     One rating per resolution: if the ticket is reopened and resolved again,
     you are asked again.
     """
-    ticket = client(ctx).rate_ticket(number, rating.value, message)
+    ticket = merging.rate_ticket(client(ctx), number, rating.value, message)
     emit(ticket, as_json, lambda: f"Thank you: ticket #{number} rated {rating.value}.")

@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from padcom_cli.client import merging
 from padcom_cli.client.errors import PadcomError
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
@@ -129,7 +130,9 @@ def merge_from(screen: TicketScreen, ticket: Json) -> None:
 
         def undo(yes: bool | None) -> None:
             if yes:
-                in_background(screen, lambda: client.unmerge_ticket(number, version), unmerged)
+                in_background(
+                    screen, lambda: merging.unmerge_ticket(client, number, version), unmerged
+                )
 
         screen.app.push_screen(ConfirmScreen(question, "Unmerge"), undo)
         return
@@ -141,8 +144,8 @@ def merge_from(screen: TicketScreen, ticket: Json) -> None:
         version = int(ticket["version"])
         in_background(
             screen,
-            lambda: client.merge_ticket(
-                number, version, into, into_version, across_organizations=target.across
+            lambda: merging.merge_ticket(
+                client, number, version, into, into_version, across_organizations=target.across
             ),
             merged,
         )
