@@ -34,6 +34,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ticket show": ("padcom_cli.commands.ticket_view:show", "Show a ticket and its conversation."),
     "ticket edit": ("padcom_cli.commands.ticket_change:edit", "Change a ticket's subject, body, category or priority."),
     "ticket reply": ("padcom_cli.commands.ticket_new:reply", "Add a reply to a ticket."),
+    "ticket attachments": ("padcom_cli.commands.files:attachments", "List the files on a ticket (each with the ID to download it by)."),
+    "ticket download": ("padcom_cli.commands.files:download", "Download a file of a ticket (see `padcom ticket attachments N`)."),
     "ticket priority": ("padcom_cli.commands.ticket_change:priority", "Set a ticket's priority."),
     "ticket close": ("padcom_cli.commands.ticket_change:close", "Close a ticket."),
     "ticket reopen": ("padcom_cli.commands.ticket_change:reopen", "Reopen a resolved or closed ticket."),

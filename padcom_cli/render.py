@@ -152,7 +152,15 @@ def message(item: Json) -> RenderableType:
     if item.get("internal"):
         header.append("  internal note", style="yellow")
     body = (item.get("body") or "").rstrip()
-    return Group(header, Padding(plain(body), (0, 0, 1, 2), expand=False))
+    files = item.get("attachments") or []
+    if not files:
+        return Group(header, Padding(plain(body), (0, 0, 1, 2), expand=False))
+    shown = plain(body)
+    for file in files:  # names are untrusted text like the body
+        shown.append(f"\n[file {file.get('id')}] ", style="dim")
+        shown.append_text(plain(str(file.get("filename", "")), single_line=True))
+        shown.append(f"  {file.get('size')} bytes", style="dim")
+    return Group(header, Padding(shown, (0, 0, 1, 2), expand=False))
 
 
 def ticket_detail(ticket: Json, messages: list[Json]) -> list[RenderableType]:

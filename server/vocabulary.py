@@ -104,6 +104,16 @@ class OutboxState(StrEnum):
     FAILED = "failed"
 
 
+class MailState(StrEnum):
+    """What became of a mail that came in; stored as the word (``inbound_mail.state``)."""
+
+    FILED = "filed"  # a new ticket
+    REPLIED = "replied"  # a reply on its ticket
+    TRIAGE = "triage"  # an unknown sender: waits for staff to link it to a customer
+    IGNORED = "ignored"  # an auto-reply, a bounce, a list, a loop, a duplicate: no answer
+    REFUSED = "refused"  # unusable (no sender, not allowed, a policy): kept with its reason
+
+
 class Target(StrEnum):
     """A time the helpdesk promises (SLA) and measures (statistics).
 

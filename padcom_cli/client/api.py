@@ -12,8 +12,9 @@ from __future__ import annotations
 import ssl
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import httpx
 
@@ -331,15 +332,55 @@ class PadcomClient:
         internal: bool = False,
         idempotency_key: str | None = None,
         status: str | None = None,
+        attachments: list[int] | None = None,
     ) -> Json:
-        """Post a reply (or a note); ``status`` (staff replies) sets it in the same change."""
+        """Post a reply (or a note) with the uploads ``attachments`` (from ``upload``);
+        ``status`` (staff replies) sets it in the same change."""
         fields: Json = {"body": body, "internal": internal}
         if status is not None:
             fields["status"] = status
+        if attachments:
+            fields["attachments"] = attachments
         result: Json = self._write(
             "POST", f"/tickets/{number}/messages", idempotency_key, json=fields
         )
         return result
+
+    # -- files -----------------------------------------------------------------
+
+    def limits(self) -> Json:
+        """How much the server takes: request, text, file, ticket's files, files at once."""
+        result: Json = self._json("GET", "/limits")
+        return result
+
+    def upload(self, name: str, content: IO[bytes] | bytes) -> Json:
+        """Upload one file (streamed from ``content``); its ``id`` goes into ``attachments``."""
+        result: Json = self._json(
+            "POST",
+            "/uploads",
+            params={"name": name},
+            content=content,
+            headers={"Content-Type": "application/octet-stream"},
+            timeout=httpx.Timeout(120.0, connect=3.0),
+        )
+        return result
+
+    def attachments(self, number: int) -> list[Json]:
+        result: list[Json] = self._json("GET", f"/tickets/{number}/attachments")
+        return result
+
+    @contextmanager
+    def download(self, number: int, file_id: int) -> Iterator[httpx.Response]:
+        """The response of a file's download, its body not yet read (``iter_bytes``)."""
+        path = f"/tickets/{number}/attachments/{file_id}"
+        try:
+            with self._http.stream("GET", path, timeout=httpx.Timeout(120.0, connect=3.0)) as got:
+                if got.status_code >= 400:
+                    got.read()
+                    raise error_from_response(got)
+                yield got
+        except httpx.TransportError as exc:
+            raise Unreachable(_describe_transport_error(self.url, exc)) from exc
 
     def history(self, number: int) -> list[Json]:
         result: list[Json] = self._json("GET", f"/tickets/{number}/events")

@@ -11,6 +11,7 @@ from padcom_cli import text_input
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_cli.client.vocabulary import Category, Priority, SendAndSet
+from padcom_cli.commands.files import Attach, AttachBody, fit_text, upload_all
 from padcom_cli.options import (
     AsJson,
     Body,
@@ -49,6 +50,13 @@ def _pick_service(choice: str | None, services: list[Json]) -> int | None:
     return int(services[int(picked) - 1]["id"]) if int(picked) else None
 
 
+def _body_name(body_file: str | None) -> str:
+    """The name a text sent as a file goes by: its file's, or ``body.txt`` from stdin."""
+    if body_file and body_file != "-":
+        return body_file.replace("\\", "/").rsplit("/", 1)[-1]
+    return "body.txt"
+
+
 def new(
     ctx: typer.Context,
     subject: Subject = None,
@@ -67,13 +75,16 @@ def new(
             help="Staff: file it for this customer (who phoned); they are told by mail.",
         ),
     ] = None,
+    attach: Attach = None,
+    attach_body: AttachBody = False,
     as_json: AsJson = False,
 ) -> None:
     """File a new ticket.
 
     On a terminal, asks for what is missing (the text in $VISUAL or $EDITOR
     when set). Without one, --subject and --body (or --body-file, '-' for
-    standard input) are required. Prints the new ticket's number. Staff file
+    standard input) are required. Prints the new ticket's number. A text over
+    the server's limit (a long log) can go as a file: --attach-body. Staff file
     for a customer with --for EMAIL (the service: by ID, or the customer's only one).
     """
     ask = text_input.interactive()
@@ -94,6 +105,7 @@ def new(
             text_input.choose("Priority", [p.value for p in Priority], Priority.NORMAL.value)
         )
     api = client(ctx)
+    text, as_file = fit_text(api, text, attach_body, _body_name(body_file))
     fields: Json = {"subject": subject, "body": text}
     if category is not None:
         fields["category"] = category.value
@@ -109,6 +121,9 @@ def new(
         service_id = _pick_service(service, api.my_services())
         if service_id is not None:
             fields["service"] = service_id
+    files = upload_all(api, attach, as_file, _body_name(body_file))
+    if files:
+        fields["attachments"] = files
     ticket = api.create_ticket(fields)
     if as_json:
         emit_json(ticket)
@@ -136,19 +151,24 @@ def reply(
         SendAndSet | None,
         typer.Option("--set", help="Staff: set the ticket waiting or resolved with the reply."),
     ] = None,
+    attach: Attach = None,
+    attach_body: AttachBody = False,
     as_json: AsJson = False,
 ) -> None:
     """Add a reply to a ticket.
 
     The text comes from --body or --body-file ('-' reads standard input), or
     --canned ID; on a terminal without either, from $VISUAL/$EDITOR or typed in.
+    -a attaches files.
     """
     api = client(ctx)
     if canned is not None:
         text = api.desk.rendered_reply(canned, number)
     else:
         text = text_input.need_body(body, body_file, REPLY_HELP)
-    message = api.reply(number, text, status=then.value if then else None)
+    text, as_file = fit_text(api, text, attach_body, _body_name(body_file))
+    files = upload_all(api, attach, as_file, _body_name(body_file))
+    message = api.reply(number, text, status=then.value if then else None, attachments=files)
 
     def draw() -> object:
         from padcom_cli.render import message as render_message

@@ -98,6 +98,7 @@ class TicketScreen(Answering):
         Binding("p", "priority", "Priority"),
         Binding("c", "category", "Category"),
         Binding("a", "assign", "Assign"),
+        Binding("f", "files", "Files"),
         # listed in ? help and the command palette; the footer keeps the keys it had
         Binding("M", "macro", "Macro", key_display="M", show=False),
         Binding("greater_than_sign", "quote", "Quote", key_display=">", show=False),
@@ -255,6 +256,11 @@ class TicketScreen(Answering):
         """Merge this ticket into another by number (or undo its merge): merge_dialog.py."""
         if self.data:
             merge_from(self, self.data.ticket)
+
+    def action_files(self) -> None:
+        from padcom_tui.screens.files import FilesScreen
+
+        self.app.push_screen(FilesScreen(self.number))
 
     def action_assign(self) -> None:
         if not self.data:

@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from padcom_cli.client.files import human_size
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_tui.format import ink, line, person, stamp
@@ -28,7 +29,9 @@ class MessageView(Static):
         self.body = body
 
 
-def message_widget(author: Json | None, at: str | None, body: str, internal: bool) -> MessageView:
+def message_widget(
+    author: Json | None, at: str | None, body: str, internal: bool, files: list[Json] | None = None
+) -> MessageView:
     head = Text()
     if internal:
         head.append("INTERNAL NOTE ", style=ink("bold black on yellow"))
@@ -37,6 +40,10 @@ def message_widget(author: Json | None, at: str | None, body: str, internal: boo
     head.append(person(author), style="bold")
     head.append(f" ({line(role)}) · {stamp(at)}", style="dim")
     text = head + Text("\n") + Text(clean(body))
+    for file in files or []:  # f opens the files: view, save
+        text.append("\n📎 ", style="dim")
+        text.append(clean(str(file.get("filename", "")), single_line=True))
+        text.append(f"  {human_size(int(file.get('size') or 0))}", style="dim")
     classes = "message internal" if internal else "message"
     return MessageView(text, person(author), clean(body), classes)
 
@@ -87,7 +94,11 @@ class Conversation(VerticalScroll):
         ]
         widgets += [
             message_widget(
-                m.get("author"), m.get("created_at"), m.get("body", ""), bool(m.get("internal"))
+                m.get("author"),
+                m.get("created_at"),
+                m.get("body", ""),
+                bool(m.get("internal")),
+                m.get("attachments"),
             )
             for m in messages
         ]

@@ -43,9 +43,9 @@ from server.ops.bulk_load import lift_checks, restore_checks
 from server.ops.table_sums import TableSum
 from server.stats import triggers
 from server.storage.db import bind, db, sqlite_path
-from server.storage.desk_models import EVERY_MODEL as ALL_MODELS
 from server.storage.migrations import LATEST, migrate
 from server.storage.postgres import unbounded
+from server.storage.tables import EVERY_MODEL
 
 BATCH_ROWS = 5_000
 MIGRATE_LOCK = 72657
@@ -116,7 +116,7 @@ def _columns(model: type[Model]) -> list[str]:
 
 def copy_order() -> list[type[Model]]:
     """Every model, referenced tables before the tables that refer to them."""
-    return list(peewee.sort_models(ALL_MODELS))  # type: ignore[attr-defined]  # not in the stubs
+    return list(peewee.sort_models(EVERY_MODEL))  # type: ignore[attr-defined]  # not in the stubs
 
 
 def display_url(url: str) -> str:
@@ -156,7 +156,7 @@ def _check_source(source: sqlite3.Connection, path: str) -> int:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         )
     }
-    known = {_table(model) for model in ALL_MODELS}
+    known = {_table(model) for model in EVERY_MODEL}
     unknown = sorted(names - known)
     if unknown:
         raise CopyRefused(
@@ -176,7 +176,7 @@ def _check_source(source: sqlite3.Connection, path: str) -> int:
             "run 'padcom-server migrate' on it with the same version first",
             OPERATOR_MUST_ACT,
         )
-    for model in ALL_MODELS:
+    for model in EVERY_MODEL:
         present = [row[1] for row in source.execute(f"PRAGMA table_info({_table(model)!r})")]
         if sorted(present) != sorted(_columns(model)):
             raise CopyRefused(

@@ -16,6 +16,9 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from server.helpdesk import reply_address
+from server.helpdesk.mail_in import MailInSettings
+from server.helpdesk.mail_parse import REPLY_MARKER
 from server.outbox import audience
 from server.outbox import mail_words as compose
 from server.outbox.settings import MailSettings, WebhookSettings
@@ -29,6 +32,8 @@ from server.storage.models import (
     User,
 )
 from server.vocabulary import STAFF_ROLES, EventKind
+
+REPLY_HINT = "Reply to this mail to answer: your reply lands on the ticket."
 
 
 def _digest(text: str) -> str:
@@ -140,15 +145,36 @@ def stamp(draft: Draft, event: Event) -> dict[str, Any]:
     }
 
 
-def _mail_rows(mail: MailSettings, event: Event, ticket: Ticket, actor: User) -> list[Draft]:
+def _threading(replies: MailInSettings | None, domain: str, ticket: Ticket) -> dict[str, str]:
+    """The reply address and thread id of a mail about ``ticket``, when replies come in."""
+    if replies is None or not replies.reply_secret:
+        return {}
+    return {
+        "reply_to": reply_address.reply_address(
+            replies.address, replies.reply_secret, int(ticket.id)
+        ),
+        "references": reply_address.thread_id(domain, replies.reply_secret, int(ticket.id)),
+    }
+
+
+def _mail_rows(
+    mail: MailSettings,
+    event: Event,
+    ticket: Ticket,
+    actor: User,
+    replies: MailInSettings | None = None,
+) -> list[Draft]:
     domain = mail.sender.rpartition("@")[2] or "localhost"
+    threading = _threading(replies, domain, ticket)
     rows = []
     for item in _mails(mail, event, ticket, actor):
         if item.to == actor.email:
             continue  # nobody is mailed about their own action
+        body = f"{REPLY_MARKER}\n{REPLY_HINT}\n\n{item.body}" if threading else item.body
         payload = {
             "subject": item.subject,
-            "body": item.body,
+            "body": body,
+            **threading,
             **audience.recipient(item.user_id, ticket.id, item.staff_only),
         }
         rows.append(Draft("mail", item.to, payload, domain))
@@ -173,6 +199,8 @@ def webhook_body(event: Event, ticket: Ticket) -> dict[str, Any]:
     if message_id is not None:
         message = Message.get_by_id(message_id)
         body["message"] = with_wire_times(messages_json([message], None)[0], "created_at")
+        for file in body["message"]["attachments"]:
+            with_wire_times(file, "created_at")
     return body
 
 
@@ -184,7 +212,10 @@ def _webhook_rows(hooks: WebhookSettings, event: Event, ticket: Ticket) -> list[
 
 
 def drafts_for(
-    events: list[Event], mail: MailSettings, hooks: WebhookSettings
+    events: list[Event],
+    mail: MailSettings,
+    hooks: WebhookSettings,
+    replies: MailInSettings | None = None,
 ) -> dict[int, list[Draft]]:
     """The outbox rows ``events`` cause, per event (keyed by ``id(event)``); runs in the
     change's transaction, so it reads what the change wrote. Empty when mail and webhooks are off.
@@ -200,7 +231,7 @@ def drafts_for(
         if event.actor_id not in actors:
             actors[event.actor_id] = User.get_by_id(event.actor_id)
         ticket, actor = tickets[event.ticket_id], actors[event.actor_id]
-        rows = _mail_rows(mail, event, ticket, actor) if mail.enabled else []
+        rows = _mail_rows(mail, event, ticket, actor, replies) if mail.enabled else []
         rows += _webhook_rows(hooks, event, ticket)
         drafts[id(event)] = rows
     return drafts

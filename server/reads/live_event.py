@@ -46,6 +46,8 @@ def live_events(viewer: User, events: list[Event]) -> list[tuple[int, bytes]]:
     if wanted:
         for message in messages_json(list(visible_messages_by_id(viewer, wanted)), viewer):
             with_wire_times(message, "created_at")
+            for file in message["attachments"]:
+                with_wire_times(file, "created_at")
             messages[message["id"]] = message
     out = []
     for event, item in zip(events, events_json(events, viewer), strict=True):

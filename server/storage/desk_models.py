@@ -3,8 +3,7 @@
 Beside ``models.py`` (which would pass 400 lines with them). All of them are
 staff-only: a customer never reads a tag, a canned reply or a macro. A row whose
 ``owner`` is null is shared (admins manage it); otherwise it is that staff
-member's own. ``EVERY_MODEL`` is every table of the schema, the list a fresh
-database and ``padcom-server copy-to`` use.
+member's own. ``tables.EVERY_MODEL`` lists them with every other table.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 from peewee import AutoField, CharField, CompositeKey, ForeignKeyField, TextField
 
 from server.storage.fields import JSONField, TimeField, utcnow
-from server.storage.models import ALL_MODELS, BaseModel, Ticket, User
+from server.storage.models import BaseModel, Ticket, User
 
 TAG_MAX = 32
 """The longest tag, in characters (server/helpdesk/tags.py normalises to it)."""
@@ -74,5 +73,4 @@ class Macro(BaseModel):
 
 
 DESK_MODELS: list[type[BaseModel]] = [TicketTag, AllowedTag, CannedReply, Macro]
-EVERY_MODEL: list[type[BaseModel]] = [*ALL_MODELS, *DESK_MODELS]
 """Every table: the fresh database's ``create_tables`` and ``copy-to`` use this list."""

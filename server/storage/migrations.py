@@ -25,7 +25,9 @@ from server.stats.migration import (
 )
 from server.storage import event_horizon
 from server.storage.db import db, is_postgres
-from server.storage.desk_models import EVERY_MODEL, AllowedTag, CannedReply, Macro, TicketTag
+from server.storage.desk_models import AllowedTag, CannedReply, Macro, TicketTag
+from server.storage.file_models import FILE_MODELS
+from server.storage.mail_models import MAIL_MODELS
 from server.storage.models import (
     ALL_MODELS,
     IdempotencyKey,
@@ -39,6 +41,7 @@ from server.storage.models import (
     TicketRating,
 )
 from server.storage.postgres import unbounded
+from server.storage.tables import EVERY_MODEL
 from server.storage.write_path import plain, write
 
 
@@ -121,6 +124,16 @@ def _canned_and_macros(migrator: SchemaMigrator) -> None:
     db.create_tables([CannedReply, Macro])
 
 
+def _attachments(migrator: SchemaMigrator) -> None:
+    """Files on tickets and messages, their bytes stored once per content (server/storage/file_models.py)."""
+    db.create_tables(FILE_MODELS)
+
+
+def _inbound_mail(migrator: SchemaMigrator) -> None:
+    """Every mail read by mail-in or the poller, with what became of it (server/storage/mail_models.py)."""
+    db.create_tables(MAIL_MODELS)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
@@ -136,6 +149,10 @@ MIGRATIONS: list[Migration] = [
     Migration(25, "tags on tickets and their allow-list", _tags),
     Migration(26, "canned replies and macros", _canned_and_macros),
     Migration(27, "merged tickets, waiting reminders, satisfaction ratings", _merge_and_feedback),
+    Migration(
+        29, "attachments: files on tickets and messages, stored once by SHA-256", _attachments
+    ),
+    Migration(30, "mail in: every mail read, what became of it and why", _inbound_mail),
     Migration(35, "statistics durations: group columns packed into one key", keyed_from_columns),
 ]
 

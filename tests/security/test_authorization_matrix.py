@@ -23,6 +23,7 @@ from server.storage.db import db
 from server.storage.desk_models import CannedReply, Macro
 from server.storage.models import Organization, User
 from tests.security.routes import api_routes
+from tests.support.files import upload
 from tests.support.limits import NO_WRITE_LIMITS
 from tests.support.live import Live, Person, own_server
 
@@ -41,6 +42,7 @@ class World:
     victim_org: Organization
     tokens: dict[str, str] = field(default_factory=dict)
     shared_ticket: int | None = None
+    file_id: int | None = None
 
     def ticket(self, fresh: bool) -> int:
         """A ticket of organization A; a new one when the request may change or delete it."""
@@ -56,6 +58,24 @@ class World:
                 return int(reply.json()["number"])
             self.shared_ticket = int(reply.json()["number"])
         return self.shared_ticket
+
+    def shared_file(self) -> int:
+        """A file on the shared ticket, put there by customer A in a reply."""
+        if self.file_id is None:
+            number = self.ticket(fresh=False)
+            with httpx.Client(
+                base_url=f"{self.live.url}/api/v1",
+                timeout=30,
+                headers={"Authorization": f"Bearer {self.token_of('customer_a')}"},
+            ) as client:
+                shown = upload(client, "df.txt", b"/dev/sda1 100%\n")
+                reply = client.post(
+                    f"/tickets/{number}/messages",
+                    json={"body": "the output", "attachments": [shown["id"]]},
+                )
+                assert reply.status_code == 201, reply.text
+            self.file_id = int(shown["id"])
+        return self.file_id
 
     def victim(self) -> int:
         return self.live.person("customer", org=self.victim_org).id
@@ -155,6 +175,20 @@ DECLARED: dict[str, Declared] = {
     ),
     "POST /api/v1/tickets/{number}/rating": Declared(
         "user", body=lambda w, p: {"rating": "good"}, special=RATING
+    ),
+    "GET /api/v1/tickets/{number}/attachments": Declared("user", special=TICKET_ROUTE),
+    "GET /api/v1/tickets/{number}/attachments/{file_id}": Declared("user", special=TICKET_ROUTE),
+    # anyone signed in may upload; only the uploader can attach it (tests/api/test_attachments.py)
+    "POST /api/v1/uploads": Declared(
+        "user", body=lambda w, p: {"log": "raw bytes"}, query={"name": "log.txt"}
+    ),
+    "GET /api/v1/limits": Declared("user"),
+    # mail from unknown senders: staff only; linking needs a mail waiting (404 for a made-up one)
+    "GET /api/v1/mail/triage": Declared("staff"),
+    "POST /api/v1/mail/triage/{mail_id}/link": Declared(
+        "staff",
+        body=lambda w, p: {"customer": _me(w, "customer_a").id},
+        special={"agent": 404, "admin": 404},
     ),
     "GET /api/v1/events": Declared("user", query={"after": "0"}),
     "GET /api/v1/events/stream": Declared("user"),
@@ -278,6 +312,8 @@ def _path(method: str, template: str, world: World, persona: str) -> str:
         "token_id": lambda: world.token_id_of(persona),
         "reply_id": lambda: world.shared("canned"),
         "macro_id": lambda: world.shared("macro"),
+        "file_id": world.shared_file,
+        "mail_id": lambda: 999999,
     }
     path = template
     for name, make in values.items():

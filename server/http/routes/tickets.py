@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 
-from server.helpdesk import tickets
+from server.helpdesk import attachments, tickets
 from server.http.deps import AppSettings, CurrentUser
 from server.http.errors import ApiError, PreconditionRequired
 from server.http.idempotency import Answer
@@ -21,6 +21,7 @@ from server.http.schemas import (
     TicketOut,
     TicketPage,
     TicketPatch,
+    fingerprinted,
 )
 from server.http.ticket_response import ticket_response
 from server.reads import pages
@@ -77,12 +78,16 @@ def create_ticket(
     settings: AppSettings,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
-    """File a ticket. A retry with the same ``Idempotency-Key`` returns the first ticket."""
-    once = Once.of(request, idempotency_key, data.model_dump())
-    new = tickets.NewTicket(**data.model_dump())
+    """File a ticket (with your uploads as ``attachments``). A retry with the same
+    ``Idempotency-Key`` returns the first ticket."""
+    once = Once.of(request, idempotency_key, fingerprinted(data))
+    fields = data.model_dump()
+    files = fields.pop("attachments")
+    new = tickets.NewTicket(**fields)
 
     def change() -> tuple[Done, list[Event]]:
         ticket, events = tickets.create_ticket(user, new, settings.sla)
+        attachments.attach(user, files, ticket, None, False, settings.files)
         return Done(ticket.id, _ticket_answer(user, ticket.id, 201)), events
 
     return write_once(request, user, once, "create", change)
@@ -154,14 +159,19 @@ def add_message(
     data: MessageIn,
     request: Request,
     user: CurrentUser,
+    settings: AppSettings,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
-    """Reply on a ticket (or, for staff, leave an internal note)."""
-    once = Once.of(request, idempotency_key, data.model_dump())
+    """Reply on a ticket (or, for staff, leave an internal note), with your uploads as
+    ``attachments``: a note's files are staff-only, as the note is."""
+    once = Once.of(request, idempotency_key, fingerprinted(data))
 
     def change() -> tuple[Done, list[Event]]:
         message, ticket, events = tickets.add_message(
             user, number, data.body, data.internal, data.status
+        )
+        attachments.attach(
+            user, data.attachments, ticket, message.id, message.internal, settings.files
         )
 
         def answer() -> Answer:
