@@ -75,7 +75,18 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     on_commit.append(app.state.stats_gate.changed)
     install_error_handlers(app)
     for module in (
-        auth, tickets, ticket_merge, files, tags, canned, macros, events, stream, staff, stats, mail,
+        auth,
+        tickets,
+        ticket_merge,
+        files,
+        tags,
+        canned,
+        macros,
+        events,
+        stream,
+        staff,
+        stats,
+        mail,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(probes.router)
