@@ -239,11 +239,7 @@ class PadcomClient:
 
     def users(self, role: str | None = None, q: str | None = None, limit: int = 200) -> list[Json]:
         """People (staff only), of one ``role`` and/or matching ``q`` (email, name, organization)."""
-        params: dict[str, Any] = {"limit": limit}
-        if role:
-            params["role"] = role
-        if q:
-            params["q"] = q
+        params = {k: v for k, v in {"role": role, "q": q, "limit": limit}.items() if v}
         result: list[Json] = self._json("GET", "/users", params=params)
         return result
 
