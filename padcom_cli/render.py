@@ -114,12 +114,31 @@ def _properties(ticket: Json) -> Table:
         rows.append(("Closed", Text(when(ticket["closed_at"]))))
     elif ticket.get("resolution_due") and not ticket.get("deleted_at"):  # its clocks stopped
         rows.append(("Due", Text(when(ticket["resolution_due"]))))
+    rows += _merge_and_rating(ticket)
     if ticket.get("tags"):
         rows.append(("Tags", plain(", ".join(ticket["tags"]), "cyan", single_line=True)))
     rows.append(("Version", Text(str(ticket["version"]))))
     for label, value in rows:
         grid.add_row(label, value)
     return grid
+
+
+def _merge_and_rating(ticket: Json) -> list[tuple[str, Text]]:
+    """Where a merged duplicate went, what was merged here, and the customer's rating."""
+    rows: list[tuple[str, Text]] = []
+    if isinstance(ticket.get("merged_into"), int):
+        rows.append(("Merged", Text(f"merged into #{ticket['merged_into']}", style="yellow")))
+    merged = [n for n in ticket.get("merged") or [] if isinstance(n, int)]
+    if merged:
+        rows.append(("Duplicates", Text(", ".join(f"#{n}" for n in merged))))
+    rated = ticket.get("satisfaction")
+    if isinstance(rated, dict):
+        line = plain(rated.get("rating"), single_line=True)
+        if rated.get("comment"):
+            line.append(" — ")
+            line.append_text(plain(rated["comment"], single_line=True))
+        rows.append(("Rating", line))
+    return rows
 
 
 def title(ticket: Json) -> Text:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from server.helpdesk.alert_settings import AlertSettings
+from server.helpdesk.automation import AutomationSettings
 from server.helpdesk.file_limits import FileLimits
 from server.helpdesk.limits import StatsLimits, WriteLimits
 from server.helpdesk.mail_in import MailInSettings
@@ -99,6 +100,9 @@ class Settings:
     """First-response and resolution targets per priority (``PADCOM_SLA=urgent=1h/4h,...``)."""
     sla_check_seconds: float = 30.0
     """How often the server looks for newly missed SLA targets; 0 turns the check off."""
+    automation: AutomationSettings = field(default_factory=AutomationSettings)
+    """Reminders for and resolving of tickets waiting on the customer, closing of resolved ones
+    (``PADCOM_WAITING_REMIND_DAYS``, ``PADCOM_WAITING_RESOLVE_DAYS``, ``PADCOM_RESOLVED_CLOSE_DAYS``)."""
     login_throttle: LoginThrottleParams = field(default_factory=LoginThrottleParams)
     """When failed sign-ins start to wait, and for how long."""
     trusted_proxies: tuple[str, ...] = ()
@@ -158,6 +162,7 @@ class Settings:
             data_dir=default_data_dir(),
             token_ttl_hours=int(os.environ.get("PADCOM_TOKEN_TTL_HOURS", 24 * 30)),
             sla=SlaTargets.parse(os.environ.get("PADCOM_SLA", "")),
+            automation=AutomationSettings.from_env(),
             trusted_proxies=tuple(
                 p.strip()
                 for p in os.environ.get("PADCOM_TRUSTED_PROXIES", "").split(",")

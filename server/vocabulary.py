@@ -124,6 +124,17 @@ class EventKind(StrEnum):
     UNLINKED = "unlinked"
     TAGGED = "tagged"
     MACRO = "macro"
+    MERGED = "merged"
+    UNMERGED = "unmerged"
+    RATED = "rated"
+    REMINDED = "reminded"
+
+
+class Rating(StrEnum):
+    """A customer's answer to "how did we do?"; stored as the word (``rating.score``)."""
+
+    GOOD = "good"
+    BAD = "bad"
 
 
 class OutboxState(StrEnum):
@@ -252,3 +263,4 @@ INCIDENT_SEVERITIES = tuple(IncidentSeverity)
 LIVE_INCIDENT_STATES = (IncidentState.OPEN, IncidentState.ACKNOWLEDGED)
 """Incidents not yet resolved: what ``padcom status`` lists and new tickets join."""
 AUDIT_ACTIONS = tuple(AuditAction)
+RATINGS = tuple(Rating)

@@ -200,8 +200,10 @@ class PadcomClient:
         services: list[Json] = self.me().get("services", [])
         return services
 
-    def users(self, role: str | None = None) -> list[Json]:
-        result: list[Json] = self._json("GET", "/users", params={"role": role} if role else None)
+    def users(self, role: str | None = None, q: str | None = None, limit: int = 200) -> list[Json]:
+        """People (staff only), of one ``role`` and/or matching ``q`` (email, name, organization)."""
+        params = {k: v for k, v in {"role": role, "q": q, "limit": limit}.items() if v}
+        result: list[Json] = self._json("GET", "/users", params=params)
         return result
 
     def services(self, organization: int) -> list[Json]:

@@ -109,7 +109,50 @@ def _macro(data: Json, names: Names | None) -> str:
     return f"macro applied: {clean(str(name), single_line=True)}"
 
 
+def _number(raw: Any) -> str:
+    return (
+        f"#{int(raw)}" if isinstance(raw, int) and not isinstance(raw, bool) else "another ticket"
+    )
+
+
+def _merged(data: Json, names: Names | None) -> str:
+    if "into" in data:
+        return f"merged into {_number(data['into'])}; status → closed"
+    return f"{_number(data.get('from'))} merged into this ticket"
+
+
+def _unmerged(data: Json, names: Names | None) -> str:
+    if "into" in data:
+        return f"no longer merged into {_number(data['into'])}"
+    return f"{_number(data.get('from'))} taken out of this ticket"
+
+
+def _rated(data: Json, names: Names | None) -> str:
+    comment = data.get("comment")
+    said = f": {clean(str(comment), single_line=True)}" if comment else ""
+    return f"rated {value('rating', data.get('rating'))}{said}"
+
+
+def _reminded(data: Json, names: Names | None) -> str:
+    return f"reminder sent: waiting on the customer for {value('days', data.get('days'))} days"
+
+
+def _linked(what: str) -> Describe:
+    def describe(data: Json, names: Names | None) -> str:
+        kind = clean(str(data.get("kind") or "related"), single_line=True).replace("_", " ")
+        other = data.get("ticket")
+        return f"{what} {_number(other)} ({kind})" if other is not None else f"{what} ({kind})"
+
+    return describe
+
+
 DESCRIBE: dict[str, Describe] = {
+    EventKind.MERGED: _merged,
+    EventKind.UNMERGED: _unmerged,
+    EventKind.RATED: _rated,
+    EventKind.REMINDED: _reminded,
+    EventKind.LINKED: _linked("linked to"),
+    EventKind.UNLINKED: _linked("unlinked from"),
     EventKind.TAGGED: _tagged,
     EventKind.MACRO: _macro,
     EventKind.CREATED: _created,

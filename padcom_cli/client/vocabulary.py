@@ -91,6 +91,15 @@ class EventKind(StrEnum):
     UNLINKED = "unlinked"
     TAGGED = "tagged"
     MACRO = "macro"
+    MERGED = "merged"
+    UNMERGED = "unmerged"
+    RATED = "rated"
+    REMINDED = "reminded"
+
+
+class Rating(StrEnum):
+    GOOD = "good"
+    BAD = "bad"
 
 
 STATUSES = tuple(Status)

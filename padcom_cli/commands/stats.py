@@ -56,6 +56,12 @@ def _render(data: Json, days: int) -> Any:
         ),
     )
     table.add_row("Reopened", Text(percent(data["reopens"]["percent"])))
+    rated = data.get("satisfaction") or {}
+    if rated.get("good") or rated.get("bad"):
+        table.add_row(
+            "Satisfied",
+            Text(f"{percent(rated['percent'])} ({rated['good']} good, {rated['bad']} bad)"),
+        )
     tags = data.get("tags")  # staff only
     if tags:
         for label, rows in (("Open by tag", tags["open"]), ("Filed by tag", tags["created"])):

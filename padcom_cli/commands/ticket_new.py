@@ -108,6 +108,14 @@ def new(
     service: Annotated[
         str | None, typer.Option(help="The service's ID or label (see `padcom services`).")
     ] = None,
+    for_customer: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            metavar="EMAIL",
+            help="Staff: file it for this customer (who phoned); they are told by mail.",
+        ),
+    ] = None,
     attach: Attach = None,
     attach_body: AttachBody = False,
     subscribe: Annotated[
@@ -130,17 +138,25 @@ def new(
     the server's limit (a long log) can go as a file: --attach-body. When an open
     incident already affects the service, says so and offers to subscribe to
     its updates instead (on a terminal; scripts: --subscribe or --file-anyway).
+    Staff file for a customer with --for EMAIL (the service: by ID, or the
+    customer's only one).
     """
     ask = text_input.interactive()
     subject = text_input.repaired(subject)
     if subject is None and not ask:
         usage_error("missing --subject (no terminal to ask on)")
     api = client(ctx)
-    services = api.my_services()
-    service_id = _pick_service(service, services) if service is not None or ask else None
-    about = service_id if service_id is not None else _only(services)
-    if about is not None and not file_anyway and _known_outage(api, about, subscribe, ask, as_json):
-        return  # subscribed instead of filing
+    service_id = None
+    if for_customer is None:  # staff filing for a caller name the service by its ID
+        services = api.my_services()
+        service_id = _pick_service(service, services) if service is not None or ask else None
+        about = service_id if service_id is not None else _only(services)
+        if (
+            about is not None
+            and not file_anyway
+            and _known_outage(api, about, subscribe, ask, as_json)
+        ):
+            return  # subscribed instead of filing
     if subject is None:
         subject = text_input.ask("Subject")
     if not subject.strip():
@@ -160,7 +176,13 @@ def new(
         fields["category"] = category.value
     if priority is not None:
         fields["priority"] = priority.value
-    if service_id is not None:
+    if for_customer is not None:
+        fields["requester"] = for_customer.strip()
+        if service is not None:
+            if not service.isdigit():
+                usage_error("with --for, name the service by its ID")
+            fields["service"] = int(service)
+    elif service_id is not None:
         fields["service"] = service_id
     files = upload_all(api, attach, as_file, _body_name(body_file))
     if files:
@@ -171,6 +193,10 @@ def new(
         return
     sys.stdout.write(f"{ticket['number']}\n")
     note(f"Filed ticket #{ticket['number']}: {clean(ticket['subject'], single_line=True)}")
+    if for_customer is not None:
+        who = ticket["requester"]
+        name = clean(str(who.get("name") or who.get("email")), single_line=True)
+        note(f"Filed for {name}; they get a mail about it.")
 
 
 def reply(

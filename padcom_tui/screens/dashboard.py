@@ -49,7 +49,8 @@ def incident_words(figures: Json | None) -> str:
 
 
 class DashboardScreen(PadcomScreen[None]):
-    """Tiles of current numbers, trends per day, times, SLA compliance and per-agent load."""
+    """Tiles of current numbers, trends per day, times, SLA compliance, the customers'
+    satisfaction (ratings given in the period) and per-agent load."""
 
     DEFAULT_CSS = """
     DashboardScreen #tiles { height: 5; }
@@ -79,6 +80,7 @@ class DashboardScreen(PadcomScreen[None]):
             yield DashboardTile("Unassigned", id="unassigned")
             yield DashboardTile("Due < 1 h", id="at-risk")
             yield DashboardTile("Breached", id="breached")
+            yield DashboardTile("Satisfied %", id="satisfied")
         with Horizontal(id="trends"):
             with Vertical():
                 yield DashboardTrend("Created per day", id="created")
@@ -129,6 +131,8 @@ class DashboardScreen(PadcomScreen[None]):
         self.query_one("#unassigned", DashboardTile).show(now["unassigned"])
         self.query_one("#at-risk", DashboardTile).show(now["at_risk"], alert=True)
         self.query_one("#breached", DashboardTile).show(now["breached"], alert=True)
+        happy = (data.get("satisfaction") or {}).get("percent")
+        self.query_one("#satisfied", DashboardTile).show(None if happy is None else round(happy))
         days = data["daily"]
         dates = [str(d["day"]) for d in days]
         for name in ("created", "resolved", "backlog"):
@@ -139,6 +143,7 @@ class DashboardScreen(PadcomScreen[None]):
             ("response", sla["first_response"]["percent"]),
             ("resolution", sla["resolution"]["percent"]),
             ("reopened", reopens["percent"]),
+            ("satisfied", (data.get("satisfaction") or {}).get("percent")),
         ]
         self.query_one("#sla", DashboardBars).show(
             [(name, rate or 0, "-" if rate is None else f"{rate:.0f}%") for name, rate in rates],
@@ -157,6 +162,9 @@ class DashboardScreen(PadcomScreen[None]):
         if oldest and created:
             age = int((self.padcom.clock() - created).total_seconds())
             words += f" · oldest open #{oldest['number']}, {duration(age)}"
+        rated = data.get("satisfaction") or {}
+        if rated.get("good") or rated.get("bad"):
+            words += f" · rated {rated['good']} good, {rated['bad']} bad"
         return words + incident_words(data.get("incidents")) + " · 7/3/9 switch"
 
     def _status(self, detail: str) -> None:

@@ -71,6 +71,7 @@ class QueueScreen(OutageKeys):
         Binding("W", "filter_place", "Where", show=False),  # in the help (?): the footer is full
         Binding("i", "filter_incident", "Incident", show=False),
         Binding("t", "filter_tag", "Tag", show=False),  # listed in ? help
+        Binding("N", "new_ticket", "New ticket", key_display="N", show=False),  # in ? help
         Binding("M", "macro", "Macro", key_display="M", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),
     ]
@@ -279,6 +280,17 @@ class QueueScreen(OutageKeys):
         if ticket:
             self.table.refresh_tickets([ticket], self._now(), self.queue.marked)
         self.app.push_screen(TicketScreen(number), self.ticket_closed)
+
+    def action_new_ticket(self) -> None:
+        """File a ticket for a customer who phoned (screens/new_ticket.py), then open it."""
+        from padcom_tui.screens.new_ticket import NewTicketScreen
+        from padcom_tui.screens.ticket import TicketScreen
+
+        def filed(number: int | None) -> None:
+            if number is not None:
+                self.app.push_screen(TicketScreen(number), self.ticket_closed)
+
+        self.app.push_screen(NewTicketScreen(), filed)
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:

@@ -29,6 +29,7 @@ from padcom_tui.messages import EventsArrived, Reconnected
 from padcom_tui.screens.choice import ChoiceScreen
 from padcom_tui.screens.confirm import ConfirmScreen
 from padcom_tui.screens.conflict import conflict_text
+from padcom_tui.screens.merge_dialog import merge_from
 from padcom_tui.screens.ticket_answering import Answering
 from padcom_tui.widgets.conversation import Conversation
 from padcom_tui.widgets.customer_account import Account
@@ -131,6 +132,7 @@ class TicketScreen(Answering):
         Binding("ctrl+t", "toggle_editor", "Editor", show=False),
         Binding("ctrl+g", "canned", "Canned reply", show=False),
         Binding("t", "tags", "Tags", show=False),
+        Binding("D", "merge", "Merge (duplicate of…)", key_display="D", show=False),  # in ? help
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("1", "tab('conversation')", "Conversation tab", show=False),
         Binding("2", "tab('customer')", "Customer tab", show=False),
@@ -278,6 +280,11 @@ class TicketScreen(Answering):
             self._choose(
                 "Set category", "category", [(c, c) for c in CATEGORIES], self._current("category")
             )
+
+    def action_merge(self) -> None:
+        """Merge this ticket into another by number (or undo its merge): merge_dialog.py."""
+        if self.data:
+            merge_from(self, self.data.ticket)
 
     def action_files(self) -> None:
         from padcom_tui.screens.files import FilesScreen

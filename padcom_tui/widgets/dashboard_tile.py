@@ -35,8 +35,8 @@ class DashboardTile(Vertical):
     def compose(self) -> ComposeResult:
         yield Digits("-")
 
-    def show(self, value: int, alert: bool = False) -> None:
-        """Show ``value``; ``alert`` draws the border in the error colour (and it stays readable
-        without colour: the number says it)."""
-        self.query_one(Digits).update(str(value))
-        self.set_class(alert and value > 0, "alert")
+    def show(self, value: int | None, alert: bool = False) -> None:
+        """Show ``value`` (None: ``-``, nothing measured); ``alert`` draws the border in the
+        error colour (and it stays readable without colour: the number says it)."""
+        self.query_one(Digits).update("-" if value is None else str(value))
+        self.set_class(alert and value is not None and value > 0, "alert")

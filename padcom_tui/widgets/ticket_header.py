@@ -100,7 +100,24 @@ def header_text(
         text.append(" · out of the queue, its SLA clock stopped", style="dim")
     _incidents(text, incidents or [])
     _links(text, links or [])
+    _merge_and_rating(text, ticket)
     return text
+
+
+def _merge_and_rating(text: Text, ticket: Json) -> None:
+    """Where this duplicate went (``D`` undoes), what was merged here, the customer's rating."""
+    into = ticket.get("merged_into")
+    if isinstance(into, int):
+        text.append(f"  MERGED into #{into} (D undoes)", style=ink("bold yellow"))
+    merged = [n for n in ticket.get("merged") or [] if isinstance(n, int)]
+    if merged:
+        text.append("  Duplicates ", style="dim")
+        text.append(", ".join(f"#{n}" for n in merged))
+    rated = ticket.get("satisfaction")
+    if isinstance(rated, dict):
+        good = rated.get("rating") == "good"
+        text.append("  Rated ", style="dim")
+        text.append(line(rated.get("rating")), style=ink("green" if good else "red"))
 
 
 class TicketHeader(Static):

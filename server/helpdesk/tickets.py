@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from server.helpdesk.errors import Forbidden, Invalid, StaleVersion
+from server.helpdesk.errors import Conflict, Forbidden, Invalid, StaleVersion
 from server.helpdesk.sla import SlaTargets, track_status
 from server.helpdesk.ticket_status import count_reopen, reopened_status, wanted_status
 from server.helpdesk.visibility import get_ticket
@@ -46,6 +46,19 @@ class NewTicket:
     category: str
     priority: str
     service: int | None = None
+    requester: int | str | None = None
+    """Staff filing for a customer (who phoned): their user id or email; None files for oneself."""
+
+
+def _customer(named: int | str) -> User:
+    """The active customer a staff member files a ticket for; raises Invalid if there is none."""
+    if isinstance(named, int):
+        found = User.get_or_none(User.id == named)
+    else:
+        found = User.get_or_none(User.email == named.strip().lower())
+    if found is None or found.is_staff or not found.active or found.organization_id is None:
+        raise Invalid(f"no active customer {named!s} to file the ticket for")
+    return found
 
 
 def _attr(name: str) -> str:
@@ -117,17 +130,25 @@ def _check_service(service_id: int | None, organization_id: int) -> None:
 def create_ticket(user: User, data: NewTicket, sla: SlaTargets) -> tuple[Ticket, list[Event]]:
     """File a ticket for the user's organization; requester and service come from the account.
 
-    Raises Forbidden, Invalid.
+    Staff file for a customer by naming them (``data.requester``): the ticket is
+    that customer's, the event's actor the staff member who filed it. Raises
+    Forbidden (a customer naming a requester; staff naming none), Invalid.
     """
-    if user.organization_id is None:
-        raise Forbidden("only customers of an organization can open tickets")
+    if data.requester is not None and not user.is_staff:
+        raise Forbidden("only support staff file tickets for someone else")
+    customer = user if data.requester is None else _customer(data.requester)
+    if customer.organization_id is None:
+        raise Forbidden(
+            "only customers of an organization can open tickets; "
+            "staff name the customer in requester"
+        )
     service_id = data.service
     computed: Computed = {}
     if service_id is None:  # the only serving one, if there is exactly one
         sql = _only_serving_service_sql(db.obj.param, db.obj.quote)
-        computed["service"] = sql, (user.organization_id, *SERVING_STATES)
+        computed["service"] = sql, (customer.organization_id, *SERVING_STATES)
     else:
-        _check_service(service_id, user.organization_id)  # one the customer named
+        _check_service(service_id, customer.organization_id)  # one the customer named
     now = utcnow()
     first_due, resolution_due = sla.due_times(now, data.priority)
     ticket = insert(
@@ -138,24 +159,21 @@ def create_ticket(user: User, data: NewTicket, sla: SlaTargets) -> tuple[Ticket,
         category=data.category,
         priority=data.priority,
         status=Status.NEW,
-        requester=user.id,
-        organization=user.organization_id,
+        requester=customer.id,
+        organization=customer.organization_id,
         service=service_id,
         created_at=now,
         updated_at=now,
         first_response_due=first_due,
         resolution_due=resolution_due,
     )
-    event = _event(
-        ticket,
-        user,
-        EventKind.CREATED,
-        {"subject": ticket.subject, "priority": ticket.priority, "category": ticket.category},
-    )
-    return ticket, [event]
+    created = {"subject": ticket.subject, "priority": ticket.priority, "category": ticket.category}
+    if customer.id != user.id:
+        created["on_behalf_of"] = customer.id  # the actor (staff) filed it for the requester
+    return ticket, [_event(ticket, user, EventKind.CREATED, created)]
 
 
-def _status_side_effects(ticket: Ticket, new_status: str, values: dict[str, Any]) -> None:
+def status_side_effects(ticket: Ticket, new_status: str, values: dict[str, Any]) -> None:
     """Timestamps that follow a status change: resolved/closed set, reopening clears."""
     track_status(ticket, new_status, values)  # SLA clock pause/resume
     count_reopen(ticket, new_status, values)
@@ -169,6 +187,17 @@ def _status_side_effects(ticket: Ticket, new_status: str, values: dict[str, Any]
     elif new_status in OPEN_STATUSES:
         values["resolved_at"] = None
         values["closed_at"] = None
+
+
+def refuse_if_merged(ticket: Ticket, what: str) -> None:
+    """Replies and status changes belong on the ticket a duplicate was merged into
+    (server/helpdesk/merge.py); raises Conflict."""
+    if ticket.merged_into is not None:
+        raise Conflict(
+            f"ticket {ticket.id} was merged into #{ticket.merged_into}: {what} there "
+            "(or unmerge it first)",
+            details={"merged_into": ticket.merged_into},
+        )
 
 
 def _check_permissions(user: User, ticket: Ticket, patch: dict[str, Any]) -> None:
@@ -199,6 +228,7 @@ def update_ticket(
     wanted = dict(patch)
     _check_permissions(user, ticket, wanted)
     if wanted.get("status") is not None:
+        refuse_if_merged(ticket, "change the status")
         wanted["status"] = wanted_status(user, ticket, wanted["status"])
     if ticket.version != expected_version:
         raise StaleVersion(
@@ -222,7 +252,7 @@ def update_ticket(
             ticket.created_at, changed["priority"], ticket.sla_paused_ms
         )
     if "status" in changed:
-        _status_side_effects(ticket, changed["status"], values)
+        status_side_effects(ticket, changed["status"], values)
     rows = (
         Ticket.update(**values)
         .where(Ticket.id == ticket.id, Ticket.version == expected_version)
@@ -271,6 +301,8 @@ def add_message(
     if status is not None and (internal or not user.is_staff):
         raise Invalid("only a staff member's reply can set the status with it")
     ticket = get_ticket(user, number, for_update=True)
+    if not internal:
+        refuse_if_merged(ticket, "reply")
     now = utcnow()
     message = Message.create(
         ticket=ticket.id, author=user.id, body=body, internal=internal, created_at=now
@@ -296,7 +328,7 @@ def add_message(
         new_status = wanted_status(user, ticket, status)
     if new_status != ticket.status:
         values["status"] = new_status
-        _status_side_effects(ticket, new_status, values)
+        status_side_effects(ticket, new_status, values)
         changes["status"] = [ticket.status, new_status]
     Ticket.update(**values).where(Ticket.id == ticket.id).execute()
     for key, value in values.items():

@@ -13,7 +13,8 @@ from typing import Any
 from peewee import fn
 
 from server.helpdesk.errors import Forbidden, Invalid, NotFound
-from server.storage.models import SavedView, User
+from server.storage.desk_models import SavedView
+from server.storage.models import User
 from server.vocabulary import Role
 
 MAX_OWN = 50

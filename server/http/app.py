@@ -39,6 +39,7 @@ from server.http.routes import (
     stats,
     stream,
     tags,
+    ticket_merge,
     tickets,
     totp,
     views,
@@ -46,6 +47,7 @@ from server.http.routes import (
 from server.http.schemas import ErrorOut
 from server.http.shutdown_gate import ShutdownGate
 from server.http.stats_gate import StatsGate
+from server.live.automation_watch import with_automation
 from server.live.breach_watch import with_sla_watch
 from server.live.lifespan import live_services
 from server.storage.db import bind
@@ -64,7 +66,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
         version="1",
         summary="The helpdesk of a web-hosting company.",
         docs_url=None,
-        lifespan=with_sla_watch(live_services),
+        lifespan=with_automation(with_sla_watch(live_services)),
         redoc_url=None,
         responses={
             status: {"model": ErrorOut, "description": "error"}
@@ -84,8 +86,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     on_commit.append(app.state.stats_gate.changed)
     install_error_handlers(app)
     people = (auth, totp, reset, sessions, staff, audit, site_settings)
-    desk = (bulk, tickets, files, tags, canned, macros, links, events, stream, stats, mail, views)
-    for module in (*people, *desk, services, incidents, alerts):
+    desk = (bulk, tickets, ticket_merge, files, tags, canned, macros, links, events, stream)
+    for module in (*people, *desk, stats, mail, views, services, incidents, alerts):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(probes.router)
     uploads = (f"{API_PREFIX}{files.UPLOADS}",)

@@ -21,7 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from server.reads.listing import SORT_PATTERN
-from server.vocabulary import Category, Priority, Role, ServiceKind, ServiceState, Status
+from server.vocabulary import Category, Priority, Rating, Role, ServiceKind, ServiceState, Status
 
 MAX_BODY_CHARS = 64 * 1024
 
@@ -72,6 +72,22 @@ class TicketIn(Strict):
     priority: Priority = Priority.NORMAL
     service: int | None = Field(default=None, ge=1, le=2**31 - 1)
     attachments: UploadIds = Field(default_factory=list)
+    requester: (
+        Annotated[int, Field(ge=1, le=2**31 - 1)]
+        | Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254)]
+        | None
+    ) = Field(default=None, description="staff only: the customer (id or email) filed for")
+
+
+class MergeIn(Strict):
+    into: int = Field(ge=1, le=2**31 - 1, description="the ticket the duplicate joins")
+    into_version: int = Field(ge=1, le=2**31 - 1, description="the target's version last seen")
+    across_organizations: bool = False
+
+
+class RatingIn(Strict):
+    rating: Rating
+    comment: Annotated[str, StringConstraints(max_length=2000)] = ""
 
 
 class TicketPatch(Strict):
@@ -315,6 +331,12 @@ class LoginOut(BaseModel):
     )
 
 
+class SatisfactionOut(BaseModel):
+    rating: Rating
+    comment: str
+    at: datetime
+
+
 class TicketOut(BaseModel):
     number: int
     subject: str
@@ -336,6 +358,11 @@ class TicketOut(BaseModel):
     version: int
     deleted_at: datetime | None = None
     incidents: list[int] = Field(default_factory=list, description="incidents it is linked to")
+    merged_into: int | None = Field(default=None, description="the ticket this one was merged into")
+    merged: list[int] = Field(default_factory=list, description="tickets merged into this one")
+    satisfaction: SatisfactionOut | None = Field(
+        default=None, description="the customer's rating of the latest resolution, if any"
+    )
     tags: list[str] | None = Field(
         default=None, description="staff only: the ticket's tags, sorted (absent for customers)"
     )
@@ -353,6 +380,7 @@ class AttachmentOut(BaseModel):
 
 class MessageOut(BaseModel):
     id: int
+    ticket: int | None = Field(default=None, description="the ticket it was written on")
     author: UserOut
     body: str
     internal: bool

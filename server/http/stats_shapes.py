@@ -141,6 +141,29 @@ class IncidentStats(BaseModel):
     tickets_per_datacenter: list[PlaceCount]
 
 
+class RatingShare(BaseModel):
+    good: int
+    bad: int
+    percent: float | None = Field(description="good of all ratings, in percent; null without any")
+
+
+class RatingDay(RatingShare):
+    day: date
+
+
+class AgentRatings(RatingShare):
+    id: int | None = Field(description="the assignee when rated; null for an unassigned ticket")
+    name: str
+
+
+class Satisfaction(RatingShare):
+    """Ratings given in the period (server/stats/satisfaction.py)."""
+
+    by_day: list[RatingDay]
+    by_agent: list[AgentRatings]
+    by_category: dict[str, RatingShare]
+
+
 class TagFigure(BaseModel):
     tag: str
     tickets: int
@@ -172,4 +195,5 @@ class StatsOut(BaseModel):
     incidents: IncidentStats | None = Field(
         default=None, description="staff only: the period's outages (server/stats/incidents.py)"
     )
+    satisfaction: Satisfaction
     tags: TagStats | None = Field(default=None, description="staff only: tickets per tag")

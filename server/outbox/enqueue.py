@@ -74,7 +74,10 @@ def _mails(mail: MailSettings, event: Event, ticket: Ticket, actor: User) -> lis
         requester = User.get_by_id(ticket.requester_id)
         org = Organization.get_by_id(ticket.organization_id)
         title, body = compose.new_ticket(ticket, requester, org)
-        return _to_staff(mail, ticket, title, body)
+        told = _to_staff(mail, ticket, title, body)
+        if "on_behalf_of" in event.changes:  # staff filed it: the customer hears of it
+            told += _to_requester(ticket, *compose.filed_for_you(ticket, actor))
+        return told
     if event.kind == EventKind.REPLIED:
         message = Message.get_by_id(event.changes["message"])
         to_staff = not actor.is_staff
@@ -86,6 +89,23 @@ def _mails(mail: MailSettings, event: Event, ticket: Ticket, actor: User) -> lis
         old, new = event.changes["status"]
         title, body = compose.status_change(ticket, actor, old, new)
         return _to_requester(ticket, title, body)
+    return _desk_mails(event, ticket)
+
+
+def _desk_mails(event: Event, ticket: Ticket) -> list[compose.Mail]:
+    """The requesters' mails of merges and reminders (server/helpdesk/merge.py, automation.py)."""
+    if event.kind == EventKind.MERGED and "into" in event.changes:
+        target = Ticket.get_by_id(event.changes["into"])
+        same = target.organization_id == ticket.organization_id
+        return _to_requester(ticket, *compose.merged_away(ticket, target.id, same))
+    if event.kind == EventKind.MERGED and "from" in event.changes:
+        source = Ticket.get_by_id(event.changes["from"])
+        if source.requester_id == ticket.requester_id:
+            return []  # one person, told once (on the duplicate)
+        return _to_requester(ticket, *compose.merged_here(ticket, source.id))
+    if event.kind == EventKind.REMINDED:
+        days, left = event.changes.get("days", 0), event.changes.get("resolve_in_days")
+        return _to_requester(ticket, *compose.reminder(ticket, days, left))
     return []
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from server.outbox.mime import header_text
 from server.storage.models import Message, Organization, Ticket, User
+from server.vocabulary import Status
 
 SUBJECT_TEXT_MAX = 120
 
@@ -71,9 +72,66 @@ def reply(ticket: Ticket, author: User, message: Message, to_staff: bool) -> tup
 
 
 def status_change(ticket: Ticket, actor: User, old: str, new: str) -> tuple[str, str]:
-    """Subject and body of the customer's mail when staff change the status."""
+    """Subject and body of the customer's mail when staff change the status.
+
+    A resolve asks how we did (server/helpdesk/satisfaction.py): the answer is a
+    signed-in command, there is no login-free link.
+    """
     body = (
         f"{one_line(actor.name, 200)} changed the status of ticket #{ticket.id} "
-        f"({one_line(ticket.subject, 400)}) from {old} to {new}.\n" + _footer(ticket)
+        f"({one_line(ticket.subject, 400)}) from {old} to {new}.\n"
     )
-    return subject(ticket, f"Status {new}"), body
+    if new == Status.RESOLVED:
+        body += (
+            "\nHow did we do? Tell us in one line:\n"
+            f'  padcom ticket rate {ticket.id} good   (or: bad -m "what went wrong")\n'
+        )
+    return subject(ticket, f"Status {new}"), body + _footer(ticket)
+
+
+def filed_for_you(ticket: Ticket, agent: User) -> tuple[str, str]:
+    """The customer's mail when staff filed a ticket on their behalf (they phoned)."""
+    body = (
+        f"{one_line(agent.name, 200)} of our support team opened ticket #{ticket.id} for you:\n"
+        f"Subject: {one_line(ticket.subject, 400)}\n\n{ticket.body}\n\n"
+        "Reply to it to add anything we missed.\n" + _footer(ticket)
+    )
+    return subject(ticket, "Opened for you"), body
+
+
+def merged_away(ticket: Ticket, into: int, same_organization: bool) -> tuple[str, str]:
+    """The duplicate's requester: their ticket was closed into another one."""
+    if same_organization:
+        where = f"The conversation goes on there: padcom ticket show {into}\n"
+    else:
+        where = "Our team handles the problem there; file a new ticket if you need anything more.\n"
+    body = (
+        f"Ticket #{ticket.id} ({one_line(ticket.subject, 400)}) is about the same problem as "
+        f"ticket #{into}, so we merged it into #{into} and closed it.\n{where}" + _footer(ticket)
+    )
+    return subject(ticket, f"Merged into #{into}"), body
+
+
+def merged_here(ticket: Ticket, source: int) -> tuple[str, str]:
+    """The target's requester, when the duplicate was someone else's."""
+    body = (
+        f"Another request about the same problem (#{source}) was merged into your ticket "
+        f"#{ticket.id} ({one_line(ticket.subject, 400)}); we answer both here.\n" + _footer(ticket)
+    )
+    return subject(ticket, "Related request merged"), body
+
+
+def reminder(ticket: Ticket, days: int, resolve_in_days: int | None) -> tuple[str, str]:
+    """The requester's reminder: we have been waiting on them for ``days`` days."""
+    then = (
+        f"If we hear nothing within {resolve_in_days} more days, the ticket is resolved "
+        "automatically (a reply reopens it).\n"
+        if resolve_in_days
+        else ""
+    )
+    body = (
+        f"We are still waiting for your answer on ticket #{ticket.id} "
+        f"({one_line(ticket.subject, 400)}), for {days} days now.\n{then}"
+        f"Answer with: padcom ticket reply {ticket.id}\n" + _footer(ticket)
+    )
+    return subject(ticket, "Waiting for your answer"), body

@@ -11,6 +11,7 @@ from typing import Any
 
 from peewee import fn
 
+from server.helpdesk.merge import merged_sources
 from server.helpdesk.views import view_json, visible_views
 from server.helpdesk.visibility import get_ticket, visible_events, visible_messages, visible_tickets
 from server.reads.listing import TicketFilters, apply_filters, checked_filters, page
@@ -53,10 +54,17 @@ def check_view_filters(params: dict[str, Any], user: User) -> None:
 
 
 def conversation(user: User, number: int) -> list[dict[str, Any]]:
-    """A ticket's messages, oldest first; customers never see internal notes. Raises NotFound."""
+    """A ticket's messages with those of the duplicates merged into it, oldest first
+    (each names its ``ticket``); customers never see internal notes. Raises NotFound."""
     with db.connection_context():
         ticket = get_ticket(user, number)
-        rows = list(visible_messages(user, ticket).order_by(Message.id).limit(MAX_ITEMS))
+        query = visible_messages(user, ticket)
+        merged = merged_sources(user, ticket)
+        if merged:
+            query = query.orwhere(Message.ticket.in_(merged))
+            if not user.is_staff:  # the OR above must not bring internal notes back
+                query = query.where(Message.internal == False)  # noqa: E712
+        rows = list(query.order_by(Message.created_at, Message.id).limit(MAX_ITEMS))
         return messages_json(rows, user)
 
 
@@ -67,10 +75,11 @@ def message_shown(user: User, message: Message) -> dict[str, Any]:
 
 
 def history(user: User, number: int) -> list[dict[str, Any]]:
-    """Everything that happened to a ticket, oldest first (staff see internal events)."""
+    """Everything that happened to a ticket and the duplicates merged into it, oldest first
+    (staff see internal events)."""
     with db.connection_context():
         ticket = get_ticket(user, number)
-        query = Event.select().where(Event.ticket == ticket.id)
+        query = Event.select().where(Event.ticket.in_([ticket.id, *merged_sources(user, ticket)]))
         if not user.is_staff:
             query = query.where(Event.internal == False)  # noqa: E712
         return events_json(list(query.order_by(Event.id).limit(MAX_ITEMS)), user)

@@ -46,12 +46,18 @@ def users(
     role: str | None, organization: int | None, limit: int, q: str | None = None
 ) -> list[dict[str, Any]]:
     """People, oldest first, optionally of one role (``staff``: agents and admins) or
-    organization, or whose email or name contains ``q``.
+    organization, or whose email, name or organization's name contains ``q`` (the
+    customer lookup of the admin app's "new ticket for a customer").
 
     System accounts (the SLA clock that signs breach events) are no people: never listed.
     """
     with db.connection_context():
         query = User.select().where(User.system == False).order_by(User.id).limit(limit)  # noqa: E712
+        if q:
+            orgs = Organization.select(Organization.id).where(Organization.name.contains(q))
+            query = query.where(
+                User.email.contains(q) | User.name.contains(q) | User.organization.in_(orgs)
+            )
         if role == STAFF:
             query = query.where(User.role.in_(STAFF_ROLES))
         elif role:

@@ -163,6 +163,7 @@ def messages_json(messages: list[Message], viewer: User | None) -> list[dict[str
     return [
         {
             "id": m.id,
+            "ticket": m.ticket_id,
             "author": related.user(m.author_id),
             "body": m.body,
             "internal": m.internal,

@@ -40,7 +40,8 @@ SELECT t.id, t.subject, t.body, t.category, t.priority, t.status,
        o.id, o.name, o.customer_number,
        r.id, r.email, r.name, r.role, ro.id, ro.name, ro.customer_number,
        a.id, a.email, a.name, a.role, ao.id, ao.name, ao.customer_number,
-       s.id, s.kind, s.label, s.plan, s.datacenter, s.state, s.server, s.ips, s.hostnames
+       s.id, s.kind, s.label, s.plan, s.datacenter, s.state, s.server, s.ips, s.hostnames,
+       t.merged_into, g.score, g.comment, g.created_at
 FROM ticket t
 JOIN organization o ON o.id = t.organization_id
 JOIN "user" r ON r.id = t.requester_id
@@ -48,6 +49,7 @@ LEFT JOIN organization ro ON ro.id = r.organization_id
 LEFT JOIN "user" a ON a.id = t.assignee_id
 LEFT JOIN organization ao ON ao.id = a.organization_id
 LEFT JOIN service s ON s.id = t.service_id
+LEFT JOIN ticket_rating g ON g.ticket_id = t.id AND g.resolved_at = t.resolved_at
 """
 _INCIDENTS = (
     "SELECT ticket_id, incident_id FROM link WHERE incident_id IS NOT NULL"
@@ -129,7 +131,36 @@ def _ticket(row: Sequence[Any], viewer: User | None) -> dict[str, Any]:
     item["version"] = row[13]
     item["deleted_at"] = iso(row[14])
     item["incidents"] = []  # filled by read_tickets: the incidents it is linked to
+    item["merged_into"] = row[41]
+    item["merged"] = []  # filled by read_tickets (``_merged``)
+    item["satisfaction"] = (
+        None if row[42] is None else {"rating": row[42], "comment": row[43], "at": iso(row[44])}
+    )
     return item
+
+
+@cache
+def _merged_sql(param: str, count: int) -> str:
+    """The tickets merged into ``count`` tickets (server/helpdesk/merge.py)."""
+    marks = ", ".join([param] * count)
+    return (
+        "SELECT merged_into, id, organization_id, deleted_at FROM ticket "  # noqa: S608
+        f"WHERE merged_into IN ({marks}) ORDER BY id"
+    )
+
+
+def _merged(by_number: dict[int, dict[str, Any]], viewer: User | None) -> None:
+    """Each ticket's ``merged``: the numbers merged into it (one indexed query for them all).
+
+    A customer sees only their own organization's (``merge.merged_sources``' rule).
+    """
+    numbers = list(by_number)
+    customer = viewer is not None and not viewer.is_staff
+    rows = db.execute_sql(_merged_sql(db.obj.param, len(numbers)), numbers)
+    for target, source, org, deleted in rows:
+        if customer and (viewer is None or org != viewer.organization_id or deleted is not None):
+            continue
+        by_number[target]["merged"].append(source)
 
 
 def read_tickets(user: User | None, numbers: Sequence[int]) -> list[dict[str, Any]]:
@@ -154,6 +185,7 @@ def read_tickets(user: User | None, numbers: Sequence[int]) -> list[dict[str, An
         linked = db.execute_sql(_INCIDENTS.format(marks=marks), found).fetchall()
         for number, incident in linked:
             by_number[number]["incidents"].append(incident)
+        _merged(by_number, user)
     if not customer and by_number:
         _add_tags(by_number)
     return [by_number[n] for n in numbers if n in by_number]

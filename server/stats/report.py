@@ -18,6 +18,7 @@ from server.stats.durations import Durations, Spread, durations
 from server.stats.now import Now, assignee_names, current
 from server.stats.period import created, daily
 from server.stats.ranking import top_organizations, top_services
+from server.stats.satisfaction import satisfaction
 from server.stats.scope import DAY_MS, Period, scoped_tickets
 from server.stats.split import Split, make_split
 from server.stats.tags import tag_figures
@@ -108,6 +109,7 @@ def build_report(tickets: ModelSelect[Ticket], split: Split) -> dict[str, Any]:
         },
         "top_organizations": top_organizations(tickets, period),
         "top_services": top_services(tickets, period),
+        "satisfaction": satisfaction(tickets, period),
     }
 
 

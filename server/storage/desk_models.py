@@ -8,7 +8,7 @@ member's own. ``tables.EVERY_MODEL`` lists them with every other table.
 
 from __future__ import annotations
 
-from peewee import AutoField, CharField, CompositeKey, ForeignKeyField, TextField
+from peewee import AutoField, CharField, CompositeKey, ForeignKeyField, SmallIntegerField, TextField
 
 from server.storage.fields import JSONField, TimeField, utcnow
 from server.storage.models import BaseModel, Ticket, User
@@ -72,5 +72,22 @@ class Macro(BaseModel):
     owner_id: int | None
 
 
-DESK_MODELS: list[type[BaseModel]] = [TicketTag, AllowedTag, CannedReply, Macro]
+class SavedView(BaseModel):
+    """A named ticket list (filters and a sort) of one agent, or shared (``owner`` NULL)."""
+
+    id = AutoField()
+    owner = ForeignKeyField(User, null=True, backref="views", on_delete="CASCADE")
+    owner_id: int | None
+    name = CharField(max_length=60)
+    filters = JSONField(default=dict)  # GET /tickets parameters: {"status": "new,open", ...}
+    sort = CharField(max_length=20, default="urgency")
+    position = SmallIntegerField(default=0)  # the order of the number keys 1-9
+    created_at = TimeField(default=utcnow)
+
+    class Meta:
+        table_name = "saved_view"
+        indexes = ((("owner", "position"), False),)
+
+
+DESK_MODELS: list[type[BaseModel]] = [TicketTag, AllowedTag, CannedReply, Macro, SavedView]
 """Every table: the fresh database's ``create_tables`` and ``copy-to`` use this list."""

@@ -26,7 +26,7 @@ from server.stats.migration import (
 )
 from server.storage import event_horizon
 from server.storage.db import db, is_postgres
-from server.storage.desk_models import AllowedTag, CannedReply, Macro, TicketTag
+from server.storage.desk_models import AllowedTag, CannedReply, Macro, SavedView, TicketTag
 from server.storage.file_models import FILE_MODELS
 from server.storage.hosting_models import HOSTING_MODELS
 from server.storage.identity_models import AUDIT_MODELS, IDENTITY_MODELS
@@ -37,14 +37,15 @@ from server.storage.models import (
     Outbox,
     OutboxOwner,
     RateLimit,
-    SavedView,
     SchemaVersion,
     Service,
     StreamLease,
+    Ticket,
     Token,
     User,
 )
 from server.storage.postgres import unbounded
+from server.storage.rating_models import TicketRating
 from server.storage.saved_views import seed_default_views
 from server.storage.tables import EVERY_MODEL
 from server.storage.write_path import plain, write
@@ -171,6 +172,16 @@ def _audit(migrator: SchemaMigrator) -> None:
     db.create_tables(AUDIT_MODELS)
 
 
+def _merge_and_feedback(migrator: SchemaMigrator) -> None:
+    """Duplicates merged into another ticket, reminders of waiting tickets, satisfaction ratings."""
+    table = Ticket._meta.table_name
+    present = {column.name for column in db.get_columns(table)}
+    missing = [name for name in ("merged_into", "reminded_at") if name not in present]
+    alter(*(migrator.add_column(table, name, getattr(Ticket, name)) for name in missing))
+    db.execute_sql(f"CREATE INDEX IF NOT EXISTS ticket_merged_into ON {table} (merged_into)")
+    db.create_tables([TicketRating])
+
+
 def _tags(migrator: SchemaMigrator) -> None:
     """Tags on tickets (staff only) and the admins' allow-list of them."""
     db.create_tables([TicketTag, AllowedTag])
@@ -212,6 +223,7 @@ MIGRATIONS: list[Migration] = [
     Migration(22, "saved views: named ticket lists per agent, and shared ones", _saved_views),
     Migration(25, "tags on tickets and their allow-list", _tags),
     Migration(26, "canned replies and macros", _canned_and_macros),
+    Migration(27, "merged tickets, waiting reminders, satisfaction ratings", _merge_and_feedback),
     Migration(
         29, "attachments: files on tickets and messages, stored once by SHA-256", _attachments
     ),

@@ -129,6 +129,8 @@ class Ticket(BaseModel):
         default=0
     )  # breaches already recorded (server/helpdesk/sla_watch.py)
     reopens = SmallIntegerField(default=0)  # times it went from resolved/closed back to open
+    merged_into = IntegerField(null=True, index=True)  # the ticket it is a duplicate of
+    reminded_at = TimeField(null=True)  # the last "still waiting on you" reminder (automation)
 
     requester_id: int
     organization_id: int
@@ -363,23 +365,6 @@ class StreamLease(BaseModel):
     user_id: int
 
 
-class SavedView(BaseModel):
-    """A named ticket list (filters and a sort) of one agent, or shared (``owner`` NULL)."""
-
-    id = AutoField()
-    owner = ForeignKeyField(User, null=True, backref="views", on_delete="CASCADE")
-    owner_id: int | None
-    name = CharField(max_length=60)
-    filters = JSONField(default=dict)  # GET /tickets parameters: {"status": "new,open", ...}
-    sort = CharField(max_length=20, default="urgency")
-    position = SmallIntegerField(default=0)  # the order of the number keys 1-9
-    created_at = TimeField(default=utcnow)
-
-    class Meta:
-        table_name = "saved_view"
-        indexes = ((("owner", "position"), False),)
-
-
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     Organization,
@@ -397,5 +382,4 @@ ALL_MODELS: list[type[BaseModel]] = [
     OutboxOwner,
     RateLimit,
     StreamLease,
-    SavedView,
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.storage.models import SavedView
+from server.storage.desk_models import SavedView
 
 DEFAULT_VIEWS: list[tuple[str, dict[str, Any], str]] = [
     ("mine", {"assignee": "me", "status": "new,open,waiting"}, "urgency"),

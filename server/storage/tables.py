@@ -16,10 +16,12 @@ from server.storage.identity_models import AUDIT_MODELS, IDENTITY_MODELS
 from server.storage.mail_models import MAIL_MODELS
 from server.storage.models import ALL_MODELS as CORE_MODELS
 from server.storage.models import BaseModel
+from server.storage.rating_models import RATING_MODELS
 
 EVERY_MODEL: list[type[BaseModel]] = [
     *CORE_MODELS,
     *DESK_MODELS,
+    *RATING_MODELS,
     *HOSTING_MODELS,
     *FILE_MODELS,
     *MAIL_MODELS,

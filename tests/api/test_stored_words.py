@@ -24,6 +24,7 @@ from server.vocabulary import (
     INCIDENT_SEVERITIES,
     LINK_KINDS,
     PRIORITY_CODES,
+    RATINGS,
     ROLES,
     SERVICE_KINDS,
     SERVICE_STATES,
@@ -52,6 +53,10 @@ EVENT_WORDS = [
     "unlinked",
     "tagged",
     "macro",
+    "merged",
+    "unmerged",
+    "rated",
+    "reminded",
 ]
 PINNED: dict[str, dict[str, int | str]] = {
     "priority": {"low": 0, "normal": 1, "high": 2, "urgent": 3},
@@ -93,6 +98,7 @@ PINNED: dict[str, dict[str, int | str]] = {
             "settings.changed",
         )
     },
+    "rating": {w: w for w in ("good", "bad")},
 }
 
 
@@ -120,6 +126,7 @@ def test_each_word_keeps_the_code_it_is_stored_as() -> None:
         "token scope": _as_text(tuple(TokenScope)),
         "code purpose": _as_text(tuple(CodePurpose)),
         "audit action": _as_text(AUDIT_ACTIONS),
+        "rating": _as_text(RATINGS),
     } == PINNED
 
 

@@ -23,6 +23,7 @@ ANNOUNCED: list[type[StrEnum]] = [
     client_words.IncidentSeverity,
     client_words.IncidentState,
     client_words.LinkKind,
+    client_words.Rating,
 ]
 
 

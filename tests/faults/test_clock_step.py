@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
@@ -22,41 +21,17 @@ from fastapi import FastAPI
 from server.helpdesk.tokens import issue
 from server.live.breach_watch import check_once
 from server.outbox.worker import claim
-from server.storage import clock
 from server.storage.clock import SteadyClock
 from server.storage.db import db
 from server.storage.models import Event, Outbox
+from tests.support.clock import DAY, HOUR, Shift, shifted
 from tests.support.live import Live, own_server
-
-HOUR = 3600.0
-DAY = 24 * HOUR
-
-
-@dataclass
-class Shift:
-    """How far the test has moved the wall clock and the elapsed-time clock."""
-
-    wall: float = 0.0
-    elapsed: float = 0.0
-
-    def step(self, seconds: float) -> None:
-        """The wall clock is set (the elapsed clock does not move)."""
-        self.wall += seconds
-
-    def pass_time(self, seconds: float) -> None:
-        """Time really goes by: both clocks move."""
-        self.wall += seconds
-        self.elapsed += seconds
 
 
 @pytest.fixture
-def shift(monkeypatch: pytest.MonkeyPatch) -> Shift:
-    moved = Shift()
-    stepped = SteadyClock(
-        wall=lambda: time.time() + moved.wall, elapsed=lambda: time.monotonic() + moved.elapsed
-    )
-    monkeypatch.setattr(clock, "CLOCK", stepped)
-    return moved
+def shift() -> Iterator[Shift]:
+    with shifted() as moved:
+        yield moved
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ must be the level declared here.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -20,11 +20,12 @@ import pytest
 
 from server.helpdesk.tokens import issue
 from server.storage.db import db
-from server.storage.desk_models import CannedReply, Macro
-from server.storage.models import Organization, SavedView, Service, User
+from server.storage.desk_models import CannedReply, Macro, SavedView
+from server.storage.models import Organization, Service, User
 from tests.security.routes import api_routes
 from tests.support.files import upload
-from tests.support.live import Live, Person
+from tests.support.limits import NO_WRITE_LIMITS
+from tests.support.live import Live, Person, own_server
 
 PASSWORD = "matrix-persona-pass-2026"
 PERSONAS = ("anonymous", "customer_a", "customer_b", "agent", "admin")
@@ -173,7 +174,19 @@ def _me(world: World, persona: str) -> Person:
 
 SIGNS_OUT = ("POST /api/v1/auth/logout", "POST /api/v1/me/password")
 TICKET_ROUTE = {"customer_b": 404}  # another organization's ticket does not exist for them
-STAFF_CANNOT_FILE = {"agent": 403, "admin": 403}
+NOT_MERGED = {"agent": 409, "admin": 409}  # past the staff check, a fresh ticket is not merged
+RATING = {"customer_a": 409, "customer_b": 404, "agent": 403, "admin": 403}
+"""A fresh ticket is not resolved (409 to its requester); only the requester ever rates."""
+
+
+def _filing(world: World, persona: str) -> dict[str, Any]:
+    """A new ticket; staff file it for customer A (who phoned), customers for themselves."""
+    body: dict[str, Any] = {"subject": "Mail down", "body": "bounces"}
+    if persona in ("agent", "admin"):
+        body["requester"] = world.people["customer_a"].email
+    return body
+
+
 HARMLESS = ("/api/v1/tickets/{number}/tags", "/api/v1/tickets/{number}/macros/{macro_id}")
 """Writes that only tag the shared ticket (the matrix's macro tags): no fresh ticket needed."""
 SHARED_IS_ADMINS = {"agent": 403}  # a shared canned reply or macro: agents use, admins manage
@@ -207,11 +220,7 @@ DECLARED: dict[str, Declared] = {
         special=dict.fromkeys(PERSONAS, 422),  # no such code, whoever asks
     ),
     "GET /api/v1/tickets": Declared("user", query={"status": "new,open", "q": "disk"}),
-    "POST /api/v1/tickets": Declared(
-        "user",
-        body=lambda w, p: {"subject": "Mail down", "body": "bounces"},
-        special=STAFF_CANNOT_FILE,
-    ),
+    "POST /api/v1/tickets": Declared("user", body=_filing),
     "GET /api/v1/tickets/{number}": Declared("user", special=TICKET_ROUTE),
     "PATCH /api/v1/tickets/{number}": Declared(
         "user",
@@ -225,6 +234,17 @@ DECLARED: dict[str, Declared] = {
         "user", body=lambda w, p: {"body": "any news?"}, special=TICKET_ROUTE
     ),
     "GET /api/v1/tickets/{number}/events": Declared("user", special=TICKET_ROUTE),
+    "POST /api/v1/tickets/{number}/merge": Declared(
+        "staff",
+        body=lambda w, p: {"into": w.ticket(fresh=True), "into_version": 1},
+        headers={"If-Match": '"1"'},
+    ),
+    "POST /api/v1/tickets/{number}/unmerge": Declared(
+        "staff", headers={"If-Match": '"1"'}, special=NOT_MERGED
+    ),
+    "POST /api/v1/tickets/{number}/rating": Declared(
+        "user", body=lambda w, p: {"rating": "good"}, special=RATING
+    ),
     "GET /api/v1/tickets/{number}/attachments": Declared("user", special=TICKET_ROUTE),
     "GET /api/v1/tickets/{number}/attachments/{file_id}": Declared("user", special=TICKET_ROUTE),
     # anyone signed in may upload; only the uploader can attach it (tests/api/test_attachments.py)
@@ -391,6 +411,15 @@ def expected(declared: Declared, persona: str) -> str:
         "admin": ("admin",),
     }[declared.level]
     return "2xx" if persona in allowed else "403"
+
+
+@pytest.fixture(scope="module")
+def live(database_url: str) -> Iterator[Live]:
+    """The server of the matrix, without write limits: customer A files a fresh ticket for
+    every write it asks about (two for a merge), more than a customer may in 10 minutes;
+    the limits have stories of their own (tests/security/test_write_limits.py)."""
+    with own_server(database_url, write_limits=NO_WRITE_LIMITS) as world:
+        yield world
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from padcom_tui.screens.dashboard import DashboardScreen
 from server.helpdesk.tokens import issue
 from server.storage.db import db
 from server.storage.models import Organization, Service, Ticket, User
+from server.storage.rating_models import TicketRating
 from tests.support.live import Live
 from tests.tui.conftest import NOW, build_app, settle
 
@@ -37,7 +38,7 @@ def _seed(live: Live) -> str:
         for i in range(14):
             created = NOW - (2 + 3 * i) * D + (i % 5) * H
             solved = i % 3 != 0
-            Ticket.create(
+            ticket = Ticket.create(
                 subject=f"Case {i}", body="fixed", requester=customer, organization=org,
                 service=service, priority=("urgent", "high", "normal", "low")[i % 4],
                 category="software", status="closed" if solved else ("open", "waiting")[i % 2],
@@ -46,6 +47,12 @@ def _seed(live: Live) -> str:
                 resolved_at=created + (6 + 2 * i) * H if solved else None,
                 first_response_due=created + 4 * H, resolution_due=created + 2 * D,
             )  # fmt: skip
+            if solved and i % 5 != 4:  # most resolutions were rated, one in four badly
+                TicketRating.create(
+                    ticket=ticket, resolved_at=ticket.resolved_at, rater=customer,
+                    score="bad" if i % 4 == 1 else "good", agent=ticket.assignee_id,
+                    category="software", created_at=ticket.resolved_at + H,
+                )  # fmt: skip
         token, _ = issue(admin, timedelta(days=3650))
     return token
 
@@ -88,10 +95,14 @@ async def test_the_period_switch_asks_for_7_30_and_90_days(
         await settle(pilot)
         assert screen.days == 7 and len(screen.data["daily"]) == 8
         assert screen.data["created"] < created  # 2 of the 14 cases fall in the last week
+        this_week = screen.data["satisfaction"]
+        assert (this_week["good"], this_week["bad"], this_week["percent"]) == (0, 1, 0.0)
         await pilot.press("9")
         await settle(pilot)
         assert screen.days == 90 and screen.data["created"] == 14
         status = str(screen.query_one("StatusLine").render())
         assert "last 90 days: 14 created" in status
+        assert "rated 5 good, 3 bad" in status
+        assert screen.data["satisfaction"]["percent"] == 62.5
         await pilot.press("escape")
         assert not isinstance(app.screen, DashboardScreen)

@@ -14,13 +14,14 @@ import httpx
 import pytest
 from textual.pilot import Pilot
 
+from padcom_tui.app import PadcomAdmin
 from server.helpdesk.tokens import issue
 from server.storage.db import db
 from server.storage.fields import utcnow
 from server.storage.models import Event, Message, Organization, Service, Ticket, User
 from tests.support.files import upload
 from tests.support.live import Live
-from tests.tui.conftest import NOW, build_app, settle
+from tests.tui.conftest import NOW, build_app, screen_text, settle, until
 
 SIZES = [(80, 24), (120, 36), (160, 48)]
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(120)
@@ -145,6 +146,42 @@ def test_ticket(
     snap_compare: Callable[..., bool], live: Live, desk: str, size: tuple[int, int]
 ) -> None:
     assert snap_compare(_app(live, desk), terminal_size=size, run_before=_first_ticket_open)
+
+
+async def _merge_dialog(pilot: Pilot[None]) -> None:
+    """The urgent outage ticket open, D, and ticket 3 (the quota one) read as the target."""
+    await _first_ticket_open(pilot)
+    await pilot.press("D", "3", "enter")
+    await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, PadcomAdmin)
+    await until(pilot, lambda: "Quota full" in screen_text(app))  # the target, read
+    await pilot.pause()
+
+
+async def _new_ticket_lookup(pilot: Pilot[None]) -> None:
+    """N, and the customers of "Huber" found for a caller."""
+    await settle(pilot)
+    await pilot.press("N", *"Huber", "enter")
+    await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, PadcomAdmin)
+    await until(pilot, lambda: "anna@huber.example" in screen_text(app))  # the matches
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_merge_dialog(
+    snap_compare: Callable[..., bool], live: Live, desk: str, size: tuple[int, int]
+) -> None:
+    assert snap_compare(_app(live, desk), terminal_size=size, run_before=_merge_dialog)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_new_ticket_for_a_caller(
+    snap_compare: Callable[..., bool], live: Live, desk: str, size: tuple[int, int]
+) -> None:
+    assert snap_compare(_app(live, desk), terminal_size=size, run_before=_new_ticket_lookup)
 
 
 EDITOR_SIZES = [(80, 24), (160, 48)]

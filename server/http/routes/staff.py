@@ -51,10 +51,12 @@ def list_users(
     role: Annotated[str | None, Query(pattern=ROLE_FILTER)] = None,
     organization: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="in the email, name or organization name")
+    ] = None,
 ) -> list[dict[str, Any]]:
-    """People, optionally of one role (``staff`` = agents and admins) or organization,
-    or whose email or name contains ``q``."""
+    """People, optionally of one role (``staff`` = agents and admins) or organization, or
+    matching ``q``."""
     return people.users(role, organization, limit, q)
 
 
