@@ -42,6 +42,7 @@ from psycopg import sql
 from server.ops.bulk_load import lift_checks, restore_checks
 from server.ops.table_sums import TableSum
 from server.stats import triggers
+from server.storage import search_index
 from server.storage.db import bind, db, sqlite_path
 from server.storage.migrations import LATEST, migrate
 from server.storage.models import ALL_MODELS
@@ -157,7 +158,7 @@ def _check_source(source: sqlite3.Connection, path: str) -> int:
         )
     }
     known = {_table(model) for model in ALL_MODELS}
-    unknown = sorted(names - known)
+    unknown = sorted(n for n in names - known if not search_index.is_search_table(n))
     if unknown:
         raise CopyRefused(
             f"{path} has tables this padcom-server does not know ({', '.join(unknown)}): "
@@ -376,6 +377,7 @@ def _copy_all(
         checks = lift_checks(target)  # built again once the rows are in
         for model in copy_order():
             report.tables.append(_copy_table(source, target, model, batch, progress))
+        search_index.rebuild()  # the index is built again from the copied rows, not copied
         next_ids = _set_sequences(target)
         for table in report.tables:
             table.next_id = next_ids.get(table.table)

@@ -18,7 +18,7 @@ from playhouse.migrate import migrate as alter
 
 from server.stats import triggers
 from server.stats.migration import settled_rollup, sla_and_stats, unpacked_durations
-from server.storage import event_horizon
+from server.storage import event_horizon, search_index
 from server.storage.db import db, is_postgres
 from server.storage.models import (
     ALL_MODELS,
@@ -93,6 +93,12 @@ def _outbox_owners(migrator: SchemaMigrator) -> None:
         alter(migrator.add_column(Outbox._meta.table_name, "lease_owner", Outbox.lease_owner))
 
 
+def _search_index(migrator: SchemaMigrator) -> None:
+    """The full-text index of tickets and messages, filled from what is there (back-fill)."""
+    search_index.install()
+    search_index.rebuild()
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
@@ -105,6 +111,7 @@ MIGRATIONS: list[Migration] = [
     Migration(13, "statistics durations: group key as columns, not packed", unpacked_durations),
     Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
     Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
+    Migration(23, "full-text search: tickets and messages indexed (back-filled)", _search_index),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)
@@ -152,6 +159,7 @@ def _migrate() -> tuple[int, int]:
             db.create_tables(ALL_MODELS)
             triggers.install()  # what the models cannot declare
             event_horizon.install()
+            search_index.install()
             SchemaVersion.create(version=LATEST)
             return before, LATEST
         migrator = SchemaMigrator.from_database(db.obj)

@@ -23,7 +23,7 @@ from server.http.schemas import (
     TicketPatch,
 )
 from server.http.ticket_response import ticket_response
-from server.reads import pages
+from server.reads import pages, search
 from server.reads.listing import SortName, TicketFilters
 from server.reads.ticket_read import JSON, dumps, ticket_now
 from server.storage.models import Event
@@ -43,13 +43,21 @@ def list_tickets(
     assignee: Annotated[str | None, Query(max_length=12, description="id, me or none")] = None,
     requester: Annotated[str | None, Query(max_length=12, description="id or me")] = None,
     organization: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-    q: Annotated[str | None, Query(max_length=200, description="text in subject or body")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description="search: words in any text, a customer, a service"),
+    ] = None,
     sort: SortName = "-number",
     cursor: Annotated[str | None, Query(max_length=400)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> Response:
-    """A page of the tickets the user may see, newest first unless sorted otherwise."""
+    """A page of the tickets the user may see, newest first unless sorted otherwise.
+
+    With ``q``: the search's best ``limit`` hits, best first, each with its ``match``.
+    """
     filters = TicketFilters(status, priority, category, assignee, requester, organization, q)
+    if q is not None and q.strip():
+        return Response(dumps(search.search_page(user, filters, limit)), media_type=JSON)
     return Response(dumps(pages.ticket_page(user, filters, sort, cursor, limit)), media_type=JSON)
 
 

@@ -1,0 +1,160 @@
+"""Read models: ``GET /tickets?q=``, the search that finds a ticket by any word anyone wrote on it.
+
+The words are looked up in the full-text index (server/storage/search_index.py):
+every word must appear in one text (a subject, a description, one reply or
+note), the last one as the start of a word, so ``backu`` finds "backup".
+Besides, the words as typed are looked for in the ticket's customer (name,
+email), organization (name, customer number) and service
+(``search_context.py``). Who sees what is the rules' (``visibility``): a
+customer's search reads only their organization's tickets and never an
+internal note, so a note's words find nothing for them.
+
+Hits are ranked by where they matched: the subject, then the customer,
+organization or service, then the description, then the conversation; newer
+first within each. Each of the four is one query that reads at most a page of
+rows in index order (newest first), whatever the number of matches, and the
+rank is the same on both databases (tests/api/test_search_same_on_both.py).
+A search answers its best ``limit`` hits; ``next_cursor`` is always null.
+Each hit is the ticket (``ticket_read``) with ``match``: which text matched,
+a snippet of it and where the words are in the snippet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from peewee import SQL, Expression, ModelSelect, Table, fn
+
+from server.helpdesk.visibility import visible_tickets
+from server.reads.listing import TicketFilters, apply_filters
+from server.reads.search_context import Hit, context_hits
+from server.reads.snippets import snippet
+from server.reads.ticket_read import read_tickets
+from server.storage.db import db, is_postgres
+from server.storage.models import Message, Ticket, User
+from server.storage.search_index import words
+
+SUBJECT, CONTEXT, DESCRIPTION, CONVERSATION = range(4)
+"""The ranks, best first."""
+ROUNDS = 4
+"""How many pages of matching messages a search reads at most to fill its page of tickets."""
+
+
+def search_page(user: User, filters: TicketFilters, limit: int) -> dict[str, Any]:
+    """``{"items", "next_cursor"}``: the best ``limit`` hits of ``filters.q`` that ``user`` may see."""
+    terms = words(filters.q or "")
+    with db.connection_context():
+        base = apply_filters(visible_tickets(user), replace(filters, q=None), user)
+        hits: dict[int, Hit] = {}
+        if terms:
+            _collect(hits, _ticket_hits(base, terms, SUBJECT, limit), limit)
+        _collect(hits, context_hits(base, filters.q or "", user, limit), limit)
+        if terms:
+            _collect(hits, _ticket_hits(base, terms, DESCRIPTION, limit), limit)
+            if len(hits) < limit:
+                _collect(hits, _message_hits(base, terms, user, limit, set(hits)), limit)
+        tickets = read_tickets(user, list(hits))
+    for item in tickets:
+        hit = hits[item["number"]]
+        text, marks = snippet(hit.text, terms, filters.q or "")
+        item["match"] = {"field": hit.field, "message": hit.message, "snippet": text, "marks": marks}
+    return {"items": tickets, "next_cursor": None}
+
+
+def _collect(hits: dict[int, Hit], found: list[Hit], limit: int) -> None:
+    """Add ``found`` to ``hits`` in order, each ticket once (its best match), up to ``limit``."""
+    for hit in found:
+        if len(hits) >= limit:
+            return
+        hits.setdefault(hit.number, hit)
+
+
+def _query(terms: list[str], column: str | None) -> str:
+    """The index query for ``terms`` (the last a prefix), in ``column`` only if given."""
+    if is_postgres():
+        weight = {"subject": "A", "body": "B"}.get(column or "", "")
+        parts = [f"{t}:{weight}" if weight else t for t in terms[:-1]]
+        parts.append(f"{terms[-1]}:*{weight}")
+        return " & ".join(parts)
+    phrase = " ".join([*(f'"{t}"' for t in terms[:-1]), f'"{terms[-1]}"*'])
+    return f"{column} : ({phrase})" if column else phrase
+
+
+def _matches(table: Table, column: Any, query: str) -> Expression:
+    """``column`` matches the index query ``query`` (FTS5 MATCH, or tsvector ``@@`` a tsquery)."""
+    if is_postgres():
+        return Expression(column, "@@", fn.to_tsquery(SQL("'simple'"), query))
+    return Expression(getattr(table.c, table.__name__), "MATCH", query)
+
+
+def _ticket_hits(base: ModelSelect[Ticket], terms: list[str], rank: int, limit: int) -> list[Hit]:
+    """Tickets whose subject (``SUBJECT``) or subject and description together match."""
+    fts = Table("ticket_fts")
+    column = "subject" if rank == SUBJECT else None
+    if is_postgres():
+        joined = base.join(fts, on=(fts.c.ticket_id == Ticket.id))
+        where, order = _matches(fts, fts.c.words, _query(terms, column)), Ticket.id.desc()
+    else:
+        joined = base.join(fts, on=(fts.c.rowid == Ticket.id))
+        where, order = _matches(fts, None, _query(terms, column)), fts.c.rowid.desc()
+    rows = (
+        joined.select(Ticket.id, Ticket.subject, Ticket.body)
+        .where(where)
+        .order_by(order)
+        .limit(limit)
+        .tuples()
+    )
+    if rank == SUBJECT:
+        return [Hit(n, "subject", subject) for n, subject, _ in rows]
+    return [Hit(n, "description", body) for n, _, body in rows]
+
+
+def _message_hits(
+    base: ModelSelect[Ticket], terms: list[str], user: User, limit: int, found: set[int]
+) -> list[Hit]:
+    """Tickets with a reply (or, for staff, a note) that matches, by their newest such message.
+
+    Messages are read newest first a page at a time (several may be on one ticket)
+    until ``limit`` new tickets are found or ``ROUNDS`` pages are read.
+    """
+    fts = Table("message_fts")
+    query = _query(terms, None)
+    if is_postgres():
+        joined = base.join(fts, on=(fts.c.ticket_id == Ticket.id))
+        message_id, match = fts.c.message_id, _matches(fts, fts.c.words, query)
+        internal = fts.c.internal
+    else:
+        joined = base.join(Message, on=(Message.ticket == Ticket.id)).join(
+            fts, on=(fts.c.rowid == Message.id)
+        )
+        message_id, match, internal = fts.c.rowid, _matches(fts, None, query), Message.internal
+    if not user.is_staff:
+        match = match & (internal == False)  # noqa: E712  # peewee builds SQL from ==
+    picked: dict[int, int] = {}
+    page = limit * 2
+    before: int | None = None
+    for _ in range(ROUNDS):
+        step = joined.select(message_id, Ticket.id).where(match)
+        if before is not None:
+            step = step.where(message_id < before)
+        rows = list(step.order_by(message_id.desc()).limit(page).tuples())
+        for mid, number in rows:
+            if number not in found and number not in picked:
+                picked[number] = mid
+        if len(rows) < page or len(picked) >= limit:
+            break
+        before = rows[-1][0]
+    if not picked:
+        return []
+    bodies = {
+        m.id: m
+        for m in Message.select(Message.id, Message.body, Message.internal).where(
+            Message.id.in_(list(picked.values()))
+        )
+    }
+    return [
+        Hit(number, "note" if bodies[mid].internal else "reply", bodies[mid].body, mid)
+        for number, mid in list(picked.items())[:limit]
+        if mid in bodies
+    ]
