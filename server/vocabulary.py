@@ -80,6 +80,15 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     DELETED = "deleted"
     SLA_BREACHED = "sla_breached"
+    PRESENCE = "presence"
+
+
+class PresenceState(StrEnum):
+    """What a staff member is doing on a ticket right now (``POST /tickets/{n}/presence``)."""
+
+    VIEWING = "viewing"
+    WRITING = "writing"
+    LEFT = "left"
 
 
 class OutboxState(StrEnum):

@@ -62,17 +62,16 @@ def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> 
 
 
 def _has_words(text: str, terms: list[str]) -> bool:
-    """Every term is a word of ``text``; the last may be the start of one."""
-    present = _WORD.findall(text.lower())
-    *whole, last = terms
-    return all(t in present for t in whole) and any(w.startswith(last) for w in present)
+    """Every term is a word of ``text``."""
+    present = set(_WORD.findall(text.lower()))
+    return all(t in present for t in terms)
 
 
 def found(q: str, ticket: Json) -> bool:
     """Whether the search ``q`` finds ``ticket`` by what the ticket's JSON shows.
 
     The server's rule (server/reads/search.py): every word in the subject or in
-    the description (the last word as a prefix), or the text as typed in the
+    the description (whole words, any case), or the text as typed in the
     customer's name or email, the organization's name or customer number, or the
     service's label. A match in a reply or note is the server's alone to see.
     """

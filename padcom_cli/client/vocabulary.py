@@ -63,6 +63,13 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     DELETED = "deleted"
     SLA_BREACHED = "sla_breached"
+    PRESENCE = "presence"
+
+
+class PresenceState(StrEnum):
+    VIEWING = "viewing"
+    WRITING = "writing"
+    LEFT = "left"
 
 
 STATUSES = tuple(Status)

@@ -41,7 +41,13 @@ def list_tickets(
         ),
     ] = None,
     search: Annotated[
-        str | None, typer.Option("--search", "-q", help="Text in the subject or body.")
+        str | None,
+        typer.Option(
+            "--search",
+            "-q",
+            help="Words in any subject, description or reply (staff: notes too), or a "
+            "customer, organization or service; best hits first, every status.",
+        ),
     ] = None,
     everything: Annotated[
         bool, typer.Option("--all", "-a", help="Include resolved and closed tickets.")
@@ -51,12 +57,13 @@ def list_tickets(
     ] = 30,
     as_json: AsJson = False,
 ) -> None:
-    """List tickets, newest first.
+    """List tickets, newest first; with --search, the best hits first.
 
-    Only open ones (new, open or waiting) unless you pass --all or --status.
+    Only open ones (new, open or waiting) unless you pass --all, --status or --search.
     """
+    every_status = everything or bool(search)
     filters: dict[str, Any] = {
-        "status": _words(status, STATUSES, "--status") or (None if everything else OPEN_WORK),
+        "status": _words(status, STATUSES, "--status") or (None if every_status else OPEN_WORK),
         "priority": _words(priority, PRIORITIES, "--priority"),
         "category": _words(category, CATEGORIES, "--category"),
         "q": search,
@@ -66,12 +73,12 @@ def list_tickets(
     def draw() -> object:
         from rich.text import Text
 
-        from padcom_cli.render import ticket_table
+        from padcom_cli.render import hits_table, ticket_table
 
         if not tickets:
             narrowed = any((status, priority, category, search))
             return Text("No tickets match." if narrowed else "No open tickets.")
-        return ticket_table(tickets)
+        return hits_table(tickets) if search else ticket_table(tickets)
 
     emit(tickets, as_json, draw)
 

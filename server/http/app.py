@@ -18,7 +18,7 @@ from server.http.fast_read import FastTicketRead
 from server.http.headers import SecurityHeaders
 from server.http.in_flight import InFlight
 from server.http.request_metrics import RequestMetrics
-from server.http.routes import auth, events, probes, staff, stats, stream, tickets
+from server.http.routes import auth, events, presence, probes, staff, stats, stream, tickets
 from server.http.schemas import ErrorOut
 from server.http.shutdown_gate import ShutdownGate
 from server.http.stats_gate import StatsGate
@@ -59,7 +59,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.state.stats_gate = StatsGate(settings.stats_limits)
     on_commit.append(app.state.stats_gate.changed)
     install_error_handlers(app)
-    for module in (auth, tickets, events, stream, staff, stats):
+    for module in (auth, tickets, presence, events, stream, staff, stats):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(probes.router)
     app.add_middleware(DisconnectWatch)

@@ -20,7 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from server.vocabulary import Category, Priority, Role, ServiceKind, Status
+from server.vocabulary import Category, PresenceState, Priority, Role, ServiceKind, Status
 
 MAX_BODY_CHARS = 64 * 1024
 
@@ -208,9 +208,42 @@ class TokenOut(BaseModel):
     revoked_at: datetime | None
 
 
+class SearchMatch(BaseModel):
+    """Why a search found the ticket: the text (``field``), a one-line snippet of it, and
+    the ``[start, end)`` offsets of the matched words in the snippet."""
+
+    field: str
+    message: int | None
+    snippet: str
+    marks: list[list[int]]
+
+
+class TicketHit(TicketOut):
+    """A ticket of a list; with ``q``, a search hit with its ``match``."""
+
+    match: SearchMatch | None = None
+
+
 class TicketPage(BaseModel):
-    items: list[TicketOut]
+    items: list[TicketHit]
     next_cursor: str | None
+
+
+class PresenceIn(Strict):
+    state: PresenceState
+
+
+class PresentOut(BaseModel):
+    user: UserOut
+    state: PresenceState
+    expires_at: datetime
+
+
+class PresenceOut(BaseModel):
+    ticket: int
+    state: PresenceState
+    expires_at: datetime
+    others: list[PresentOut]
 
 
 class EventPage(BaseModel):

@@ -1,8 +1,10 @@
 """Read models: ``GET /tickets?q=``, the search that finds a ticket by any word anyone wrote on it.
 
 The words are looked up in the full-text index (server/storage/search_index.py):
-every word must appear in one text (a subject, a description, one reply or
-note), the last one as the start of a word, so ``backu`` finds "backup".
+every word must appear, as a whole word and in any case, in one text (a
+subject, a description, one reply or note). Whole words only: a prefix query
+merges the lists of every word it starts (``kw12*`` read 90 ms where ``kw12``
+read 0.4 ms at 500,000 messages), and a search must stay fast for any word.
 Besides, the words as typed are looked for in the ticket's customer (name,
 email), organization (name, customer number) and service
 (``search_context.py``). Who sees what is the rules' (``visibility``): a
@@ -71,13 +73,15 @@ def _collect(hits: dict[int, Hit], found: list[Hit], limit: int) -> None:
 
 
 def _query(terms: list[str], column: str | None) -> str:
-    """The index query for ``terms`` (the last a prefix), in ``column`` only if given."""
+    """The index query for all of ``terms``, in ``column`` only if given.
+
+    The terms are words (``search_index.words``: letters and digits), so quoting
+    them makes each a plain term to FTS5 and to ``to_tsquery`` alike.
+    """
     if is_postgres():
-        weight = {"subject": "A", "body": "B"}.get(column or "", "")
-        parts = [f"{t}:{weight}" if weight else t for t in terms[:-1]]
-        parts.append(f"{terms[-1]}:*{weight}")
-        return " & ".join(parts)
-    phrase = " ".join([*(f'"{t}"' for t in terms[:-1]), f'"{terms[-1]}"*'])
+        weight = {"subject": ":A", "body": ":B"}.get(column or "", "")
+        return " & ".join(f"'{t}'{weight}" for t in terms)
+    phrase = " ".join(f'"{t}"' for t in terms)
     return f"{column} : ({phrase})" if column else phrase
 
 

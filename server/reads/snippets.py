@@ -22,9 +22,8 @@ _SPACE = re.compile(r"\s+")
 
 
 def _is_hit(word: str, terms: list[str]) -> bool:
-    """``word`` is a search term (the last one may be its start)."""
-    lowered = word.lower()
-    return lowered in terms[:-1] or (bool(terms) and lowered.startswith(terms[-1]))
+    """``word`` is one of the search's terms."""
+    return word.lower() in terms
 
 
 def snippet(text: str, terms: list[str], typed: str) -> tuple[str, list[list[int]]]:

@@ -19,6 +19,7 @@ ANNOUNCED: list[type[StrEnum]] = [
     client_words.Category,
     client_words.Role,
     client_words.ServiceKind,
+    client_words.PresenceState,
 ]
 
 

@@ -124,6 +124,9 @@ DECLARED: dict[str, Declared] = {
         "user", body=lambda w, p: {"body": "any news?"}, special=TICKET_ROUTE
     ),
     "GET /api/v1/tickets/{number}/events": Declared("user", special=TICKET_ROUTE),
+    "POST /api/v1/tickets/{number}/presence": Declared(
+        "staff", body=lambda w, p: {"state": "viewing"}
+    ),
     "GET /api/v1/events": Declared("user", query={"after": "0"}),
     "GET /api/v1/events/stream": Declared("user"),
     "GET /api/v1/events/latest": Declared("user"),
