@@ -38,8 +38,9 @@ def announce(user: User, number: int, state: str) -> tuple[dict[str, Any], list[
     ticket = get_ticket(user, number)
     now = utcnow()
     until = now + timedelta(seconds=0 if state == PresenceState.LEFT else TTL_SECONDS)
-    shown = until.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds")
-    changes = {"state": str(state), "expires_at": shown + "Z"}
+    naive = until.astimezone(UTC).replace(tzinfo=None)
+    shown = naive.replace(microsecond=naive.microsecond // 1000 * 1000).isoformat()
+    changes = {"state": str(state), "expires_at": shown + "Z"}  # as every time the API writes
     event = Event(
         ticket=ticket.id,
         organization=ticket.organization_id,
