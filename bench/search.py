@@ -22,6 +22,7 @@ import random
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -153,12 +154,11 @@ def measure(runs: int, tickets: int, per_ticket: int) -> list[tuple[str, str, fl
     rows = []
     for who, user in (("agent", agent), ("customer", customer)):
         p50, p99 = timed(
-            lambda u=user: pages.ticket_page(u, TicketFilters(), "-number", None, 50), runs
+            partial(pages.ticket_page, user, TicketFilters(), "-number", None, 50), runs
         )
         rows.append((who, "baseline: list, no q", p50, p99))
         for what, q in queries(tickets, per_ticket):
-            filters = TicketFilters(q=q)
-            p50, p99 = timed(lambda u=user, f=filters: search.search_page(u, f, 50), runs)
+            p50, p99 = timed(partial(search.search_page, user, TicketFilters(q=q), 50), runs)
             rows.append((who, f"{what} ({q})", p50, p99))
     return rows
 

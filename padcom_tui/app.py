@@ -28,6 +28,7 @@ from padcom_cli.client.api import PadcomClient
 from padcom_cli.client.errors import NotAuthorized, PadcomError, ServerFailed, Unreachable
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import iter_events
+from padcom_cli.client.presence_words import PresenceBoard
 from padcom_cli.client.vocabulary import STAFF_ROLES
 from padcom_tui.background import in_background
 from padcom_tui.format import Clock, use_monochrome, utc_now
@@ -71,6 +72,8 @@ class PadcomAdmin(App[None]):
         self.settings = settings or AdminSettings()
         self.clock = clock
         self.me: Json | None = None
+        self.presence = PresenceBoard()
+        """Who else of the staff is on which ticket now, from the stream (client/presence_words.py)."""
         self.online = True
         self.problem = ""
         self.live_state = "off"
@@ -238,6 +241,7 @@ class PadcomAdmin(App[None]):
 
     def deliver(self, events: list[Json]) -> None:
         """Hand a batch of events to every screen that follows them."""
+        self.presence.apply(events, (self.me or {}).get("id"))
         for screen in self.screen_stack:
             screen.post_message(EventsArrived(events))
 

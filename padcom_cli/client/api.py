@@ -313,6 +313,11 @@ class PadcomClient:
         )
         return result
 
+    def presence(self, number: int, state: str) -> Json:
+        """Say we are ``viewing``, ``writing`` or have ``left`` ticket ``number`` (staff)."""
+        result: Json = self._json("POST", f"/tickets/{number}/presence", json={"state": state})
+        return result
+
     def history(self, number: int) -> list[Json]:
         result: list[Json] = self._json("GET", f"/tickets/{number}/events")
         return result

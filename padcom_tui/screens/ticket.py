@@ -8,25 +8,37 @@ the ticket as it is now, itself for the history and the message it added.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Resize
-from textual.widgets import TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from padcom_cli.client.api import PadcomClient, new_key
 from padcom_cli.client.errors import Conflict, PadcomError
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import ticket_views
-from padcom_cli.client.vocabulary import CATEGORIES, MOST_URGENT_FIRST, STATUSES, Status
+from padcom_cli.client.presence_words import RENEW_SECONDS
+from padcom_cli.client.vocabulary import (
+    CATEGORIES,
+    MOST_URGENT_FIRST,
+    STATUSES,
+    EventKind,
+    PresenceState,
+    Status,
+)
 from padcom_tui.background import in_background
 from padcom_tui.format import person
 from padcom_tui.messages import EventsArrived, Reconnected
 from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.screens.choice import ChoiceScreen
+from padcom_tui.screens.collision import CollisionScreen
 from padcom_tui.screens.confirm import ConfirmScreen
 from padcom_tui.screens.conflict import conflict_text
 from padcom_tui.screens.reply_editor import ComposeScreen
@@ -111,6 +123,7 @@ class TicketScreen(PadcomScreen[Json | None]):
         """A full read is on its way: a live event then waits for it (it may be older)."""
         self.drafts: dict[bool, tuple[str, str]] = {}
         """Unsent text per kind (note or reply) with the Idempotency-Key it was sent with."""
+        self.presence_state: str = PresenceState.VIEWING
 
     @property
     def client(self) -> PadcomClient:
@@ -118,6 +131,7 @@ class TicketScreen(PadcomScreen[Json | None]):
 
     def compose(self) -> ComposeResult:
         yield TicketHeader(f"#{self.number} loading…")
+        yield Static("", id="presence")
         with Horizontal(id="body"):
             with TabbedContent():
                 with TabPane("Conversation", id="conversation"):
@@ -134,6 +148,36 @@ class TicketScreen(PadcomScreen[Json | None]):
         self.query_one(StatusLine).set_detail(f"ticket #{self.number}")
         self.set_class(self.app.size.width >= WIDE, "wide")
         self.action_reload()
+        self.announce(PresenceState.VIEWING)
+        self.set_interval(RENEW_SECONDS, self._renew)
+
+    # -- presence -------------------------------------------------------------------------
+
+    def announce(self, state: str) -> None:
+        """Tell the server (and so every colleague's screen) that we are ``state`` here."""
+        self.presence_state = state
+
+        def answered(answer: Json) -> None:
+            self.padcom.presence.take(self.number, answer.get("others") or [])
+            self.show_presence()
+
+        in_background(
+            self,
+            lambda: self.client.presence(self.number, state),
+            answered,
+            failed=lambda _error: None,  # presence is a courtesy: a failed one is not news
+            group="presence",
+        )
+
+    def _renew(self) -> None:
+        self.announce(self.presence_state)
+
+    def show_presence(self) -> None:
+        """Who else is on this ticket now, in the line under the header (hidden when nobody)."""
+        words = self.padcom.presence.words(self.number, self.padcom.clock())
+        line = self.query_one("#presence", Static)
+        line.update(Text(words, style="bold yellow"))
+        line.set_class(bool(words), "shown")
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width >= WIDE, "wide")
@@ -166,7 +210,10 @@ class TicketScreen(PadcomScreen[Json | None]):
             account.show(data.ticket, data.services)
 
     def on_events_arrived(self, message: EventsArrived) -> None:
-        mine = [e for e in message.events if int(e["ticket"]) == self.number]
+        here = [e for e in message.events if int(e["ticket"]) == self.number]
+        if any(e.get("kind") == EventKind.PRESENCE for e in here):
+            self.show_presence()  # the app's board took them in; they change nothing else
+        mine = [e for e in here if e.get("kind") != EventKind.PRESENCE]
         if not mine:
             return
         me = (self.padcom.me or {}).get("id")
@@ -193,6 +240,13 @@ class TicketScreen(PadcomScreen[Json | None]):
         self.query_one(TabbedContent).active = name
 
     def action_back(self) -> None:
+        client, number = self.client, self.number
+
+        def leave() -> None:
+            with contextlib.suppress(PadcomError):
+                client.presence(number, PresenceState.LEFT)
+
+        threading.Thread(target=leave, name="padcom-presence-left", daemon=True).start()
         self.dismiss(self.data.ticket if self.data else None)
 
     # -- messages -------------------------------------------------------------------------
@@ -210,10 +264,27 @@ class TicketScreen(PadcomScreen[Json | None]):
             else f"Reply to the customer on #{self.number}"
         )
 
+        seen = {int(m["id"]) for m in self.data.messages} if self.data else set()
+        if not internal:
+            self.announce(PresenceState.WRITING)
+
         def send(body: str | None) -> None:
+            if not internal:
+                self.announce(PresenceState.VIEWING)
             if body is None:
                 self.drafts.pop(internal, None)
                 return
+            theirs = self._replies_since(seen) if not internal else []
+            if theirs:
+                self.drafts[internal] = (body, self.drafts.get(internal, (body, new_key()))[1])
+                self.app.push_screen(
+                    CollisionScreen(theirs),
+                    lambda anyway: post(body) if anyway else self._write(internal),
+                )
+                return
+            post(body)
+
+        def post(body: str) -> None:
             kept = self.drafts.get(internal)
             # the same text again keeps its key: if an earlier try was stored after all, the
             # server answers with that message instead of posting it twice
@@ -236,6 +307,19 @@ class TicketScreen(PadcomScreen[Json | None]):
 
         draft = self.drafts.get(internal, ("", ""))[0]
         self.app.push_screen(ComposeScreen(title, internal=internal, draft=draft), send)
+
+    def _replies_since(self, seen: set[int]) -> list[Json]:
+        """Public replies by someone else that came in after ``seen`` (the messages shown
+        when the editor opened), as the live stream brought them."""
+        me = (self.padcom.me or {}).get("id")
+        messages = self.data.messages if self.data else []
+        return [
+            m
+            for m in messages
+            if int(m["id"]) not in seen
+            and not m.get("internal")
+            and (m.get("author") or {}).get("id") != me
+        ]
 
     # -- changes ---------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from peewee import SQL, Expression, ModelSelect, Table, fn
 
@@ -66,7 +66,12 @@ def search_page(user: User, filters: TicketFilters, limit: int) -> dict[str, Any
     for item in tickets:
         hit = hits[item["number"]]
         text, marks = snippet(hit.text, terms, filters.q or "")
-        item["match"] = {"field": hit.field, "message": hit.message, "snippet": text, "marks": marks}
+        item["match"] = {
+            "field": hit.field,
+            "message": hit.message,
+            "snippet": text,
+            "marks": marks,
+        }
     return {"items": tickets, "next_cursor": None}
 
 
@@ -136,12 +141,15 @@ def _ticket_hits(base: ModelSelect[Ticket], terms: list[str], rank: int, limit: 
     else:
         joined = base.join(fts, on=(fts.c.rowid == Ticket.id))
         where, order = _matches(fts, None, _query(terms, column)), fts.c.rowid.desc()
-    rows = (
-        joined.select(Ticket.id, Ticket.subject, Ticket.body)
-        .where(where)
-        .order_by(order)
-        .limit(limit)
-        .tuples()
+    rows = cast(
+        list[tuple[int, str, str]],
+        list(
+            joined.select(Ticket.id, Ticket.subject, Ticket.body)
+            .where(where)
+            .order_by(order)
+            .limit(limit)
+            .tuples()
+        ),
     )
     if rank == SUBJECT:
         return [Hit(n, "subject", subject) for n, subject, _ in rows]
@@ -177,7 +185,7 @@ def _message_hits(
         step = joined.select(message_id, Ticket.id).where(match)
         if before is not None:
             step = step.where(message_id < before)
-        rows = list(step.order_by(order).limit(page).tuples())
+        rows = cast(list[tuple[int, int]], list(step.order_by(order).limit(page).tuples()))
         for mid, number in rows:
             if number not in found and number not in picked:
                 picked[number] = mid

@@ -15,7 +15,7 @@ import operator
 import string
 from dataclasses import dataclass
 from functools import reduce
-from typing import Any
+from typing import Any, cast
 
 from peewee import SQL, Field, ModelSelect, NodeList, fn
 
@@ -93,7 +93,10 @@ def context_hits(base: ModelSelect[Ticket], text: str, viewer: User, limit: int)
     text = text.strip()
     if len(text) < MIN_CHARACTERS:
         return []
-    wanted = [(Ticket.requester, _customers(text)), (Ticket.service, services_matching(text))]
+    wanted: list[tuple[Any, Any]] = [
+        (Ticket.requester, _customers(text)),
+        (Ticket.service, services_matching(text)),
+    ]
     if viewer.is_staff:
         wanted.append((Ticket.organization, _organizations(text)))
     found = [(column, [row.id for row in query.limit(FEW + 1)]) for column, query in wanted]
@@ -103,19 +106,25 @@ def context_hits(base: ModelSelect[Ticket], text: str, viewer: User, limit: int)
         conditions = [(column + 0).in_(query) for column, query in wanted]
     if not conditions:
         return []
-    rows = list(
-        base.select(Ticket.id, Ticket.requester, Ticket.organization, Ticket.service)
-        .where(reduce(operator.or_, conditions))
-        .order_by(Ticket.id.desc())
-        .limit(limit)
-        .tuples()
+    rows = cast(
+        list[tuple[int, int, int, int | None]],
+        list(
+            base.select(Ticket.id, Ticket.requester, Ticket.organization, Ticket.service)
+            .where(reduce(operator.or_, conditions))
+            .order_by(Ticket.id.desc())
+            .limit(limit)
+            .tuples()
+        ),
     )
     people = {u.id: u for u in User.select().where(User.id.in_({r[1] for r in rows}))}
     orgs = {o.id: o for o in Organization.select().where(Organization.id.in_({r[2] for r in rows}))}
-    services = {s.id: s for s in Service.select().where(Service.id.in_({r[3] for r in rows if r[3]}))}
+    services = {
+        s.id: s for s in Service.select().where(Service.id.in_({r[3] for r in rows if r[3]}))
+    }
     hits = []
     for number, requester, organization, service in rows:
-        person, org, rented = people.get(requester), orgs.get(organization), services.get(service)
+        person, org = people.get(requester), orgs.get(organization)
+        rented = services.get(service) if service is not None else None
         if person and _first_holding([person.name, person.email], text):
             hits.append(Hit(number, "customer", f"{person.name} <{person.email}>"))
         elif viewer.is_staff and org and _first_holding([org.name, org.customer_number], text):

@@ -135,11 +135,11 @@ def _write_tickets(rows: list[tuple[int, str, str]]) -> None:
     cursor = db.cursor()
     if is_postgres():
         words_sql = _PG_TICKET_WORDS.format(s="%s", b="%s")
-        cursor.executemany(
-            f"INSERT INTO ticket_fts (ticket_id, words) VALUES (%s, {words_sql}) "
-            "ON CONFLICT (ticket_id) DO UPDATE SET words = excluded.words",
-            rows,
+        upsert = (
+            f"INSERT INTO ticket_fts (ticket_id, words) VALUES (%s, {words_sql}) "  # noqa: S608
+            "ON CONFLICT (ticket_id) DO UPDATE SET words = excluded.words"
         )
+        cursor.executemany(upsert, rows)
         return
     cursor.executemany(
         "INSERT OR REPLACE INTO ticket_fts (rowid, subject, body) VALUES (?, ?, ?)", rows

@@ -68,9 +68,10 @@ def test_left_ends_it_and_bad_requests_change_nothing(live: Live) -> None:
     kim.api().post(f"/tickets/{number}/presence", json={"state": "writing"}).raise_for_status()
     gone = kim.api().post(f"/tickets/{number}/presence", json={"state": "left"})
     assert gone.status_code == 200
-    assert lee.api().post(f"/tickets/{number}/presence", json={"state": "viewing"}).json()[
-        "others"
-    ] == []
+    assert (
+        lee.api().post(f"/tickets/{number}/presence", json={"state": "viewing"}).json()["others"]
+        == []
+    )
     for body in ({"state": "typing"}, {}, {"state": "viewing", "extra": 1}, {"state": 3}):
         refused = kim.api().post(f"/tickets/{number}/presence", json=body)
         assert refused.status_code == 422, body
