@@ -118,14 +118,27 @@ def _frequency(table: str, terms: list[str]) -> float:
     return min(read[1].get(term, 0.0) for term in terms)  # a word not listed is a rare one
 
 
-def _newest_first(table: str, key: Any, terms: list[str]) -> Any:
-    """Newest first by ``key``. For a rare word on PostgreSQL by ``key + 0``, so the
-    planner reads the word's few rows from the GIN index and sorts them: by the
-    primary key backwards it would read every row looking for them (49 ms for a
-    word in no ticket of 100,000), a plan it picks when it overestimates a word."""
+def _newest_first(table: str, key: Any, terms: list[str]) -> tuple[Any, bool]:
+    """Newest first by ``key``, and whether the words are rare (PostgreSQL).
+
+    For a rare word the order is ``key + 0`` and ``_rows`` keeps the planner off a
+    scan of every row, so it reads the word's few rows from the GIN index and sorts
+    them: backwards along the primary key, or in a parallel scan, it read every row
+    looking for them (49 ms for a word in no ticket of 100,000), plans it picks when
+    it guesses a rare word at 0.5 % of the rows.
+    """
     if is_postgres() and _frequency(table, terms) < RARE:
-        return (key + 0).desc()
-    return key.desc()
+        return (key + 0).desc(), True
+    return key.desc(), False
+
+
+def _rows(query: Any, rare: bool) -> list[Any]:
+    """The rows of ``query``; for rare words with sequential scans off (PostgreSQL)."""
+    if not rare:
+        return list(query)
+    with db.atomic():
+        db.execute_sql("SET LOCAL enable_seqscan = off")
+        return list(query)
 
 
 def _ticket_hits(base: ModelSelect[Ticket], terms: list[str], rank: int, limit: int) -> list[Hit]:
@@ -137,20 +150,19 @@ def _ticket_hits(base: ModelSelect[Ticket], terms: list[str], rank: int, limit: 
         where = _matches(fts, fts.c.words, _query(terms, None))  # the GIN index finds these
         if column:  # a weighted query alone is planned as a scan of every row (44 ms)
             where = where & _matches(fts, fts.c.words, _query(terms, column))
-        order = _newest_first("ticket_fts", fts.c.ticket_id, terms)
+        order, rare = _newest_first("ticket_fts", fts.c.ticket_id, terms)
     else:
         joined = base.join(fts, on=(fts.c.rowid == Ticket.id))
         where, order = _matches(fts, None, _query(terms, column)), fts.c.rowid.desc()
-    rows = cast(
-        list[tuple[int, str, str]],
-        list(
-            joined.select(Ticket.id, Ticket.subject, Ticket.body)
-            .where(where)
-            .order_by(order)
-            .limit(limit)
-            .tuples()
-        ),
+        rare = False
+    query = (
+        joined.select(Ticket.id, Ticket.subject, Ticket.body)
+        .where(where)
+        .order_by(order)
+        .limit(limit)
+        .tuples()
     )
+    rows = cast(list[tuple[int, str, str]], _rows(query, rare))
     if rank == SUBJECT:
         return [Hit(n, "subject", subject) for n, subject, _ in rows]
     return [Hit(n, "description", body) for n, _, body in rows]
@@ -177,7 +189,11 @@ def _message_hits(
         message_id, match, internal = fts.c.rowid, _matches(fts, None, query), Message.internal
     if not user.is_staff:
         match = match & (internal == False)  # noqa: E712  # peewee builds SQL from ==
-    order = _newest_first("message_fts", message_id, terms) if is_postgres() else message_id.desc()
+    order, rare = (
+        _newest_first("message_fts", message_id, terms)
+        if is_postgres()
+        else (message_id.desc(), False)
+    )
     picked: dict[int, int] = {}
     page = limit * 2
     before: int | None = None
@@ -185,7 +201,7 @@ def _message_hits(
         step = joined.select(message_id, Ticket.id).where(match)
         if before is not None:
             step = step.where(message_id < before)
-        rows = cast(list[tuple[int, int]], list(step.order_by(order).limit(page).tuples()))
+        rows = cast(list[tuple[int, int]], _rows(step.order_by(order).limit(page).tuples(), rare))
         for mid, number in rows:
             if number not in found and number not in picked:
                 picked[number] = mid

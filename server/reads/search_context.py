@@ -50,9 +50,10 @@ def folded(text: str) -> str:
 
 
 def _folded_column(column: Field) -> Any:
-    """``column`` folded as ``folded`` folds (SQLite's LOWER folds only ASCII; PostgreSQL's all)."""
+    """``column`` folded as ``folded`` folds: SQLite's LOWER folds only ASCII, and so does
+    PostgreSQL's under the "C" collation (``translate`` did the same at 15x the cost)."""
     if is_postgres():
-        return fn.TRANSLATE(column, _UPPER, _LOWER)
+        return fn.LOWER(NodeList((column, SQL('COLLATE "C"'))))
     return fn.LOWER(column)
 
 
