@@ -57,9 +57,9 @@ def list_tickets(
     ] = 30,
     as_json: AsJson = False,
 ) -> None:
-    """List tickets, newest first; with --search, the best hits first.
+    """List tickets, newest first.
 
-    Only open ones (new, open or waiting) unless you pass --all, --status or --search.
+    With --search, the best hits first, each with where it matched. Only open ones (new, open or waiting) unless you pass --all, --status or --search.
     """
     every_status = everything or bool(search)
     filters: dict[str, Any] = {

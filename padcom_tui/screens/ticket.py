@@ -8,23 +8,19 @@ the ticket as it is now, itself for the history and the message it added.
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Resize
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from padcom_cli.client.api import PadcomClient, new_key
 from padcom_cli.client.errors import Conflict, PadcomError
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import ticket_views
-from padcom_cli.client.presence_words import RENEW_SECONDS
 from padcom_cli.client.vocabulary import (
     CATEGORIES,
     MOST_URGENT_FIRST,
@@ -46,6 +42,7 @@ from padcom_tui.widgets.conversation import Conversation
 from padcom_tui.widgets.customer_account import Account
 from padcom_tui.widgets.history import History
 from padcom_tui.widgets.keys_footer import KeysFooter
+from padcom_tui.widgets.presence_line import PresenceLine
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_header import TicketHeader
 
@@ -123,7 +120,6 @@ class TicketScreen(PadcomScreen[Json | None]):
         """A full read is on its way: a live event then waits for it (it may be older)."""
         self.drafts: dict[bool, tuple[str, str]] = {}
         """Unsent text per kind (note or reply) with the Idempotency-Key it was sent with."""
-        self.presence_state: str = PresenceState.VIEWING
 
     @property
     def client(self) -> PadcomClient:
@@ -131,7 +127,7 @@ class TicketScreen(PadcomScreen[Json | None]):
 
     def compose(self) -> ComposeResult:
         yield TicketHeader(f"#{self.number} loading…")
-        yield Static("", id="presence")
+        yield PresenceLine(self.number, id="presence")
         with Horizontal(id="body"):
             with TabbedContent():
                 with TabPane("Conversation", id="conversation"):
@@ -148,36 +144,6 @@ class TicketScreen(PadcomScreen[Json | None]):
         self.query_one(StatusLine).set_detail(f"ticket #{self.number}")
         self.set_class(self.app.size.width >= WIDE, "wide")
         self.action_reload()
-        self.announce(PresenceState.VIEWING)
-        self.set_interval(RENEW_SECONDS, self._renew)
-
-    # -- presence -------------------------------------------------------------------------
-
-    def announce(self, state: str) -> None:
-        """Tell the server (and so every colleague's screen) that we are ``state`` here."""
-        self.presence_state = state
-
-        def answered(answer: Json) -> None:
-            self.padcom.presence.take(self.number, answer.get("others") or [])
-            self.show_presence()
-
-        in_background(
-            self,
-            lambda: self.client.presence(self.number, state),
-            answered,
-            failed=lambda _error: None,  # presence is a courtesy: a failed one is not news
-            group="presence",
-        )
-
-    def _renew(self) -> None:
-        self.announce(self.presence_state)
-
-    def show_presence(self) -> None:
-        """Who else is on this ticket now, in the line under the header (hidden when nobody)."""
-        words = self.padcom.presence.words(self.number, self.padcom.clock())
-        line = self.query_one("#presence", Static)
-        line.update(Text(words, style="bold yellow"))
-        line.set_class(bool(words), "shown")
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width >= WIDE, "wide")
@@ -212,7 +178,7 @@ class TicketScreen(PadcomScreen[Json | None]):
     def on_events_arrived(self, message: EventsArrived) -> None:
         here = [e for e in message.events if int(e["ticket"]) == self.number]
         if any(e.get("kind") == EventKind.PRESENCE for e in here):
-            self.show_presence()  # the app's board took them in; they change nothing else
+            self.presence.show()  # the app's board took them in; they change nothing else
         mine = [e for e in here if e.get("kind") != EventKind.PRESENCE]
         if not mine:
             return
@@ -239,14 +205,12 @@ class TicketScreen(PadcomScreen[Json | None]):
     def action_tab(self, name: str) -> None:
         self.query_one(TabbedContent).active = name
 
+    @property
+    def presence(self) -> PresenceLine:
+        return self.query_one(PresenceLine)
+
     def action_back(self) -> None:
-        client, number = self.client, self.number
-
-        def leave() -> None:
-            with contextlib.suppress(PadcomError):
-                client.presence(number, PresenceState.LEFT)
-
-        threading.Thread(target=leave, name="padcom-presence-left", daemon=True).start()
+        self.presence.leave()
         self.dismiss(self.data.ticket if self.data else None)
 
     # -- messages -------------------------------------------------------------------------
@@ -266,11 +230,11 @@ class TicketScreen(PadcomScreen[Json | None]):
 
         seen = {int(m["id"]) for m in self.data.messages} if self.data else set()
         if not internal:
-            self.announce(PresenceState.WRITING)
+            self.presence.announce(PresenceState.WRITING)
 
         def send(body: str | None) -> None:
             if not internal:
-                self.announce(PresenceState.VIEWING)
+                self.presence.announce(PresenceState.VIEWING)
             if body is None:
                 self.drafts.pop(internal, None)
                 return
