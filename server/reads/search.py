@@ -16,21 +16,26 @@ organization or service, then the description, then the conversation; newer
 first within each. Each of the four is one query that reads at most a page of
 rows in index order (newest first), whatever the number of matches, and the
 rank is the same on both databases (tests/api/test_search_same_on_both.py).
-A search answers its best ``limit`` hits; ``next_cursor`` is always null.
+A page ends in a cursor to the next while there are more hits, up to
+``DEEPEST`` (each page reads the hits before it again: a search is not a list).
 Each hit is the ticket (``ticket_read``) with ``match``: which text matched,
 a snippet of it and where the words are in the snippet.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import time
 from dataclasses import replace
 from typing import Any, cast
 
 from peewee import SQL, Expression, ModelSelect, Table, fn
 
+from server.helpdesk.errors import DomainError
 from server.helpdesk.visibility import visible_tickets
-from server.reads.listing import TicketFilters, apply_filters
+from server.reads.listing import TicketFilters, apply_filters, ordered
 from server.reads.search_context import Hit, context_hits
 from server.reads.snippets import snippet
 from server.reads.ticket_read import read_tickets
@@ -42,6 +47,8 @@ SUBJECT, CONTEXT, DESCRIPTION, CONVERSATION = range(4)
 """The ranks, best first."""
 ROUNDS = 4
 """How many pages of matching messages a search reads at most to fill its page of tickets."""
+DEEPEST = 1000
+"""A search pages this many hits deep at most (narrow it with more words or filters)."""
 RARE = 0.005
 """A word in fewer than this share of rows is read from the GIN index (PostgreSQL)."""
 STATS_SECONDS = 300.0
@@ -49,8 +56,38 @@ STATS_SECONDS = 300.0
 _COMMON: dict[str, tuple[float, dict[str, float]]] = {}
 
 
-def search_page(user: User, filters: TicketFilters, limit: int) -> dict[str, Any]:
-    """``{"items", "next_cursor"}``: the best ``limit`` hits of ``filters.q`` that ``user`` may see."""
+def _offset(cursor: str | None) -> int:
+    """How many hits the pages before ``cursor`` showed; a 400 for a cursor not ours."""
+    if not cursor:
+        return 0
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise DomainError("the cursor is not valid") from exc
+    if not (isinstance(data, list) and len(data) == 2 and data[0] == "q"):
+        raise DomainError("the cursor is not valid for a search")
+    offset = data[1]
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 < offset <= DEEPEST:
+        raise DomainError("the cursor is not valid for a search")
+    return offset
+
+
+def search_page(
+    user: User,
+    filters: TicketFilters,
+    limit: int,
+    cursor: str | None = None,
+    sort: str | None = None,
+) -> dict[str, Any]:
+    """``{"items", "next_cursor"}``: the next ``limit`` hits of ``filters.q`` that ``user`` may see.
+
+    A page after the first reads the hits before it again (each tier up to the
+    page's end), so a search pages at most ``DEEPEST`` hits deep. ``sort=urgency``
+    (the admin app's queue) orders the first ``DEEPEST`` hits by urgency instead.
+    """
+    offset = _offset(cursor)
+    shown = limit
+    limit = DEEPEST + 1 if sort == "urgency" else offset + limit + 1
     terms = words(filters.q or "")
     with db.connection_context():
         base = apply_filters(visible_tickets(user), replace(filters, q=None), user)
@@ -62,7 +99,14 @@ def search_page(user: User, filters: TicketFilters, limit: int) -> dict[str, Any
             _collect(hits, _ticket_hits(base, terms, DESCRIPTION, limit), limit)
             if len(hits) < limit:
                 _collect(hits, _message_hits(base, terms, user, limit, set(hits)), limit)
-        tickets = read_tickets(user, list(hits))
+        ranked = list(hits)
+        if sort == "urgency" and ranked:
+            by_urgency = ordered(Ticket.select(Ticket.id).where(Ticket.id.in_(ranked)), sort)
+            ranked = [int(row[0]) for row in cast(list[tuple[int]], list(by_urgency.tuples()))]
+        page = ranked[offset : offset + shown]
+        tickets = read_tickets(user, page)
+    more = len(ranked) > offset + shown and offset + shown < DEEPEST
+    next_cursor = _cursor(offset + shown) if more else None
     for item in tickets:
         hit = hits[item["number"]]
         text, marks = snippet(hit.text, terms, filters.q or "")
@@ -72,7 +116,12 @@ def search_page(user: User, filters: TicketFilters, limit: int) -> dict[str, Any
             "snippet": text,
             "marks": marks,
         }
-    return {"items": tickets, "next_cursor": None}
+    return {"items": tickets, "next_cursor": next_cursor}
+
+
+def _cursor(offset: int) -> str:
+    raw = json.dumps(["q", offset], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def _collect(hits: dict[int, Hit], found: list[Hit], limit: int) -> None:

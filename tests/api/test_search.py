@@ -73,7 +73,13 @@ def test_ranked_subject_first_then_description_then_conversation(live: Live) -> 
         in_reply["number"],
     ]
     assert [h["match"]["field"] for h in hits] == ["subject", "description", "description", "reply"]
-    assert numbers(staff, "zeppelin", limit=2) == [in_subject["number"], newer_in_body["number"]]
+    first = staff.get("/tickets", params={"q": "zeppelin", "limit": 3}).json()
+    assert [h["number"] for h in first["items"]] == [h["number"] for h in hits[:3]]
+    rest = staff.get("/tickets", params={"q": "zeppelin", "cursor": first["next_cursor"]}).json()
+    assert [h["number"] for h in rest["items"]] == [in_reply["number"]]
+    assert rest["next_cursor"] is None
+    bad = staff.get("/tickets", params={"q": "zeppelin", "cursor": "eyJ4Ijox"})
+    assert bad.status_code == 400
     assert numbers(staff, "zeppelin", status="open") == [in_reply["number"]]  # filters still apply
 
 

@@ -53,11 +53,12 @@ def list_tickets(
 ) -> Response:
     """A page of the tickets the user may see, newest first unless sorted otherwise.
 
-    With ``q``: the search's best ``limit`` hits, best first, each with its ``match``.
+    With ``q``: the search's hits, best first, each with its ``match``.
     """
     filters = TicketFilters(status, priority, category, assignee, requester, organization, q)
     if q is not None and q.strip():
-        return Response(dumps(search.search_page(user, filters, limit)), media_type=JSON)
+        found = search.search_page(user, filters, limit, cursor, sort)
+        return Response(dumps(found), media_type=JSON)
     return Response(dumps(pages.ticket_page(user, filters, sort, cursor, limit)), media_type=JSON)
 
 
