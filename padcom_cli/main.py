@@ -34,17 +34,28 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ticket show": ("padcom_cli.commands.ticket_view:show", "Show a ticket and its conversation."),
     "ticket edit": ("padcom_cli.commands.ticket_change:edit", "Change a ticket's subject, body, category or priority."),
     "ticket reply": ("padcom_cli.commands.ticket_new:reply", "Add a reply to a ticket."),
+    "ticket attachments": ("padcom_cli.commands.files:attachments", "List the files on a ticket (each with the ID to download it by)."),
+    "ticket download": ("padcom_cli.commands.files:download", "Download a file of a ticket (see `padcom ticket attachments N`)."),
     "ticket priority": ("padcom_cli.commands.ticket_change:priority", "Set a ticket's priority."),
     "ticket close": ("padcom_cli.commands.ticket_change:close", "Close a ticket."),
     "ticket reopen": ("padcom_cli.commands.ticket_change:reopen", "Reopen a resolved or closed ticket."),
     "ticket delete": ("padcom_cli.commands.ticket_change:delete", "Delete a ticket (asks first)."),
     "ticket watch": ("padcom_cli.commands.watch:watch", "Print updates to your tickets as they happen."),
+    "ticket tag": ("padcom_cli.commands.desk_ticket:tag", "Add tags to a ticket or remove them (staff)."),
+    "ticket macro": ("padcom_cli.commands.desk_ticket:apply", "Apply a macro to a ticket (staff)."),
+    "macros": ("padcom_cli.commands.desk_ticket:macros", "List the macros you can apply (shared ones first)."),
+    "canned list": ("padcom_cli.commands.canned:list_replies", "List the canned replies you can use (shared ones first)."),
+    "canned show": ("padcom_cli.commands.canned:show", "Show one canned reply and the placeholders it uses."),
+    "canned add": ("padcom_cli.commands.canned:add", "Add a canned reply (yours, or --shared for everyone)."),
+    "canned edit": ("padcom_cli.commands.canned:edit", "Rename or rewrite a canned reply."),
+    "canned delete": ("padcom_cli.commands.canned:delete", "Delete a canned reply."),
     "stats": ("padcom_cli.commands.stats:stats", "Show your organization's open and solved tickets and typical response times."),
 }  # fmt: skip
 """Every command: path → ("module:attribute", one-line help). Add a line to add a command."""
 
 GROUPS: dict[str, str] = {
     "ticket": "File, read, answer and change tickets.",
+    "canned": "Canned replies with placeholders, for staff.",
 }
 """Help of each command group that ``COMMANDS`` names in its paths."""
 

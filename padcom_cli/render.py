@@ -74,15 +74,21 @@ def ticket_table(tickets: list[Json]) -> Table:
     table.add_column("Subject", overflow="fold", ratio=1)
     table.add_column("Service")
     table.add_column("Updated", no_wrap=True)
+    tagged = any(t.get("tags") for t in tickets)  # staff see tags; customers have none
+    if tagged:
+        table.add_column("Tags")
     for t in tickets:
-        table.add_row(
+        cells = [
             Text(str(t["number"])),
             status(t["status"]),
             priority(t["priority"]),
             plain(t["subject"], single_line=True),
             service(t.get("service")),
             Text(ago(t.get("updated_at"))),
-        )
+        ]
+        if tagged:
+            cells.append(plain(",".join(t.get("tags") or []), "cyan", single_line=True))
+        table.add_row(*cells)
     return table
 
 
@@ -131,6 +137,8 @@ def _properties(ticket: Json) -> Table:
         rows.append(("Closed", Text(when(ticket["closed_at"]))))
     elif ticket.get("resolution_due"):
         rows.append(("Due", Text(when(ticket["resolution_due"]))))
+    if ticket.get("tags"):
+        rows.append(("Tags", plain(", ".join(ticket["tags"]), "cyan", single_line=True)))
     rows.append(("Version", Text(str(ticket["version"]))))
     for label, value in rows:
         grid.add_row(label, value)
@@ -153,7 +161,15 @@ def message(item: Json) -> RenderableType:
     if item.get("internal"):
         header.append("  internal note", style="yellow")
     body = (item.get("body") or "").rstrip()
-    return Group(header, Padding(plain(body), (0, 0, 1, 2), expand=False))
+    files = item.get("attachments") or []
+    if not files:
+        return Group(header, Padding(plain(body), (0, 0, 1, 2), expand=False))
+    shown = plain(body)
+    for file in files:  # names are untrusted text like the body
+        shown.append(f"\n[file {file.get('id')}] ", style="dim")
+        shown.append_text(plain(str(file.get("filename", "")), single_line=True))
+        shown.append(f"  {file.get('size')} bytes", style="dim")
+    return Group(header, Padding(shown, (0, 0, 1, 2), expand=False))
 
 
 def ticket_detail(ticket: Json, messages: list[Json]) -> list[RenderableType]:

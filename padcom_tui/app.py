@@ -31,6 +31,7 @@ from padcom_cli.client.live import iter_events
 from padcom_cli.client.presence_words import PresenceBoard
 from padcom_cli.client.vocabulary import STAFF_ROLES
 from padcom_tui.background import in_background
+from padcom_tui.drafts import Drafts
 from padcom_tui.format import Clock, use_monochrome, utc_now
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.screens.queue import QueueScreen
@@ -70,6 +71,8 @@ class PadcomAdmin(App[None]):
         use_monochrome(self.no_color)
         self.client = client
         self.settings = settings or AdminSettings()
+        self.drafts = Drafts(self.settings.state_dir, client.url)
+        """Unsent replies and notes on disk (padcom_tui/drafts.py)."""
         self.clock = clock
         self.me: Json | None = None
         self.presence = PresenceBoard()

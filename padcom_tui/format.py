@@ -13,6 +13,7 @@ from rich.text import Text
 from padcom_cli.client.duration_words import short_duration
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
+from padcom_cli.client.ticket_rules import next_deadline
 from padcom_cli.client.time_words import parse
 from padcom_cli.client.vocabulary import DONE_STATUSES, Category, Priority, Status
 
@@ -92,8 +93,7 @@ def sla_due(ticket: Json, now: datetime, short: bool = False) -> Text:
         return Text("-", style="dim")
     if ticket.get("status") == Status.WAITING:
         return Text("pause" if short else "paused", style="dim")
-    key = "first_response_due" if not ticket.get("first_response_at") else "resolution_due"
-    due = parse(ticket.get(key))
+    due = parse(next_deadline(ticket))
     if due is None:
         return Text("-", style="dim")
     seconds = (due - now).total_seconds()

@@ -27,6 +27,7 @@ class QueueFilters:
     category: str | None = None
     assignee: str | None = None
     q: str | None = None
+    tag: str | None = None
 
     def params(self) -> dict[str, str]:
         values = {
@@ -35,6 +36,7 @@ class QueueFilters:
             "category": self.category,
             "assignee": self.assignee,
             "q": self.q,
+            "tag": self.tag,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -50,6 +52,8 @@ class QueueFilters:
             parts.append(self.category)
         if self.assignee:
             parts.append({"me": "mine", "none": "unassigned"}.get(self.assignee, "assigned"))
+        if self.tag:
+            parts.append(f"tag {self.tag}")
         if self.q:
             parts.append(f"search {self.q!r}")
         return " · ".join(parts)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from padcom_tui.drafts import default_state_dir
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,10 @@ class AdminSettings:
     flood_window_seconds: float = 10.0
     """New or urgent tickets from one organization within this time after the first are
     summed up in one notice, without a bell each (``PADCOM_ADMIN_FLOOD_SECONDS``)."""
+    state_dir: Path = field(default_factory=default_state_dir)
+    """Where unsent drafts are kept (``PADCOM_STATE_DIR``, else ``$XDG_STATE_HOME/padcom``)."""
+    split_width: int = 140
+    """From this width on, the reply editor opens beside the conversation; below, it toggles."""
 
     @classmethod
     def from_env(cls) -> AdminSettings:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import select
 import shlex
 import socket
 import subprocess
@@ -193,10 +194,23 @@ def introduce(url: str, log: Path, customer: CustomerTerminal, moved: str | None
     print(f"The customer's password: {DEMO_PASSWORD}", flush=True)
     opening = f"padcom-admin as {AGENT} (q quits it and stops the server)"
     if sys.stdin.isatty():
-        with contextlib.suppress(EOFError):
-            input(f"Press Enter to open {opening}.")
+        wait_for_enter(f"Press Enter to open {opening}.")
     else:
         print(f"Opening {opening}...", flush=True)
+
+
+def wait_for_enter(prompt: str) -> None:
+    """Wait for Enter (or the end of input) in short waits, so Ctrl-C always stops the run.
+
+    ``input()`` can miss a Ctrl-C pressed the moment its prompt appears: the
+    signal lands before it blocks reading the terminal, and nothing looks at
+    it again until a key comes. Returning to Python every 0.2 s lets the
+    handler raise ``KeyboardInterrupt``.
+    """
+    print(prompt, end="", flush=True)
+    while not select.select([sys.stdin], [], [], 0.2)[0]:
+        pass
+    sys.stdin.readline()
 
 
 if __name__ == "__main__":

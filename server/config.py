@@ -10,7 +10,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from server.helpdesk.file_limits import FileLimits
 from server.helpdesk.limits import StatsLimits, WriteLimits
+from server.helpdesk.mail_in import MailInSettings
 from server.helpdesk.sla import SlaTargets
 from server.live.settings import StreamLimits
 from server.outbox.settings import MailSettings, OutboxSettings, WebhookSettings
@@ -123,6 +125,10 @@ class Settings:
     """Connect, statement and pool-wait timeouts: past them a request gets a 503."""
     streams: StreamLimits = field(default_factory=StreamLimits)
     """Open event streams per user and per address, and how far back one may resume."""
+    files: FileLimits = field(default_factory=FileLimits)
+    """Attachments: per file, per ticket, files at once (``PADCOM_ATTACHMENT_*``)."""
+    mail_in: MailInSettings = field(default_factory=MailInSettings)
+    """Mail coming in: reply addresses, the DKIM policy, the per-sender limit, IMAP."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -156,4 +162,6 @@ class Settings:
             sign_in_queue=int(os.environ.get("PADCOM_SIGN_IN_QUEUE", 32)),
             database=DatabaseLimits.from_env(),
             streams=StreamLimits.from_env(),
+            files=FileLimits.from_env(),
+            mail_in=MailInSettings.from_env(os.environ.get("PADCOM_MAIL_FROM", "padcom@localhost")),
         )

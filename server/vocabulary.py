@@ -50,7 +50,8 @@ class Priority(StrEnum):
 
 
 class Category(StrEnum):
-    """What a ticket is about; stored as the word (``ticket.category``, the statistics)."""
+    """What a ticket is about; stored as the word (``ticket.category``) and, in the
+    statistics' duration key, as its number in ``CATEGORY_CODES``."""
 
     HARDWARE = "hardware"
     SOFTWARE = "software"
@@ -80,6 +81,8 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     DELETED = "deleted"
     SLA_BREACHED = "sla_breached"
+    TAGGED = "tagged"
+    MACRO = "macro"
     PRESENCE = "presence"
 
 
@@ -97,6 +100,16 @@ class OutboxState(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+
+
+class MailState(StrEnum):
+    """What became of a mail that came in; stored as the word (``inbound_mail.state``)."""
+
+    FILED = "filed"  # a new ticket
+    REPLIED = "replied"  # a reply on its ticket
+    TRIAGE = "triage"  # an unknown sender: waits for staff to link it to a customer
+    IGNORED = "ignored"  # an auto-reply, a bounce, a list, a loop, a duplicate: no answer
+    REFUSED = "refused"  # unusable (no sender, not allowed, a policy): kept with its reason
 
 
 class Target(StrEnum):
@@ -122,6 +135,18 @@ PRIORITY_CODES = _codes(
 )
 """The stored number of each priority (``ticket.priority``, the statistics): higher is more urgent."""
 PRIORITY_BY_CODE = {code: word for word, code in PRIORITY_CODES.items()}
+CATEGORY_CODES = _codes(
+    Category,
+    {
+        Category.HARDWARE: 0,
+        Category.SOFTWARE: 1,
+        Category.USAGE: 2,
+        Category.SECURITY: 3,
+        Category.OTHER: 4,
+    },
+)
+"""The stored number of each category in the statistics' duration key (``stats_settled_duration``)."""
+CATEGORY_BY_CODE = {code: word for word, code in CATEGORY_CODES.items()}
 TARGET_CODES = _codes(Target, {Target.FIRST_RESPONSE: 0, Target.RESOLUTION: 1})
 """The stored number of each target in the statistics (``stats_settled_duration.metric``)."""
 BREACH_BITS = _codes(Target, {Target.FIRST_RESPONSE: 1, Target.RESOLUTION: 2})

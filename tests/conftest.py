@@ -28,6 +28,7 @@ def _no_personal_config(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PADCOM_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("PADCOM_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("PADCOM_STATE_DIR", str(home / "state"))  # the admin app's drafts
 
 
 @pytest.fixture(

@@ -12,8 +12,9 @@ from __future__ import annotations
 import ssl
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 import httpx
 
@@ -28,6 +29,9 @@ from padcom_cli.client.errors import (
     Unreachable,
 )
 from padcom_cli.client.jsontypes import Json
+
+if TYPE_CHECKING:
+    from padcom_cli.client.desk import DeskCalls
 
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 USER_AGENT = "padcom/0.1"
@@ -193,6 +197,23 @@ class PadcomClient:
                 status=response.status_code,
             ) from exc
 
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """A request's decoded JSON body (None for an empty one); raises as ``request``."""
+        return self._json(method, path, **kwargs)
+
+    def call_write(
+        self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> Any:
+        """A write with a new Idempotency-Key, retried once; raises as ``request``."""
+        return self._write(method, path, None, headers, **kwargs)
+
+    @property
+    def desk(self) -> DeskCalls:
+        """The staff's answering tools: tags, canned replies, macros."""
+        from padcom_cli.client.desk import DeskCalls
+
+        return DeskCalls(self)
+
     # -- accounts --------------------------------------------------------------
 
     def login(self, email: str, password: str, token_name: str = "") -> Json:
@@ -304,12 +325,18 @@ class PadcomClient:
         *,
         internal: bool = False,
         idempotency_key: str | None = None,
+        status: str | None = None,
+        attachments: list[int] | None = None,
     ) -> Json:
+        """Post a reply (or a note) with the uploads ``attachments`` (from ``upload``);
+        ``status`` (staff replies) sets it in the same change."""
+        fields: Json = {"body": body, "internal": internal}
+        if status is not None:
+            fields["status"] = status
+        if attachments:
+            fields["attachments"] = attachments
         result: Json = self._write(
-            "POST",
-            f"/tickets/{number}/messages",
-            idempotency_key,
-            json={"body": body, "internal": internal},
+            "POST", f"/tickets/{number}/messages", idempotency_key, json=fields
         )
         return result
 
@@ -317,6 +344,42 @@ class PadcomClient:
         """Say we are ``viewing``, ``writing`` or have ``left`` ticket ``number`` (staff)."""
         result: Json = self._json("POST", f"/tickets/{number}/presence", json={"state": state})
         return result
+
+    # -- files -----------------------------------------------------------------
+
+    def limits(self) -> Json:
+        """How much the server takes: request, text, file, ticket's files, files at once."""
+        result: Json = self._json("GET", "/limits")
+        return result
+
+    def upload(self, name: str, content: IO[bytes] | bytes) -> Json:
+        """Upload one file (streamed from ``content``); its ``id`` goes into ``attachments``."""
+        result: Json = self._json(
+            "POST",
+            "/uploads",
+            params={"name": name},
+            content=content,
+            headers={"Content-Type": "application/octet-stream"},
+            timeout=httpx.Timeout(120.0, connect=3.0),
+        )
+        return result
+
+    def attachments(self, number: int) -> list[Json]:
+        result: list[Json] = self._json("GET", f"/tickets/{number}/attachments")
+        return result
+
+    @contextmanager
+    def download(self, number: int, file_id: int) -> Iterator[httpx.Response]:
+        """The response of a file's download, its body not yet read (``iter_bytes``)."""
+        path = f"/tickets/{number}/attachments/{file_id}"
+        try:
+            with self._http.stream("GET", path, timeout=httpx.Timeout(120.0, connect=3.0)) as got:
+                if got.status_code >= 400:
+                    got.read()
+                    raise error_from_response(got)
+                yield got
+        except httpx.TransportError as exc:
+            raise Unreachable(_describe_transport_error(self.url, exc)) from exc
 
     def history(self, number: int) -> list[Json]:
         result: list[Json] = self._json("GET", f"/tickets/{number}/events")

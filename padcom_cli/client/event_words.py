@@ -61,6 +61,14 @@ def changes(event: Json, names: Names | None = None) -> str:
     if kind == EventKind.ASSIGNED:
         new = (data.get("assignee") or [None, None])[1]
         return f"assigned to {value('assignee', new, names)}" if new else "unassigned"
+    if kind == EventKind.TAGGED:
+        before, after = (data.get("tags") or [[], []])[:2]
+        added = [f"+{t}" for t in after if t not in before]
+        removed = [f"-{t}" for t in before if t not in after]
+        return "tags: " + clean(" ".join(added + removed) or "unchanged", single_line=True)
+    if kind == EventKind.MACRO:
+        name = (data.get("macro") or {}).get("name", "")
+        return f"macro applied: {clean(str(name), single_line=True)}"
     if kind == EventKind.SLA_BREACHED:
         targets = ", ".join(
             clean(str(t), single_line=True).replace("_", " ") for t in data.get("targets") or []

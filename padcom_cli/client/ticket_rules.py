@@ -45,7 +45,7 @@ def _person(value: str, me: int | None) -> int | None:
 
 
 def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> bool:
-    """Whether ``GET /tickets`` with ``filters`` (status, priority, category, assignee, q)
+    """Whether ``GET /tickets`` with ``filters`` (status, priority, category, assignee, tag, q)
     lists ``ticket``; ``me`` is the signed-in user's id.
 
     ``q`` is the search's rule as far as the ticket shows it (``found``).
@@ -57,6 +57,9 @@ def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> 
     assignee = filters.get("assignee")
     if assignee and (ticket.get("assignee") or {}).get("id") != _person(assignee, me):
         return False
+    tag = filters.get("tag")
+    if tag and not set(words(tag.lower())) & set(ticket.get("tags") or []):
+        return False  # any of the tags (the server stores them lower case)
     q = filters.get("q")
     return not q or found(q, ticket)
 
@@ -107,3 +110,11 @@ def urgency_key(ticket: Json) -> tuple[int, datetime, int]:
         _time(ticket.get("resolution_due")),
         int(ticket["number"]),
     )
+
+
+def next_deadline(ticket: Json) -> str | None:
+    """The SLA deadline that comes next (the server's time text), None without one:
+    the first response until someone answered, then the resolution."""
+    key = "first_response_due" if not ticket.get("first_response_at") else "resolution_due"
+    found = ticket.get(key)
+    return str(found) if found else None

@@ -63,6 +63,8 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     DELETED = "deleted"
     SLA_BREACHED = "sla_breached"
+    TAGGED = "tagged"
+    MACRO = "macro"
     PRESENCE = "presence"
 
 
@@ -91,3 +93,10 @@ def spelled(words: Iterable[str]) -> str:
     """``a, b or c``: the words as help texts list them."""
     found = [str(w) for w in words]
     return found[0] if len(found) == 1 else f"{', '.join(found[:-1])} or {found[-1]}"
+
+
+class SendAndSet(StrEnum):
+    """The statuses a staff reply may set as it is sent (``--set``, the admin app's keys)."""
+
+    WAITING = Status.WAITING.value
+    RESOLVED = Status.RESOLVED.value

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from padcom_cli.client.jsontypes import Json
+from padcom_cli.client.sanitize import clean
 from padcom_cli.client.vocabulary import Status
 from padcom_cli.options import AsJson
 from padcom_cli.output import emit
@@ -55,6 +56,13 @@ def _render(data: Json, days: int) -> Any:
         ),
     )
     table.add_row("Reopened", Text(percent(data["reopens"]["percent"])))
+    tags = data.get("tags")  # staff only
+    if tags:
+        for label, rows in (("Open by tag", tags["open"]), ("Filed by tag", tags["created"])):
+            words = ", ".join(
+                f"{clean(r['tag'], single_line=True)} {r['tickets']}" for r in rows[:8]
+            )
+            table.add_row(label, Text(words or "none"))
     return [Text(f"Your tickets, last {counted(days, 'day')}", style="bold underline"), table]
 
 

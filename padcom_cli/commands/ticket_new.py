@@ -10,7 +10,8 @@ import typer
 from padcom_cli import text_input
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
-from padcom_cli.client.vocabulary import Category, Priority
+from padcom_cli.client.vocabulary import Category, Priority, SendAndSet
+from padcom_cli.commands.files import Attach, AttachBody, fit_text, upload_all
 from padcom_cli.options import (
     AsJson,
     Body,
@@ -49,6 +50,13 @@ def _pick_service(choice: str | None, services: list[Json]) -> int | None:
     return int(services[int(picked) - 1]["id"]) if int(picked) else None
 
 
+def _body_name(body_file: str | None) -> str:
+    """The name a text sent as a file goes by: its file's, or ``body.txt`` from stdin."""
+    if body_file and body_file != "-":
+        return body_file.replace("\\", "/").rsplit("/", 1)[-1]
+    return "body.txt"
+
+
 def new(
     ctx: typer.Context,
     subject: Subject = None,
@@ -59,13 +67,16 @@ def new(
     service: Annotated[
         str | None, typer.Option(help="The service's ID or label (see `padcom services`).")
     ] = None,
+    attach: Attach = None,
+    attach_body: AttachBody = False,
     as_json: AsJson = False,
 ) -> None:
     """File a new ticket.
 
     On a terminal, asks for what is missing (the text in $VISUAL or $EDITOR
     when set). Without one, --subject and --body (or --body-file, '-' for
-    standard input) are required. Prints the new ticket's number.
+    standard input) are required. Prints the new ticket's number. A text over
+    the server's limit (a long log) can go as a file: --attach-body.
     """
     ask = text_input.interactive()
     subject = text_input.repaired(subject)
@@ -85,6 +96,7 @@ def new(
             text_input.choose("Priority", [p.value for p in Priority], Priority.NORMAL.value)
         )
     api = client(ctx)
+    text, as_file = fit_text(api, text, attach_body, _body_name(body_file))
     fields: Json = {"subject": subject, "body": text}
     if category is not None:
         fields["category"] = category.value
@@ -94,6 +106,9 @@ def new(
         service_id = _pick_service(service, api.my_services())
         if service_id is not None:
             fields["service"] = service_id
+    files = upload_all(api, attach, as_file, _body_name(body_file))
+    if files:
+        fields["attachments"] = files
     ticket = api.create_ticket(fields)
     if as_json:
         emit_json(ticket)
@@ -107,15 +122,34 @@ def reply(
     number: Number,
     body: Body = None,
     body_file: BodyFile = None,
+    canned: Annotated[
+        int | None,
+        typer.Option(
+            "--canned", min=1, help="Staff: send this canned reply, filled in for the ticket."
+        ),
+    ] = None,
+    then: Annotated[
+        SendAndSet | None,
+        typer.Option("--set", help="Staff: set the ticket waiting or resolved with the reply."),
+    ] = None,
+    attach: Attach = None,
+    attach_body: AttachBody = False,
     as_json: AsJson = False,
 ) -> None:
     """Add a reply to a ticket.
 
-    The text comes from --body or --body-file ('-' reads standard input); on a
-    terminal without either, from $VISUAL/$EDITOR or typed in.
+    The text comes from --body or --body-file ('-' reads standard input), or
+    --canned ID; on a terminal without either, from $VISUAL/$EDITOR or typed in.
+    -a attaches files.
     """
-    text = text_input.need_body(body, body_file, REPLY_HELP)
-    message = client(ctx).reply(number, text)
+    api = client(ctx)
+    if canned is not None:
+        text = api.desk.rendered_reply(canned, number)
+    else:
+        text = text_input.need_body(body, body_file, REPLY_HELP)
+    text, as_file = fit_text(api, text, attach_body, _body_name(body_file))
+    files = upload_all(api, attach, as_file, _body_name(body_file))
+    message = api.reply(number, text, status=then.value if then else None, attachments=files)
 
     def draw() -> object:
         from padcom_cli.render import message as render_message

@@ -49,6 +49,12 @@ def list_tickets(
             "customer, organization or service; best hits first, every status.",
         ),
     ] = None,
+    tag: Annotated[
+        str | None,
+        typer.Option(
+            "--tag", "-t", help="Staff: only tickets with any of these tags, comma-separated."
+        ),
+    ] = None,
     everything: Annotated[
         bool, typer.Option("--all", "-a", help="Include resolved and closed tickets.")
     ] = False,
@@ -67,6 +73,7 @@ def list_tickets(
         "priority": _words(priority, PRIORITIES, "--priority"),
         "category": _words(category, CATEGORIES, "--category"),
         "q": search,
+        "tag": tag,
     }
     tickets = list(client(ctx).iter_tickets(limit=limit, **filters))
 
@@ -76,7 +83,7 @@ def list_tickets(
         from padcom_cli.render import hits_table, ticket_table
 
         if not tickets:
-            narrowed = any((status, priority, category, search))
+            narrowed = any((status, priority, category, search, tag))
             return Text("No tickets match." if narrowed else "No open tickets.")
         return hits_table(tickets) if search else ticket_table(tickets)
 

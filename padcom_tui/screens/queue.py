@@ -31,6 +31,7 @@ from padcom_tui.format import line
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.queue_pages import QueueFilters, TicketQueue
 from padcom_tui.screens.base import PadcomScreen
+from padcom_tui.screens.macro_apply import choose_macro, summary
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_table import TicketTable
@@ -49,7 +50,10 @@ class QueueScreen(PadcomScreen[None]):
         Binding("c", "filter_category", "Category"),
         Binding("m", "filter_assignee('me')", "Mine"),
         Binding("u", "filter_assignee('none')", "Unassigned"),
+        Binding("t", "filter_tag", "Tag", show=False),  # listed in ? help
         Binding("x", "clear_filters", "Clear filters"),
+        Binding("space", "select", "Select", show=False),
+        Binding("M", "macro", "Macro", key_display="M", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),
     ]
 
@@ -294,6 +298,49 @@ class QueueScreen(PadcomScreen[None]):
         same = self.queue.filters.assignee == who
         self.load(self.queue.filters.but(assignee=None if same else who))
 
+    def action_filter_tag(self) -> None:
+        """Show only tickets with one of the tags in use (the server counts them)."""
+
+        def listed(found: Json) -> None:
+            tags = [(f"{line(u['tag'])} ({u['tickets']})", str(u["tag"])) for u in found["used"]]
+            self._pick("Show tag", "tag", (), [("any", ""), *tags])
+
+        in_background(self, self.padcom.client.desk.tags, listed, group="tags")
+
+    def action_select(self) -> None:
+        """Pick the ticket under the cursor for a macro (again: put it back)."""
+        number = self.table.current_number
+        if number is None:
+            return
+        self.table.selected ^= {number}
+        ticket = self.queue.tickets.get(number)
+        if ticket:
+            self.table.refresh_tickets([ticket], self._now(), self.queue.marked)
+        self._status()
+
+    def action_macro(self) -> None:
+        """Apply a macro to the selected tickets (or the one under the cursor)."""
+        numbers = sorted(self.table.selected) or [n for n in [self.table.current_number] if n]
+        targets = [
+            {"number": n, "version": int(self.queue.tickets[n]["version"])}
+            for n in numbers
+            if n in self.queue.tickets
+        ]
+        if not targets:
+            return
+
+        def done(result: Json) -> None:
+            if "results" in result:
+                self.notify(summary(result), markup=False)
+                self.merge([r["ticket"] for r in result["results"] if r["ticket"]])
+            else:
+                self.notify(f"#{result['number']}: macro applied.", markup=False)
+                self.merge([result])
+            self.table.selected.clear()
+            self._show_all()
+
+        choose_macro(self, self.padcom.client, targets, done)
+
     def action_clear_filters(self) -> None:
         self.load(QueueFilters())
 
@@ -333,4 +380,6 @@ class QueueScreen(PadcomScreen[None]):
         count = len(self.queue.tickets)
         more = bool(self.queue.next_cursor)
         shown = "loading…" if self.loading and not count else counted(count, "ticket", more=more)
+        if self.table.selected:
+            shown += f" · {len(self.table.selected)} selected (M: macro)"
         self.query_one(StatusLine).set_detail(f"{shown} · {self.queue.filters.describe()}")

@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.widgets import TabbedContent, TabPane
 
-from padcom_cli.client.api import PadcomClient, new_key
+from padcom_cli.client.api import PadcomClient
 from padcom_cli.client.errors import Conflict, PadcomError
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import ticket_views
@@ -26,23 +26,21 @@ from padcom_cli.client.vocabulary import (
     MOST_URGENT_FIRST,
     STATUSES,
     EventKind,
-    PresenceState,
     Status,
 )
 from padcom_tui.background import in_background
 from padcom_tui.format import person
 from padcom_tui.messages import EventsArrived, Reconnected
-from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.screens.choice import ChoiceScreen
-from padcom_tui.screens.collision import CollisionScreen
 from padcom_tui.screens.confirm import ConfirmScreen
 from padcom_tui.screens.conflict import conflict_text
-from padcom_tui.screens.reply_editor import ComposeScreen
+from padcom_tui.screens.ticket_answering import Answering
 from padcom_tui.widgets.conversation import Conversation
 from padcom_tui.widgets.customer_account import Account
 from padcom_tui.widgets.history import History
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.presence_line import PresenceLine
+from padcom_tui.widgets.reply_pane import ReplyPane
 from padcom_tui.widgets.status_line import StatusLine
 from padcom_tui.widgets.ticket_header import TicketHeader
 
@@ -95,7 +93,7 @@ class TicketData:
                 posted.add(int(message["id"]))
 
 
-class TicketScreen(PadcomScreen[Json | None]):
+class TicketScreen(Answering):
     """Dismisses with the ticket as last seen, so the queue can update its row."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -106,6 +104,13 @@ class TicketScreen(PadcomScreen[Json | None]):
         Binding("p", "priority", "Priority"),
         Binding("c", "category", "Category"),
         Binding("a", "assign", "Assign"),
+        Binding("f", "files", "Files"),
+        # listed in ? help and the command palette; the footer keeps the keys it had
+        Binding("M", "macro", "Macro", key_display="M", show=False),
+        Binding("greater_than_sign", "quote", "Quote", key_display=">", show=False),
+        Binding("ctrl+t", "toggle_editor", "Editor", show=False),
+        Binding("ctrl+g", "canned", "Canned reply", show=False),
+        Binding("t", "tags", "Tags", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("1", "tab('conversation')", "Conversation tab", show=False),
         Binding("2", "tab('customer')", "Customer tab", show=False),
@@ -118,12 +123,6 @@ class TicketScreen(PadcomScreen[Json | None]):
         self.data: TicketData | None = None
         self.reading = False
         """A full read is on its way: a live event then waits for it (it may be older)."""
-        self.drafts: dict[bool, tuple[str, str]] = {}
-        """Unsent text per kind (note or reply) with the Idempotency-Key it was sent with."""
-
-    @property
-    def client(self) -> PadcomClient:
-        return self.padcom.client
 
     def compose(self) -> ComposeResult:
         yield TicketHeader(f"#{self.number} loading…")
@@ -136,17 +135,24 @@ class TicketScreen(PadcomScreen[Json | None]):
                     yield Account()
                 with TabPane("History", id="history"):
                     yield History()
+            yield ReplyPane(self.number, self.padcom.drafts, id="editor")
             yield Account(id="side")  # the customer beside the conversation on wide terminals
         yield StatusLine()
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(StatusLine).set_detail(f"ticket #{self.number}")
-        self.set_class(self.app.size.width >= WIDE, "wide")
+        self._lay_out(self.app.size.width)
         self.action_reload()
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width >= WIDE, "wide")
+        self._lay_out(event.size.width)
+
+    def _lay_out(self, width: int) -> None:
+        self.set_class(width >= WIDE, "wide")
+        split = width >= self.padcom.settings.split_width
+        self.set_class(split, "split")
+        self.set_class(not split, "-narrow")
 
     # -- loading ------------------------------------------------------------------------
 
@@ -167,6 +173,7 @@ class TicketScreen(PadcomScreen[Json | None]):
         self.padcom.report(error)
 
     def show(self, data: TicketData) -> None:
+        first = self.data is None
         self.data, self.reading = data, False
         now = self.padcom.clock()
         self.query_one(TicketHeader).show(data.ticket, now)
@@ -174,6 +181,8 @@ class TicketScreen(PadcomScreen[Json | None]):
         self.query_one(History).show(data.history, data.names)
         for account in self.query(Account):
             account.show(data.ticket, data.services)
+        if first:
+            self._restore_draft()
 
     def on_events_arrived(self, message: EventsArrived) -> None:
         here = [e for e in message.events if int(e["ticket"]) == self.number]
@@ -212,78 +221,6 @@ class TicketScreen(PadcomScreen[Json | None]):
     def action_back(self) -> None:
         self.presence.leave()
         self.dismiss(self.data.ticket if self.data else None)
-
-    # -- messages -------------------------------------------------------------------------
-
-    def action_reply(self) -> None:
-        self._write(internal=False)
-
-    def action_note(self) -> None:
-        self._write(internal=True)
-
-    def _write(self, internal: bool) -> None:
-        title = (
-            f"Internal note on #{self.number} (staff only)"
-            if internal
-            else f"Reply to the customer on #{self.number}"
-        )
-
-        seen = {int(m["id"]) for m in self.data.messages} if self.data else set()
-        if not internal:
-            self.presence.announce(PresenceState.WRITING)
-
-        def send(body: str | None) -> None:
-            if not internal:
-                self.presence.announce(PresenceState.VIEWING)
-            if body is None:
-                self.drafts.pop(internal, None)
-                return
-            theirs = self._replies_since(seen) if not internal else []
-            if theirs:
-                self.drafts[internal] = (body, self.drafts.get(internal, (body, new_key()))[1])
-                self.app.push_screen(
-                    CollisionScreen(theirs),
-                    lambda anyway: post(body) if anyway else self._write(internal),
-                )
-                return
-            post(body)
-
-        def post(body: str) -> None:
-            kept = self.drafts.get(internal)
-            # the same text again keeps its key: if an earlier try was stored after all, the
-            # server answers with that message instead of posting it twice
-            key = kept[1] if kept and kept[0] == body else new_key()
-            self.drafts[internal] = (body, key)  # kept until the server has it
-
-            def sent(_message: Json) -> None:
-                self.drafts.pop(internal, None)
-                self.notify("Internal note saved." if internal else "Reply sent.")
-                self.action_reload()
-
-            in_background(
-                self,
-                lambda: self.client.reply(
-                    self.number, body, internal=internal, idempotency_key=key
-                ),
-                sent,
-                group="send",
-            )
-
-        draft = self.drafts.get(internal, ("", ""))[0]
-        self.app.push_screen(ComposeScreen(title, internal=internal, draft=draft), send)
-
-    def _replies_since(self, seen: set[int]) -> list[Json]:
-        """Public replies by someone else that came in after ``seen`` (the messages shown
-        when the editor opened), as the live stream brought them."""
-        me = (self.padcom.me or {}).get("id")
-        messages = self.data.messages if self.data else []
-        return [
-            m
-            for m in messages
-            if int(m["id"]) not in seen
-            and not m.get("internal")
-            and (m.get("author") or {}).get("id") != me
-        ]
 
     # -- changes ---------------------------------------------------------------------------
 
@@ -328,6 +265,11 @@ class TicketScreen(PadcomScreen[Json | None]):
             self._choose(
                 "Set category", "category", [(c, c) for c in CATEGORIES], self._current("category")
             )
+
+    def action_files(self) -> None:
+        from padcom_tui.screens.files import FilesScreen
+
+        self.app.push_screen(FilesScreen(self.number))
 
     def action_assign(self) -> None:
         if not self.data:

@@ -1,18 +1,37 @@
 """The conversation: the customer's request, then every reply; internal notes stand out
-by a label (readable without colour) and a coloured edge."""
+by a label (readable without colour) and a coloured edge.
+
+A cursor (up/down while the conversation has focus, on the latest message at
+first) marks the message the reply editor quotes.
+"""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from padcom_cli.client.files import human_size
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_tui.format import ink, line, person, stamp
 
 
-def message_widget(author: Json | None, at: str | None, body: str, internal: bool) -> Static:
+class MessageView(Static):
+    """One message, with what a quote of it needs."""
+
+    def __init__(self, text: Text, author: str, body: str, classes: str) -> None:
+        super().__init__(text, classes=classes)
+        self.author = author
+        self.body = body
+
+
+def message_widget(
+    author: Json | None, at: str | None, body: str, internal: bool, files: list[Json] | None = None
+) -> MessageView:
     head = Text()
     if internal:
         head.append("INTERNAL NOTE ", style=ink("bold black on yellow"))
@@ -21,13 +40,50 @@ def message_widget(author: Json | None, at: str | None, body: str, internal: boo
     head.append(person(author), style="bold")
     head.append(f" ({line(role)}) · {stamp(at)}", style="dim")
     text = head + Text("\n") + Text(clean(body))
-    return Static(text, classes="message internal" if internal else "message")
+    for file in files or []:  # f opens the files: view, save
+        text.append("\n📎 ", style="dim")
+        text.append(clean(str(file.get("filename", "")), single_line=True))
+        text.append(f"  {human_size(int(file.get('size') or 0))}", style="dim")
+    classes = "message internal" if internal else "message"
+    return MessageView(text, person(author), clean(body), classes)
 
 
 class Conversation(VerticalScroll):
     """Rebuilt from the ticket and its messages whenever the ticket is (re)loaded."""
 
     DEFAULT_CSS = "Conversation { height: 1fr; }"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "step(-1)", "Previous message", show=False),
+        Binding("down", "step(1)", "Next message", show=False),
+    ]
+    cursor = -1
+    """The index of the message under the cursor (-1: the latest)."""
+
+    @property
+    def messages(self) -> list[MessageView]:
+        return list(self.query(MessageView))
+
+    @property
+    def current(self) -> MessageView | None:
+        shown = self.messages
+        if not shown:
+            return None
+        return shown[self.cursor] if -len(shown) <= self.cursor < len(shown) else shown[-1]
+
+    def action_step(self, step: int) -> None:
+        shown = self.messages
+        if not shown:
+            return
+        index = (self.cursor % len(shown)) + step
+        self.cursor = max(0, min(len(shown) - 1, index))
+        self._mark()
+
+    def _mark(self) -> None:
+        current = self.current
+        for view in self.messages:
+            view.set_class(view is current, "cursor")
+        if current is not None:
+            self.scroll_to_widget(current, animate=False)
 
     def show(self, ticket: Json, messages: list[Json]) -> None:
         self.remove_children()
@@ -38,9 +94,17 @@ class Conversation(VerticalScroll):
         ]
         widgets += [
             message_widget(
-                m.get("author"), m.get("created_at"), m.get("body", ""), bool(m.get("internal"))
+                m.get("author"),
+                m.get("created_at"),
+                m.get("body", ""),
+                bool(m.get("internal")),
+                m.get("attachments"),
             )
             for m in messages
         ]
         self.mount_all(widgets)
+        self.cursor = min(self.cursor, len(widgets) - 1) if self.cursor >= 0 else -1
+        marked = widgets[self.cursor]
+        for view in widgets:
+            view.set_class(view is marked, "cursor")
         self.scroll_end(animate=False)

@@ -38,6 +38,8 @@ def header_text(ticket: Json, now: datetime) -> Text:
     text.append(person(ticket.get("assignee"), "nobody"))
     text.append("  v", style="dim")
     text.append(str(ticket["version"]), style="dim")
+    if ticket.get("tags"):  # staff only
+        text.append("  " + " ".join(f"#{line(t)}" for t in ticket["tags"]), style=ink("cyan"))
     text.append("\nFrom ", style="dim")
     text.append(f"{person(ticket.get('requester'))} ({organization(ticket)})")
     service = ticket.get("service")

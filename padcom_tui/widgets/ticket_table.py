@@ -41,6 +41,23 @@ MARK = "● "
 """Before the number of a ticket that is new or changed; ``rearrange`` reads the number after it."""
 
 
+SELECTED = "✓ "
+"""Before the number of a ticket picked for a macro (its own width: the new/changed mark's)."""
+
+
+def subject_cell(ticket: Json, width: int) -> Text:
+    """The subject, then the ticket's tags (staff see them) in a colour of their own."""
+    subject = line(ticket.get("subject"))
+    tags = " ".join(f"#{line(t)}" for t in ticket.get("tags") or [])
+    if not tags:
+        return Text(fit(subject, width))
+    cell = Text(fit(subject, max(width - len(tags) - 1, min(width, 12))))
+    room = width - len(cell.plain) - 1
+    if room > 1:
+        cell.append(" " + fit(tags, room), style=ink("cyan"))
+    return cell
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -79,6 +96,8 @@ class TicketTable(DataTable[Any]):
         self.layout_width = 0
         self.columns_now: list[Column] = []
         self.subject_width = 20
+        self.selected: set[int] = set()
+        """Tickets the agent picked with space, for a macro on all of them."""
         self._sized = Size(0, 0)
 
     def _on_resize(self, event: events.Resize) -> None:
@@ -124,7 +143,9 @@ class TicketTable(DataTable[Any]):
     def cells(self, ticket: Json, now: datetime, marked: bool) -> list[Text]:
         compact = self.layout_width < WIDE
         widths = {c.key: c.width or self.subject_width for c in self.columns_now}
-        number = Text(MARK if marked else " " * len(MARK), style=ink("bold cyan"))
+        chosen = int(ticket["number"]) in self.selected
+        flag = SELECTED if chosen else (MARK if marked else " " * len(MARK))
+        number = Text(flag, style=ink("bold magenta" if chosen else "bold cyan"))
         number.append(str(ticket["number"]), style="bold" if marked else "")
         values = {
             "number": number,
@@ -143,9 +164,10 @@ class TicketTable(DataTable[Any]):
         """The subject, after who else is on the ticket now (``present``), if anyone."""
         sign = self.present(int(ticket["number"])) if self.present else ""
         if not sign:
-            return Text(fit(line(ticket.get("subject")), width))
+            return subject_cell(ticket, width)
         shown = Text(fit(sign, max(1, width // 3)), style=ink("bold yellow"))
-        shown.append(" " + fit(line(ticket.get("subject")), max(0, width - len(shown) - 1)))
+        shown.append(" ")
+        shown.append_text(subject_cell(ticket, max(0, width - len(shown))))
         return shown
 
     @property

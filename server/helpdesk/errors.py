@@ -10,7 +10,7 @@ when trying again makes sense (the API sends it as ``Retry-After``).
      ├── Forbidden        ├── StaleVersion (version_mismatch)
      ├── NotFound         ├── Invalid
      ├── Conflict         ├── TooManyRequests (retry_after)
-     └── Unavailable (retry_after)
+     ├── TooLarge         └── Unavailable (retry_after)
 """
 
 from __future__ import annotations
@@ -76,3 +76,9 @@ class Unavailable(DomainError):
     """The server cannot do it right now (every slot busy); ``retry_after`` says when to retry."""
 
     code = "unavailable"
+
+
+class TooLarge(DomainError):
+    """Over a size cap (a file, a ticket's files); the message names the limit."""
+
+    code = "too_large"

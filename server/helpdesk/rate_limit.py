@@ -65,3 +65,11 @@ def spend(limits: WriteLimits, action: str, user: User) -> None:
             retry_after=seconds,
             details={"retry_after": seconds, "limit": action},
         )
+
+
+def spend_key(key: str, limit: Limit) -> int:
+    """Count one action against ``key`` (any key, e.g. a mail sender's); milliseconds to wait
+    when it is over ``limit`` (and the action should be refused), else 0. In a write transaction."""
+    if limit.unlimited:
+        return 0
+    return _step(key[:100], limit, to_ms(utcnow()))

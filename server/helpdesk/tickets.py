@@ -68,6 +68,13 @@ def _event(
     )
 
 
+def ticket_event(
+    ticket: Ticket, actor: User, kind: str, changes: dict[str, Any], *, internal: bool = False
+) -> Event:
+    """The log entry of a change made by another rule (tags, a macro), at this moment."""
+    return _event(ticket, actor, kind, changes, internal, utcnow())
+
+
 def _check_service(service_id: int | None, organization_id: int) -> None:
     if service_id is None:
         return
@@ -220,7 +227,7 @@ def _change_events(
 
 
 def add_message(
-    user: User, number: int, body: str, internal: bool
+    user: User, number: int, body: str, internal: bool, status: str | None = None
 ) -> tuple[Message, Ticket, list[Event]]:
     """A reply (or a staff-only note); replies move the ticket along.
 
@@ -230,9 +237,13 @@ def add_message(
     the ticket row alone: its ``version``, ``updated_at`` (so the ETag and the
     ``-updated`` order) are what a customer sees, and a note must not show
     there, nor fail a customer's ``If-Match``; no field of the ticket changed.
+    ``status`` (staff, replies only) sets the status in the same change: send and
+    set waiting or resolved in one step, one ``replied`` event. Raises NotFound, Invalid.
     """
     if internal and not user.is_staff:
         raise Invalid("customers cannot write internal notes")
+    if status is not None and (internal or not user.is_staff):
+        raise Invalid("only a staff member's reply can set the status with it")
     ticket = get_ticket(user, number, for_update=True)
     now = utcnow()
     message = Message.create(
@@ -253,6 +264,10 @@ def add_message(
         new_status = Status.OPEN
     elif ticket.status in DONE_STATUSES:
         new_status = reopened_status(ticket)
+    if status is not None:
+        if status == Status.NEW:
+            raise Invalid("a reply answers the ticket: it cannot be new after it")
+        new_status = wanted_status(user, ticket, status)
     if new_status != ticket.status:
         values["status"] = new_status
         _status_side_effects(ticket, new_status, values)

@@ -18,7 +18,21 @@ from server.http.fast_read import FastTicketRead
 from server.http.headers import SecurityHeaders
 from server.http.in_flight import InFlight
 from server.http.request_metrics import RequestMetrics
-from server.http.routes import auth, events, presence, probes, staff, stats, stream, tickets
+from server.http.routes import (
+    auth,
+    canned,
+    events,
+    files,
+    macros,
+    mail,
+    presence,
+    probes,
+    staff,
+    stats,
+    stream,
+    tags,
+    tickets,
+)
 from server.http.schemas import ErrorOut
 from server.http.shutdown_gate import ShutdownGate
 from server.http.stats_gate import StatsGate
@@ -59,12 +73,31 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.state.stats_gate = StatsGate(settings.stats_limits)
     on_commit.append(app.state.stats_gate.changed)
     install_error_handlers(app)
-    for module in (auth, tickets, presence, events, stream, staff, stats):
+    for module in (
+        auth,
+        tickets,
+        presence,
+        files,
+        tags,
+        canned,
+        macros,
+        events,
+        stream,
+        staff,
+        stats,
+        mail,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(probes.router)
-    app.add_middleware(DisconnectWatch)
+    uploads = (f"{API_PREFIX}{files.UPLOADS}",)
+    app.add_middleware(DisconnectWatch, streamed=uploads)
     app.add_middleware(FastTicketRead)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_request_bytes,
+        streamed=uploads,
+        streamed_max_bytes=settings.files.max_file_bytes,
+    )
     app.add_middleware(ShutdownGate)  # inside SecurityHeaders and AccessLog: they see its 503
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog, trusted_proxies=app.state.trusted_proxies)

@@ -6,7 +6,8 @@ committed. This middleware reads the body, hands it to the app, and keeps
 listening; on ``http.disconnect`` it gives up the request's ``Wanted``
 (server/storage/still_wanted.py), and a write not yet claimed for its commit is dropped.
 Only for methods that write: a GET needs no claim, and event streams listen for
-the disconnect themselves.
+the disconnect themselves, and a file upload (``streamed`` paths) reads its own
+body as it arrives, unbuffered, and hears the disconnect as an end of its body.
 """
 
 from __future__ import annotations
@@ -24,11 +25,16 @@ READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS")
 class DisconnectWatch:
     """ASGI middleware giving each write request a ``Wanted`` its client's leaving gives up."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, streamed: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.streamed = streamed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in READ_ONLY_METHODS:
+        if (
+            scope["type"] != "http"
+            or scope["method"] in READ_ONLY_METHODS
+            or scope["path"] in self.streamed
+        ):
             await self.app(scope, receive, send)
             return
         body: list[Message] = []

@@ -12,6 +12,7 @@ HTTP layer, each with its own status and headers:
      ├── StaleVersion (412)                  └── Gone (410, resume point no longer replayed)
      ├── Invalid (422)
      ├── TooManyRequests (429, Retry-After)
+     ├── TooLarge (413, names the limit)
      └── Unavailable (503, Retry-After)      Abandoned (storage: 503, Retry-After: 1)
 
 Validation errors, values the database refuses (NUL on PostgreSQL, a broken
@@ -39,6 +40,7 @@ from server.helpdesk.errors import (
     Invalid,
     NotFound,
     StaleVersion,
+    TooLarge,
     TooManyRequests,
     Unavailable,
 )
@@ -74,6 +76,7 @@ STATUS: dict[type[DomainError], int] = {
     StaleVersion: 412,
     Invalid: 422,
     TooManyRequests: 429,
+    TooLarge: 413,
     Unavailable: 503,
 }
 """The status of each domain error (a subclass answers as its nearest listed base)."""

@@ -20,10 +20,9 @@ from typing import Any
 from starlette.responses import Response
 
 from server.http.errors import ApiError, Invalid
-from server.reads.ticket_read import JSON, dumps, read_ticket
-from server.storage.db import db
-from server.storage.fields import utcnow
-from server.storage.models import IdempotencyKey, User
+from server.reads.ticket_read import JSON, dumps, read_ticket, ticket_now
+from server.storage.kept_answers import KeptAnswer, keep_answer, kept_answer, kept_answer_now
+from server.storage.models import User
 
 KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
@@ -62,47 +61,30 @@ def fingerprint(method: str, path: str, if_match: str | None, body: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _answer(user: User, kept: KeptAnswer | None, request_hash: str, *, own: bool) -> Answer | None:
+    """The kept answer as a response, or None; 422 if it answered a different request."""
+    if kept is None:
+        return None
+    if kept.request_hash != request_hash:
+        raise Invalid("this Idempotency-Key was already used for a different request")
+    if kept.body is None:  # a create remembered before every write kept its answer
+        read = ticket_now if own else read_ticket
+        return Answer.of(201, read(user, kept.ticket_id))
+    return Answer(kept.status, kept.body)
+
+
 def find(user: User, key: str, request_hash: str, ttl: timedelta) -> Answer | None:
     """The first answer of an earlier write with ``key``, or None; 422 if the request differs."""
-    row = IdempotencyKey.get_or_none(
-        IdempotencyKey.user == user.id,
-        IdempotencyKey.key == key,
-        IdempotencyKey.created_at > utcnow() - ttl,
-    )
-    if row is None:
-        return None
-    if row.request_hash != request_hash:
-        raise Invalid("this Idempotency-Key was already used for a different request")
-    if row.response is None:  # a create remembered before every write kept its answer
-        return Answer.of(201, read_ticket(user, row.ticket_id))
-    return Answer(row.status_code or 201, row.response.encode())
+    return _answer(user, kept_answer(user.id, key, ttl), request_hash, own=False)
 
 
 def find_now(user: User, key: str, request_hash: str, ttl: timedelta) -> Answer | None:
     """``find`` on a connection of its own (after a write lost the race for ``key``)."""
-    with db.connection_context():
-        return find(user, key, request_hash, ttl)
+    return _answer(user, kept_answer_now(user.id, key, ttl), request_hash, own=True)
 
 
 def remember(
     user: User, key: str, request_hash: str, ticket_id: int, answer: Answer, ttl: timedelta
 ) -> None:
-    """Keep ``answer`` for retries with ``key``; call in the write's transaction.
-
-    An expired row of the same key goes first, so a key may be reused after its
-    time. A concurrent write with the same key that committed first makes this
-    fail on the unique index.
-    """
-    IdempotencyKey.delete().where(
-        IdempotencyKey.user == user.id,
-        IdempotencyKey.key == key,
-        IdempotencyKey.created_at <= utcnow() - ttl,
-    ).execute()
-    IdempotencyKey.create(
-        user=user.id,
-        key=key,
-        request_hash=request_hash,
-        ticket=ticket_id,
-        status_code=answer.status,
-        response=answer.body.decode(),
-    )
+    """Keep ``answer`` for retries with ``key``; call in the write's transaction."""
+    keep_answer(user.id, key, request_hash, ticket_id, answer.status, answer.body, ttl)

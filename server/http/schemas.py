@@ -55,12 +55,20 @@ class LoginIn(Strict):
     token_name: Annotated[str, StringConstraints(max_length=100)] = ""
 
 
+UploadId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+UploadIds = Annotated[
+    list[UploadId],
+    Field(max_length=100, description="ids of your uploads (POST /uploads) to attach"),
+]
+
+
 class TicketIn(Strict):
     subject: Subject
     body: Body
     category: Category = Category.OTHER
     priority: Priority = Priority.NORMAL
     service: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    attachments: UploadIds = Field(default_factory=list)
 
 
 class TicketPatch(Strict):
@@ -76,6 +84,21 @@ class TicketPatch(Strict):
 class MessageIn(Strict):
     body: Body
     internal: bool = False
+    status: Status | None = Field(
+        default=None, description="staff replies only: set this status with it (send and set)"
+    )
+    attachments: UploadIds = Field(default_factory=list)
+
+
+def fingerprinted(data: BaseModel) -> dict[str, Any]:
+    """A request body as its Idempotency-Key fingerprint covers it: without the fields added
+    since keys were kept (``attachments``, a reply's ``status``) when they are empty, so a
+    key's fingerprint reads as it did before they existed."""
+    body = data.model_dump()
+    for added in ("attachments", "status"):
+        if not body.get(added):
+            body.pop(added, None)
+    return body
 
 
 class UserIn(Strict):
@@ -178,6 +201,19 @@ class TicketOut(BaseModel):
     resolution_due: datetime | None
     version: int
     deleted_at: datetime | None = None
+    tags: list[str] | None = Field(
+        default=None, description="staff only: the ticket's tags, sorted (absent for customers)"
+    )
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    filename: str
+    size: int
+    content_type: str = Field(description="sniffed from the content, never the client's word")
+    message: int | None = Field(description="the message it is on; null: the ticket's description")
+    internal: bool
+    created_at: datetime
 
 
 class MessageOut(BaseModel):
@@ -186,6 +222,15 @@ class MessageOut(BaseModel):
     body: str
     internal: bool
     created_at: datetime
+    attachments: list[AttachmentOut] = []
+
+
+class LimitsOut(BaseModel):
+    max_request_bytes: int = Field(description="any request body; larger is a 413")
+    max_body_chars: int = Field(description="a description or reply")
+    max_file_bytes: int = Field(description="one attachment")
+    max_ticket_bytes: int = Field(description="all attachments of one ticket together")
+    max_files: int = Field(description="attachments on one ticket, reply or note at once")
 
 
 class EventOut(BaseModel):

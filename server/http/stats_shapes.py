@@ -104,6 +104,16 @@ class TopService(BaseModel):
     tickets: int
 
 
+class TagFigure(BaseModel):
+    tag: str
+    tickets: int
+
+
+class TagStats(BaseModel):
+    open: list[TagFigure] = Field(description="open tickets carrying each tag now, most first")
+    created: list[TagFigure] = Field(description="the period's new tickets per tag")
+
+
 class StatsOut(BaseModel):
     """Where the queue stands now, and what happened to the tickets created in the period."""
 
@@ -122,3 +132,4 @@ class StatsOut(BaseModel):
     reopens: Reopens
     top_organizations: list[TopOrganization]
     top_services: list[TopService]
+    tags: TagStats | None = Field(default=None, description="staff only: tickets per tag")

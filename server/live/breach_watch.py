@@ -1,4 +1,5 @@
-"""Live layer: the background task that runs the SLA breach check (server/helpdesk/sla_watch.py).
+"""Live layer: the background task that runs the SLA breach check (server/helpdesk/sla_watch.py),
+and beside it the IMAP poller's thread when ``PADCOM_IMAP_URL`` is set.
 
 Every ``sla_check_seconds`` (0: never) it records the newly missed targets;
 their events reach this process's listeners like those of any committed change.
@@ -17,6 +18,7 @@ import anyio
 from server.helpdesk.sla_watch import record_breaches
 from server.live.consequences import Consequences
 from server.live.lifespan import App
+from server.live.mail_poller import Poller
 from server.storage.fields import utcnow
 
 log = logging.getLogger("padcom.sla")
@@ -40,6 +42,16 @@ async def watch(app: App, interval: float) -> None:
 Lifespan = Callable[[App], AbstractAsyncContextManager[None]]
 
 
+def _mail_poller(app: App) -> Poller | None:
+    """The IMAP poller (server/live/mail_poller.py), when ``PADCOM_IMAP_URL`` is set."""
+    settings = app.state.settings
+    if not settings.mail_in.imap_url:
+        return None
+    poller = Poller(settings).start()
+    app.state.mail_poller = poller
+    return poller
+
+
 def with_sla_watch(inner: Lifespan) -> Lifespan:
     """``inner`` (the app's other background services) plus the breach watch around it."""
 
@@ -48,9 +60,12 @@ def with_sla_watch(inner: Lifespan) -> Lifespan:
         async with inner(app):
             interval = float(app.state.settings.sla_check_seconds)
             task = asyncio.create_task(watch(app, interval)) if interval > 0 else None
+            poller = _mail_poller(app)
             try:
                 yield
             finally:
+                if poller is not None:
+                    await anyio.to_thread.run_sync(poller.close)
                 if task is not None:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):

@@ -44,7 +44,7 @@ def record(events: list[Event], settings: Settings) -> None:
     They are written by ``seal`` at the end of the transaction; after its COMMIT
     each event has its id.
     """
-    drafts = drafts_for(events, settings.mail, settings.webhooks)
+    drafts = drafts_for(events, settings.mail, settings.webhooks, settings.mail_in)
     for event in events:
         commit_tail.append(_Entry(event, drafts.get(id(event), [])))
 

@@ -6,6 +6,7 @@ padcom-server user add EMAIL --role agent [--org NAME] [--name NAME] [--password
 padcom-server demo
 padcom-server backup PATH
 padcom-server copy-to postgresql://... [--from sqlite:////path/padcom.db] [--json]
+padcom-server mail-in < message.eml
 """
 
 from __future__ import annotations
@@ -199,6 +200,29 @@ def copy_to_command(
         typer.echo(f"padcom-server copy-to: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from None
     typer.echo(json.dumps(report.as_dict(), indent=2) if as_json else describe(report))
+
+
+@app.command("mail-in")
+def mail_in_command() -> None:
+    """Take one mail (RFC 5322) on standard input: for an MTA's pipe transport.
+
+    A known customer's mail files a ticket or, answering one of ours, replies on
+    it; an unknown sender's waits in staff triage. Exit codes: 0 taken (also
+    when ignored or refused, with the reason kept), 65 no mail at all, 75
+    temporary failure (the MTA retries).
+    """
+    from server.live.mail_intake import DATA_ERROR, MAX_MAIL_BYTES, describe, take
+    from server.ops.startup import exit_unless_ready
+
+    raw = sys.stdin.buffer.read(MAX_MAIL_BYTES + 1)
+    if not raw.strip():
+        typer.echo("padcom-server mail-in: no mail on standard input", err=True)
+        raise typer.Exit(DATA_ERROR)
+    settings = Settings.from_env()
+    exit_unless_ready(settings)  # 75 when the database is not reachable: the MTA retries
+    code, outcome = take(raw[:MAX_MAIL_BYTES], settings)
+    typer.echo(describe(outcome), err=code != 0)
+    raise typer.Exit(code)
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Operator tools: ``padcom-server copy-to``, a whole SQLite installation into an empty PostgreSQL.
 
-What it copies is every table the models declare (``ALL_MODELS``, the list the
+What it copies is every table the models declare (``EVERY_MODEL``, the list the
 migrations create a fresh database from), with every row as stored: the ids
 (ticket numbers, event ids a client resumes a stream from), the outbox, the
 statistics pre-aggregate, the leases and counters. A table in the file that no
@@ -45,8 +45,8 @@ from server.stats import triggers
 from server.storage import search_index
 from server.storage.db import bind, db, sqlite_path
 from server.storage.migrations import LATEST, migrate
-from server.storage.models import ALL_MODELS
 from server.storage.postgres import unbounded
+from server.storage.tables import EVERY_MODEL
 
 BATCH_ROWS = 5_000
 MIGRATE_LOCK = 72657
@@ -117,7 +117,7 @@ def _columns(model: type[Model]) -> list[str]:
 
 def copy_order() -> list[type[Model]]:
     """Every model, referenced tables before the tables that refer to them."""
-    return list(peewee.sort_models(ALL_MODELS))  # type: ignore[attr-defined]  # not in the stubs
+    return list(peewee.sort_models(EVERY_MODEL))  # type: ignore[attr-defined]  # not in the stubs
 
 
 def display_url(url: str) -> str:
@@ -157,7 +157,7 @@ def _check_source(source: sqlite3.Connection, path: str) -> int:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         )
     }
-    known = {_table(model) for model in ALL_MODELS}
+    known = {_table(model) for model in EVERY_MODEL}
     unknown = sorted(n for n in names - known if not search_index.is_search_table(n))
     if unknown:
         raise CopyRefused(
@@ -177,7 +177,7 @@ def _check_source(source: sqlite3.Connection, path: str) -> int:
             "run 'padcom-server migrate' on it with the same version first",
             OPERATOR_MUST_ACT,
         )
-    for model in ALL_MODELS:
+    for model in EVERY_MODEL:
         present = [row[1] for row in source.execute(f"PRAGMA table_info({_table(model)!r})")]
         if sorted(present) != sorted(_columns(model)):
             raise CopyRefused(

@@ -16,11 +16,13 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from server.http.schemas import EventOut, MessageOut
+from server.helpdesk import reply_address
+from server.helpdesk.mail_in import MailInSettings
+from server.helpdesk.mail_parse import REPLY_MARKER
 from server.outbox import audience
 from server.outbox import mail_words as compose
 from server.outbox.settings import MailSettings, WebhookSettings
-from server.reads.serialize import events_json, messages_json
+from server.reads.serialize import events_json, messages_json, with_wire_times
 from server.reads.ticket_read import read_tickets
 from server.storage.models import (
     Event,
@@ -30,6 +32,8 @@ from server.storage.models import (
     User,
 )
 from server.vocabulary import STAFF_ROLES, EventKind
+
+REPLY_HINT = "Reply to this mail to answer: your reply lands on the ticket."
 
 
 def _digest(text: str) -> str:
@@ -121,15 +125,36 @@ def stamp(draft: Draft, event: Event) -> dict[str, Any]:
     }
 
 
-def _mail_rows(mail: MailSettings, event: Event, ticket: Ticket, actor: User) -> list[Draft]:
+def _threading(replies: MailInSettings | None, domain: str, ticket: Ticket) -> dict[str, str]:
+    """The reply address and thread id of a mail about ``ticket``, when replies come in."""
+    if replies is None or not replies.reply_secret:
+        return {}
+    return {
+        "reply_to": reply_address.reply_address(
+            replies.address, replies.reply_secret, int(ticket.id)
+        ),
+        "references": reply_address.thread_id(domain, replies.reply_secret, int(ticket.id)),
+    }
+
+
+def _mail_rows(
+    mail: MailSettings,
+    event: Event,
+    ticket: Ticket,
+    actor: User,
+    replies: MailInSettings | None = None,
+) -> list[Draft]:
     domain = mail.sender.rpartition("@")[2] or "localhost"
+    threading = _threading(replies, domain, ticket)
     rows = []
     for item in _mails(mail, event, ticket, actor):
         if item.to == actor.email:
             continue  # nobody is mailed about their own action
+        body = f"{REPLY_MARKER}\n{REPLY_HINT}\n\n{item.body}" if threading else item.body
         payload = {
             "subject": item.subject,
-            "body": item.body,
+            "body": body,
+            **threading,
             **audience.recipient(item.user_id, ticket.id, item.staff_only),
         }
         rows.append(Draft("mail", item.to, payload, domain))
@@ -147,15 +172,15 @@ def webhook_body(event: Event, ticket: Ticket) -> dict[str, Any]:
     shown = events_json([event], None)[0]
     shown["id"] = shown["id"] or 0
     body: dict[str, Any] = {
-        "event": EventOut.model_validate(shown).model_dump(mode="json"),
+        "event": with_wire_times(shown, "at"),
         "ticket": read_tickets(None, [ticket.id])[0],
     }
     message_id = event.changes.get("message")
     if message_id is not None:
         message = Message.get_by_id(message_id)
-        body["message"] = MessageOut.model_validate(messages_json([message], None)[0]).model_dump(
-            mode="json"
-        )
+        body["message"] = with_wire_times(messages_json([message], None)[0], "created_at")
+        for file in body["message"]["attachments"]:
+            with_wire_times(file, "created_at")
     return body
 
 
@@ -167,7 +192,10 @@ def _webhook_rows(hooks: WebhookSettings, event: Event, ticket: Ticket) -> list[
 
 
 def drafts_for(
-    events: list[Event], mail: MailSettings, hooks: WebhookSettings
+    events: list[Event],
+    mail: MailSettings,
+    hooks: WebhookSettings,
+    replies: MailInSettings | None = None,
 ) -> dict[int, list[Draft]]:
     """The outbox rows ``events`` cause, per event (keyed by ``id(event)``); runs in the
     change's transaction, so it reads what the change wrote. Empty when mail and webhooks are off.
@@ -183,7 +211,7 @@ def drafts_for(
         if event.actor_id not in actors:
             actors[event.actor_id] = User.get_by_id(event.actor_id)
         ticket, actor = tickets[event.ticket_id], actors[event.actor_id]
-        rows = _mail_rows(mail, event, ticket, actor) if mail.enabled else []
+        rows = _mail_rows(mail, event, ticket, actor, replies) if mail.enabled else []
         rows += _webhook_rows(hooks, event, ticket)
         drafts[id(event)] = rows
     return drafts

@@ -107,10 +107,26 @@ def _mailbox(address: str, name: str) -> str | Header:
     return header
 
 
-def build(*, sender: str, to: str, to_name: str, subject: str, body: str, message_id: str) -> bytes:
-    """The mail's bytes, ready for SMTP ``DATA``; raises ``Uncomposable`` when it cannot be."""
+def build(
+    *,
+    sender: str,
+    to: str,
+    to_name: str,
+    subject: str,
+    body: str,
+    message_id: str,
+    reply_to: str = "",
+    references: str = "",
+) -> bytes:
+    """The mail's bytes, ready for SMTP ``DATA``; raises ``Uncomposable`` when it cannot be.
+
+    ``reply_to`` (the ticket's reply address) and ``references`` (its thread id) are
+    ours, never a customer's text; both are checked all the same.
+    """
     if _MESSAGE_ID.fullmatch(message_id) is None:
         raise Uncomposable(f"not a valid Message-ID: {message_id!r}")
+    if references and _MESSAGE_ID.fullmatch(references) is None:
+        raise Uncomposable(f"not a valid thread id: {references!r}")
     message: Message[str, str | Header] = Message(policy=_WIRE)
     utf8 = needs_smtputf8(to)
     message["From"] = _address(sender)
@@ -118,7 +134,12 @@ def build(*, sender: str, to: str, to_name: str, subject: str, body: str, messag
     message["Subject"] = _encoded(subject, "Subject", _PLAIN_WORDS)
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id
-    message["Auto-Submitted"] = "auto-generated"
+    if reply_to:
+        message["Reply-To"] = _address(reply_to)
+    if references:
+        message["In-Reply-To"] = references
+        message["References"] = references
+    message["Auto-Submitted"] = "auto-replied"  # RFC 3834: no auto-reply comes back
     message["MIME-Version"] = "1.0"
     message.set_payload(no_surrogates(body), _UTF8)
     data = message.as_bytes(policy=_WIRE)

@@ -52,6 +52,8 @@ def build_message(settings: MailSettings, mail: Outgoing) -> bytes:
         subject=mail.payload["subject"],
         body=mail.payload["body"],
         message_id=mail.payload["message_id"],
+        reply_to=mail.payload.get("reply_to", ""),
+        references=mail.payload.get("references", ""),
     )
 
 

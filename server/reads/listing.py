@@ -17,7 +17,9 @@ from typing import Any, Literal, cast
 
 from peewee import SQL, ColumnBase, Field, ModelSelect, NodeList, fn
 
-from server.helpdesk.errors import DomainError, Invalid
+from server.helpdesk import tags
+from server.helpdesk.errors import DomainError, Forbidden, Invalid
+from server.storage.desk_models import TicketTag
 from server.storage.models import Ticket, User
 from server.vocabulary import CATEGORIES, PRIORITIES, STATUSES
 
@@ -44,6 +46,7 @@ class TicketFilters:
     requester: str | None = None
     organization: int | None = None
     q: str | None = None
+    tag: str | None = None
 
 
 def _words(value: str, allowed: tuple[str, ...], name: str) -> list[str]:
@@ -100,7 +103,20 @@ def apply_filters(
         query = query.where(Ticket.requester == who)
     if filters.organization is not None:
         query = query.where(Ticket.organization == filters.organization)
+    if filters.tag:
+        query = query.where(Ticket.id.in_(_tagged(filters.tag, user)))
     return query  # ``q`` is the search's (server/reads/search.py), not a filter
+
+
+def _tagged(value: str, user: User) -> ModelSelect[TicketTag]:
+    """The ids of tickets carrying any of the comma-separated tags; raises Forbidden for a
+    customer (tags are staff-only: filtering by one would tell which carry it), Invalid."""
+    if not user.is_staff:
+        raise Forbidden("tags are for support staff only")
+    words = tags.normalise_all(w for w in value.split(",") if w.strip())
+    if not words:
+        raise Invalid("tag must be one or more tags, comma-separated")
+    return TicketTag.select(TicketTag.ticket).where(TicketTag.tag.in_(words))
 
 
 def encode_cursor(key: tuple[Any, ...], sort: str) -> str:

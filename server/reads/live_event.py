@@ -19,21 +19,12 @@ note or another organization's ticket, and people appear as that customer may se
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from server.helpdesk.visibility import visible_messages_by_id
-from server.reads.serialize import events_json, messages_json
-from server.reads.ticket_read import dumps, iso, read_tickets
-from server.storage.fields import to_ms
+from server.reads.serialize import events_json, messages_json, with_wire_times
+from server.reads.ticket_read import dumps, read_tickets
 from server.storage.models import Event, User
-
-
-def _iso(item: dict[str, Any], name: str) -> None:
-    """A time as every JSON answer writes it (``ticket_read.iso``: ISO 8601, UTC, ``Z``)."""
-    value = item[name]
-    if isinstance(value, datetime):
-        item[name] = iso(to_ms(value))
 
 
 def _message_id(event: Event) -> int | None:
@@ -54,11 +45,13 @@ def live_events(viewer: User, events: list[Event]) -> list[tuple[int, bytes]]:
     messages: dict[int, dict[str, Any]] = {}
     if wanted:
         for message in messages_json(list(visible_messages_by_id(viewer, wanted)), viewer):
-            _iso(message, "created_at")
+            with_wire_times(message, "created_at")
+            for file in message["attachments"]:
+                with_wire_times(file, "created_at")
             messages[message["id"]] = message
     out = []
     for event, item in zip(events, events_json(events, viewer), strict=True):
-        _iso(item, "at")
+        with_wire_times(item, "at")
         item["ticket_now"] = tickets.get(item["ticket"])
         found = _message_id(event)
         item["message"] = messages.get(found) if found is not None else None

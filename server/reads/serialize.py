@@ -12,9 +12,13 @@ organization but their own beside a person (``visibility.sees_organization``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from server.helpdesk.visibility import sees_organization, shown_email
+from server.reads.ticket_read import iso
+from server.storage.fields import to_ms
+from server.storage.file_models import Attachment, Blob
 from server.storage.models import Event, Message, Organization, Service, Token, User
 
 
@@ -103,8 +107,40 @@ def user_admin_json(user: User, related: Related) -> dict[str, Any]:
     return data
 
 
+def attachment_json(attachment: Attachment, content_type: str) -> dict[str, Any]:
+    """A file as lists and messages show it (its bytes: GET .../attachments/{id})."""
+    return {
+        "id": attachment.id,
+        "filename": attachment.filename,
+        "size": attachment.size,
+        "content_type": content_type,
+        "message": attachment.message_id,
+        "internal": attachment.internal,
+        "created_at": attachment.created_at,
+    }
+
+
+def attachments_json(attachments: list[Attachment]) -> list[dict[str, Any]]:
+    """Files with their sniffed types (one query for the blobs)."""
+    shas = {a.blob_id for a in attachments}
+    types = (
+        {b.sha256: b.content_type for b in Blob.select().where(Blob.sha256.in_(list(shas)))}
+        if shas
+        else {}
+    )
+    return [
+        attachment_json(a, types.get(a.blob_id, "application/octet-stream")) for a in attachments
+    ]
+
+
 def messages_json(messages: list[Message], viewer: User | None) -> list[dict[str, Any]]:
+    """``messages`` with their files: whoever may see a message sees its files' names."""
     related = Related(user_ids=[m.author_id for m in messages], viewer=viewer)
+    files: dict[int, list[dict[str, Any]]] = {}
+    if messages:
+        query = Attachment.select().where(Attachment.message.in_([m.id for m in messages]))
+        for shown in attachments_json(list(query.order_by(Attachment.id))):
+            files.setdefault(shown["message"], []).append(shown)
     return [
         {
             "id": m.id,
@@ -112,6 +148,7 @@ def messages_json(messages: list[Message], viewer: User | None) -> list[dict[str
             "body": m.body,
             "internal": m.internal,
             "created_at": m.created_at,
+            "attachments": files.get(m.id, []),
         }
         for m in messages
     ]
@@ -149,3 +186,13 @@ def token_json(token: Token) -> dict[str, Any]:
         "last_used_at": token.last_used_at,
         "revoked_at": token.revoked_at,
     }
+
+
+def with_wire_times(item: dict[str, Any], *names: str) -> dict[str, Any]:
+    """``item`` with its times ``names`` as every JSON answer writes them (``ticket_read.iso``:
+    ISO 8601, UTC, ``Z``), for the stream and webhooks, which are written without the API's models."""
+    for name in names:
+        value = item[name]
+        if isinstance(value, datetime):
+            item[name] = iso(to_ms(value))
+    return item

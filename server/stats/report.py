@@ -20,6 +20,7 @@ from server.stats.period import created, daily
 from server.stats.ranking import top_organizations, top_services
 from server.stats.scope import DAY_MS, Period, scoped_tickets
 from server.stats.split import Split, make_split
+from server.stats.tags import tag_figures
 from server.storage.db import db
 from server.storage.fields import from_ms
 from server.storage.models import Ticket, User
@@ -116,4 +117,7 @@ def report_for(user: User, filters: TicketFilters, period: Period) -> dict[str, 
     with db.connection_context():
         filters = replace(filters, organization=named_organization(user, filters.organization))
         tickets = scoped_tickets(user, filters)  # checks the filters
-        return build_report(tickets, make_split(user, filters, period))
+        report = build_report(tickets, make_split(user, filters, period))
+        if user.is_staff:  # tags are staff-only words
+            report["tags"] = tag_figures(tickets, period)
+        return report

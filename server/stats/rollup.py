@@ -15,7 +15,7 @@ Why triggers, not code in the write path: a trigger runs in the transaction of
 whatever changes a ticket (the API, the SLA watcher, a migration, a bulk load,
 a test inserting rows), so the pre-aggregate cannot drift from ``ticket``. A
 ticket's contribution is computed by the *same* SQL expressions the raw queries
-use (``period.outcomes``, ``durations.group_columns``): before a change the row's
+use (``period.outcomes``, ``durations.group_key``): before a change the row's
 old contribution is subtracted, after it the new one is added. Each statement
 here is a portable ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` (SQLite and
 PostgreSQL); only the trigger wrapper differs per dialect (``triggers.py``).
@@ -27,7 +27,7 @@ from typing import Any
 
 from peewee import EXCLUDED, SQL, Case, ColumnBase, Field, ModelSelect, fn
 
-from server.stats.durations import group_columns, metric_ms
+from server.stats.durations import group_key, metric_ms
 from server.stats.period import day_of, outcomes
 from server.stats.scope import DAY_MS
 from server.stats.spans import SPANS
@@ -83,19 +83,13 @@ def settled_durations(where: ColumnBase, sign: int, metric: Target, span: int) -
     """Upsert of one metric's bucketed durations of the matching resolved tickets, per span."""
     value = metric_ms(metric)
     start_day = Ticket.created_at / SQL(str(span * DAY_MS)) * SQL(str(span))
-    bucket, priority, category = group_columns(value)
+    key = group_key(value)
     query = (
         Ticket.select(
-            SQL(str(TARGET_CODES[metric])),
-            SQL(str(span)),
-            start_day,
-            priority,
-            category,
-            bucket,
-            fn.SUM(SQL(str(sign))),
+            SQL(str(TARGET_CODES[metric])), SQL(str(span)), start_day, key, fn.SUM(SQL(str(sign)))
         )
         .where(where, SETTLED, value.is_null(False))
-        .group_by(start_day, priority, category, bucket)
+        .group_by(start_day, key)
     )
     return _upsert(SettledDuration, query, [SettledDuration.tickets])
 

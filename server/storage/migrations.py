@@ -17,9 +17,17 @@ from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as alter
 
 from server.stats import triggers
-from server.stats.migration import settled_rollup, sla_and_stats, unpacked_durations
+from server.stats.migration import (
+    keyed_from_columns,
+    keyed_from_packed,
+    settled_rollup,
+    sla_and_stats,
+)
 from server.storage import event_horizon, search_index
 from server.storage.db import db, is_postgres
+from server.storage.desk_models import AllowedTag, CannedReply, Macro, TicketTag
+from server.storage.file_models import FILE_MODELS
+from server.storage.mail_models import MAIL_MODELS
 from server.storage.models import (
     ALL_MODELS,
     IdempotencyKey,
@@ -31,6 +39,7 @@ from server.storage.models import (
     StreamLease,
 )
 from server.storage.postgres import unbounded
+from server.storage.tables import EVERY_MODEL
 from server.storage.write_path import plain, write
 
 
@@ -99,6 +108,26 @@ def _search_index(migrator: SchemaMigrator) -> None:
     search_index.rebuild()
 
 
+def _tags(migrator: SchemaMigrator) -> None:
+    """Tags on tickets (staff only) and the admins' allow-list of them."""
+    db.create_tables([TicketTag, AllowedTag])
+
+
+def _canned_and_macros(migrator: SchemaMigrator) -> None:
+    """Canned replies with placeholders and macros, shared or an agent's own."""
+    db.create_tables([CannedReply, Macro])
+
+
+def _attachments(migrator: SchemaMigrator) -> None:
+    """Files on tickets and messages, their bytes stored once per content (server/storage/file_models.py)."""
+    db.create_tables(FILE_MODELS)
+
+
+def _inbound_mail(migrator: SchemaMigrator) -> None:
+    """Every mail read by mail-in or the poller, with what became of it (server/storage/mail_models.py)."""
+    db.create_tables(MAIL_MODELS)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "accounts, services, tickets, messages, events, tokens", _baseline),
     Migration(2, "outbox of mails and webhooks to deliver", _outbox),
@@ -108,10 +137,17 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "write rate limits; Idempotency-Key on every write", _write_limits),
     Migration(9, "outbox: due rows per channel", _outbox_channel_index),
     Migration(11, "event stream leases: open streams per user and per address", _stream_leases),
-    Migration(13, "statistics durations: group key as columns, not packed", unpacked_durations),
+    Migration(13, "statistics durations: the group key packs stored codes", keyed_from_packed),
     Migration(15, "outbox leases owned by a worker with a heartbeat", _outbox_owners),
     Migration(17, "event ids: drawn in flight, read up to the committed horizon", _event_horizon),
     Migration(23, "full-text search: tickets and messages indexed (back-filled)", _search_index),
+    Migration(25, "tags on tickets and their allow-list", _tags),
+    Migration(26, "canned replies and macros", _canned_and_macros),
+    Migration(
+        29, "attachments: files on tickets and messages, stored once by SHA-256", _attachments
+    ),
+    Migration(30, "mail in: every mail read, what became of it and why", _inbound_mail),
+    Migration(35, "statistics durations: group columns packed into one key", keyed_from_columns),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)
@@ -156,7 +192,7 @@ def _migrate() -> tuple[int, int]:
         if before > LATEST:
             raise SchemaTooNew(before)
         if before == 0:
-            db.create_tables(ALL_MODELS)
+            db.create_tables(EVERY_MODEL)
             triggers.install()  # what the models cannot declare
             event_horizon.install()
             search_index.install()

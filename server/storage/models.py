@@ -171,7 +171,7 @@ class SettledDay(BaseModel):
 
 
 class SettledDuration(BaseModel):
-    """Resolved tickets' durations per (metric, span of creation days, priority, category, bucket).
+    """Resolved tickets' durations per (metric, span of creation days, group key).
 
     The bucketed histograms ``server/stats/durations.py`` reads; histograms merge
     by addition. A ticket counts in one row per span length (1, 8 and 64 days,
@@ -183,14 +183,12 @@ class SettledDuration(BaseModel):
     metric = SmallIntegerField()  # server.vocabulary.TARGET_CODES
     span = SmallIntegerField()  # days: one of server.stats.spans.SPANS
     start_day = IntegerField()  # a multiple of span
-    priority = SmallIntegerField()  # server.vocabulary.PRIORITY_CODES
-    category = CharField(max_length=16)
-    bucket = BigIntegerField()  # the histogram bucket's start, in ms
+    group_key = BigIntegerField()  # bucket start, priority and category codes: stats/group_key.py
     tickets = IntegerField(default=0)
 
     class Meta:
         table_name = "stats_settled_duration"
-        primary_key = CompositeKey("metric", "span", "start_day", "priority", "category", "bucket")
+        primary_key = CompositeKey("metric", "span", "start_day", "group_key")
 
 
 class Message(BaseModel):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -56,6 +57,8 @@ def _ticket_worked_on(helpdesk: Live) -> tuple[Person, Person, int]:
     api.patch(
         f"/tickets/{number}", json={"assignee": agent.id}, headers={"If-Match": '"1"'}
     ).raise_for_status()
+    tagged = api.post(f"/tickets/{number}/tags", json={"add": ["outage", "fra1"]})
+    assert tagged.status_code == 200, tagged.text  # staff-only tags: in the staff's bytes only
     api.post(f"/tickets/{number}/messages", json={"body": "On it."}).raise_for_status()
     return agent, customer, number
 
@@ -107,6 +110,11 @@ def _webhook_ticket(receiver: Receiver, number: int) -> bytes:
         time.sleep(0.05)
 
 
+def _items(page: Any) -> list[Any]:
+    """The rows of a list answer, paged (``items``) or plain."""
+    return list(page["items"] if isinstance(page, dict) else page)
+
+
 def test_get_the_list_the_stream_and_the_webhook_write_the_ticket_byte_for_byte(
     helpdesk: Live, receiver: Receiver
 ) -> None:
@@ -117,6 +125,13 @@ def test_get_the_list_the_stream_and_the_webhook_write_the_ticket_byte_for_byte(
     assert all(t.encode() == staff_view for t in _stream_tickets(agent, number))
     # webhooks go to the operator's own tools: the staff view, as the reply left it
     assert b'"ticket":' + staff_view + b"," in _webhook_ticket(receiver, number)
+
+    # and its event and message are what the history and the conversation show staff
+    posted = json.loads(_webhook_ticket(receiver, number))
+    history = agent.api().get(f"/tickets/{number}/events").json()
+    conversation = agent.api().get(f"/tickets/{number}/messages").json()
+    assert posted["event"] in _items(history)
+    assert posted["message"] == _items(conversation)[-1]
 
     customer_view = _get(customer, number)
     assert customer_view != staff_view  # the agent's address is not the customer's to see
@@ -129,4 +144,6 @@ def test_the_documented_shape_is_the_written_one(helpdesk: Live) -> None:
     agent, customer, number = _ticket_worked_on(helpdesk)
     for person in (agent, customer):
         written = json.loads(_get(person, number))
-        assert TicketOut.model_validate(written).model_dump(mode="json") == written
+        shown = TicketOut.model_validate(written).model_dump(mode="json", exclude_unset=True)
+        assert shown == written
+        assert ("tags" in written) == (person is agent)  # tags are staff-only

@@ -2,7 +2,8 @@
 
 The table below is the stored format: a word stored as text is its own spelling;
 a priority is stored as a number, an SLA target as a number (statistics) and a
-bit (breaches). Changing a code here means rewriting stored rows, which a
+bit (breaches), and the statistics' duration key packs a bucket start with the
+priority's and category's numbers (``bucket * 4096 + priority * 64 + category``). Changing a code here means rewriting stored rows, which a
 migration may not do; a new word takes a new code. The live part files and
 changes tickets through the API, on both databases, and reads the raw rows.
 """
@@ -17,6 +18,7 @@ from server.storage.db import db
 from server.vocabulary import (
     BREACH_BITS,
     CATEGORIES,
+    CATEGORY_CODES,
     EVENT_KINDS,
     PRIORITY_CODES,
     ROLES,
@@ -38,9 +40,12 @@ EVENT_WORDS = [
     "assigned",
     "deleted",
     "sla_breached",
+    "tagged",
+    "macro",
 ]
 PINNED: dict[str, dict[str, int | str]] = {
     "priority": {"low": 0, "normal": 1, "high": 2, "urgent": 3},
+    "category code": {"hardware": 0, "software": 1, "usage": 2, "security": 3, "other": 4},
     "stats metric": {"first_response": 0, "resolution": 1},
     "breach bit": {"first_response": 1, "resolution": 2},
     "status": {w: w for w in ("new", "open", "waiting", "resolved", "closed")},
@@ -59,6 +64,7 @@ def _as_text(words: tuple[Any, ...]) -> dict[str, int | str]:
 def test_each_word_keeps_the_code_it_is_stored_as() -> None:
     assert {
         "priority": {str(w): c for w, c in PRIORITY_CODES.items()},
+        "category code": {str(w): c for w, c in CATEGORY_CODES.items()},
         "stats metric": {str(w): c for w, c in TARGET_CODES.items()},
         "breach bit": {str(w): c for w, c in BREACH_BITS.items()},
         "status": _as_text(STATUSES),
@@ -104,7 +110,11 @@ def test_the_database_holds_the_pinned_codes_of_what_the_api_shows(live: Live) -
     assert {"created", "status"} <= kinds <= set(PINNED["event kind"])
 
     settled = _rows("SELECT priority, category FROM stats_settled_day WHERE tickets > 0")
-    durations = _rows("SELECT priority, category FROM stats_settled_duration WHERE tickets > 0")
+    category_of = {code: word for word, code in PINNED["category code"].items()}
+    durations = [
+        ((key - key // 4096 * 4096) // 64, category_of[key - key // 64 * 64])
+        for (key,) in _rows("SELECT group_key FROM stats_settled_duration WHERE tickets > 0")
+    ]
     resolved = {
         (PINNED["priority"][t["priority"]], t["category"])
         for t in shown.values()

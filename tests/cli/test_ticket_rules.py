@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from padcom_cli.client.ticket_rules import matches, urgency_key
+from padcom_cli.client.ticket_rules import matches, next_deadline, urgency_key
 from tests.support.live import Live, Person
 
 FILTERS: list[dict[str, str]] = [
@@ -90,3 +90,17 @@ def test_the_client_lists_what_the_server_lists_in_its_order(
         server = sorted(server, key=client.index if set(server) == set(client) else int)
     assert client == server
     assert len(everything) == 20
+
+
+def test_the_next_deadline_is_the_first_response_until_someone_answers(live: Live) -> None:
+    customer, agent = live.person("customer"), live.person("agent")
+    filed = customer.api().post("/tickets", json={"subject": "Site down", "body": "500s"})
+    assert filed.status_code == 201, filed.text
+    number = filed.json()["number"]
+    waiting_for_an_answer = agent.api().get(f"/tickets/{number}").json()
+    assert next_deadline(waiting_for_an_answer) == waiting_for_an_answer["first_response_due"]
+
+    agent.api().post(f"/tickets/{number}/messages", json={"body": "Looking."}).raise_for_status()
+    answered = agent.api().get(f"/tickets/{number}").json()
+    assert answered["first_response_at"] is not None
+    assert next_deadline(answered) == answered["resolution_due"] is not None

@@ -20,8 +20,10 @@ import pytest
 
 from server.helpdesk.tokens import issue
 from server.storage.db import db
+from server.storage.desk_models import CannedReply, Macro
 from server.storage.models import Organization, User
 from tests.security.routes import api_routes
+from tests.support.files import upload
 from tests.support.live import Live, Person
 
 PASSWORD = "matrix-persona-pass-2026"
@@ -39,6 +41,7 @@ class World:
     victim_org: Organization
     tokens: dict[str, str] = field(default_factory=dict)
     shared_ticket: int | None = None
+    file_id: int | None = None
 
     def ticket(self, fresh: bool) -> int:
         """A ticket of organization A; a new one when the request may change or delete it."""
@@ -55,6 +58,24 @@ class World:
             self.shared_ticket = int(reply.json()["number"])
         return self.shared_ticket
 
+    def shared_file(self) -> int:
+        """A file on the shared ticket, put there by customer A in a reply."""
+        if self.file_id is None:
+            number = self.ticket(fresh=False)
+            with httpx.Client(
+                base_url=f"{self.live.url}/api/v1",
+                timeout=30,
+                headers={"Authorization": f"Bearer {self.token_of('customer_a')}"},
+            ) as client:
+                shown = upload(client, "df.txt", b"/dev/sda1 100%\n")
+                reply = client.post(
+                    f"/tickets/{number}/messages",
+                    json={"body": "the output", "attachments": [shown["id"]]},
+                )
+                assert reply.status_code == 201, reply.text
+            self.file_id = int(shown["id"])
+        return self.file_id
+
     def victim(self) -> int:
         return self.live.person("customer", org=self.victim_org).id
 
@@ -67,6 +88,14 @@ class World:
             with db.connection_context():
                 self.tokens[persona] = issue(self._user(persona), timedelta(hours=1), "matrix")[0]
         return self.tokens[persona]
+
+    def shared(self, what: str) -> int:
+        """A new shared canned reply or macro (an admin's, usable by every staff member)."""
+        with db.connection_context():
+            if what == "canned":
+                return int(CannedReply.create(name="Logs", body="Logs, {customer.name}?").id)
+            actions = [{"action": "add_tags", "value": ["matrix"]}]
+            return int(Macro.create(name="Tag", actions=actions).id)
 
     def token_id_of(self, persona: str) -> int:
         with db.connection_context():
@@ -95,6 +124,9 @@ def _me(world: World, persona: str) -> Person:
 SIGNS_OUT = ("POST /api/v1/auth/logout", "POST /api/v1/me/password")
 TICKET_ROUTE = {"customer_b": 404}  # another organization's ticket does not exist for them
 STAFF_CANNOT_FILE = {"agent": 403, "admin": 403}
+HARMLESS = ("/api/v1/tickets/{number}/tags", "/api/v1/tickets/{number}/macros/{macro_id}")
+"""Writes that only tag the shared ticket (the matrix's macro tags): no fresh ticket needed."""
+SHARED_IS_ADMINS = {"agent": 403}  # a shared canned reply or macro: agents use, admins manage
 
 DECLARED: dict[str, Declared] = {
     "POST /api/v1/auth/login": Declared(
@@ -127,6 +159,20 @@ DECLARED: dict[str, Declared] = {
     "POST /api/v1/tickets/{number}/presence": Declared(
         "staff", body=lambda w, p: {"state": "viewing"}
     ),
+    "GET /api/v1/tickets/{number}/attachments": Declared("user", special=TICKET_ROUTE),
+    "GET /api/v1/tickets/{number}/attachments/{file_id}": Declared("user", special=TICKET_ROUTE),
+    # anyone signed in may upload; only the uploader can attach it (tests/api/test_attachments.py)
+    "POST /api/v1/uploads": Declared(
+        "user", body=lambda w, p: {"log": "raw bytes"}, query={"name": "log.txt"}
+    ),
+    "GET /api/v1/limits": Declared("user"),
+    # mail from unknown senders: staff only; linking needs a mail waiting (404 for a made-up one)
+    "GET /api/v1/mail/triage": Declared("staff"),
+    "POST /api/v1/mail/triage/{mail_id}/link": Declared(
+        "staff",
+        body=lambda w, p: {"customer": _me(w, "customer_a").id},
+        special={"agent": 404, "admin": 404},
+    ),
     "GET /api/v1/events": Declared("user", query={"after": "0"}),
     "GET /api/v1/events/stream": Declared("user"),
     "GET /api/v1/events/latest": Declared("user"),
@@ -152,6 +198,37 @@ DECLARED: dict[str, Declared] = {
     "GET /api/v1/organizations/{org_id}/services": Declared("staff"),
     "POST /api/v1/organizations/{org_id}/services": Declared(
         "admin", body=lambda w, p: {"kind": "vps", "label": "vps1.example.net"}
+    ),
+    "POST /api/v1/tickets/{number}/tags": Declared("staff", body=lambda w, p: {"add": ["vip"]}),
+    "GET /api/v1/tags": Declared("staff"),
+    "PUT /api/v1/tags/allowed": Declared("admin", body=lambda w, p: {"allowed": []}),
+    "GET /api/v1/canned-replies": Declared("staff"),
+    "GET /api/v1/canned-replies/placeholders": Declared("staff"),
+    "POST /api/v1/canned-replies": Declared(
+        "staff", body=lambda w, p: {"name": "Thanks", "body": "Thanks, {customer.name}!"}
+    ),
+    "GET /api/v1/canned-replies/{reply_id}": Declared("staff"),
+    "GET /api/v1/canned-replies/{reply_id}/rendered": Declared(
+        "staff", query={"ticket": "{number}"}
+    ),
+    # a shared reply: agents use it, only admins change it
+    "PATCH /api/v1/canned-replies/{reply_id}": Declared(
+        "staff", body=lambda w, p: {"name": "Renamed"}, special=SHARED_IS_ADMINS
+    ),
+    "DELETE /api/v1/canned-replies/{reply_id}": Declared("staff", special=SHARED_IS_ADMINS),
+    "GET /api/v1/macros": Declared("staff"),
+    "POST /api/v1/macros": Declared(
+        "staff",
+        body=lambda w, p: {"name": "Spam", "actions": [{"action": "add_tags", "value": ["spam"]}]},
+    ),
+    "GET /api/v1/macros/{macro_id}": Declared("staff"),
+    "PATCH /api/v1/macros/{macro_id}": Declared(
+        "staff", body=lambda w, p: {"name": "Renamed"}, special=SHARED_IS_ADMINS
+    ),
+    "DELETE /api/v1/macros/{macro_id}": Declared("staff", special=SHARED_IS_ADMINS),
+    "POST /api/v1/tickets/{number}/macros/{macro_id}": Declared("staff"),
+    "POST /api/v1/macros/{macro_id}/apply": Declared(
+        "staff", body=lambda w, p: {"tickets": [{"number": w.ticket(fresh=False)}]}
     ),
     "GET /api/v1/tokens": Declared("staff"),
     "DELETE /api/v1/tokens/{token_id}": Declared("staff"),
@@ -203,10 +280,14 @@ def test_every_route_is_declared_with_the_level_its_dependencies_enforce(live: L
 
 def _path(method: str, template: str, world: World, persona: str) -> str:
     values: dict[str, Callable[[], int]] = {
-        "number": lambda: world.ticket(fresh=method != "GET"),
+        "number": lambda: world.ticket(fresh=method != "GET" and template not in HARMLESS),
         "user_id": world.victim,
         "org_id": lambda: int(world.org_a.id),
         "token_id": lambda: world.token_id_of(persona),
+        "reply_id": lambda: world.shared("canned"),
+        "macro_id": lambda: world.shared("macro"),
+        "file_id": world.shared_file,
+        "mail_id": lambda: 999999,
     }
     path = template
     for name, make in values.items():
@@ -224,9 +305,13 @@ def _call(world: World, key: str, persona: str) -> int:
         headers["Authorization"] = f"Bearer {world.token_of(persona)}"
     body = declared.body(world, persona) if declared.body else None
     path = _path(method, template, world, persona)
+    query = {
+        name: str(world.ticket(fresh=False)) if value == "{number}" else value
+        for name, value in declared.query.items()
+    }
     with (
         httpx.Client(base_url=world.live.url, timeout=30) as client,
-        client.stream(method, path, params=declared.query, headers=headers, json=body) as reply,
+        client.stream(method, path, params=query, headers=headers, json=body) as reply,
     ):
         status = reply.status_code  # status only: the event stream never ends by itself
     if key in SIGNS_OUT:

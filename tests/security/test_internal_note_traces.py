@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.security.sse import read_until
+from tests.support.files import upload
 from tests.support.live import Live, Person
 
 
@@ -50,6 +51,7 @@ def _seen(api: httpx.Client, desk: Desk) -> dict[str, tuple[bytes, str | None]]:
         ("/tickets", {"q": "Older"}),
         (f"/tickets/{desk.older}/messages", {}),
         (f"/tickets/{desk.older}/events", {}),
+        (f"/tickets/{desk.older}/attachments", {}),
         ("/events", {"after": "0", "limit": "500"}),
         ("/events/latest", {}),
     ):
@@ -65,14 +67,21 @@ def test_a_note_changes_nothing_the_customer_sees(live: Live, desk: Desk) -> Non
     assert [t["number"] for t in api.get("/tickets", params={"sort": "-updated"}).json()["items"]][
         :2
     ] == [desk.newer, desk.older]
+    notes = []
     for i in range(2):
-        note = desk.agent.api().post(
-            f"/tickets/{desk.older}/messages", json={"body": f"VIP? {i}", "internal": True}
+        staff = desk.agent.api()
+        kept = upload(staff, f"contract-{i}.pdf", b"%PDF-1.4 confidential")
+        note = staff.post(
+            f"/tickets/{desk.older}/messages",
+            json={"body": f"VIP? {i}", "internal": True, "attachments": [kept["id"]]},
         )
         assert note.status_code == 201
+        notes.append(kept["id"])
     after = _seen(api, desk)
     for view, seen in before.items():
         assert after[view] == seen, view
+    for file_id in notes:  # nor can the note's file be fetched by its id
+        assert api.get(f"/tickets/{desk.older}/attachments/{file_id}").status_code == 404
     staff_messages = desk.agent.api().get(f"/tickets/{desk.older}/messages").json()
     assert [m["body"] for m in staff_messages][-2:] == ["VIP? 0", "VIP? 1"]
 
@@ -98,7 +107,11 @@ def test_the_stream_gives_the_customer_the_next_public_change_and_nothing_before
     api = desk.customer.api()
     latest = api.get("/events/latest").json()["id"]
     staff = desk.agent.api()
-    staff.post(f"/tickets/{desk.older}/messages", json={"body": "quiet", "internal": True})
+    kept = upload(staff, "ssh-keys.txt", b"root only")
+    staff.post(
+        f"/tickets/{desk.older}/messages",
+        json={"body": "quiet", "internal": True, "attachments": [kept["id"]]},
+    )
     public = staff.post(f"/tickets/{desk.older}/messages", json={"body": "Fixed"}).json()
     assert api.get("/events/latest").json()["id"] > latest
     seen = read_until(

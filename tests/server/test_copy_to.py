@@ -22,8 +22,8 @@ import pytest
 from playhouse.pool import PooledDatabase
 from psycopg import sql
 
-from server.storage.models import ALL_MODELS
 from server.storage.search_index import is_search_table
+from server.storage.tables import EVERY_MODEL as ALL_MODELS
 from tests.live.sse import StreamReader
 from tests.server.test_operator_commands import SERVER, _demo_password, _serving, run
 from tests.support.databases import postgres_database, require_postgres
@@ -142,6 +142,12 @@ def test_the_demo_desk_moves_to_postgresql_whole_and_keeps_working(
             headers={"Idempotency-Key": "restore-1"},
         )
         assert filed.status_code == 201, filed.text
+        log = bytes(range(256)) * 3000  # every byte value, in several stored pieces
+        uploaded = customer.post("/uploads", params={"name": "restore.log"}, content=log)
+        assert uploaded.status_code == 201, uploaded.text
+        number = filed.json()["number"]
+        with_file = {"body": "the log", "attachments": [uploaded.json()["id"]]}
+        assert customer.post(f"/tickets/{number}/messages", json=with_file).status_code == 201
         httpx.post(f"{url}/api/v1/auth/login", json={"email": "nobody@x.test", "password": "no"})
         mine_before = _numbers(customer)
         queue_before = _numbers(_sign_in(url, "agent@padcom.test"), status="new")
@@ -149,7 +155,10 @@ def test_the_demo_desk_moves_to_postgresql_whole_and_keeps_working(
     before = _sha256(file)
     counts = _sqlite_counts(file)
     assert set(counts) == TABLES
-    for table in ("ticket", "message", "event", "token", "outbox", "idempotency_key"):
+    for table in (
+        "ticket", "message", "event", "token", "outbox", "idempotency_key", "blob", "blob_chunk",
+        "attachment",
+    ):  # fmt: skip
         assert counts[table] > 0, table
     assert counts["stats_settled_day"] > 0 and counts["login_failure"] > 0
 
@@ -175,6 +184,8 @@ def test_the_demo_desk_moves_to_postgresql_whole_and_keeps_working(
     with _serving(on_postgres) as url:
         customer = _sign_in(url, "customer@padcom.test")
         assert _numbers(customer) == mine_before
+        moved = customer.get(f"/tickets/{number}/attachments/{uploaded.json()['id']}")
+        assert moved.content == log  # the bytes, whole, from PostgreSQL
         agent = _sign_in(url, "agent@padcom.test")
         assert _numbers(agent, status="new") == queue_before
         assert filed.json()["number"] in _numbers(agent, q="restore backup")  # index rebuilt

@@ -8,8 +8,8 @@ from textual.widgets import TextArea
 
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.screens.help import HelpScreen
-from padcom_tui.screens.reply_editor import ComposeScreen
 from padcom_tui.screens.ticket import TicketScreen
+from padcom_tui.widgets.reply_pane import ReplyPane
 from tests.support.live import Person
 from tests.support.tickets import file_ticket
 from tests.tui.conftest import screen_text, settle
@@ -57,5 +57,5 @@ async def test_the_command_palette_offers_every_action_and_runs_it(
         await pilot.press("ctrl+p")
         await pilot.press(*"reply", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, ComposeScreen)
+        assert app.screen.query_one(ReplyPane).display  # beside the conversation
         assert app.screen.query_one(TextArea).has_focus

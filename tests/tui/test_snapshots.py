@@ -18,10 +18,12 @@ from server.helpdesk.tokens import issue
 from server.storage.db import db
 from server.storage.fields import utcnow
 from server.storage.models import Event, Message, Organization, Service, Ticket, User
+from tests.support.files import upload
 from tests.support.live import Live
 from tests.tui.conftest import NOW, build_app, settle
 
 SIZES = [(80, 24), (120, 36)]
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(120)
 DESK = [  # requester, subject, body, category, priority, hours ago, staff work
     (0, "Server unreachable since this morning", "Our VPS does not answer ping or SSH.",
      "hardware", "urgent", 3, "assign+reply+note"),
@@ -62,8 +64,16 @@ def desk(live: Live) -> str:
     for who, subject, body, category, priority, _hours, work in DESK:
         with httpx.Client(base_url=f"{live.url}/api/v1",
                           headers={"Authorization": f"Bearer {tokens[who]}"}) as customer:  # fmt: skip
+            files = []
+            if subject.startswith("Quota"):  # the files dialog's snapshot shows these
+                for name, data in (
+                    ("quota-report.txt", b"/home 100%\n"),
+                    ("upload-error.png", PNG),
+                ):
+                    files.append(upload(customer, name, data)["id"])
             ticket = customer.post("/tickets", json={"subject": subject, "body": body,
-                                                     "category": category, "priority": priority})  # fmt: skip
+                                                     "category": category, "priority": priority,
+                                                     "attachments": files})  # fmt: skip
             ticket.raise_for_status()
         number, version = ticket.json()["number"], ticket.json()["version"]
         if "assign" in work:
@@ -137,8 +147,70 @@ def test_ticket(
     assert snap_compare(_app(live, desk), terminal_size=size, run_before=_first_ticket_open)
 
 
+EDITOR_SIZES = [(80, 24), (160, 48)]
+
+
+def _canned_replies() -> None:
+    """Two shared canned replies for the picker (fixed names, no times shown)."""
+    from server.storage.desk_models import CannedReply
+
+    with db.connection_context():
+        if not CannedReply.select().exists():
+            CannedReply.create(name="Website down: first answer",
+                               body="Hello {customer.name}, we are looking at {service.label}.")  # fmt: skip
+            CannedReply.create(
+                name="Need logs", body="Please send the error log of {service.label}."
+            )
+
+
+async def _answering(pilot: Pilot[None]) -> None:
+    await _first_ticket_open(pilot)
+    await pilot.press("r")
+    await pilot.press(*"We are on it.")
+    await settle(pilot)
+
+
+async def _choosing_canned(pilot: Pilot[None]) -> None:
+    _canned_replies()
+    await _first_ticket_open(pilot)
+    await pilot.press("ctrl+g")
+    await settle(pilot)
+    await pilot.press(*"down")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", EDITOR_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_reply_editor(
+    snap_compare: Callable[..., bool], live: Live, desk: str, size: tuple[int, int]
+) -> None:
+    """The editor beside the conversation (160 columns) or in its place (80)."""
+    assert snap_compare(_app(live, desk), terminal_size=size, run_before=_answering)
+
+
+@pytest.mark.parametrize("size", EDITOR_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_canned_picker(
+    snap_compare: Callable[..., bool], live: Live, desk: str, size: tuple[int, int]
+) -> None:
+    assert snap_compare(_app(live, desk), terminal_size=size, run_before=_choosing_canned)
+
+
+async def _files_of_the_quota_ticket(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("down", "down", "down", "enter")  # most urgent first: Quota is the 4th
+    await settle(pilot)
+    await pilot.press("f")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_ticket_files(
+    snap_compare: Callable[..., bool], live: Live, desk: str, size: tuple[int, int]
+) -> None:
+    assert snap_compare(_app(live, desk), terminal_size=size, run_before=_files_of_the_quota_ticket)
+
+
 async def _searched(pilot: Pilot[None]) -> None:
-    """``f``, a word of a reply and of a description, enter: the hits with their snippets."""
+    """``f``, a word of a reply, enter: the hits with their snippets."""
     await settle(pilot)
     await pilot.press("f")
     pilot.app.screen.query_one("#words").insert_text_at_cursor("power")  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from padcom_tui.screens.confirm import ConfirmScreen
 from padcom_tui.screens.conflict import ConflictScreen
 from padcom_tui.screens.queue import QueueScreen
 from padcom_tui.screens.ticket import TicketScreen
+from padcom_tui.widgets.reply_pane import ReplyPane
 from tests.live.proxy import LosingProxy
 from tests.support.live import Live, Person
 from tests.support.tickets import file_ticket
@@ -98,7 +99,7 @@ async def test_reply_and_internal_note_reach_the_server(
     assert [m["body"] for m in seen_by_customer] == ["We raised the quota, please try again."]
 
 
-async def test_a_draft_is_not_thrown_away_without_asking(
+async def test_leaving_the_editor_keeps_the_draft(
     admin_app: Callable[..., PadcomAdmin], customer: Person, word: str
 ) -> None:
     ticket = file_ticket(customer, f"{word} draft")
@@ -107,13 +108,12 @@ async def test_a_draft_is_not_thrown_away_without_asking(
         await open_ticket(pilot, word)
         await pilot.press("r")
         app.screen.query_one(TextArea).insert("half a thought")
-        await pilot.press("escape")
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("n")  # keep writing
-        assert app.screen.query_one(TextArea).text == "half a thought"
-        await pilot.press("escape", "y")
+        await pilot.press("escape")  # back to the conversation: nothing is thrown away
         await settle(pilot)
         assert isinstance(app.screen, TicketScreen)
+        assert not app.screen.query_one(ReplyPane).display
+        await pilot.press("r")  # keep writing
+        assert app.screen.query_one(TextArea).text == "half a thought"
     assert customer.api().get(f"/tickets/{ticket['number']}/messages").json() == []
 
 
@@ -214,7 +214,7 @@ async def test_sending_a_draft_again_after_lost_answers_posts_it_once(
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert proxy.lost == 2  # both answers lost: the app cannot know it was stored
-            await pilot.press("r")  # the draft is still there; send it again
+            # the draft is still in the editor (and on disk); send it again
             assert app.screen.query_one(TextArea).text == "Restarted the mail server."
             await pilot.press("ctrl+s")
             await settle(pilot)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 
-from server.helpdesk import tickets
+from server.helpdesk import attachments, tickets
 from server.http.deps import AppSettings, CurrentUser
 from server.http.errors import ApiError, PreconditionRequired
 from server.http.idempotency import Answer
@@ -21,6 +21,7 @@ from server.http.schemas import (
     TicketOut,
     TicketPage,
     TicketPatch,
+    fingerprinted,
 )
 from server.http.ticket_response import ticket_response
 from server.reads import pages, search
@@ -47,6 +48,9 @@ def list_tickets(
         str | None,
         Query(max_length=200, description="search: words in any text, a customer, a service"),
     ] = None,
+    tag: Annotated[
+        str | None, Query(max_length=400, description="staff: any of these tags, comma-separated")
+    ] = None,
     sort: SortName = "-number",
     cursor: Annotated[str | None, Query(max_length=400)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
@@ -55,7 +59,7 @@ def list_tickets(
 
     With ``q``: the search's hits, best first, each with its ``match``.
     """
-    filters = TicketFilters(status, priority, category, assignee, requester, organization, q)
+    filters = TicketFilters(status, priority, category, assignee, requester, organization, q, tag)
     if q is not None and q.strip():
         found = search.search_page(user, filters, limit, cursor, sort)
         return Response(dumps(found), media_type=JSON)
@@ -83,12 +87,16 @@ def create_ticket(
     settings: AppSettings,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
-    """File a ticket. A retry with the same ``Idempotency-Key`` returns the first ticket."""
-    once = Once.of(request, idempotency_key, data.model_dump())
-    new = tickets.NewTicket(**data.model_dump())
+    """File a ticket (with your uploads as ``attachments``). A retry with the same
+    ``Idempotency-Key`` returns the first ticket."""
+    once = Once.of(request, idempotency_key, fingerprinted(data))
+    fields = data.model_dump()
+    files = fields.pop("attachments")
+    new = tickets.NewTicket(**fields)
 
     def change() -> tuple[Done, list[Event]]:
         ticket, events = tickets.create_ticket(user, new, settings.sla)
+        attachments.attach(user, files, ticket, None, False, settings.files)
         return Done(ticket.id, _ticket_answer(user, ticket.id, 201)), events
 
     return write_once(request, user, once, "create", change)
@@ -160,13 +168,20 @@ def add_message(
     data: MessageIn,
     request: Request,
     user: CurrentUser,
+    settings: AppSettings,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
-    """Reply on a ticket (or, for staff, leave an internal note)."""
-    once = Once.of(request, idempotency_key, data.model_dump())
+    """Reply on a ticket (or, for staff, leave an internal note), with your uploads as
+    ``attachments``: a note's files are staff-only, as the note is."""
+    once = Once.of(request, idempotency_key, fingerprinted(data))
 
     def change() -> tuple[Done, list[Event]]:
-        message, ticket, events = tickets.add_message(user, number, data.body, data.internal)
+        message, ticket, events = tickets.add_message(
+            user, number, data.body, data.internal, data.status
+        )
+        attachments.attach(
+            user, data.attachments, ticket, message.id, message.internal, settings.files
+        )
 
         def answer() -> Answer:
             shown = MessageOut.model_validate(pages.message_shown(user, message))

@@ -1,0 +1,151 @@
+"""The answering half of the ticket screen: the reply editor beside the conversation, quoting,
+send and set, canned replies, macros and tags.
+
+``TicketScreen`` (ticket.py) derives from it; the layout classes it sets are
+styled in padcom.tcss: ``editing`` (the editor shows), ``split`` (wide enough to
+show both side by side), ``-narrow`` and ``peek`` (narrow: the conversation is
+shown while the draft waits).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from padcom_cli.client.api import PadcomClient
+from padcom_cli.client.jsontypes import Json
+from padcom_tui.background import in_background
+from padcom_tui.screens.base import PadcomScreen
+from padcom_tui.screens.macro_apply import choose_macro
+from padcom_tui.widgets.conversation import Conversation
+from padcom_tui.widgets.reply_pane import ReplyPane, quoted
+
+
+class Answering(PadcomScreen[Json | None]):
+    """What the ticket screen does to answer; ``number``, ``data`` and ``action_reload`` are its."""
+
+    number: int
+    data: Any  # TicketData | None (ticket.py)
+
+    @property
+    def client(self) -> PadcomClient:
+        return self.padcom.client
+
+    def action_reload(self) -> None:
+        raise NotImplementedError
+
+    def action_reply(self) -> None:
+        self._write(internal=False)
+
+    def action_note(self) -> None:
+        self._write(internal=True)
+
+    @property
+    def editor(self) -> ReplyPane:
+        return self.query_one(ReplyPane)
+
+    def _write(self, internal: bool) -> None:
+        """Open the editor beside the conversation (in its place on a narrow terminal)."""
+        self.editor.begin(internal)
+        self.add_class("editing")
+        self.remove_class("peek")
+        self.editor.focus_text()
+
+    def _restore_draft(self) -> None:
+        if not self.has_class("editing") and self.editor.restore():
+            self.add_class("editing")
+            self.editor.focus_text()
+            self.notify("Your unsent draft is back.", markup=False)
+
+    def action_canned(self) -> None:
+        """Start a reply from a canned one: the editor opens and the picker over it."""
+        self._write(internal=False)
+        self.editor.action_canned()
+
+    def action_toggle_editor(self) -> None:
+        """Narrow: show the conversation or the editor; wide: move between them."""
+        if not self.has_class("editing"):
+            self._write(internal=False)
+        elif self.has_class("split"):
+            if self.editor.area.has_focus:
+                self.query_one(Conversation).focus()
+            else:
+                self.editor.focus_text()
+        elif self.has_class("peek"):
+            self.remove_class("peek")
+            self.editor.focus_text()
+        else:
+            self.add_class("peek")
+            self.query_one(Conversation).focus()
+
+    def action_quote(self) -> None:
+        """Quote the message under the conversation's cursor into the reply."""
+        current = self.query_one(Conversation).current
+        if current is None:
+            return
+        if not self.has_class("editing"):
+            self._write(internal=False)
+        self.remove_class("peek")
+        self.editor.insert(quoted(current.author, current.body))
+        self.editor.focus_text()
+
+    def on_reply_pane_quote_wanted(self, _message: ReplyPane.QuoteWanted) -> None:
+        self.action_quote()
+
+    def on_reply_pane_closed(self, _message: ReplyPane.Closed) -> None:
+        self.remove_class("editing", "peek")
+        self.query_one(Conversation).focus()
+
+    def on_reply_pane_sent(self, message: ReplyPane.Sent) -> None:
+        self.remove_class("editing", "peek")
+        what = "Internal note saved" if self.editor.internal else "Reply sent"
+        if message.status is None:
+            self.notify(f"{what}.")
+            self.action_reload()
+            return
+        self.notify(f"#{self.number}: {what.lower()}, now {message.status}.", markup=False)
+
+        def moved_on(ticket: Json) -> None:
+            self.dismiss(ticket)  # send and set: the answer is done, back to the queue
+
+        in_background(self, lambda: self.client.get_ticket(self.number), moved_on, group="load")
+
+    def action_macro(self) -> None:
+        """Choose a macro and apply it to this ticket as of the version shown."""
+        if self.data:
+            target = {"number": self.number, "version": int(self.data.ticket["version"])}
+
+            def applied(_ticket: Json) -> None:
+                self.notify(f"#{self.number}: macro applied.")
+                self.action_reload()
+
+            choose_macro(self, self.client, [target], applied)
+
+    def action_tags(self) -> None:
+        """Edit the ticket's tags as one line of words."""
+        if not self.data:
+            return
+        from padcom_tui.screens.tag_editor import TagEditor
+
+        before = list(self.data.ticket.get("tags") or [])
+
+        def edited(words: list[str] | None) -> None:
+            if words is None:
+                return
+            add = [w for w in words if w not in before]
+            remove = [w for w in before if w not in words]
+            if not (add or remove):
+                return
+
+            def changed(ticket: Json) -> None:
+                shown = " ".join(f"#{t}" for t in ticket.get("tags") or []) or "no tags"
+                self.notify(f"#{self.number}: {shown}.", markup=False)
+                self.action_reload()
+
+            in_background(
+                self,
+                lambda: self.client.desk.change_tags(self.number, add=add, remove=remove),
+                changed,
+                group="send",
+            )
+
+        self.app.push_screen(TagEditor(self.number, before), edited)
