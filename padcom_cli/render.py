@@ -16,6 +16,7 @@ from rich.text import Text
 
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
+from padcom_cli.client.search_words import found_in, pieces
 from padcom_cli.client.time_words import ago, when
 from padcom_cli.client.vocabulary import Priority, Status
 
@@ -88,6 +89,33 @@ def ticket_table(tickets: list[Json]) -> Table:
         if tagged:
             cells.append(plain(",".join(t.get("tags") or []), "cyan", single_line=True))
         table.add_row(*cells)
+    return table
+
+
+def snippet(match: Json | None) -> Text:
+    """A search hit's snippet, its matched words in bold (pieces already sanitised)."""
+    text = Text()
+    for piece, marked in pieces(match):
+        text.append(piece, style="bold" if marked else "")
+    return text
+
+
+def hits_table(tickets: list[Json]) -> Table:
+    """Search hits, best first: number, status, subject, where it was found and the snippet."""
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("#", justify="right")
+    table.add_column("Status")
+    table.add_column("Subject", overflow="fold", ratio=1)
+    table.add_column("Found in", no_wrap=True)
+    table.add_column("Snippet", overflow="fold", ratio=2)
+    for t in tickets:
+        table.add_row(
+            Text(str(t["number"])),
+            status(t["status"]),
+            plain(t["subject"], single_line=True),
+            Text(found_in(t.get("match"))),
+            snippet(t.get("match")),
+        )
     return table
 
 

@@ -34,6 +34,7 @@ from padcom_cli.client.errors import (
 )
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import iter_events
+from padcom_cli.client.presence_words import PresenceBoard
 from padcom_cli.client.vocabulary import STAFF_ROLES
 from padcom_tui.background import in_background
 from padcom_tui.drafts import Drafts
@@ -108,6 +109,8 @@ class PadcomAdmin(App[None]):
         """Unsent replies and notes on disk (padcom_tui/drafts.py)."""
         self.clock = clock
         self.me: Json | None = None
+        self.presence = PresenceBoard()
+        """Who else of the staff is on which ticket now, from the stream (client/presence_words.py)."""
         self.online = True
         self.problem = ""
         self.live_state = "off"
@@ -275,6 +278,7 @@ class PadcomAdmin(App[None]):
 
     def deliver(self, events: list[Json]) -> None:
         """Hand a batch of events to every screen that follows them."""
+        self.presence.apply(events, (self.me or {}).get("id"))
         for screen in self.screen_stack:
             screen.post_message(EventsArrived(events))
 

@@ -129,12 +129,22 @@ class EventKind(StrEnum):
     RATED = "rated"
     REMINDED = "reminded"
 
+    PRESENCE = "presence"
+
 
 class Rating(StrEnum):
     """A customer's answer to "how did we do?"; stored as the word (``rating.score``)."""
 
     GOOD = "good"
     BAD = "bad"
+
+
+class PresenceState(StrEnum):
+    """What a staff member is doing on a ticket right now (``POST /tickets/{n}/presence``)."""
+
+    VIEWING = "viewing"
+    WRITING = "writing"
+    LEFT = "left"
 
 
 class OutboxState(StrEnum):

@@ -325,6 +325,11 @@ class PadcomClient:
         )
         return result
 
+    def presence(self, number: int, state: str) -> Json:
+        """Say we are ``viewing``, ``writing`` or have ``left`` ticket ``number`` (staff)."""
+        result: Json = self._json("POST", f"/tickets/{number}/presence", json={"state": state})
+        return result
+
     # -- files -----------------------------------------------------------------
 
     @contextmanager

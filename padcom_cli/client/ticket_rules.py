@@ -27,6 +27,10 @@ _STATUS_ORDER = {status.value: index for index, status in enumerate(STATUSES)}
 """The lifecycle order ``sort=status`` follows (new, open, waiting, resolved, closed)."""
 _NEVER = datetime.max
 _ID = re.compile(r"[0-9]{1,10}")
+_WORD = re.compile(r"[^\W_]+")
+"""A word as the server's search index cuts text (server/storage/search_index.py)."""
+_CONTEXT_MIN = 2
+"""Typed text shorter than this is not looked for in names (as on the server)."""
 
 
 def words(value: str) -> list[str]:
@@ -55,8 +59,7 @@ def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> 
     lists ``ticket``; ``me`` is the signed-in user's id. A deleted ticket is listed only under
     ``deleted=true|any``.
 
-    ``q`` matches subject or body, ignoring case (the server folds ASCII letters on
-    SQLite and all letters on PostgreSQL; this folds all).
+    ``q`` is the search's rule as far as the ticket shows it (``found``).
     """
     for name in ("status", "priority", "category"):
         wanted = filters.get(name)
@@ -89,11 +92,40 @@ def matches(filters: Mapping[str, str | None], ticket: Json, me: int | None) -> 
     if tag and not set(words(tag.lower())) & set(ticket.get("tags") or []):
         return False  # any of the tags (the server stores them lower case)
     q = filters.get("q")
-    if q:
-        text = q.lower()
-        if not any(text in str(ticket.get(f) or "").lower() for f in ("subject", "body")):
-            return False
-    return True
+    return not q or found(q, ticket)
+
+
+def _has_words(text: str, terms: list[str]) -> bool:
+    """Every term is a word of ``text``."""
+    present = set(_WORD.findall(text.lower()))
+    return all(t in present for t in terms)
+
+
+def found(q: str, ticket: Json) -> bool:
+    """Whether the search ``q`` finds ``ticket`` by what the ticket's JSON shows.
+
+    The server's rule (server/reads/search.py): every word in the subject or in
+    the description (whole words, any case), or the text as typed in the
+    customer's name or email, the organization's name or customer number, or the
+    service's label. A match in a reply or note is the server's alone to see.
+    """
+    terms = _WORD.findall(q.lower())
+    if terms and any(_has_words(str(ticket.get(f) or ""), terms) for f in ("subject", "body")):
+        return True
+    typed = q.strip().lower()
+    if len(typed) < _CONTEXT_MIN:
+        return False
+    requester = ticket.get("requester") or {}
+    organization = ticket.get("organization") or {}
+    service = ticket.get("service") or {}
+    names = [
+        requester.get("name"),
+        requester.get("email"),
+        organization.get("name"),
+        organization.get("customer_number"),
+        service.get("label"),
+    ]
+    return any(typed in str(name).lower() for name in names if name)
 
 
 def _idle(ticket: Json, idle: str) -> bool:

@@ -96,10 +96,18 @@ class EventKind(StrEnum):
     RATED = "rated"
     REMINDED = "reminded"
 
+    PRESENCE = "presence"
+
 
 class Rating(StrEnum):
     GOOD = "good"
     BAD = "bad"
+
+
+class PresenceState(StrEnum):
+    VIEWING = "viewing"
+    WRITING = "writing"
+    LEFT = "left"
 
 
 STATUSES = tuple(Status)

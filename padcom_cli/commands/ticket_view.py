@@ -41,7 +41,13 @@ def list_tickets(
         ),
     ] = None,
     search: Annotated[
-        str | None, typer.Option("--search", "-q", help="Text in the subject or body.")
+        str | None,
+        typer.Option(
+            "--search",
+            "-q",
+            help="Words in any subject, description or reply (staff: notes too), or a "
+            "customer, organization or service; best hits first, every status.",
+        ),
     ] = None,
     tag: Annotated[
         str | None,
@@ -63,10 +69,11 @@ def list_tickets(
 ) -> None:
     """List tickets, newest first.
 
-    Only open ones (new, open or waiting) unless you pass --all or --status.
+    With --search, the best hits first, each with where it matched. Only open ones (new, open or waiting) unless you pass --all, --status or --search.
     """
+    every_status = everything or bool(search)
     filters: dict[str, Any] = {
-        "status": _words(status, STATUSES, "--status") or (None if everything else OPEN_WORK),
+        "status": _words(status, STATUSES, "--status") or (None if every_status else OPEN_WORK),
         "priority": _words(priority, PRIORITIES, "--priority"),
         "category": _words(category, CATEGORIES, "--category"),
         "q": search,
@@ -81,12 +88,12 @@ def list_tickets(
     def draw() -> object:
         from rich.text import Text
 
-        from padcom_cli.render import ticket_table
+        from padcom_cli.render import hits_table, ticket_table
 
         if not tickets:
             narrowed = any((status, priority, category, search, deleted, tag))
             return Text("No tickets match." if narrowed else "No open tickets.")
-        return ticket_table(tickets)
+        return hits_table(tickets) if search else ticket_table(tickets)
 
     emit(tickets, as_json, draw)
 

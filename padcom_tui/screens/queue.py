@@ -54,6 +54,7 @@ class QueueScreen(OutageKeys):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", key_display="/"),
         Binding("f", "filter", "Filter"),
+        Binding("F", "find", "Find"),
         Binding("o", "sort", "Order"),
         Binding("space", "select", "Select", key_display="␣"),
         Binding("s", "change('status')", "Status"),
@@ -93,7 +94,10 @@ class QueueScreen(OutageKeys):
         self.last_bulk: Json | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="search subject and body; enter applies, esc closes", id="search")
+        yield Input(
+            placeholder="search every text, customer and service; enter applies, esc closes",
+            id="search",
+        )
         yield IncidentBanner(id="incidents")
         yield TicketTable(id="queue")
         yield StatusLine()
@@ -104,6 +108,7 @@ class QueueScreen(OutageKeys):
         return self.query_one(TicketTable)
 
     def on_mount(self) -> None:
+        self.table.present = lambda number: self.padcom.presence.marker(number, self._now())
         self.table.lay_out(self.app.size.width)
         self.watch(self.table, "scroll_y", self._scrolled, init=False)
         self.set_interval(CLOCK_SECONDS, self.tick)
@@ -114,9 +119,12 @@ class QueueScreen(OutageKeys):
 
     def tick(self) -> None:
         """Ages and SLA due times move on while the queue stays open (a live change
-        rewrites only its own rows, and a quiet hour brings none)."""
+        rewrites only its own rows, and a quiet hour brings none); presence expires."""
         self.table.refresh_clock(self.queue.ordered(), self._now())
         self.refresh_incidents()
+        gone = [t for n, t in self.queue.tickets.items() if n in self.padcom.presence.on]
+        if gone:
+            self.table.refresh_tickets(gone, self._now(), self.queue.marked)
 
     def on_resize(self, event: Resize) -> None:
         if self.table.lay_out(event.size.width):
@@ -202,7 +210,15 @@ class QueueScreen(OutageKeys):
 
     def apply_events(self, events: list[Json]) -> None:
         """Merge the tickets a batch of events brings (each as we may see it now) into the
-        queue: no request, the events carry all it needs."""
+        queue: no request, the events carry all it needs. Presence changes no ticket:
+        its rows are only redrawn with who is on them now."""
+        on_it = {int(e["ticket"]) for e in events if e.get("kind") == EventKind.PRESENCE}
+        events = [e for e in events if e.get("kind") != EventKind.PRESENCE]
+        shown = [self.queue.tickets[n] for n in on_it if n in self.queue.tickets]
+        if shown:
+            self.table.refresh_tickets(shown, self._now(), self.queue.marked)
+        if not events:
+            return
         views = ticket_views(events)
         fresh = [ticket for ticket in views.values() if ticket is not None]
         gone = [number for number, ticket in views.items() if ticket is None]
@@ -379,6 +395,12 @@ class QueueScreen(OutageKeys):
     def action_clear_filters(self) -> None:
         self.view_name = ""
         self.load(QueueFilters(folded=self.queue.filters.folded))
+
+    def action_find(self) -> None:
+        """The full-text search: hits with their snippets, best first; enter opens one."""
+        from padcom_tui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen())
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)

@@ -22,7 +22,13 @@ from padcom_cli.client.errors import Conflict, PadcomError
 from padcom_cli.client.hosting import Hosting
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.live import ticket_views
-from padcom_cli.client.vocabulary import CATEGORIES, MOST_URGENT_FIRST, STATUSES, Status
+from padcom_cli.client.vocabulary import (
+    CATEGORIES,
+    MOST_URGENT_FIRST,
+    STATUSES,
+    EventKind,
+    Status,
+)
 from padcom_tui.background import in_background
 from padcom_tui.format import person
 from padcom_tui.messages import EventsArrived, Reconnected
@@ -35,6 +41,7 @@ from padcom_tui.widgets.conversation import Conversation
 from padcom_tui.widgets.customer_account import Account
 from padcom_tui.widgets.history import History
 from padcom_tui.widgets.keys_footer import KeysFooter
+from padcom_tui.widgets.presence_line import PresenceLine
 from padcom_tui.widgets.related_tickets import SHOWN as RELATED
 from padcom_tui.widgets.related_tickets import RelatedTickets
 from padcom_tui.widgets.reply_pane import ReplyPane
@@ -148,6 +155,7 @@ class TicketScreen(Answering):
 
     def compose(self) -> ComposeResult:
         yield TicketHeader(f"#{self.number} loading…")
+        yield PresenceLine(self.number, id="presence")
         with Horizontal(id="body"):
             with TabbedContent():
                 with TabPane("Conversation", id="conversation"):
@@ -208,7 +216,10 @@ class TicketScreen(Answering):
             self._restore_draft()
 
     def on_events_arrived(self, message: EventsArrived) -> None:
-        mine = [e for e in message.events if int(e["ticket"]) == self.number]
+        here = [e for e in message.events if int(e["ticket"]) == self.number]
+        if any(e.get("kind") == EventKind.PRESENCE for e in here):
+            self.presence.show()  # the app's board took them in; they change nothing else
+        mine = [e for e in here if e.get("kind") != EventKind.PRESENCE]
         if not mine:
             return
         me = (self.padcom.me or {}).get("id")
@@ -234,7 +245,12 @@ class TicketScreen(Answering):
     def action_tab(self, name: str) -> None:
         self.query_one(TabbedContent).active = name
 
+    @property
+    def presence(self) -> PresenceLine:
+        return self.query_one(PresenceLine)
+
     def action_back(self) -> None:
+        self.presence.leave()
         self.dismiss(self.data.ticket if self.data else None)
 
     # -- changes ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ full words and wide organization and assignee columns on a large terminal.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -105,6 +105,8 @@ class TicketTable(DataTable[Any]):
     ]
 
     def __init__(self, **kwargs: Any) -> None:
+        self.present: Callable[[int], str] | None = None
+        """Who else is on a ticket now, as a short sign (the queue sets it)."""
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.layout_width = 0
         self.columns_now: list[Column] = []
@@ -176,13 +178,23 @@ class TicketTable(DataTable[Any]):
             "priority": word(ticket["priority"], compact, PRIORITY_STYLE),
             "status": word(ticket["status"], compact, STATUS_STYLE),
             "category": word(ticket["category"], compact),
-            "subject": subject_cell(ticket, widths["subject"]),
+            "subject": self._subject(ticket, widths["subject"]),
             "organization": Text(fit(organization(ticket), widths["organization"])),
             "assignee": Text(fit(person(ticket.get("assignee")), widths["assignee"])),
             "age": Text(age(ticket, now)),
             "sla": sla_due(ticket, now),
         }
         return [values[c.key] for c in self.columns_now]
+
+    def _subject(self, ticket: Json, width: int) -> Text:
+        """The subject, after who else is on the ticket now (``present``), if anyone."""
+        sign = self.present(int(ticket["number"])) if self.present else ""
+        if not sign:
+            return subject_cell(ticket, width)
+        shown = Text(fit(sign, max(1, width // 3)), style=ink("bold yellow"))
+        shown.append(" ")
+        shown.append_text(subject_cell(ticket, max(0, width - len(shown))))
+        return shown
 
     @property
     def current_number(self) -> int | None:

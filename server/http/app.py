@@ -30,6 +30,7 @@ from server.http.routes import (
     links,
     macros,
     mail,
+    presence,
     probes,
     reset,
     services,
@@ -86,8 +87,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     on_commit.append(app.state.stats_gate.changed)
     install_error_handlers(app)
     people = (auth, totp, reset, sessions, staff, audit, site_settings)
-    desk = (bulk, tickets, ticket_merge, files, tags, canned, macros, links, events, stream)
-    for module in (*people, *desk, stats, mail, views, services, incidents, alerts):
+    desk = (bulk, tickets, ticket_merge, presence, files, tags, canned, macros, links, events)
+    for module in (*people, *desk, stream, stats, mail, views, services, incidents, alerts):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(probes.router)
     uploads = (f"{API_PREFIX}{files.UPLOADS}",)

@@ -21,7 +21,16 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from server.reads.listing import SORT_PATTERN
-from server.vocabulary import Category, Priority, Rating, Role, ServiceKind, ServiceState, Status
+from server.vocabulary import (
+    Category,
+    PresenceState,
+    Priority,
+    Rating,
+    Role,
+    ServiceKind,
+    ServiceState,
+    Status,
+)
 
 MAX_BODY_CHARS = 64 * 1024
 
@@ -416,9 +425,42 @@ class TokenOut(BaseModel):
     revoked_at: datetime | None
 
 
+class SearchMatch(BaseModel):
+    """Why a search found the ticket: the text (``field``), a one-line snippet of it, and
+    the ``[start, end)`` offsets of the matched words in the snippet."""
+
+    field: str
+    message: int | None
+    snippet: str
+    marks: list[list[int]]
+
+
+class TicketHit(TicketOut):
+    """A ticket of a list; with ``q``, a search hit with its ``match``."""
+
+    match: SearchMatch | None = None
+
+
 class TicketPage(BaseModel):
-    items: list[TicketOut]
+    items: list[TicketHit]
     next_cursor: str | None
+
+
+class PresenceIn(Strict):
+    state: PresenceState
+
+
+class PresentOut(BaseModel):
+    user: UserOut
+    state: PresenceState
+    expires_at: datetime
+
+
+class PresenceOut(BaseModel):
+    ticket: int
+    state: PresenceState
+    expires_at: datetime
+    others: list[PresentOut]
 
 
 class EventPage(BaseModel):

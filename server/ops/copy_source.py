@@ -38,6 +38,7 @@ from urllib.parse import quote, urlparse
 
 from peewee import Model
 
+from server.storage import search_index
 from server.storage.db import sqlite_path
 from server.storage.migrations import LATEST
 from server.storage.tables import EVERY_MODEL
@@ -91,7 +92,7 @@ def check_source(source: sqlite3.Connection, path: str) -> int:
         )
     }
     known = {_table(model) for model in EVERY_MODEL}
-    unknown = sorted(names - known)
+    unknown = sorted(n for n in names - known if not search_index.is_search_table(n))
     if unknown:
         raise SourceRefused(
             f"{path} has tables this padcom-server does not know ({', '.join(unknown)}): "

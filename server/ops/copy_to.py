@@ -49,6 +49,7 @@ from server.ops.copy_source import (
 )
 from server.ops.table_sums import TableSum
 from server.stats import triggers
+from server.storage import search_index
 from server.storage.db import bind, db
 from server.storage.migrations import migrate
 from server.storage.postgres import unbounded
@@ -335,6 +336,7 @@ def _copy_all(
         checks = lift_checks(target)  # built again once the rows are in
         for model in copy_order():
             report.tables.append(_copy_table(source, target, model, batch, progress))
+        search_index.rebuild()  # the index is built again from the copied rows, not copied
         next_ids = _set_sequences(target)
         for table in report.tables:
             table.next_id = next_ids.get(table.table)

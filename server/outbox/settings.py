@@ -74,7 +74,9 @@ class WebhookSettings:
 
     urls: tuple[str, ...] = ()
     """Where every chosen event is POSTed; none = webhooks off."""
-    events: tuple[str, ...] = tuple(k.value for k in EVENT_KINDS if k != EventKind.NOTE)
+    events: tuple[str, ...] = tuple(
+        k.value for k in EVENT_KINDS if k not in (EventKind.NOTE, EventKind.PRESENCE)
+    )  # presence comes and goes every few seconds: it is for the staff's own screens
     """Event kinds sent (add ``note`` to send internal notes too); ``sla_breached`` pages on-call."""
     secret: str = ""
     """HMAC-SHA256 key for the ``X-Padcom-Signature`` header; required with ``urls``."""

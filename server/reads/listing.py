@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
-from peewee import SQL, Case, ColumnBase, Field, ModelSelect, NodeList, fn
+from peewee import Case, ColumnBase, Field, ModelSelect, fn
 
 from server.helpdesk import tags
 from server.helpdesk.errors import DomainError, Forbidden, Invalid
@@ -141,20 +141,10 @@ def _any_of(field: Field, ids: list[int], none: bool) -> ColumnBase:
     return condition
 
 
-def _contains(field: Field, text: str) -> ColumnBase:
-    """``field`` contains ``text``, case-insensitive, with ``%``, ``_`` and ``\\`` literal.
-
-    Spelled out as SQL ``LIKE ... ESCAPE`` because peewee turns its own LIKE into
-    a case-sensitive GLOB on SQLite.
-    """
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return NodeList((fn.LOWER(field), SQL("LIKE"), f"%{escaped}%", SQL("ESCAPE '\\'")))
-
-
 def apply_filters(
     query: ModelSelect[Ticket], filters: TicketFilters, user: User
 ) -> ModelSelect[Ticket]:
-    """Narrow ``query`` by every filter given."""
+    """Narrow ``query`` by every filter given but ``q``."""
     if filters.status:
         query = query.where(Ticket.status.in_(_words(filters.status, STATUSES, "status")))
     if filters.priority:
@@ -185,10 +175,6 @@ def apply_filters(
         query = query.where(Ticket.deleted_at.is_null(False))
     if filters.tag:
         query = query.where(Ticket.id.in_(_tagged(filters.tag, user)))
-    if filters.q:
-        query = query.where(
-            _contains(Ticket.subject, filters.q) | _contains(Ticket.body, filters.q)
-        )
     for column, value, name in (
         (Service.server, filters.server, "server"),
         (Service.datacenter, filters.datacenter, "datacenter"),
@@ -199,7 +185,7 @@ def apply_filters(
     if filters.incident is not None:
         linked = Link.select(Link.ticket).where(Link.incident == filters.incident)
         query = query.where(Ticket.id.in_(linked))
-    return query
+    return query  # ``q`` is the search's (server/reads/search.py), not a filter
 
 
 def checked_filters(params: dict[str, Any], user: User) -> TicketFilters:

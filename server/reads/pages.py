@@ -11,15 +11,17 @@ from typing import Any
 
 from peewee import fn
 
+from server.helpdesk import presence
 from server.helpdesk.merge import merged_sources
 from server.helpdesk.views import view_json, visible_views
 from server.helpdesk.visibility import get_ticket, visible_events, visible_messages, visible_tickets
 from server.reads.listing import TicketFilters, apply_filters, checked_filters, page
-from server.reads.serialize import events_json, messages_json
+from server.reads.serialize import Related, events_json, messages_json
 from server.reads.ticket_read import read_tickets
 from server.storage import event_horizon
 from server.storage.db import db
 from server.storage.models import Event, Message, User
+from server.vocabulary import EventKind
 
 MAX_ITEMS = 1000
 """A ticket's conversation or history is shown up to this many entries."""
@@ -79,7 +81,8 @@ def history(user: User, number: int) -> list[dict[str, Any]]:
     (staff see internal events)."""
     with db.connection_context():
         ticket = get_ticket(user, number)
-        query = Event.select().where(Event.ticket.in_([ticket.id, *merged_sources(user, ticket)]))
+        tickets = [ticket.id, *merged_sources(user, ticket)]
+        query = Event.select().where(Event.ticket.in_(tickets), Event.kind != EventKind.PRESENCE)
         if not user.is_staff:
             query = query.where(Event.internal == False)  # noqa: E712
         return events_json(list(query.order_by(Event.id).limit(MAX_ITEMS)), user)
@@ -108,3 +111,14 @@ def latest_event_id(user: User) -> int:
         upto = event_horizon.horizon()  # never an id a later commit could come in under
         newest = visible_events(user).select(fn.MAX(Event.id)).where(Event.id <= upto).scalar()
         return int(newest or 0)
+
+
+def others_present(user: User, number: int) -> list[dict[str, Any]]:
+    """Who else of the staff is on ticket ``number`` now (``presence.present``), with who they are."""
+    with db.connection_context():
+        found = presence.present(number, user)
+        related = Related(user_ids=[actor for actor, _, _ in found], viewer=user)
+        return [
+            {"user": related.user(actor), "state": state, "expires_at": until}
+            for actor, state, until in found
+        ]

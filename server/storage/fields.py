@@ -74,7 +74,7 @@ class RankField(SmallIntegerField):
 
 
 class JSONField(TextField):
-    """A small JSON document stored as text (portable; never queried inside)."""
+    """A small JSON document stored as text (portable; searched only as text, never inside)."""
 
     def db_value(self, value: Any) -> Any:
         return None if value is None else json.dumps(value, separators=(",", ":"))

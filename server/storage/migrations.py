@@ -24,7 +24,7 @@ from server.stats.migration import (
     settled_rollup,
     sla_and_stats,
 )
-from server.storage import event_horizon
+from server.storage import event_horizon, search_index
 from server.storage.db import db, is_postgres
 from server.storage.desk_models import AllowedTag, CannedReply, Macro, SavedView, TicketTag
 from server.storage.file_models import FILE_MODELS
@@ -182,6 +182,12 @@ def _merge_and_feedback(migrator: SchemaMigrator) -> None:
     db.create_tables([TicketRating])
 
 
+def _search_index(migrator: SchemaMigrator) -> None:
+    """The full-text index of tickets and messages, filled from what is there (back-fill)."""
+    search_index.install()
+    search_index.rebuild()
+
+
 def _tags(migrator: SchemaMigrator) -> None:
     """Tags on tickets (staff only) and the admins' allow-list of them."""
     db.create_tables([TicketTag, AllowedTag])
@@ -221,6 +227,7 @@ MIGRATIONS: list[Migration] = [
         21, "users: system accounts (the SLA clock) marked, never shown as people", _system_users
     ),
     Migration(22, "saved views: named ticket lists per agent, and shared ones", _saved_views),
+    Migration(23, "full-text search: tickets and messages indexed (back-filled)", _search_index),
     Migration(25, "tags on tickets and their allow-list", _tags),
     Migration(26, "canned replies and macros", _canned_and_macros),
     Migration(27, "merged tickets, waiting reminders, satisfaction ratings", _merge_and_feedback),
@@ -281,6 +288,7 @@ def _migrate() -> tuple[int, int]:
             triggers.install()  # what the models cannot declare
             event_horizon.install()
             seed_default_views()
+            search_index.install()
             SchemaVersion.create(version=LATEST)
             return before, LATEST
         migrator = SchemaMigrator.from_database(db.obj)

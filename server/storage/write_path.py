@@ -2,7 +2,8 @@
 
 Every writer comes through ``write``: the API's routes (server/http/deps.py),
 the SLA watcher, the demo seed, the CLI and the migrations' data steps. In the
-transaction it runs the change, then ``journal.recorded(events)`` (which queues
+transaction it runs the change, then indexes the words it wrote
+(``search_index.recorded``), then ``journal.recorded(events)`` (which queues
 the unsaved events and their outbox rows), then, as the last statements before
 the COMMIT, ``commit_tail.finish`` (the events get their ids under the
 event-order lock and are written with their outbox rows and the NOTIFY that
@@ -25,7 +26,7 @@ from typing import Protocol, TypeVar
 
 from peewee import IntegrityError
 
-from server.storage import commit_tail
+from server.storage import commit_tail, search_index
 from server.storage.db import db
 from server.storage.group_commit import committed
 from server.storage.models import Event
@@ -61,6 +62,7 @@ def write(change: Change[T], journal: Journal | None, *, batched: bool = True) -
     def step() -> tuple[T, Sequence[Event]]:
         result, events = change()
         if events:
+            search_index.recorded(events)  # the words a change wrote are found once it commits
             if journal is None:
                 raise RuntimeError("a change that writes events needs a journal")
             journal.recorded(events)

@@ -24,6 +24,7 @@ ANNOUNCED: list[type[StrEnum]] = [
     client_words.IncidentState,
     client_words.LinkKind,
     client_words.Rating,
+    client_words.PresenceState,
 ]
 
 

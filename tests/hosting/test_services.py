@@ -144,3 +144,23 @@ def test_migration_31_turns_active_into_a_state(schema_17: None) -> None:
         assert "active" not in {c.name for c in db.get_columns("service")}
         assert all(db.table_exists(m._meta.table_name) for m in HOSTING_MODELS)
     assert migrate() == (LATEST, LATEST)
+
+
+def test_staff_find_a_customers_tickets_by_the_ip_or_hostname_of_their_service(
+    live: Live,
+) -> None:
+    agent = live.person("agent")
+    one = hosted(live, agent, "web-41", "baeckerei-huber.example")
+    agent.api().patch(
+        f"/services/{one.service['id']}",
+        json={"ips": ["198.51.100.23"], "hostnames": ["mail.baeckerei-huber.example"]},
+    ).raise_for_status()
+    number = file_number(one.customer.api(), subject="Shop is slow", service=one.service["id"])
+
+    for words in ("198.51.100.23", "mail.baeckerei-huber", "web-41"):
+        hits = agent.api().get("/tickets", params={"q": words}).json()["items"]
+        found = {hit["number"]: hit["match"] for hit in hits}
+        assert number in found, (words, hits)
+        assert found[number]["field"] == "service" and words in found[number]["snippet"]
+    other = agent.api().get("/tickets", params={"q": "198.51.100.99"}).json()["items"]
+    assert number not in {hit["number"] for hit in other}

@@ -245,6 +245,9 @@ DECLARED: dict[str, Declared] = {
     "POST /api/v1/tickets/{number}/rating": Declared(
         "user", body=lambda w, p: {"rating": "good"}, special=RATING
     ),
+    "POST /api/v1/tickets/{number}/presence": Declared(
+        "staff", body=lambda w, p: {"state": "viewing"}
+    ),
     "GET /api/v1/tickets/{number}/attachments": Declared("user", special=TICKET_ROUTE),
     "GET /api/v1/tickets/{number}/attachments/{file_id}": Declared("user", special=TICKET_ROUTE),
     # anyone signed in may upload; only the uploader can attach it (tests/api/test_attachments.py)

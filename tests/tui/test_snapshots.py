@@ -244,3 +244,19 @@ def test_ticket_files(
     snap_compare: Callable[..., bool], live: Live, desk: str, size: tuple[int, int]
 ) -> None:
     assert snap_compare(_app(live, desk), terminal_size=size, run_before=_files_of_the_quota_ticket)
+
+
+async def _searched(pilot: Pilot[None]) -> None:
+    """``f``, a word of a reply, enter: the hits with their snippets."""
+    await settle(pilot)
+    await pilot.press("f")
+    pilot.app.screen.query_one("#words").insert_text_at_cursor("power")  # type: ignore[attr-defined]
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_search(
+    snap_compare: Callable[..., bool], live: Live, desk: str, size: tuple[int, int]
+) -> None:
+    assert snap_compare(_app(live, desk), terminal_size=size, run_before=_searched)

@@ -24,7 +24,7 @@ from server.http.schemas import (
     fingerprinted,
 )
 from server.http.ticket_response import ticket_response
-from server.reads import pages
+from server.reads import pages, search
 from server.reads.listing import DELETED_PATTERN, SORT_PATTERN, TicketFilters
 from server.reads.ticket_read import JSON, dumps, ticket_now
 from server.storage.models import Event
@@ -50,7 +50,10 @@ def list_tickets(
     organization: Annotated[
         str | None, Query(max_length=200, description="comma-separated ids")
     ] = None,
-    q: Annotated[str | None, Query(max_length=200, description="text in subject or body")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description="search: words in any text, a customer, a service"),
+    ] = None,
     server: Annotated[str | None, Query(max_length=400, description="comma-separated")] = None,
     datacenter: Annotated[str | None, Query(max_length=400, description="comma-separated")] = None,
     incident: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="linked to it")] = None,
@@ -72,6 +75,7 @@ def list_tickets(
     """A page of the tickets the user may see, newest first unless sorted otherwise.
 
     Tickets their customer deleted are left out unless ``deleted=true`` (or ``any``).
+    With ``q``: the search's hits, best first, each with its ``match``.
     """
     filters = TicketFilters(
         status=status,
@@ -88,6 +92,9 @@ def list_tickets(
         datacenter=datacenter,
         incident=incident,
     )
+    if q is not None and q.strip():
+        found = search.search_page(user, filters, limit, cursor, sort)
+        return Response(dumps(found), media_type=JSON)
     return Response(dumps(pages.ticket_page(user, filters, sort, cursor, limit)), media_type=JSON)
 
 
