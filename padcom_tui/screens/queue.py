@@ -54,7 +54,7 @@ class QueueScreen(OutageKeys):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", key_display="/"),
         Binding("f", "filter", "Filter"),
-        Binding("F", "find", "Find"),
+        Binding("F", "find", "Find", show=False),  # in ? help
         Binding("o", "sort", "Order"),
         Binding("space", "select", "Select", key_display="␣"),
         Binding("s", "change('status')", "Status"),
