@@ -247,9 +247,9 @@ def test_ticket_files(
 
 
 async def _searched(pilot: Pilot[None]) -> None:
-    """``f``, a word of a reply, enter: the hits with their snippets."""
+    """``F``, a word of a reply, enter: the hits with their snippets."""
     await settle(pilot)
-    await pilot.press("f")
+    await pilot.press("F")
     pilot.app.screen.query_one("#words").insert_text_at_cursor("power")  # type: ignore[attr-defined]
     await pilot.press("enter")
     await settle(pilot)
