@@ -30,8 +30,7 @@ from padcom_tui.flood_gate import FloodGate, Notice
 from padcom_tui.format import line
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.queue_pages import QueueFilters, TicketQueue
-from padcom_tui.screens.macro_apply import choose_macro, summary
-from padcom_tui.screens.queue_outages import OutageKeys
+from padcom_tui.screens.queue_tags import TagAndMacroKeys
 from padcom_tui.widgets.incident_banner import IncidentBanner
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
@@ -49,7 +48,7 @@ CLOCK_SECONDS = 30
 """How often the queue's ages and SLA due times are brought up to the clock."""
 
 
-class QueueScreen(OutageKeys):
+class QueueScreen(TagAndMacroKeys):
     AUTO_FOCUS = "#queue"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", key_display="/"),
@@ -352,46 +351,6 @@ class QueueScreen(OutageKeys):
         same = self.queue.filters.assignee == who
         self.load(self.queue.filters.but(assignee=None if same else who))
 
-    def action_filter_tag(self) -> None:
-        """Show only tickets with one of the tags in use (the server counts them)."""
-
-        def listed(found: Json) -> None:
-            tags = [(f"{line(u['tag'])} ({u['tickets']})", str(u["tag"])) for u in found["used"]]
-            from padcom_tui.screens.choice import ChoiceScreen
-
-            self.app.push_screen(
-                ChoiceScreen("Show tag", [("any", ""), *tags], self.queue.filters.tag or ""),
-                lambda value: (
-                    None if value is None else self.load(self.queue.filters.but(tag=value or None))
-                ),
-            )
-
-        in_background(self, self.padcom.client.desk.tags, listed, group="tags")
-
-    def action_macro(self) -> None:
-        """Apply a macro to the selected tickets (or the one under the cursor)."""
-        numbers = sorted(self.table.selected) or [n for n in [self.table.current_number] if n]
-        targets = [
-            {"number": n, "version": int(self.queue.tickets[n]["version"])}
-            for n in numbers
-            if n in self.queue.tickets
-        ]
-        if not targets:
-            return
-
-        def done(result: Json) -> None:
-            if "results" in result:
-                self.notify(summary(result), markup=False)
-                self.merge([r["ticket"] for r in result["results"] if r["ticket"]])
-            else:
-                self.notify(f"#{result['number']}: macro applied.", markup=False)
-                self.merge([result])
-            self.selected.clear()
-            self.table.selected.clear()
-            self._show_all()
-
-        choose_macro(self, self.padcom.client, targets, done)
-
     def action_clear_filters(self) -> None:
         self.view_name = ""
         self.load(QueueFilters(folded=self.queue.filters.folded))
@@ -420,8 +379,6 @@ class QueueScreen(OutageKeys):
     def _close_search(self) -> None:
         self.query_one("#search", Input).remove_class("shown")
         self.table.focus()
-
-    # -- helpers ----------------------------------------------------------------------
 
     def _now(self) -> Any:
         return self.padcom.clock()

@@ -173,7 +173,7 @@ async def test_a_macro_on_the_ticket_screen_and_on_a_selection_in_the_queue(
     await _macro(agent, name, [{"action": "status", "value": "closed"},
                                {"action": "add_tags", "value": ["spam"]}])  # fmt: skip
     one = file_ticket(customer, f"{word} pills one")
-    two, three = (file_ticket(customer, f"{word} pills {n}") for n in ("two", "three"))
+    two, three = (file_ticket(customer, f"{word} pills batch {n}") for n in ("two", "three"))
     app = admin_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await open_ticket(pilot, f"{word} pills one")
@@ -184,7 +184,7 @@ async def test_a_macro_on_the_ticket_screen_and_on_a_selection_in_the_queue(
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("slash")
-        app.screen.query_one("#search", Input).value = f"{word} pills t"
+        app.screen.query_one("#search", Input).value = f"{word} batch"  # whole words
         await pilot.press("enter")
         await settle(pilot)
         assert sorted(shown_numbers(app)) == sorted([two["number"], three["number"]])

@@ -12,9 +12,10 @@ from fastapi import APIRouter, Path, Query, Request
 
 from server.helpdesk import services as rules
 from server.helpdesk.audit import Actor
+from server.http.admin_schemas import ServiceNew, ServicePatch
 from server.http.deps import CurrentUser, StaffUser, write
 from server.http.hosting_shapes import IncidentOut
-from server.http.schemas import ServiceNew, ServicePatch, StaffServiceOut
+from server.http.schemas import StaffServiceOut
 from server.reads import incidents_read, people
 from server.reads.serialize import staff_service_json
 from server.storage.write_path import plain

@@ -21,19 +21,16 @@ from server.helpdesk.accounts import create_user
 from server.helpdesk.audit import Actor, record
 from server.helpdesk.passwords import Passwords
 from server.helpdesk.tokens import revocable_by, tokens_of
-from server.http.deps import AdminUser, StaffUser, write
-from server.http.schemas import (
+from server.http.admin_schemas import (
     InvitationIn,
     OrganizationIn,
-    OrganizationOut,
     OrganizationPatch,
     ServiceIn,
-    ServiceOut,
-    TokenOut,
-    UserAdminOut,
     UserIn,
     UserPatch,
 )
+from server.http.deps import AdminUser, StaffUser, write
+from server.http.schemas import OrganizationOut, ServiceOut, TokenOut, UserAdminOut
 from server.reads import people
 from server.reads.serialize import org_json, service_json, token_json
 from server.storage.write_path import plain
