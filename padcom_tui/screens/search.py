@@ -70,14 +70,19 @@ class SearchScreen(PadcomScreen[None]):
         in_background(
             self,
             lambda: self.padcom.client.list_tickets(q=words, limit=HITS),
-            lambda page: self.show(words, page["items"]),
+            lambda page: self.show(words, page["items"], more=bool(page.get("next_cursor"))),
             group="search",
             exclusive=True,
         )
 
-    def show(self, words: str, hits: list[Json]) -> None:
+    def show(self, words: str, hits: list[Json], *, more: bool = False) -> None:
+        """The best ``hits``; ``more``: the search found more than a page (``50+ hits``)."""
         self.hits = hits
-        found = f"{counted(len(hits), 'hit')} for {words!r}" if hits else f"nothing for {words!r}"
+        found = (
+            f"{counted(len(hits), 'hit', more=more)} for {words!r}"
+            if hits
+            else f"nothing for {words!r}"
+        )
         self.query_one("#found", Static).update(Text(line(found)))
         options = self.query_one("#hits", OptionList)
         options.clear_options()
