@@ -146,7 +146,13 @@ def _linked(what: str) -> Describe:
     return describe
 
 
+def _presence(data: Json, names: Names | None) -> str:
+    state = str(data.get("state") or "")
+    return {"viewing": "viewing", "writing": "writing a reply"}.get(state, "left the ticket")
+
+
 DESCRIBE: dict[str, Describe] = {
+    EventKind.PRESENCE: _presence,
     EventKind.MERGED: _merged,
     EventKind.UNMERGED: _unmerged,
     EventKind.RATED: _rated,

@@ -336,12 +336,14 @@ def _copy_all(
         checks = lift_checks(target)  # built again once the rows are in
         for model in copy_order():
             report.tables.append(_copy_table(source, target, model, batch, progress))
-        search_index.rebuild()  # the index is built again from the copied rows, not copied
         next_ids = _set_sequences(target)
         for table in report.tables:
             table.next_id = next_ids.get(table.table)
         target.execute("SET LOCAL maintenance_work_mem = '128MB'")  # for the index builds
         restore_checks(target, checks)
+        # after the lifted indexes are back (they include the search's): built from the copied
+        # rows, not copied
+        search_index.rebuild()
         triggers.install()
         for model, table in zip(copy_order(), report.tables, strict=True):
             sums = _read_back(target, model, batch)

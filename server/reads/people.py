@@ -64,8 +64,6 @@ def users(
             query = query.where(User.role == role)
         if organization:
             query = query.where(User.organization == organization)
-        if q:
-            query = query.where(User.email.contains(q.lower()) | User.name.contains(q))
         found = list(query)
         related = Related(org_ids=[u.organization_id for u in found], viewer=None)
         factors = _with_second_factor([u.id for u in found])

@@ -121,7 +121,10 @@ def test_a_deleted_ticket_disappears_for_customers_and_stays_for_staff(live: Liv
         "deleted",
     ]
     assert [m["body"] for m in staff.get(f"/tickets/{number}/messages").json()] == ["more"]
-    assert number in [t["number"] for t in staff.get("/tickets").json()["items"]]
+    assert number not in [t["number"] for t in staff.get("/tickets").json()["items"]]
+    assert number in [
+        t["number"] for t in staff.get("/tickets", params={"deleted": "true"}).json()["items"]
+    ]
 
 
 def test_deleting_another_organizations_ticket_changes_nothing(live: Live) -> None:

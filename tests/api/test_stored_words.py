@@ -57,6 +57,7 @@ EVENT_WORDS = [
     "unmerged",
     "rated",
     "reminded",
+    "presence",
 ]
 PINNED: dict[str, dict[str, int | str]] = {
     "priority": {"low": 0, "normal": 1, "high": 2, "urgent": 3},

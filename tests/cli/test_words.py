@@ -105,6 +105,13 @@ def test_every_event_kind_has_words_and_none_shows_python() -> None:
         "deleted": {},
         "tagged": {"tags": [["dns"], ["dns", "outage"]]},
         "macro": {"macro": {"id": 1, "name": "Outage reply"}},
+        "merged": {"into": 12},
+        "unmerged": {"from": 13},
+        "rated": {"rating": "good", "comment": "fast, thanks"},
+        "reminded": {"days": 3},
+        "linked": {"link": 2, "ticket": 14, "kind": "same_outage"},
+        "unlinked": {"link": 2, "ticket": 14, "kind": "caused_by"},
+        "presence": {"state": "writing", "expires_at": "2026-11-28T09:00:30Z"},
         "sla_breached": {
             "targets": ["first_response", "resolution"],
             "due": {"first_response": "2026-11-28T09:00:00Z", "resolution": "2026-11-29T09:00:00Z"},

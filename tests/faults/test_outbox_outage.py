@@ -88,7 +88,8 @@ def test_outages_are_logged_once_cost_no_attempts_and_delivery_resumes(
     assert not _lines(caplog, "failed (attempt")  # not a line per row
 
     mailbox.start()
-    until(lambda: _states(numbers, "mail") == {("sent", 1)})
+    # the line "reachable again" comes once the batch is saved: wait for both
+    until(lambda: _states(numbers, "mail") == {("sent", 1)} and len(_lines(caplog, smtp)) == 2)
     subjects = sorted(str(m["Subject"]) for m in mailbox.to("team@padcom.test"))
     assert subjects == sorted(
         f"[Padcom #{n}] New ticket: Quota warning {i}" for i, n in enumerate(numbers)
@@ -98,7 +99,9 @@ def test_outages_are_logged_once_cost_no_attempts_and_delivery_resumes(
 
     receiver = Receiver(port=HOOK_PORT).start()
     try:
-        until(lambda: _states(numbers, "webhook") == {("sent", 1)})
+        until(
+            lambda: _states(numbers, "webhook") == {("sent", 1)} and len(_lines(caplog, hook)) == 2
+        )
         got = sorted(json.loads(r.body)["ticket"]["number"] for r in receiver.at("/hooks/pager"))
         assert got == sorted(numbers)
     finally:

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from server.storage.db import bind, db, is_postgres
+from server.storage.db import bind, db
 from server.storage.group_commit import GroupCommit
 from server.storage.migrations import migrate
 from server.storage.models import Organization
+from tests.support.databases import postgres_database, require_postgres
 
 
 @pytest.fixture
@@ -88,9 +89,20 @@ def _statements_of(run: Callable[[], object]) -> list[str]:
     return sent
 
 
-def test_on_postgresql_changes_that_succeed_pay_for_no_savepoint(bound: None) -> None:
-    if not is_postgres():
-        pytest.skip("SQLite's savepoints cost no round trip; it keeps them")
+@pytest.fixture
+def bound_to_postgresql() -> Iterator[None]:
+    """A PostgreSQL database of its own (SQLite's savepoints cost no round trip: it keeps them)."""
+    require_postgres()
+    with postgres_database() as url:
+        bind(url)
+        migrate()
+        yield
+        db.close_all()
+
+
+def test_on_postgresql_changes_that_succeed_pay_for_no_savepoint(
+    bound_to_postgresql: None,
+) -> None:
     writer = GroupCommit()
     sent = _statements_of(
         lambda: writer.run(lambda: Organization.create(name="fine", customer_number="S-1"))

@@ -204,7 +204,8 @@ async def test_sending_a_draft_again_after_lost_answers_posts_it_once(
     live: Live, agent: Person, customer: Person, word: str
 ) -> None:
     ticket = file_ticket(customer, f"{word} lost answers")
-    proxy = LosingProxy(live.thread.port, b"POST", times=2)  # the send and the client's retry
+    replies = f"POST /api/v1/tickets/{ticket['number']}/messages".encode()  # not presence
+    proxy = LosingProxy(live.thread.port, replies, times=2)  # the send and the client's retry
     app = build_app(proxy.url, agent.token)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
