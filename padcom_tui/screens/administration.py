@@ -142,7 +142,8 @@ class AdministrationScreen(PadcomScreen[None]):
         draw = {"orgs": rows.org_row, "people": rows.person_row, "tokens": rows.token_row,
                 "services": rows.service_row, "audit": rows.audit_row}[tab]  # fmt: skip
         table = self.query_one(f"#table-{tab}", DataTable)
-        table.clear()
+        table.clear(columns=True)  # columns sized afresh for these rows
+        table.add_columns(*rows.COLUMNS[tab])
         for item in found:
             table.add_row(*draw(item))
 
