@@ -9,7 +9,7 @@ shown while the draft waits).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from padcom_cli.client.api import PadcomClient
 from padcom_cli.client.jsontypes import Json
@@ -30,8 +30,9 @@ class Answering(PadcomScreen[Json | None]):
     def client(self) -> PadcomClient:
         return self.padcom.client
 
-    def action_reload(self) -> None:
-        raise NotImplementedError
+    if TYPE_CHECKING:
+
+        def action_reload(self) -> None: ...  # the ticket screen's (ticket.py)
 
     def action_reply(self) -> None:
         self._write(internal=False)
