@@ -142,10 +142,12 @@ class AdministrationScreen(PadcomScreen[None]):
         draw = {"orgs": rows.org_row, "people": rows.person_row, "tokens": rows.token_row,
                 "services": rows.service_row, "audit": rows.audit_row}[tab]  # fmt: skip
         table = self.query_one(f"#table-{tab}", DataTable)
-        table.clear(columns=True)  # columns sized afresh for these rows
-        table.add_columns(*rows.COLUMNS[tab])
-        for item in found:
-            table.add_row(*draw(item))
+        cells = [draw(item) for item in found]
+        labels = rows.COLUMNS[tab]
+        table.clear(columns=True)
+        for label, width in zip(labels, rows.column_widths(labels, cells), strict=True):
+            table.add_column(label, width=width)
+        table.add_rows(cells)
 
     def _note(self, words: str) -> None:
         self.query_one("#admin-note", Static).update(Text(words))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from padcom_cli.client.jsontypes import Json
@@ -91,4 +92,14 @@ def audit_row(entry: Json) -> list[Text]:
         _t(entry["action"]),
         _t(entry.get("target_label") or entry.get("target_id") or "-"),
         _t(change_words(entry)),
+    ]
+
+
+def column_widths(labels: tuple[str, ...], cells: list[list[Text]]) -> list[int]:
+    """Each column as wide as its widest cell or label, measured before anything is drawn:
+    a DataTable left to size its columns on idle can draw (and cache) rows in between
+    at the labels' widths, and under load a name stayed cut to its header's width."""
+    return [
+        max([cell_len(label), *(row[i].cell_len for row in cells)])
+        for i, label in enumerate(labels)
     ]

@@ -75,6 +75,20 @@ async def test_an_admin_adds_an_organization_with_its_vps_and_invites_its_custom
         assert actions == ["user.invited", "service.added", "org.added"]
 
 
+async def test_a_long_name_is_shown_whole_even_when_drawn_before_the_table_settles(
+    live: Live,
+) -> None:
+    admin = live.person("admin")
+    app = build_app(live.url, admin.token)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await _open(pilot)
+        name = "Bäckerei Huber und Söhne Webdesign"
+        screen._show("orgs", [{"id": 7, "customer_number": "C10001", "name": name}])
+        table = screen.query_one("#table-orgs", DataTable)
+        drawn = table.render_line(1).text  # drawn now, before the table's own idle pass
+        assert name in drawn
+
+
 async def test_an_admin_deactivates_a_person_and_revokes_a_leaked_token(live: Live) -> None:
     admin, leaky = live.person("admin"), live.person("customer")
     app = build_app(live.url, admin.token)
@@ -104,6 +118,7 @@ async def test_an_admin_deactivates_a_person_and_revokes_a_leaked_token(live: Li
 
 async def test_an_agent_may_look_but_not_change(live: Live) -> None:
     agent = live.person("agent")
+    live.organization()
     app = build_app(live.url, agent.token)
     async with app.run_test(size=(120, 36)) as pilot:
         await _open(pilot)
