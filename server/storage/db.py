@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlparse
 
 from peewee import Database, DatabaseProxy, OperationalError
@@ -164,10 +164,23 @@ def open_database(url: str, limits: DatabaseLimits | None = None) -> Database:
 
 
 def bind(url: str, limits: DatabaseLimits | None = None) -> Database:
-    """Open the database at ``url`` and make it the one behind ``db``."""
+    """Open the database at ``url`` and make it the one behind ``db``.
+
+    Binding what is bound already keeps it: swapped under a second app in one
+    process (the tests run servers side by side), the first app's open
+    transactions lost their connection and write lock, and two writers on one
+    SQLite file waited each other out into "database is locked".
+    """
+    if _bound and _bound[0] is db.obj and tuple(_bound[1:]) == (url, limits):
+        return cast(Database, _bound[0])
     database = open_database(url, limits)
     db.initialize(database)
+    _bound[:] = [database, url, limits]
     return database
+
+
+_bound: list[Any] = []
+"""The database behind ``db`` and the URL and limits it was opened with."""
 
 
 def is_postgres() -> bool:

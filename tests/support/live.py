@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ FAST_PASSWORDS = PasswordParams(time_cost=1, memory_cost=8 * 1024, parallelism=1
 """argon2id made cheap for tests; production keeps RFC 9106's parameters."""
 
 _serial = count(1)
+_serving: Counter[int] = Counter()
+"""How many servers of this process run on each database (by identity)."""
 
 
 def test_settings(database_url: str, **overrides: object) -> Settings:
@@ -185,10 +188,14 @@ def own_server(database_url: str, **overrides: object) -> Iterator[Live]:
 
     settings = test_settings(database_url, **overrides)
     thread = ServerThread(create_app(settings)).start()
+    database = db.obj
+    _serving[id(database)] += 1
     world = Live(settings, thread)
     try:
         yield world
     finally:
         world.close()
         thread.stop()
-        db.close_all()
+        _serving[id(database)] -= 1
+        if not _serving[id(database)]:  # a server still running on it keeps its connections
+            database.close_all()
