@@ -23,9 +23,9 @@ from typing import Any
 from peewee import ModelSelect
 
 from server.helpdesk import canned, tags
-from server.helpdesk.errors import Forbidden, Invalid, NotFound, StaleVersion
+from server.helpdesk.errors import Forbidden, Invalid, NotFound
 from server.helpdesk.sla import SlaTargets
-from server.helpdesk.tickets import add_message, ticket_event, update_ticket
+from server.helpdesk.tickets import add_message, refuse_if_stale, ticket_event, update_ticket
 from server.helpdesk.visibility import get_ticket
 from server.storage.desk_models import CannedReply, Macro
 from server.storage.fields import utcnow
@@ -157,11 +157,7 @@ def apply(
     """
     macro = find(user, macro_id)
     ticket = get_ticket(user, number, for_update=True)
-    if expected_version is not None and ticket.version != expected_version:
-        raise StaleVersion(
-            f"ticket {number} was changed by someone else (now version {ticket.version})",
-            details={"current_version": ticket.version},
-        )
+    refuse_if_stale(ticket, expected_version)
     wanted = _by_word(macro)
     events: list[Event] = []
     if "reply" in wanted:

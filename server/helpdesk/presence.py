@@ -53,8 +53,9 @@ def announce(user: User, number: int, state: str) -> tuple[dict[str, Any], list[
     return {"ticket": ticket.id, **changes}, [event]
 
 
-def present(number: int, viewer: User) -> list[tuple[int, str, str]]:
-    """Who else is on ticket ``number`` now: (user id, state, expires_at), oldest first."""
+def present(number: int, leaving_out: int | None = None) -> list[tuple[int, str, str]]:
+    """Who is on ticket ``number`` now, but ``leaving_out``: (user id, state, expires_at),
+    oldest first. The caller has checked that the viewer may know (``on_ticket``)."""
     now = utcnow()
     latest: dict[int, Event] = {}
     query = Event.select().where(
@@ -67,5 +68,16 @@ def present(number: int, viewer: User) -> list[tuple[int, str, str]]:
     return [
         (actor, str(event.changes["state"]), str(event.changes["expires_at"]))
         for actor, event in latest.items()
-        if actor != viewer.id and event.changes.get("state") != PresenceState.LEFT
+        if actor != leaving_out and event.changes.get("state") != PresenceState.LEFT
     ]
+
+
+def on_ticket(user: User, number: int) -> list[tuple[int, str, str]]:
+    """Everyone on ticket ``number`` now, ``user`` too if they are (``GET .../presence``): what a
+    screen that opens shows before the stream's next event.
+
+    Raises Forbidden for a customer, NotFound for a ticket that does not exist.
+    """
+    if not user.is_staff:
+        raise Forbidden("presence is for support staff only")
+    return present(get_ticket(user, number).id)

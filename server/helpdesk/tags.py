@@ -18,8 +18,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from server.helpdesk.errors import Forbidden, Invalid, StaleVersion
-from server.helpdesk.tickets import ticket_event
+from server.helpdesk.errors import Forbidden, Invalid
+from server.helpdesk.tickets import refuse_if_stale, ticket_event
 from server.helpdesk.visibility import get_ticket
 from server.storage.desk_models import TAG_MAX, AllowedTag, TicketTag
 from server.storage.models import Event, Ticket, User
@@ -111,11 +111,7 @@ def change_tags(
         raise Invalid(f"a tag cannot be added and removed at once: {', '.join(sorted(both))}")
     if ticket is None:
         ticket = get_ticket(user, number, for_update=True)
-    if expected_version is not None and ticket.version != expected_version:
-        raise StaleVersion(
-            f"ticket {number} was changed by someone else (now version {ticket.version})",
-            details={"current_version": ticket.version},
-        )
+    refuse_if_stale(ticket, expected_version)
     allow = set(allowed())
     outside = [tag for tag in adding if allow and tag not in allow]
     if outside:

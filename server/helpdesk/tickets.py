@@ -189,6 +189,16 @@ def status_side_effects(ticket: Ticket, new_status: str, values: dict[str, Any])
         values["closed_at"] = None
 
 
+def refuse_if_stale(ticket: Ticket, expected_version: int | None) -> None:
+    """Raises StaleVersion when the writer saw another version of ``ticket`` than it has now
+    (``None``: they named none, the change applies to the ticket as it is)."""
+    if expected_version is not None and ticket.version != expected_version:
+        raise StaleVersion(
+            f"ticket {ticket.id} was changed by someone else (now version {ticket.version})",
+            details={"current_version": ticket.version},
+        )
+
+
 def refuse_if_merged(ticket: Ticket, what: str) -> None:
     """Replies and status changes belong on the ticket a duplicate was merged into
     (server/helpdesk/merge.py); raises Conflict."""
@@ -230,11 +240,7 @@ def update_ticket(
     if wanted.get("status") is not None:
         refuse_if_merged(ticket, "change the status")
         wanted["status"] = wanted_status(user, ticket, wanted["status"])
-    if ticket.version != expected_version:
-        raise StaleVersion(
-            f"ticket {number} was changed by someone else (now version {ticket.version})",
-            details={"current_version": ticket.version},
-        )
+    refuse_if_stale(ticket, expected_version)
     cleared = [k for k, v in wanted.items() if v is None and k not in NULLABLE_FIELDS]
     if cleared:
         raise Invalid(f"{', '.join(cleared)} cannot be null")
@@ -283,7 +289,12 @@ def _change_events(
 
 
 def add_message(
-    user: User, number: int, body: str, internal: bool, status: str | None = None
+    user: User,
+    number: int,
+    body: str,
+    internal: bool,
+    status: str | None = None,
+    expected_version: int | None = None,
 ) -> tuple[Message, Ticket, list[Event]]:
     """A reply (or a staff-only note); replies move the ticket along.
 
@@ -294,13 +305,16 @@ def add_message(
     ``-updated`` order) are what a customer sees, and a note must not show
     there, nor fail a customer's ``If-Match``; no field of the ticket changed.
     ``status`` (staff, replies only) sets the status in the same change: send and
-    set waiting or resolved in one step, one ``replied`` event. Raises NotFound, Invalid.
+    set waiting or resolved in one step, one ``replied`` event. ``expected_version``
+    (optional): the version the writer saw when they began, so a reply written while a
+    colleague answered is refused rather than sent blind. Raises NotFound, Invalid, StaleVersion.
     """
     if internal and not user.is_staff:
         raise Invalid("customers cannot write internal notes")
     if status is not None and (internal or not user.is_staff):
         raise Invalid("only a staff member's reply can set the status with it")
     ticket = get_ticket(user, number, for_update=True)
+    refuse_if_stale(ticket, expected_version)
     if not internal:
         refuse_if_merged(ticket, "reply")
     now = utcnow()

@@ -359,6 +359,11 @@ class PresenceOut(BaseModel):
     others: list[PresentOut]
 
 
+class OnTicketOut(BaseModel):
+    ticket: int
+    present: list[PresentOut] = Field(description="everyone on the ticket now, you too if you are")
+
+
 class EventPage(BaseModel):
     items: list[EventOut]
     next_cursor: str | None

@@ -113,12 +113,21 @@ def latest_event_id(user: User) -> int:
         return int(newest or 0)
 
 
+def _shown(user: User, found: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
+    related = Related(user_ids=[actor for actor, _, _ in found], viewer=user)
+    return [
+        {"user": related.user(actor), "state": state, "expires_at": until}
+        for actor, state, until in found
+    ]
+
+
 def others_present(user: User, number: int) -> list[dict[str, Any]]:
     """Who else of the staff is on ticket ``number`` now (``presence.present``), with who they are."""
     with db.connection_context():
-        found = presence.present(number, user)
-        related = Related(user_ids=[actor for actor, _, _ in found], viewer=user)
-        return [
-            {"user": related.user(actor), "state": state, "expires_at": until}
-            for actor, state, until in found
-        ]
+        return _shown(user, presence.present(number, user.id))
+
+
+def on_ticket(user: User, number: int) -> dict[str, Any]:
+    """``GET /tickets/{n}/presence``: everyone on the ticket now (``presence.on_ticket``)."""
+    with db.connection_context():
+        return {"ticket": number, "present": _shown(user, presence.on_ticket(user, number))}

@@ -4,6 +4,7 @@ customer never learns of it.
 ``POST /tickets/{n}/presence`` announces it as an internal event on the stream
 (staff only), across server processes too; it holds 30 s unless renewed, and
 ``left`` ends it. Nothing of the ticket changes and its history leaves it out.
+``GET /tickets/{n}/presence`` says who is there now, for a screen that opens.
 """
 
 from __future__ import annotations
@@ -78,6 +79,44 @@ def test_left_ends_it_and_bad_requests_change_nothing(live: Live) -> None:
     assert kim.api().post("/tickets/999999/presence", json={"state": "viewing"}).status_code == 404
     as_customer = customer.api().post(f"/tickets/{number}/presence", json={"state": "viewing"})
     assert as_customer.status_code == 403
+
+
+def test_a_staff_member_opening_a_ticket_asks_who_is_on_it(live: Live) -> None:
+    customer = live.person("customer")
+    kim, lee, sam = live.person("agent"), live.person("agent"), live.person("agent")
+    number = file_ticket(customer)["number"]
+    other = file_ticket(customer)["number"]
+    assert sam.api().get(f"/tickets/{number}/presence").json() == {"ticket": number, "present": []}
+    kim.api().post(f"/tickets/{number}/presence", json={"state": "writing"}).raise_for_status()
+    lee.api().post(f"/tickets/{number}/presence", json={"state": "viewing"}).raise_for_status()
+    lee.api().post(f"/tickets/{other}/presence", json={"state": "viewing"}).raise_for_status()
+
+    asked = sam.api().get(f"/tickets/{number}/presence")
+    assert asked.status_code == 200, asked.text
+    present = asked.json()["present"]
+    assert [(p["user"]["id"], p["user"]["name"], p["state"]) for p in present] == [
+        (kim.id, kim.user.name, "writing"),
+        (lee.id, lee.user.name, "viewing"),
+    ]
+    assert all(p["expires_at"].endswith("Z") for p in present)
+    mine = kim.api().get(f"/tickets/{number}/presence").json()["present"]
+    assert kim.id in [p["user"]["id"] for p in mine]  # everyone, the one asking too
+    kim.api().post(f"/tickets/{number}/presence", json={"state": "left"}).raise_for_status()
+    still = sam.api().get(f"/tickets/{number}/presence").json()["present"]
+    assert [p["user"]["id"] for p in still] == [lee.id]
+    history = sam.api().get("/events?after=0&limit=100").json()["items"]
+    asked_again = [e for e in history if e["kind"] == "presence" and e["actor"]["id"] == sam.id]
+    assert asked_again == []  # asking announces nothing
+
+
+def test_only_staff_ask_who_is_on_a_ticket(live: Live) -> None:
+    customer, kim = live.person("customer"), live.person("agent")
+    number = file_ticket(customer)["number"]
+    kim.api().post(f"/tickets/{number}/presence", json={"state": "writing"}).raise_for_status()
+    as_customer = customer.api().get(f"/tickets/{number}/presence")
+    assert as_customer.status_code == 403
+    assert kim.user.name not in as_customer.text
+    assert kim.api().get("/tickets/999999/presence").status_code == 404
 
 
 @pytest.fixture(scope="module")

@@ -248,6 +248,7 @@ DECLARED: dict[str, Declared] = {
     "POST /api/v1/tickets/{number}/presence": Declared(
         "staff", body=lambda w, p: {"state": "viewing"}
     ),
+    "GET /api/v1/tickets/{number}/presence": Declared("staff"),
     "GET /api/v1/tickets/{number}/attachments": Declared("user", special=TICKET_ROUTE),
     "GET /api/v1/tickets/{number}/attachments/{file_id}": Declared("user", special=TICKET_ROUTE),
     # anyone signed in may upload; only the uploader can attach it (tests/api/test_attachments.py)

@@ -13,8 +13,7 @@ from server.http.desk_schemas import MacroBulkIn, MacroBulkOut, MacroIn, MacroOu
 from server.http.errors import status_of
 from server.http.idempotency import Answer
 from server.http.once import Done, Once, write_once
-from server.http.routes.tags import optional_version
-from server.http.routes.tickets import IdempotencyKeyHeader, Number
+from server.http.routes.tickets import IdempotencyKeyHeader, Number, optional_version
 from server.http.schemas import TicketOut
 from server.reads import desk
 from server.reads.ticket_read import JSON, dumps, ticket_now

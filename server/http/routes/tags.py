@@ -9,10 +9,9 @@ from fastapi import APIRouter, Header, Request, Response
 from server.helpdesk import tags
 from server.http.deps import AdminUser, StaffUser, write
 from server.http.desk_schemas import AllowedTagsIn, TagsIn, TagsOut
-from server.http.errors import ApiError
 from server.http.idempotency import Answer
 from server.http.once import Done, Once, write_once
-from server.http.routes.tickets import ETAG, IdempotencyKeyHeader, Number
+from server.http.routes.tickets import IdempotencyKeyHeader, Number, optional_version
 from server.http.schemas import TicketOut
 from server.reads import desk
 from server.reads.ticket_read import JSON, dumps, ticket_now
@@ -20,16 +19,6 @@ from server.storage.models import Event
 from server.storage.write_path import plain
 
 router = APIRouter(tags=["tags"])
-
-
-def optional_version(if_match: str | None) -> int | None:
-    """The version in an optional ``If-Match``; a malformed one is a 400."""
-    if if_match is None:
-        return None
-    found = ETAG.match(if_match)
-    if not found:
-        raise ApiError('If-Match must be a ticket version such as "3"')
-    return int(found.group(1))
 
 
 @router.post("/tickets/{number}/tags", response_model=TicketOut)

@@ -150,6 +150,16 @@ def _expected_version(if_match: str | None) -> int:
     return int(found.group(1))
 
 
+def optional_version(if_match: str | None) -> int | None:
+    """The version in an optional ``If-Match``; a malformed one is a 400."""
+    return None if if_match is None else _expected_version(if_match)
+
+
+IfMatchHeader = Annotated[
+    str | None, Header(max_length=40, description='the ticket version you last saw: "3"')
+]
+
+
 @router.patch("/tickets/{number}", response_model=TicketOut)
 def update_ticket(
     number: Number,
@@ -202,15 +212,18 @@ def add_message(
     request: Request,
     user: CurrentUser,
     settings: AppSettings,
+    if_match: IfMatchHeader = None,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
     """Reply on a ticket (or, for staff, leave an internal note), with your uploads as
-    ``attachments``: a note's files are staff-only, as the note is."""
-    once = Once.of(request, idempotency_key, fingerprinted(data))
+    ``attachments``: a note's files are staff-only, as the note is. ``If-Match`` is
+    optional: with it, a ticket that moved on (someone replied while you wrote) is a 412."""
+    expected = optional_version(if_match)
+    once = Once.of(request, idempotency_key, fingerprinted(data), if_match)
 
     def change() -> tuple[Done, list[Event]]:
         message, ticket, events = tickets.add_message(
-            user, number, data.body, data.internal, data.status
+            user, number, data.body, data.internal, data.status, expected
         )
         attachments.attach(
             user, data.attachments, ticket, message.id, message.internal, settings.files
