@@ -312,17 +312,25 @@ class PadcomClient:
         idempotency_key: str | None = None,
         status: str | None = None,
         attachments: list[int] | None = None,
+        if_version: int | None = None,
     ) -> Json:
         """Post a reply (or a note) with the uploads ``attachments`` (from ``upload``);
-        ``status`` (staff replies) sets it in the same change."""
+        ``status`` (staff replies) sets it in the same change. With ``if_version`` (the
+        version seen when the writing began) raises Conflict when the ticket moved on."""
         fields: Json = {"body": body, "internal": internal}
         if status is not None:
             fields["status"] = status
         if attachments:
             fields["attachments"] = attachments
+        headers = {"If-Match": f'"{if_version}"'} if if_version is not None else None
         result: Json = self._write(
-            "POST", f"/tickets/{number}/messages", idempotency_key, json=fields
+            "POST", f"/tickets/{number}/messages", idempotency_key, headers, json=fields
         )
+        return result
+
+    def on_ticket(self, number: int) -> list[Json]:
+        """Who of the staff is viewing or writing on ticket ``number`` now (us too, if we are)."""
+        result: list[Json] = self._json("GET", f"/tickets/{number}/presence")["present"]
         return result
 
     def presence(self, number: int, state: str) -> Json:

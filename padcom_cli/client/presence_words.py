@@ -53,12 +53,13 @@ class PresenceBoard:
             touched.add(number)
         return touched
 
-    def take(self, number: int, others: list[Json]) -> None:
-        """The ``others`` of a presence answer: who was on ``number`` when we arrived."""
+    def take(self, number: int, others: list[Json], me: int | None = None) -> None:
+        """Who is on ``number`` now, as ``GET /tickets/{n}/presence`` (``present``) or an
+        announcement's answer (``others``) says; ``me`` is left out."""
         here = self.on.setdefault(number, {})
         for other in others:
             user = other.get("user") or {}
-            if isinstance(user.get("id"), int):
+            if isinstance(user.get("id"), int) and user["id"] != me:
                 name = clean(str(user.get("name") or ""), single_line=True)
                 here[user["id"]] = (name, str(other.get("state")), _time(other.get("expires_at")))
 

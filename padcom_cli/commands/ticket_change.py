@@ -7,12 +7,12 @@ the command exits 5 saying what changed since.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from padcom_cli import text_input
-from padcom_cli.client.conflict_words import UNSEEN, event_line, headline
+from padcom_cli.client.conflict_words import UNSEEN, event_line, first_line, headline
 from padcom_cli.client.errors import Conflict
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
@@ -52,6 +52,13 @@ def _groups_since(events: list[Json], behind: int) -> list[Json]:
     return [e for e in events if e["at"] in recent]
 
 
+def _messages_of(api: PadcomClient, number: int, events: list[Json]) -> dict[Any, str]:
+    """Message id → body, for the events that added one (a reply, a note); none asked otherwise."""
+    if not any("message" in (e.get("changes") or {}) for e in events):
+        return {}
+    return {m["id"]: str(m.get("body") or "") for m in api.messages(number)}
+
+
 def what_changed(api: PadcomClient, number: int, seen: Json | None, version: int) -> str:
     """Words for a refused change: the ticket's current version and every change since."""
     current = api.get_ticket(number)
@@ -62,9 +69,12 @@ def what_changed(api: PadcomClient, number: int, seen: Json | None, version: int
     else:
         newer = _groups_since(events, current["version"] - version)
     lines = [f"{headline(number, version, current['version'])}. What changed:"]
+    said = _messages_of(api, number, newer)
     for event in newer:
         at = parse(event["at"])
-        lines.append(f"  {local(at) if at else '-'}  {event_line(event)}")
+        words = said.get((event.get("changes") or {}).get("message"))
+        quoted = f' — "{first_line(words)}"' if words else ""
+        lines.append(f"  {local(at) if at else '-'}  {event_line(event)}{quoted}")
     if not newer:
         lines.append(f"  {UNSEEN}")
     lines.append(f"See it with `padcom ticket show {number}`, then try again.")

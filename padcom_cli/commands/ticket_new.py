@@ -9,15 +9,18 @@ import typer
 
 from padcom_cli import text_input
 from padcom_cli.client.api import PadcomClient
+from padcom_cli.client.errors import Conflict
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
 from padcom_cli.client.vocabulary import Category, Priority, SendAndSet
 from padcom_cli.commands.files import Attach, AttachBody, fit_text, upload_all
+from padcom_cli.commands.ticket_change import what_changed
 from padcom_cli.options import (
     AsJson,
     Body,
     BodyFile,
     CategoryOption,
+    IfVersion,
     Number,
     PriorityOption,
     Subject,
@@ -216,13 +219,15 @@ def reply(
     ] = None,
     attach: Attach = None,
     attach_body: AttachBody = False,
+    if_version: IfVersion = None,
     as_json: AsJson = False,
 ) -> None:
     """Add a reply to a ticket.
 
     The text comes from --body or --body-file ('-' reads standard input), or
     --canned ID; on a terminal without either, from $VISUAL/$EDITOR or typed in.
-    -a attaches files.
+    -a attaches files. With --if-version, a ticket that moved on since (someone
+    replied meanwhile) is not answered: exit 5, saying what changed.
     """
     api = client(ctx)
     if canned is not None:
@@ -231,7 +236,20 @@ def reply(
         text = text_input.need_body(body, body_file, REPLY_HELP)
     text, as_file = fit_text(api, text, attach_body, _body_name(body_file))
     files = upload_all(api, attach, as_file, _body_name(body_file))
-    message = api.reply(number, text, status=then.value if then else None, attachments=files)
+    try:
+        message = api.reply(
+            number,
+            text,
+            status=then.value if then else None,
+            attachments=files,
+            if_version=if_version,
+        )
+    except Conflict as error:
+        if if_version is None:
+            raise
+        raise Conflict(
+            what_changed(api, number, None, if_version), status=error.status, details=error.details
+        ) from error
 
     def draw() -> object:
         from padcom_cli.render import message as render_message

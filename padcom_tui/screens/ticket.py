@@ -71,6 +71,8 @@ class TicketData:
     """The requester's tickets, open first (the Customer tab)."""
     organization: list[Json] = field(default_factory=list)
     """The organization's tickets, open first."""
+    present: list[Json] = field(default_factory=list)
+    """Who of the staff is on the ticket now (the stream says who comes and goes after)."""
 
     @classmethod
     def fetch(cls, client: PadcomClient, number: int, staff: list[Json] | None) -> TicketData:
@@ -98,6 +100,7 @@ class TicketData:
                 if org
                 else []
             ),
+            present=client.on_ticket(number),
         )
 
     @property
@@ -212,6 +215,9 @@ class TicketScreen(Answering):
         for account in self.query(Account):
             account.show(data.ticket, data.services)
         self.query_one(RelatedTickets).show(data.ticket, data.theirs, data.organization)
+        present, data.present = data.present, []  # taken once: the stream keeps it current after
+        self.padcom.presence.take(self.number, present, (self.padcom.me or {}).get("id"))
+        self.presence.show()
         if first:
             self._restore_draft()
 

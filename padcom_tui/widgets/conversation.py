@@ -82,6 +82,15 @@ class Conversation(VerticalScroll):
         self.cursor = max(0, min(len(shown) - 1, index))
         self._mark()
 
+    def point_at(self, index: int) -> None:
+        """Put the cursor on entry ``index`` (0 is the description) once it is drawn."""
+
+        def mark() -> None:
+            self.cursor = max(0, min(len(self.messages) - 1, index))
+            self._mark()
+
+        self.call_after_refresh(mark)
+
     def _mark(self) -> None:
         current = self.current
         for view in self.messages:

@@ -34,6 +34,17 @@ from padcom_tui.drafts import Draft, Drafts
 if TYPE_CHECKING:
     from padcom_tui.app import PadcomAdmin
 
+
+@dataclass(frozen=True)
+class Basis:
+    """The ticket as the agent saw it when the draft began: a reply sent on it is refused (412)
+    if the ticket moved on since, so a colleague's answer meanwhile is shown before ours goes."""
+
+    version: int
+    messages: frozenset[int]
+    """The ids of the messages the conversation showed."""
+
+
 SAVE_AFTER_SECONDS = 0.3
 """A draft reaches the disk this long after the last key (and at once when the pane closes)."""
 
@@ -65,6 +76,13 @@ class ReplyPane(Vertical):
     class Closed(Message):
         """The agent left the editor (the draft is kept)."""
 
+    @dataclass
+    class Overtaken(Message):
+        """The server refused the reply: the ticket moved on since the draft's ``basis``."""
+
+        status: str | None
+        """What the agent wanted to set with it (send and set), to send it again the same."""
+
     class QuoteWanted(Message):
         """The agent asked to quote the message under the conversation's cursor."""
 
@@ -77,6 +95,8 @@ class ReplyPane(Vertical):
         self.sending = False
         self._save_timer: Timer | None = None
         self.replies: list[Json] | None = None
+        self.basis: Basis | None = None
+        """What the draft was written on (None: nothing shown yet, or sent)."""
 
     @property
     def padcom(self) -> PadcomAdmin:
@@ -125,6 +145,12 @@ class ReplyPane(Vertical):
         )
         self.query_one("#editor-title", Static).update(title)
         self.set_class(internal, "internal")
+
+    def base_on(self, basis: Basis | None, *, again: bool = False) -> None:
+        """Remember what the draft is written on: once, when it begins (``again``: the agent has
+        now seen the ticket as it is, e.g. after the collision prompt)."""
+        if again or self.basis is None:
+            self.basis = basis
 
     def focus_text(self) -> None:
         self.area.focus()
@@ -178,6 +204,8 @@ class ReplyPane(Vertical):
         self._save_now()  # with its key: a send whose answer is lost is retried once
         number, internal, key = self.number, self.internal, self.key
         wanted = SendAndSet(status).value if status is not None else None
+        # a note collides with nobody's answer: only a reply is sent on what the agent saw
+        based_on = None if internal or self.basis is None else self.basis.version
 
         def sent(_message: Json) -> None:
             self.sending = False
@@ -185,16 +213,25 @@ class ReplyPane(Vertical):
             self.area.load_text("")
             self.drafts.discard(number, internal)  # the emptied text's save
             self.key = new_key()
+            self.basis = None
             self.post_message(self.Sent(wanted))
 
         def failed(error: PadcomError) -> None:
             self.sending = False
+            if based_on is not None and error.code == "version_mismatch":
+                self.post_message(self.Overtaken(wanted))  # the screen shows what came and asks
+                return
             self.padcom.report(error)  # the draft stays, on screen and on disk
 
         in_background(
             self,
             lambda: self.padcom.client.reply(
-                number, body, internal=internal, idempotency_key=key, status=wanted
+                number,
+                body,
+                internal=internal,
+                idempotency_key=key,
+                status=wanted,
+                if_version=based_on,
             ),
             sent,
             failed=failed,

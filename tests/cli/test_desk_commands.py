@@ -74,3 +74,25 @@ def test_an_agent_lists_and_applies_a_macro(live: Live, padcom: Padcom) -> None:
     applied = padcom("ticket", "macro", str(number), str(macro), as_=agent)
     assert applied.exit_code == 0, applied.output
     assert "closed" in applied.stdout and "spam" in applied.stdout
+
+
+def test_a_reply_based_on_a_version_a_colleague_answered_since_exits_5(
+    live: Live, padcom: Padcom
+) -> None:
+    customer, kim, lee = live.person("customer"), live.person("agent"), live.person("agent")
+    number = file_number(customer, "Mail bounces")
+    seen = kim.api().get(f"/tickets/{number}").json()["version"]
+    lee.api().post(
+        f"/tickets/{number}/messages", json={"body": "Fixed the MX record.\nLee"}
+    ).raise_for_status()
+    late = padcom(
+        "ticket", "reply", str(number), "-b", "Looking.", "--if-version", str(seen), as_=kim
+    )
+    assert late.exit_code == 5, late.output
+    assert f"ticket #{number} changed since version {seen}" in late.stderr
+    assert f'{lee.user.name}: replied; status: new → open — "Fixed the MX record."' in late.stderr
+    bodies = [m["body"] for m in customer.api().get(f"/tickets/{number}/messages").json()]
+    assert bodies == ["Fixed the MX record.\nLee"]
+    now = str(seen + 1)
+    sent = padcom("ticket", "reply", str(number), "-b", "Looking.", "--if-version", now, as_=kim)
+    assert sent.exit_code == 0, sent.output
