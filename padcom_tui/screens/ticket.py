@@ -54,6 +54,14 @@ WIDE = 120
 """From this width on, the customer's account stays in view beside the conversation."""
 
 
+def _present(client: PadcomClient, number: int) -> list[Json]:
+    """Who is on the ticket now; presence is a courtesy, so a failure shows nobody."""
+    try:
+        return client.on_ticket(number)
+    except PadcomError:
+        return []
+
+
 @dataclass
 class TicketData:
     """Everything the view shows, fetched together."""
@@ -100,7 +108,7 @@ class TicketData:
                 if org
                 else []
             ),
-            present=client.on_ticket(number),
+            present=_present(client, number),
         )
 
     @property

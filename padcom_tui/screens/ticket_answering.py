@@ -50,6 +50,9 @@ class Answering(PadcomScreen[Json | None]):
 
         def show(self, data: Any) -> None: ...  # the ticket screen's (ticket.py)
 
+    resent_quietly = False
+    """A reply refused with no new reply in the way was sent again on the new version."""
+
     def basis(self) -> Basis | None:
         """The ticket as shown now, for a draft that begins on it (None before it loaded)."""
         if self.data is None:
@@ -134,6 +137,7 @@ class Answering(PadcomScreen[Json | None]):
         self._writing(False)
 
     def on_reply_pane_sent(self, message: ReplyPane.Sent) -> None:
+        self.resent_quietly = False
         self.remove_class("editing", "peek")
         self._writing(False)
         what = "Internal note saved" if self.editor.internal else "Reply sent"
@@ -162,10 +166,14 @@ class Answering(PadcomScreen[Json | None]):
                 self.show(self.data)
             newer = replies_since(messages, set(seen), me)
             self.editor.base_on(self.basis(), again=True)  # what it is sent on now
-            if not newer:
+            if not newer and not self.resent_quietly:
+                self.resent_quietly = True  # once: a ticket that keeps moving is the agent's call
                 self.editor.action_send(message.status)
                 return
-            lines = [replied_meanwhile(reply, self.padcom.clock()) for reply in newer]
+            self.resent_quietly = False
+            lines = [replied_meanwhile(reply, self.padcom.clock()) for reply in newer] or [
+                f"Ticket #{self.number} keeps changing while your reply goes out."
+            ]
             more = len(lines) - SHOWN_REPLIES
             question = "\n".join(
                 lines[:SHOWN_REPLIES] + ([f"(and {more} more)"] if more > 0 else [])
@@ -175,7 +183,7 @@ class Answering(PadcomScreen[Json | None]):
                 if send:
                     self.editor.action_send(message.status)
                 else:
-                    self._review(messages.index(newer[0]))
+                    self._review(messages.index(newer[0]) if newer else len(messages) - 1)
 
             self.app.push_screen(
                 ConfirmScreen(f"{question}\n\nSend anyway?", "Send anyway", no="Review"), answered
