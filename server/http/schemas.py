@@ -21,7 +21,6 @@ from pydantic_core import PydanticCustomError
 from server.reads.listing import SORT_PATTERN
 from server.vocabulary import (
     Category,
-    PresenceState,
     Priority,
     Rating,
     Role,
@@ -340,28 +339,6 @@ class TicketHit(TicketOut):
 class TicketPage(BaseModel):
     items: list[TicketHit]
     next_cursor: str | None
-
-
-class PresenceIn(Strict):
-    state: PresenceState
-
-
-class PresentOut(BaseModel):
-    user: UserOut
-    state: PresenceState
-    expires_at: datetime
-
-
-class PresenceOut(BaseModel):
-    ticket: int
-    state: PresenceState
-    expires_at: datetime
-    others: list[PresentOut]
-
-
-class OnTicketOut(BaseModel):
-    ticket: int
-    present: list[PresentOut] = Field(description="everyone on the ticket now, you too if you are")
 
 
 class EventPage(BaseModel):

@@ -15,8 +15,8 @@ from fastapi import APIRouter, Request
 
 from server.helpdesk import presence
 from server.http.deps import StaffUser, write
+from server.http.presence_shapes import OnTicketOut, PresenceIn, PresenceOut
 from server.http.routes.tickets import Number
-from server.http.schemas import OnTicketOut, PresenceIn, PresenceOut
 from server.reads import pages
 from server.storage.models import Event
 
