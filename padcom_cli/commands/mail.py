@@ -9,6 +9,7 @@ import typer
 
 from padcom_cli.client.admin import find_user
 from padcom_cli.client.jsontypes import Json
+from padcom_cli.client.triage_words import opening
 from padcom_cli.options import AsJson
 from padcom_cli.output import emit, note
 from padcom_cli.session import client
@@ -16,12 +17,8 @@ from padcom_cli.session import client
 MailId = Annotated[
     int, typer.Argument(min=1, max=2**31 - 1, metavar="ID", help="The mail's ID (mail triage).")
 ]
-FIRST_LINE_CHARS = 60
-
-
-def _first_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[0][:FIRST_LINE_CHARS] if lines else ""
+FIRST_WORDS = 60
+"""How much of a mail's opening the list shows."""
 
 
 def triage(ctx: typer.Context, as_json: AsJson = False) -> None:
@@ -46,7 +43,7 @@ def triage(ctx: typer.Context, as_json: AsJson = False) -> None:
                 plain(item["sender"], single_line=True),
                 plain(item["subject"], single_line=True),
                 when(item.get("received_at")),
-                plain(_first_line(str(item.get("text", ""))), "dim", single_line=True),
+                Text(opening(str(item.get("text", "")), FIRST_WORDS), style="dim"),
             )
         return table
 

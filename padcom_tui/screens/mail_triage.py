@@ -2,7 +2,7 @@
 
 A mail from an address of no account waits here, in no organization's ticket
 (``GET /mail/triage``). The list shows who sent it, the subject, when and its
-first line; the mail under the cursor is shown whole below (all of it the
+first lines; the mail under the cursor is shown whole below (all of it the
 sender's words, so cleaned like any ticket text: ``padcom_cli.client.sanitize``).
 ``l`` (or Enter) links it to a customer (screens/mail_link.py) and opens the ticket
 it became; ``x`` refuses it with a reason (kept, its sender never answered).
@@ -22,21 +22,11 @@ from textual.widgets import DataTable, Static
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.plural import counted
 from padcom_cli.client.sanitize import clean
+from padcom_cli.client.triage_words import opening
 from padcom_tui.background import in_background
 from padcom_tui.format import fit, line, stamp
 from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.widgets.keys_footer import KeysFooter
-
-FIRST_LINE_CHARS = 200
-"""How much of a mail's first line the list keeps (the column cuts it to the width)."""
-
-
-def first_line(text: str) -> str:
-    """The first line with words in it: what the mail is about, at a glance."""
-    for row in text.splitlines():
-        if row.strip():
-            return line(row.strip()[:FIRST_LINE_CHARS])
-    return ""
 
 
 def mail_text(mail: Json) -> Text:
@@ -100,7 +90,7 @@ class TriageScreen(PadcomScreen[None]):
                 Text(fit(line(mail.get("sender")), width)),
                 Text(fit(line(mail.get("subject")) or "(no subject)", width)),
                 Text(stamp(mail.get("received_at"))),
-                Text(fit(first_line(str(mail.get("text") or "")), width), style="dim"),
+                Text(fit(opening(str(mail.get("text") or "")), width), style="dim"),
                 key=str(mail["id"]),
             )
         if current is not None and str(current["id"]) in self.mails:
