@@ -102,7 +102,9 @@ def release_lease(owner: str, name: str = "imap") -> None:
     """Give the lease up at shutdown, so another instance polls at once, not after it ran out."""
 
     def change() -> None:
-        MailboxLease.delete().where(MailboxLease.name == name, MailboxLease.owner == owner).execute()
+        MailboxLease.delete().where(
+            MailboxLease.name == name, MailboxLease.owner == owner
+        ).execute()
 
     write(plain(change), None, batched=False)
 
