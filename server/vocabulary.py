@@ -110,7 +110,8 @@ class AlertState(StrEnum):
 
 
 class EventKind(StrEnum):
-    """What happened to a ticket; stored as the word (``event.kind``), sent to webhooks."""
+    """What happened to a ticket or an incident (``incident_*``); stored as the word
+    (``event.kind``), sent to webhooks."""
 
     CREATED = "created"
     UPDATED = "updated"
@@ -128,6 +129,10 @@ class EventKind(StrEnum):
     UNMERGED = "unmerged"
     RATED = "rated"
     REMINDED = "reminded"
+    INCIDENT_DECLARED = "incident_declared"
+    INCIDENT_CHANGED = "incident_changed"
+    INCIDENT_UPDATED = "incident_updated"
+    INCIDENT_RESOLVED = "incident_resolved"
 
     PRESENCE = "presence"
 

@@ -303,7 +303,8 @@ class LimitsOut(BaseModel):
 
 class EventOut(BaseModel):
     id: int
-    ticket: int
+    ticket: int | None = Field(description="the ticket changed; null for an incident's event")
+    incident: int | None = Field(description="the incident changed; null for a ticket's event")
     kind: str
     actor: UserOut
     changes: dict[str, Any]
