@@ -269,6 +269,14 @@ PRIORITIES = tuple(Priority)
 CATEGORIES = tuple(Category)
 SERVICE_KINDS = tuple(ServiceKind)
 EVENT_KINDS = tuple(EventKind)
+INCIDENT_EVENT_KINDS = (
+    EventKind.INCIDENT_DECLARED,
+    EventKind.INCIDENT_CHANGED,
+    EventKind.INCIDENT_UPDATED,
+    EventKind.INCIDENT_RESOLVED,
+)
+"""An incident's own events (no ticket): on the stream, not sent to webhooks (which carry a ticket)."""
+TICKET_EVENT_KINDS = tuple(k for k in EventKind if k not in INCIDENT_EVENT_KINDS)
 TARGETS = tuple(Target)
 SERVICE_STATES = tuple(ServiceState)
 SERVING_STATES = (ServiceState.ACTIVE, ServiceState.SUSPENDED)
