@@ -28,7 +28,7 @@ from padcom_cli.client.vocabulary import (
 from padcom_tui.background import in_background
 from padcom_tui.flood_gate import FloodGate, Notice
 from padcom_tui.format import line
-from padcom_tui.messages import EventsArrived, IncidentsChanged, QueuePainted, Reconnected
+from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.queue_pages import QueueFilters, TicketQueue
 from padcom_tui.screens.queue_tags import TagAndMacroKeys
 from padcom_tui.widgets.incident_banner import IncidentBanner
@@ -201,9 +201,6 @@ class QueueScreen(TagAndMacroKeys):
         self.load(self.queue.filters)
 
     # -- live changes ---------------------------------------------------------------
-
-    def on_incidents_changed(self, _message: IncidentsChanged) -> None:
-        self.refresh_incidents()  # declared, changed or resolved: the lines above the queue
 
     def on_events_arrived(self, message: EventsArrived) -> None:
         if any(e.get("kind") == EventKind.LINKED for e in message.events):

@@ -24,7 +24,12 @@ class _Lines:
         self.lines: queue.Queue[str] = queue.Queue()
         assert process.stdout is not None
         stream = process.stdout
-        threading.Thread(target=lambda: [self.lines.put(x) for x in stream], daemon=True).start()
+
+        def read() -> None:
+            for text in stream:
+                self.lines.put(text)
+
+        threading.Thread(target=read, daemon=True).start()
 
     def until(self, wanted: str, seconds: float = 20) -> list[str]:
         """The lines up to and with the first that holds ``wanted``."""

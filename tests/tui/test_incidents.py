@@ -195,6 +195,8 @@ async def test_the_incidents_list_follows_changes_made_elsewhere(
         )
         number = made.json()["number"]
         await until(pilot, lambda: any(i["number"] == number for i in screen.incidents))
+        banner = app.screen_stack[-2].query_one(IncidentBanner)  # the queue's, underneath
+        await until(pilot, lambda: f"#{number} dc FRA-9 power" in str(banner.render()))
         colleague.api().post(f"/incidents/{number}/updates", json={"body": "Generator on."})
         await until(
             pilot,
@@ -207,3 +209,4 @@ async def test_the_incidents_list_follows_changes_made_elsewhere(
         )
         colleague.api().post(f"/incidents/{number}/resolve", json={"body": "Mains back."})
         await until(pilot, lambda: all(i["number"] != number for i in screen.incidents))
+        await until(pilot, lambda: f"#{number}" not in str(banner.render()))
