@@ -11,9 +11,10 @@ their organization's services; whom else it hits they never learn.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Collection, Hashable
 
-from peewee import JOIN, ModelSelect
+from peewee import ModelSelect, fn
 
 from server.helpdesk.errors import NotFound
 from server.storage.db import is_postgres
@@ -86,26 +87,55 @@ def seen_incidents(user: User, among: Collection[int] | None = None) -> set[int]
     return {i.id for i in query if i.public or any(hits(i, s) for s in services)}
 
 
-def visible_events(user: User) -> ModelSelect[Event]:
-    """The events ``user`` may see: a customer their organization's tickets' public events
-    (read along ``(organization, id)``) and the public events of the incidents they see."""
-    query = Event.select()
+def visible_event_queries(user: User) -> list[ModelSelect[Event]]:
+    """The events ``user`` may see, as queries that each read along an index: staff one
+    (``id``); a customer their organization's tickets' public events (``(organization, id)``)
+    and, if they see any incident, its public events (``(incident, id)``). Two queries, not
+    one with OR: SQLite then scanned the whole log along ``id``
+    (``tests/live/test_replay_plan.py``)."""
     if user.is_staff:
-        return query
-    condition = Event.organization == user.organization_id
+        return [Event.select()]
+    public = Event.internal == False  # noqa: E712
+    queries = [
+        Event.select()
+        .join(Ticket)
+        .where(Event.organization == user.organization_id, public, Ticket.deleted_at.is_null())
+    ]
     incidents = seen_incidents(user)
     if incidents:
-        condition = condition | Event.incident.in_(sorted(incidents))
-    public = Event.internal == False  # noqa: E712
-    return query.join(Ticket, JOIN.LEFT_OUTER if incidents else JOIN.INNER).where(
-        condition, public, Ticket.deleted_at.is_null()
-    )
+        queries.append(Event.select().where(Event.incident.in_(sorted(incidents)), public))
+    return queries
+
+
+def event_page_queries(user: User, after: int, upto: int, limit: int) -> list[ModelSelect[Event]]:
+    """``visible_event_queries`` for one page ``after < id <= upto``: each reads at most
+    ``limit`` rows along its index."""
+    return [
+        query.where(Event.id > after, Event.id <= upto).order_by(Event.id).limit(limit)
+        for query in visible_event_queries(user)
+    ]
+
+
+def visible_events_between(user: User, after: int, upto: int, limit: int) -> list[Event]:
+    """The first ``limit`` events ``after < id <= upto`` that ``user`` may see, oldest first
+    (a resuming stream's page, ``GET /events``)."""
+    pages = [list(query) for query in event_page_queries(user, after, upto, limit)]
+    return list(heapq.merge(*pages, key=lambda event: int(event.id)))[:limit]
+
+
+def newest_visible_event(user: User, upto: int) -> int:
+    """The newest event id ``<= upto`` that ``user`` may see (0 when none)."""
+    found = [
+        query.select(fn.MAX(Event.id)).where(Event.id <= upto).scalar() or 0
+        for query in visible_event_queries(user)
+    ]
+    return int(max(found))
 
 
 def sees_event(
     user: User, event: Event, ticket_deleted: bool, incidents: Collection[int] = ()
 ) -> bool:
-    """``visible_events`` for one event already read (the live hub reads a round's
+    """``visible_event_queries`` for one event already read (the live hub reads a round's
     events once for every audience and sorts them out here; ``incidents``: those of
     ``seen_incidents`` among the round's); keep the two alike."""
     if user.is_staff:

@@ -12,11 +12,15 @@ events are given the ticket and message a client needs to apply them
 
 from __future__ import annotations
 
-from peewee import JOIN, ModelSelect
+from peewee import JOIN
 from sse_starlette import ServerSentEvent
 
 from server.helpdesk.tokens import holders
-from server.helpdesk.visibility import seen_incidents, sees_event, visible_events
+from server.helpdesk.visibility import (
+    seen_incidents,
+    sees_event,
+    visible_events_between,
+)
 from server.reads.live_event import live_events
 from server.storage import event_horizon
 from server.storage.db import db
@@ -34,23 +38,9 @@ def latest_event_id() -> int:
         return event_horizon.horizon()
 
 
-def page_query(user: User, after: int, upto: int, limit: int) -> ModelSelect[Event]:
-    """Events ``after < id <= upto`` that ``user`` may see, oldest first, at most ``limit``.
-
-    It reads along ``Event.id`` for staff and the ``(organization, id)`` index for a
-    customer (``tests/live/test_replay_plan.py``), so a page costs ``limit`` rows.
-    """
-    return (
-        visible_events(user)
-        .where(Event.id > after, Event.id <= upto)
-        .order_by(Event.id)
-        .limit(limit)
-    )
-
-
 def events_after(user: User, after: int, upto: int, limit: int) -> list[Item]:
-    """The events of ``page_query``, ready for the wire."""
-    rows = list(page_query(user, after, upto, limit))
+    """One page of the events ``user`` may see, ready for the wire."""
+    rows = visible_events_between(user, after, upto, limit)
     return [(event_id, _frame(event_id, data)) for event_id, data in live_events(user, rows)]
 
 

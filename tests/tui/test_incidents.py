@@ -135,7 +135,7 @@ async def test_a_ticket_filed_before_the_incident_is_linked_and_unlinked_by_key(
     number = file_number(early.customer, "Pages are slow", service=early.service["id"])
     incident = (
         agent.api()
-        .post("/incidents", json={"title": "web-55 overloaded", "servers": ["web-55"]})
+        .post("/incidents", json={"title": "web-56 overloaded", "servers": ["web-56"]})
         .json()["number"]
     )
     app = admin_app()
@@ -154,14 +154,15 @@ async def test_a_ticket_filed_before_the_incident_is_linked_and_unlinked_by_key(
         await pilot.press("i")
         await settle(pilot)
         assert isinstance(app.screen, ChoiceScreen)
-        assert f"#{incident} web-55 overloaded · web-55" in screen_text(app)
+        assert f"#{incident} web-56 overloaded · web-56" in screen_text(app)
         choices = app.screen.options
         await pilot.press(*["down"] * [v for _, v in choices].index(str(incident)), "enter")
         await settle(pilot)
         assert app.screen is ticket
         linked = agent.api().get(f"/incidents/{incident}").json()["tickets"]
         assert [t["number"] for t in linked] == [number]
-        assert f"#{incident}" in str(ticket.query_one(TicketHeader).render())
+        header = str(ticket.query_one(TicketHeader).render())  # not its server's: a link
+        assert f"Linked incident #{incident} (acknowledged)" in header
 
         await pilot.press("i")
         await settle(pilot)  # every open incident it is not on: maybe none
@@ -176,6 +177,7 @@ async def test_a_ticket_filed_before_the_incident_is_linked_and_unlinked_by_key(
         await settle(pilot)
         assert agent.api().get(f"/incidents/{incident}").json()["tickets"] == []
         assert app.screen is ticket
+        assert f"incident #{incident}" not in str(ticket.query_one(TicketHeader).render())
 
 
 async def test_the_incidents_list_follows_changes_made_elsewhere(
