@@ -68,6 +68,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "canned add": ("padcom_cli.commands.canned:add", "Add a canned reply (yours, or --shared for everyone)."),
     "canned edit": ("padcom_cli.commands.canned:edit", "Rename or rewrite a canned reply."),
     "canned delete": ("padcom_cli.commands.canned:delete", "Delete a canned reply."),
+    "mail triage": ("padcom_cli.commands.mail:triage", "List the mails from unknown senders waiting for staff, oldest first."),
+    "mail link": ("padcom_cli.commands.mail:link", "File a mail from triage as a ticket of a customer (they are mailed that it was opened)."),
+    "mail refuse": ("padcom_cli.commands.mail:refuse", "Refuse a mail from triage (spam, a wrong address): kept with the reason, never answered."),
     "stats": ("padcom_cli.commands.stats:stats", "Show your organization's open and solved tickets and typical response times."),
 }  # fmt: skip
 """Every command: path → ("module:attribute", one-line help). Add a line to add a command."""
@@ -77,6 +80,7 @@ GROUPS: dict[str, str] = {
     "incident": "Outages: staff declare, update and resolve them; customers subscribe.",
     "admin": "Administration for staff: organizations, people, tokens, the audit trail.",
     "canned": "Canned replies with placeholders, for staff.",
+    "mail": "Mail from unknown senders, for staff: link it to a customer or refuse it.",
 }
 """Help of each command group that ``COMMANDS`` names in its paths."""
 

@@ -180,7 +180,8 @@ class CodePurpose(StrEnum):
 
 
 class AuditAction(StrEnum):
-    """A change to people, organizations, services or tokens; stored as the word (``audit.action``)."""
+    """A change to people, organizations, services, tokens or a triage mail; stored as the word
+    (``audit.action``)."""
 
     ORG_ADDED = "org.added"
     ORG_CHANGED = "org.changed"
@@ -199,6 +200,8 @@ class AuditAction(StrEnum):
     TOTP_DISABLED = "totp.disabled"
     IMPORTED = "import.applied"
     SETTINGS_CHANGED = "settings.changed"
+    MAIL_LINKED = "mail.linked"  # a triage mail filed as a customer's ticket
+    MAIL_REFUSED = "mail.refused"  # a triage mail refused (spam, a wrong address)
 
 
 class MailState(StrEnum):

@@ -28,6 +28,7 @@ from padcom_cli.client.responses import describe_transport_error, error_from_res
 if TYPE_CHECKING:
     from padcom_cli.client.desk import DeskCalls
     from padcom_cli.client.file_calls import FileCalls
+    from padcom_cli.client.mail_calls import MailCalls
 
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 USER_AGENT = "padcom/0.1"
@@ -167,6 +168,13 @@ class PadcomClient:
         from padcom_cli.client.file_calls import FileCalls
 
         return FileCalls(self)
+
+    @property
+    def mail(self) -> MailCalls:
+        """The triage of mail from unknown senders (staff): list, link, refuse."""
+        from padcom_cli.client.mail_calls import MailCalls
+
+        return MailCalls(self)
 
     @property
     def desk(self) -> DeskCalls:

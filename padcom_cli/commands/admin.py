@@ -229,7 +229,9 @@ def audit(
     q: Annotated[
         str | None, typer.Option(help="Words in the actor's or the target's name.")
     ] = None,
-    target_kind: Annotated[str | None, typer.Option(help="user, organization or token.")] = None,
+    target_kind: Annotated[
+        str | None, typer.Option(help="user, organization, token, setting or mail.")
+    ] = None,
     limit: Limit = 50,
     as_json: AsJson = False,
 ) -> None:

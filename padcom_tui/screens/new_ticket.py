@@ -1,8 +1,8 @@
 """A ticket for a customer on the phone: find them, write what they said, file it for them.
 
 Type part of the customer's email, name or organization and Enter: the matches
-are listed (``GET /users?role=customer&q=``); Enter on one picks them and moves
-on to the subject; Enter there moves to the description; Ctrl+S files the
+are listed (``widgets/customer_lookup.py``, which links triage mail too); Enter on
+one picks them and moves on to the subject; Enter there moves to the description; Ctrl+S files the
 ticket in the customer's name (they are mailed; the history says who filed it)
 and dismisses with its number, which the queue then opens.
 """
@@ -15,27 +15,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Input, OptionList, Select, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Select, Static, TextArea
 
 from padcom_cli.client.api import new_key
 from padcom_cli.client.errors import PadcomError
 from padcom_cli.client.jsontypes import Json
 from padcom_cli.client.sanitize import clean
-from padcom_cli.client.vocabulary import MOST_URGENT_FIRST, Priority, Role
+from padcom_cli.client.vocabulary import MOST_URGENT_FIRST, Priority
 from padcom_tui.background import in_background
 from padcom_tui.screens.base import PadcomScreen
+from padcom_tui.widgets.customer_lookup import CustomerLookup
 from padcom_tui.widgets.keys_footer import KeysFooter
-
-MATCHES = 10
-
-
-def _label(user: Json) -> Text:
-    org = clean(str((user.get("organization") or {}).get("name", "")), single_line=True)
-    text = Text(clean(str(user.get("name", "")), single_line=True), style="bold")
-    text.append(f" <{clean(str(user.get('email', '')), single_line=True)}>")
-    text.append(f"  {org}", style="dim")
-    return text
 
 
 class NewTicketScreen(PadcomScreen[int | None]):
@@ -48,65 +38,34 @@ class NewTicketScreen(PadcomScreen[int | None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.customer: Json | None = None
-        self.found: dict[str, Json] = {}
         self.key = new_key()  # one filing, however often Ctrl+S is pressed
 
     def compose(self) -> ComposeResult:
         with Vertical(id="new-ticket"):
             yield Static(Text("New ticket for a customer", style="bold"), classes="title")
-            yield Input(placeholder="customer: email, name or organization; Enter finds", id="who")
-            yield OptionList(id="matches")
-            yield Static(Text("No customer chosen yet.", style="dim"), id="chosen")
+            yield CustomerLookup("customer: email, name or organization; Enter finds")
             yield Input(placeholder="subject: one line; Enter goes on to the text", id="subject")
             priorities = [(str(p), str(p)) for p in MOST_URGENT_FIRST]
             yield Select(priorities, value=str(Priority.NORMAL), allow_blank=False, id="priority")
             yield TextArea(id="text")
         yield KeysFooter()
 
+    @property
+    def lookup(self) -> CustomerLookup:
+        return self.query_one(CustomerLookup)
+
+    @property
+    def customer(self) -> Json | None:
+        return self.lookup.customer
+
     def on_mount(self) -> None:
-        self.query_one("#matches", OptionList).display = False
-        self.query_one("#who", Input).focus()
+        self.lookup.focus_search()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "subject":
             self.query_one("#text", TextArea).focus()
-            return
-        wanted = event.value.strip()
-        if len(wanted) < 2:
-            self._say("Type at least two letters of the customer's email, name or organization.")
-            return
-        client = self.padcom.client
-        in_background(
-            self,
-            lambda: client.users(role=Role.CUSTOMER, q=wanted, limit=MATCHES),
-            self._matches,
-            group="lookup",
-            exclusive=True,
-        )
 
-    def _matches(self, found: list[Json]) -> None:
-        matches = self.query_one("#matches", OptionList)
-        matches.clear_options()
-        active = [u for u in found if u.get("active", True)]
-        if not active:
-            matches.display = False
-            self._say("No customer matches; try part of the email or the company name.")
-            return
-        matches.add_options([Option(_label(u), id=str(u["id"])) for u in active])
-        self.found = {str(u["id"]): u for u in active}
-        matches.display = True
-        matches.highlighted = 0
-        matches.focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.customer = self.found.get(str(event.option.id))
-        if self.customer is None:
-            return
-        shown = _label(self.customer)
-        shown.stylize("green")
-        self.query_one("#chosen", Static).update(Text.assemble("For: ", shown))
-        self.query_one("#matches", OptionList).display = False
+    def on_customer_lookup_chosen(self, _event: CustomerLookup.Chosen) -> None:
         self.query_one("#subject", Input).focus()
 
     def action_file(self) -> None:
@@ -114,7 +73,7 @@ class NewTicketScreen(PadcomScreen[int | None]):
         body = self.query_one("#text", TextArea).text
         if self.customer is None:
             self._say("Choose the customer first (type and Enter in the first line).")
-            self.query_one("#who", Input).focus()
+            self.lookup.focus_search()
             return
         if not subject or not body.strip():
             self._say("A subject and a text, please: the customer gets them by mail.")
@@ -145,4 +104,4 @@ class NewTicketScreen(PadcomScreen[int | None]):
         self.padcom.report(error)
 
     def _say(self, words: str) -> None:
-        self.query_one("#chosen", Static).update(Text(words, style="yellow"))
+        self.lookup.say(words)

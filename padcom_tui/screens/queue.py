@@ -30,7 +30,7 @@ from padcom_tui.flood_gate import FloodGate, Notice
 from padcom_tui.format import line
 from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
 from padcom_tui.queue_pages import QueueFilters, TicketQueue
-from padcom_tui.screens.queue_tags import TagAndMacroKeys
+from padcom_tui.screens.queue_intake import IntakeKeys
 from padcom_tui.widgets.incident_banner import IncidentBanner
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
@@ -48,11 +48,12 @@ CLOCK_SECONDS = 30
 """How often the queue's ages and SLA due times are brought up to the clock."""
 
 
-class QueueScreen(TagAndMacroKeys):
+class QueueScreen(IntakeKeys):
     AUTO_FOCUS = "#queue"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", key_display="/"),
         Binding("f", "filter", "Filter"),
+        Binding("e", "mail_triage", "Mail in"),  # early: the footer shows it at 80 columns
         Binding("F", "find", "Find", show=False),  # in ? help
         Binding("o", "sort", "Order"),
         Binding("space", "select", "Select", key_display="␣"),
@@ -295,17 +296,6 @@ class QueueScreen(TagAndMacroKeys):
         if ticket:
             self.table.refresh_tickets([ticket], self._now(), self.queue.marked)
         self.app.push_screen(TicketScreen(number), self.ticket_closed)
-
-    def action_new_ticket(self) -> None:
-        """File a ticket for a customer who phoned (screens/new_ticket.py), then open it."""
-        from padcom_tui.screens.new_ticket import NewTicketScreen
-        from padcom_tui.screens.ticket import TicketScreen
-
-        def filed(number: int | None) -> None:
-            if number is not None:
-                self.app.push_screen(TicketScreen(number), self.ticket_closed)
-
-        self.app.push_screen(NewTicketScreen(), filed)
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:

@@ -7,7 +7,7 @@ again is a duplicate). In order: unusable mail is refused with its reason;
 auto-replies, bounces and lists are ignored (never answered, so no loop);
 a sender past ``per_sender`` mails per window is ignored (a loop with a
 system that ignores Auto-Submitted stops there); an unknown address waits
-in staff-only triage; a known one replies on the ticket its reply address or
+in staff-only triage (server/helpdesk/mail_triage.py); a known one replies on the ticket its reply address or
 References name (if allowed to see it: else refused) or files a new ticket.
 """
 
@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass, field
 
 from server.helpdesk import attachments, rate_limit, tickets
-from server.helpdesk.errors import DomainError, Invalid, NotFound
+from server.helpdesk.errors import DomainError, NotFound
 from server.helpdesk.file_limits import FileLimits
 from server.helpdesk.limits import Limit
 from server.helpdesk.mail_parse import ParsedMail, parse
@@ -51,6 +51,9 @@ class MailInSettings:
     """Mails one address may send before the rest are ignored (``PADCOM_MAIL_IN_PER_SENDER``)."""
     imap_url: str = ""
     """``imaps://user:pass@host/INBOX``: the server polls it (``PADCOM_IMAP_URL``)."""
+    imap_ca_file: str = ""
+    """The CA certificates an ``imaps://`` server's certificate must chain to
+    (``PADCOM_IMAP_CA_FILE``, PEM); empty = the system's trusted CAs."""
 
     @classmethod
     def from_env(cls, sender: str) -> MailInSettings:
@@ -61,6 +64,7 @@ class MailInSettings:
             require_dkim=os.environ.get("PADCOM_MAIL_IN_REQUIRE_DKIM", "") in ("1", "true", "yes"),
             per_sender=Limit.parse(raw_limit) if raw_limit else Limit(10, 600),
             imap_url=os.environ.get("PADCOM_IMAP_URL", ""),
+            imap_ca_file=os.environ.get("PADCOM_IMAP_CA_FILE", ""),
         )
 
 
@@ -115,7 +119,7 @@ def _threaded(parsed: ParsedMail, settings: MailInSettings) -> int | None:
     return None
 
 
-def _text(parsed: ParsedMail) -> tuple[str, list[tuple[str, bytes]]]:
+def text_and_files(parsed: ParsedMail) -> tuple[str, list[tuple[str, bytes]]]:
     """The message text within the limit (a longer one also goes whole as a file), and files."""
     files = list(parsed.files)
     text = parsed.text.strip()
@@ -154,7 +158,7 @@ def receive(raw: bytes, rules: Rules) -> tuple[Outcome, list[Event]]:
         keep(raw, parsed, MailState.TRIAGE, "unknown sender")
         return Outcome(MailState.TRIAGE, "unknown sender"), []
     number = _threaded(parsed, settings)
-    text, files = _text(parsed)
+    text, files = text_and_files(parsed)
     try:
         if number is not None:
             return _reply(raw, parsed, rules, user, number, text, files)
@@ -204,41 +208,3 @@ def _file(
     left_out = attachments.attach_bytes(user, files, ticket, None, rules.files)
     keep(raw, parsed, MailState.FILED, "; ".join(left_out), ticket=ticket.id, user=user.id)
     return Outcome(MailState.FILED, "", ticket.id), events
-
-
-def triage(limit: int = 100) -> list[InboundMail]:
-    """Mails from unknown senders waiting for staff, oldest first."""
-    return list(
-        InboundMail.select()
-        .where(InboundMail.state == MailState.TRIAGE)
-        .order_by(InboundMail.id)
-        .limit(limit)
-    )
-
-
-def link_triage(
-    staff: User, inbound_id: int, customer_id: int, rules: Rules
-) -> tuple[InboundMail, list[Event]]:
-    """File a triage mail as a ticket of customer ``customer_id`` (staff only: the rule of
-    who may link is the route's). Raises NotFound, Invalid."""
-    row: InboundMail | None = (
-        InboundMail.select()
-        .where(InboundMail.id == inbound_id, InboundMail.state == MailState.TRIAGE)
-        .first()
-    )
-    if row is None:
-        raise NotFound(f"no mail {inbound_id} waits in triage")
-    customer = User.get_or_none(User.id == customer_id, User.active == True)  # noqa: E712
-    if customer is None or customer.is_staff or customer.organization_id is None:
-        raise Invalid(f"user {customer_id} is not an active customer")
-    parsed = parse(attachments.blob_bytes(row.content_id))
-    text, files = _text(parsed)
-    new = tickets.NewTicket(parsed.subject or "(no subject)", text, "other", "normal")
-    ticket, events = tickets.create_ticket(customer, new, rules.sla)
-    left_out = attachments.attach_bytes(customer, files, ticket, None, rules.files)
-    reason = f"linked by {staff.email}" + (f"; {'; '.join(left_out)}" if left_out else "")
-    InboundMail.update(
-        state=MailState.FILED, ticket=ticket.id, user=customer.id, reason=reason[:500], text=""
-    ).where(InboundMail.id == row.id).execute()
-    row.state, row.ticket_id = MailState.FILED, ticket.id
-    return row, events

@@ -44,6 +44,9 @@ Subject = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_one_line),
 ]
+Reason = Annotated[  # why staff decided something, for the record: one line, may be empty
+    str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(_one_line)
+]
 Body = Annotated[str, StringConstraints(min_length=1, max_length=MAX_BODY_CHARS)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]

@@ -7,7 +7,8 @@ and deletes it from the mailbox only after its transaction committed, so a
 crash loses nothing; a temporary failure leaves the message for the next
 round. Between rounds it waits in IMAP IDLE (RFC 2177), so a new mail is
 taken within a moment, and at most ``IDLE_SECONDS`` when the server is quiet.
-``imaps://`` is TLS (port 993), ``imap://`` plain (for tests on loopback).
+``imaps://`` is TLS (port 993), the server's certificate verified against
+``PADCOM_IMAP_CA_FILE`` or the system's CAs; ``imap://`` plain (for tests on loopback).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import imaplib
 import logging
 import select
 import socket
+import ssl
 import threading
 import time
 import uuid
@@ -35,6 +37,8 @@ from server.storage.write_path import plain, write
 
 LEASE_SECONDS = 60
 IDLE_SECONDS = 25
+UNTRUSTED_RETRY_SECONDS = 60
+"""How long the poller waits after a server's certificate was not trusted (a new one may come)."""
 log = logging.getLogger("padcom.mail")
 
 
@@ -94,8 +98,32 @@ def hold_lease(owner: str, name: str = "imap") -> bool:
     return write(plain(change), None, batched=False)
 
 
-def _connect(box: Mailbox) -> imaplib.IMAP4:
-    imap = imaplib.IMAP4_SSL(box.host, box.port) if box.tls else imaplib.IMAP4(box.host, box.port)
+def release_lease(owner: str, name: str = "imap") -> None:
+    """Give the lease up at shutdown, so another instance polls at once, not after it ran out."""
+
+    def change() -> None:
+        MailboxLease.delete().where(
+            MailboxLease.name == name, MailboxLease.owner == owner
+        ).execute()
+
+    write(plain(change), None, batched=False)
+
+
+def tls_context(ca_file: str) -> ssl.SSLContext:
+    """A context that verifies the server's certificate and name, against ``ca_file`` (PEM) or
+    the system's CAs. imaplib's own default (``ssl._create_stdlib_context``) verifies nothing,
+    so anyone on the path could read the mailbox's password. Raises OSError for a missing file."""
+    return ssl.create_default_context(cafile=ca_file or None)
+
+
+def _connect(box: Mailbox, ca_file: str = "") -> imaplib.IMAP4:
+    """Signed in, the folder selected; raises ssl.SSLCertVerificationError for a server whose
+    certificate is not trusted (before a word of the login is sent), OSError, imaplib.error."""
+    imap = (
+        imaplib.IMAP4_SSL(box.host, box.port, ssl_context=tls_context(ca_file))
+        if box.tls
+        else imaplib.IMAP4(box.host, box.port)
+    )
     imap.login(box.user, box.password)
     imap.select(box.folder)
     return imap
@@ -169,6 +197,8 @@ class Poller:
     def close(self) -> None:
         self.stop.set()
         self.thread.join(timeout=5)
+        with contextlib.suppress(Exception):  # the database may be gone: the lease runs out then
+            release_lease(self.owner)
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -177,12 +207,24 @@ class Poller:
                     self.stop.wait(LEASE_SECONDS / 3)
                     continue
                 self._serve()
+            except ssl.SSLCertVerificationError as exc:  # never sends the password there
+                log.error(
+                    "IMAP server %s:%d refused: its certificate is not trusted by %s (%s); "
+                    "set PADCOM_IMAP_CA_FILE to the CA that signed it; retrying in %d s",
+                    self.box.host, self.box.port, self._trusted(), exc.verify_message,
+                    UNTRUSTED_RETRY_SECONDS,
+                )  # fmt: skip
+                self.stop.wait(UNTRUSTED_RETRY_SECONDS)
             except Exception:  # the mailbox or the database went away: retry
                 log.exception("IMAP poller failed; retrying in 5 s")
                 self.stop.wait(5)
 
+    def _trusted(self) -> str:
+        ca_file = self.settings.mail_in.imap_ca_file
+        return f"the CAs in {ca_file}" if ca_file else "the system's CAs"
+
     def _serve(self) -> None:
-        imap = _connect(self.box)
+        imap = _connect(self.box, self.settings.mail_in.imap_ca_file)
         try:
             while not self.stop.is_set() and hold_lease(self.owner):
                 imap.response("EXISTS")  # forget what earlier commands were told

@@ -24,6 +24,7 @@ from server.outbox import mail_words as compose
 from server.outbox.settings import MailSettings, WebhookSettings
 from server.reads.serialize import events_json, messages_json, with_wire_times
 from server.reads.ticket_read import read_tickets
+from server.storage.file_models import Attachment
 from server.storage.models import (
     Event,
     Message,
@@ -61,6 +62,18 @@ def staff_recipients(mail: MailSettings, ticket: Ticket) -> dict[str, int | None
     return found
 
 
+def public_file_names(ticket: Ticket, message_id: int | None) -> list[str]:
+    """The names of the files on ``ticket``'s description (``message_id`` None) or on one of its
+    messages, in upload order; a note's files (``internal``) are never named in any mail."""
+    on = Attachment.message.is_null() if message_id is None else Attachment.message == message_id
+    query = Attachment.select(Attachment.filename).where(
+        Attachment.ticket == ticket.id,
+        on,
+        Attachment.internal == False,  # noqa: E712
+    )
+    return [str(row.filename) for row in query.order_by(Attachment.id)]
+
+
 def _to_staff(mail: MailSettings, ticket: Ticket, title: str, body: str) -> list[compose.Mail]:
     return [
         compose.Mail(address, title, body, user_id, staff_only=True)
@@ -73,15 +86,17 @@ def _mails(mail: MailSettings, event: Event, ticket: Ticket, actor: User) -> lis
     if event.kind == EventKind.CREATED:
         requester = User.get_by_id(ticket.requester_id)
         org = Organization.get_by_id(ticket.organization_id)
-        title, body = compose.new_ticket(ticket, requester, org)
+        files = public_file_names(ticket, None)
+        title, body = compose.new_ticket(ticket, requester, org, files)
         told = _to_staff(mail, ticket, title, body)
         if "on_behalf_of" in event.changes:  # staff filed it: the customer hears of it
-            told += _to_requester(ticket, *compose.filed_for_you(ticket, actor))
+            told += _to_requester(ticket, *compose.filed_for_you(ticket, actor, files))
         return told
     if event.kind == EventKind.REPLIED:
         message = Message.get_by_id(event.changes["message"])
         to_staff = not actor.is_staff
-        title, body = compose.reply(ticket, actor, message, to_staff)
+        files = public_file_names(ticket, message.id)
+        title, body = compose.reply(ticket, actor, message, to_staff, files)
         if to_staff:
             return _to_staff(mail, ticket, title, body)
         return _to_requester(ticket, title, body)

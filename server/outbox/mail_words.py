@@ -7,6 +7,7 @@ no one can inject a mail header.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from server.outbox.mime import header_text
@@ -49,24 +50,36 @@ def _footer(ticket: Ticket) -> str:
     )
 
 
-def new_ticket(ticket: Ticket, requester: User, org: Organization) -> tuple[str, str]:
-    """Subject and body of the staff's mail about a new ticket."""
+def _files(names: Sequence[str]) -> str:
+    """The line naming the files a mail's message carries (they are not attached: fetched with
+    ``padcom ticket download``), or nothing."""
+    if not names:
+        return ""
+    return f"\nFiles: {', '.join(one_line(name, 255) for name in names)}\n"
+
+
+def new_ticket(
+    ticket: Ticket, requester: User, org: Organization, files: Sequence[str] = ()
+) -> tuple[str, str]:
+    """Subject and body of the staff's mail about a new ticket (``files``: its files' names)."""
     body = (
         f"New ticket #{ticket.id} from {_who(requester)} ({one_line(org.name, 200)}).\n"
         f"Priority: {ticket.priority}   Category: {ticket.category}\n"
         f"Subject: {one_line(ticket.subject, 400)}\n\n"
-        f"{ticket.body}\n" + _footer(ticket)
+        f"{ticket.body}\n{_files(files)}" + _footer(ticket)
     )
     return subject(ticket, "New ticket"), body
 
 
-def reply(ticket: Ticket, author: User, message: Message, to_staff: bool) -> tuple[str, str]:
-    """Subject and body of a mail carrying a public reply."""
+def reply(
+    ticket: Ticket, author: User, message: Message, to_staff: bool, files: Sequence[str] = ()
+) -> tuple[str, str]:
+    """Subject and body of a mail carrying a public reply (``files``: the reply's files' names)."""
     what = "Customer reply" if to_staff else "New reply"
     body = (
         f"{_who(author) if to_staff else one_line(author.name, 200)} replied on ticket "
         f"#{ticket.id} ({one_line(ticket.subject, 400)}):\n\n"
-        f"{message.body}\n\nStatus: {ticket.status}\n" + _footer(ticket)
+        f"{message.body}\n{_files(files)}\nStatus: {ticket.status}\n" + _footer(ticket)
     )
     return subject(ticket, what), body
 
@@ -89,11 +102,12 @@ def status_change(ticket: Ticket, actor: User, old: str, new: str) -> tuple[str,
     return subject(ticket, f"Status {new}"), body + _footer(ticket)
 
 
-def filed_for_you(ticket: Ticket, agent: User) -> tuple[str, str]:
-    """The customer's mail when staff filed a ticket on their behalf (they phoned)."""
+def filed_for_you(ticket: Ticket, agent: User, files: Sequence[str] = ()) -> tuple[str, str]:
+    """The customer's mail when staff filed a ticket on their behalf (they phoned, or their
+    mail from an unknown address was linked to them)."""
     body = (
         f"{one_line(agent.name, 200)} of our support team opened ticket #{ticket.id} for you:\n"
-        f"Subject: {one_line(ticket.subject, 400)}\n\n{ticket.body}\n\n"
+        f"Subject: {one_line(ticket.subject, 400)}\n\n{ticket.body}\n{_files(files)}\n"
         "Reply to it to add anything we missed.\n" + _footer(ticket)
     )
     return subject(ticket, "Opened for you"), body

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.helpdesk.mail_in import triage
+from server.helpdesk.mail_triage import triage
 from server.storage.db import db
 
 

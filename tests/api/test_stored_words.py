@@ -97,6 +97,8 @@ PINNED: dict[str, dict[str, int | str]] = {
             "totp.disabled",
             "import.applied",
             "settings.changed",
+            "mail.linked",
+            "mail.refused",
         )
     },
     "rating": {w: w for w in ("good", "bad")},

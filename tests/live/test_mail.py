@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from server.storage.db import db
 from server.storage.models import Event, Outbox, Ticket
 from tests.live.mailbox import Mailbox, self_signed
 from tests.live.outbox_support import set_status, until
+from tests.support.files import upload
 from tests.support.live import Live, Person, own_server
 from tests.support.ports import free_port
 from tests.support.tickets import file_number
@@ -175,3 +178,43 @@ def test_staff_recipients_can_be_the_assignee_and_a_team_address(helpdesk: Live)
     assert chosen == [agent.email, "night-shift@example.com"]
     assert {agent.email, colleague.email} <= set(everyone)
     assert customer.email not in everyone
+
+
+def _body(raw: bytes) -> str:
+    """The text of a mail as its reader's client decodes it from the bytes SMTP carried."""
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return str(parsed.get_content())
+
+
+def test_each_mail_names_the_files_of_the_message_it_announces_and_never_a_notes(
+    helpdesk: Live, mailbox: Mailbox
+) -> None:
+    agent = helpdesk.person("agent")
+    customer = helpdesk.person("customer")
+    with customer.api() as api:
+        log = upload(api, "php-fpm-error.log", b"[pool www] server reached max_children\n")
+        made = api.post("/tickets", json={"subject": "502 again", "body": "See the log.",
+                                          "attachments": [log["id"]]})  # fmt: skip
+    assert made.status_code == 201, made.text
+    number = int(made.json()["number"])
+    [(_, to_staff)] = mailbox.wait_for_raw(agent.email, 1)
+    assert "Files: php-fpm-error.log" in _body(to_staff)
+
+    with agent.api() as api:
+        secret = upload(api, "root-passwords.txt", b"not for the customer\n")
+        note = {"body": "Creds inside.", "internal": True, "attachments": [secret["id"]]}
+        assert api.post(f"/tickets/{number}/messages", json=note).status_code == 201
+        patch = upload(api, "pool-fix.diff", b"-pm.max_children = 5\n+pm.max_children = 20\n")
+        answer = {"body": "Raised the pool; the diff is attached.", "attachments": [patch["id"]]}
+        assert api.post(f"/tickets/{number}/messages", json=answer).status_code == 201
+        plain = {"body": "And restarted PHP."}
+        assert api.post(f"/tickets/{number}/messages", json=plain).status_code == 201
+
+    (_, with_diff), (_, without) = mailbox.wait_for_raw(customer.email, 2)
+    assert "Files: pool-fix.diff" in _body(with_diff).splitlines()
+    assert "php-fpm-error.log" not in _body(with_diff)  # only the files of the reply announced
+    assert "Files:" not in _body(without)
+    until(lambda: all(row.state == "sent" for row in _rows(number)))
+    for _, raw in mailbox.raw:
+        assert b"root-passwords" not in raw and "root-passwords" not in _body(raw)

@@ -1,5 +1,5 @@
 """The IMAP poller against a real Dovecot (Debian's dovecot-imapd): a customer mails the support
-mailbox, staff answer, the customer replies from their mail client with a log, and the whole
+mailbox, staff answer in padcom-admin, the customer replies from their mail client with a log, and the whole
 conversation is on the ticket, as ``padcom ticket show`` prints it. One poller at a time."""
 
 from __future__ import annotations
@@ -12,14 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from padcom_tui.screens.ticket import TicketScreen
 from server.live.mail_poller import hold_lease
 from server.storage.db import db
 from tests.cli.terminal import PADCOM
 from tests.live.mailbox import Mailbox
 from tests.mail.support import FAST, mail, mail_in_settings, mail_settings
 from tests.support.dovecot import Dovecot
-from tests.support.live import Live, own_server
+from tests.support.live import Live, Person, own_server
 from tests.support.ports import free_port
+from tests.tui.conftest import build_app, screen_text, settle
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +57,20 @@ def _until(condition: Callable[[], bool], timeout: float = 30) -> None:
         time.sleep(0.1)
 
 
-def test_a_real_imap_round_trip_lands_every_mail_on_the_ticket(
+async def _answer_in_padcom_admin(helpdesk: Live, agent: Person, number: int, state: Path) -> None:
+    """The agent opens the ticket in padcom-admin, writes the reply and sends it."""
+    app = build_app(helpdesk.url, agent.token, state_dir=state)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("g", *str(number), "enter")  # go to the ticket
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen) and app.screen.number == number
+        assert "all mail bounces" in screen_text(app)  # the customer's mail, as they wrote it
+        await pilot.press("r", *"MX fixed.", "ctrl+s")  # reply, write, send
+        await settle(pilot)
+
+
+async def test_a_real_imap_round_trip_lands_every_mail_on_the_ticket(
     helpdesk: Live, mailbox: Mailbox, dovecot: Dovecot, tmp_path: Path
 ) -> None:
     customer, agent = helpdesk.person("customer"), helpdesk.person("agent")
@@ -65,8 +80,9 @@ def test_a_real_imap_round_trip_lands_every_mail_on_the_ticket(
     number = api.get("/tickets").json()["items"][0]["number"]
     assert dovecot.waiting() == 0  # taken, then deleted from the mailbox
 
-    agent.api().post(f"/tickets/{number}/messages", json={"body": "MX fixed."}).raise_for_status()
+    await _answer_in_padcom_admin(helpdesk, agent, number, tmp_path / "admin-state")
     answer = mailbox.wait_for(customer.email, 1)[-1]
+    assert "MX fixed." in answer.get_content() and "Reply to this mail" in answer.get_content()
     reply = mail(
         customer.email, f"Re: {answer['Subject']}", "Works now. Log attached.\n\n> MX fixed.",
         to=answer["Reply-To"],

@@ -4,13 +4,17 @@ a neighbour, an auto-reply, a bounce, a list and a flood never do; bad mail is k
 
 from __future__ import annotations
 
+import json
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from server.storage.db import db
 from server.storage.mail_models import InboundMail
+from tests.cli.terminal import PADCOM
 from tests.live.mailbox import Mailbox
 from tests.mail.support import FAST, SUPPORT, mail, mail_in, mail_in_settings, mail_settings
 from tests.support.live import Live, own_server
@@ -233,7 +237,7 @@ def test_an_unreachable_database_is_a_temporary_failure_the_mta_retries(helpdesk
 
 
 def test_staff_link_a_strangers_mail_to_a_customer_and_it_becomes_their_ticket(
-    helpdesk: Live,
+    helpdesk: Live, mailbox: Mailbox
 ) -> None:
     agent, customer = helpdesk.person("agent"), helpdesk.person("customer")
     raw = mail("anna.private@home.example", "Invoice wrong", "Please fix invoice 77.",
@@ -255,3 +259,72 @@ def test_staff_link_a_strangers_mail_to_a_customer_and_it_becomes_their_ticket(
     again = agent.api().post(f"/mail/triage/{found[0]['id']}/link", json={"customer": customer.id})
     assert again.status_code == 404
     assert all(m["id"] != found[0]["id"] for m in agent.api().get("/mail/triage").json())
+    history = agent.api().get(f"/tickets/{number}/events").json()
+    assert history[0]["actor"]["id"] == agent.id  # the history says who linked it
+    told = mailbox.wait_for(customer.email, 1)[-1]  # the customer hears their mail was filed
+    assert f"#{number}" in told["Subject"] and "Opened for you" in told["Subject"]
+
+
+def test_staff_refuse_a_strangers_spam_and_it_leaves_triage_kept_with_the_reason(
+    helpdesk: Live, mailbox: Mailbox
+) -> None:
+    agent, admin, customer = (
+        helpdesk.person("agent"), helpdesk.person("admin"), helpdesk.person("customer"),
+    )  # fmt: skip
+    assert "triage" in mail_in(helpdesk, mail("pills@bulk.example", "Cheap pills", "Buy")).stdout
+    waiting = [
+        m for m in agent.api().get("/mail/triage").json() if m["sender"] == "pills@bulk.example"
+    ]
+    path = f"/mail/triage/{waiting[0]['id']}/refuse"
+    assert customer.api().post(path, json={"reason": "spam"}).status_code == 403
+    two_lines = agent.api().post(path, json={"reason": "spam\nBcc: all@example.com"})
+    assert two_lines.status_code == 422  # and nothing changed:
+    assert any(m["id"] == waiting[0]["id"] for m in agent.api().get("/mail/triage").json())
+    refused = agent.api().post(path, json={"reason": " spam "})
+    assert refused.status_code == 200, refused.text
+    assert refused.json()["state"] == "refused"
+    assert refused.json()["reason"] == f"refused by {agent.email}: spam"
+    assert all(m["id"] != waiting[0]["id"] for m in agent.api().get("/mail/triage").json())
+    assert agent.api().post(path, json={}).status_code == 404  # decided once
+    link = f"/mail/triage/{waiting[0]['id']}/link"
+    assert agent.api().post(link, json={"customer": customer.id}).status_code == 404
+    with db.connection_context():
+        kept = InboundMail.get_by_id(waiting[0]["id"])
+    assert kept.state == "refused" and kept.ticket_id is None and kept.content_id  # bytes kept
+    trail = admin.api().get("/audit", params={"target_kind": "mail"}).json()["items"]
+    entry = next(e for e in trail if e["target_id"] == waiting[0]["id"])
+    assert entry["action"] == "mail.refused" and entry["target_label"] == "pills@bulk.example"
+    assert entry["actor"] == agent.id and entry["after"]["reason"] == "spam"
+    assert all(to != "pills@bulk.example" for to, _ in mailbox.raw)  # its sender hears nothing
+
+
+def test_staff_work_the_triage_from_the_shell_with_padcom_mail(
+    helpdesk: Live, tmp_path: Path
+) -> None:
+    agent, customer = helpdesk.person("agent"), helpdesk.person("customer")
+    env = {"PADCOM_URL": helpdesk.url, "PADCOM_TOKEN": agent.token,
+           "PADCOM_CONFIG": str(tmp_path / "agent.toml"), "NO_COLOR": "1", "COLUMNS": "200"}  # fmt: skip
+
+    def padcom(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([PADCOM, *args], capture_output=True, text=True, timeout=60, env=env)
+
+    mail_in(helpdesk, mail("kim@private.example", "DNS question", "Where is my \x1b[2J zone?"))
+    mail_in(helpdesk, mail("win@lottery.example", "You won", "Claim now"))
+    listed = padcom("mail", "triage", "--json")
+    assert listed.returncode == 0, listed.stderr
+    mine = ("kim@private.example", "win@lottery.example")
+    ids = {m["sender"]: m["id"] for m in json.loads(listed.stdout) if m["sender"] in mine}
+    shown = padcom("mail", "triage")
+    assert "kim@private.example" in shown.stdout and "\x1b" not in shown.stdout
+    linked = padcom("mail", "link", str(ids["kim@private.example"]), customer.email)
+    assert linked.returncode == 0, linked.stderr
+    number = int(linked.stdout.split("#")[1].split()[0])
+    assert customer.api().get(f"/tickets/{number}").json()["subject"] == "DNS question"
+    refused = padcom("mail", "refuse", str(ids["win@lottery.example"]), "-r", "spam", "--json")
+    assert refused.returncode == 0 and json.loads(refused.stdout)["state"] == "refused"
+    again = padcom("mail", "refuse", str(ids["win@lottery.example"]))
+    assert again.returncode == 3 and "waits in triage" in again.stderr  # decided once
+    nobody = padcom("mail", "link", str(ids["kim@private.example"]), "nobody@nowhere.example")
+    assert nobody.returncode == 3
+    left = {m["sender"] for m in json.loads(padcom("mail", "triage", "--json").stdout)}
+    assert not left & set(ids)

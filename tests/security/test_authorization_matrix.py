@@ -255,12 +255,16 @@ DECLARED: dict[str, Declared] = {
         "user", body=lambda w, p: {"log": "raw bytes"}, query={"name": "log.txt"}
     ),
     "GET /api/v1/limits": Declared("user"),
-    # mail from unknown senders: staff only; linking needs a mail waiting (404 for a made-up one)
+    # mail from unknown senders: staff only; linking or refusing needs a mail waiting (404 for a
+    # made-up one)
     "GET /api/v1/mail/triage": Declared("staff"),
     "POST /api/v1/mail/triage/{mail_id}/link": Declared(
         "staff",
         body=lambda w, p: {"customer": _me(w, "customer_a").id},
         special={"agent": 404, "admin": 404},
+    ),
+    "POST /api/v1/mail/triage/{mail_id}/refuse": Declared(
+        "staff", body=lambda w, p: {"reason": "spam"}, special={"agent": 404, "admin": 404}
     ),
     "GET /api/v1/events": Declared("user", query={"after": "0"}),
     "GET /api/v1/events/stream": Declared("user"),

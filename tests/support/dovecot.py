@@ -28,7 +28,7 @@ listen = 127.0.0.1
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:{root}/mail/%u
@@ -50,7 +50,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service anvil {{
@@ -71,18 +72,30 @@ service imap-login {{
 class Dovecot:
     """Dovecot on ``port`` with one account, ``user``/``password``."""
 
-    def __init__(self, user: str = "support", password: str = "imap-secret") -> None:
+    def __init__(
+        self,
+        user: str = "support",
+        password: str = "imap-secret",
+        tls: tuple[Path, Path] | None = None,
+    ) -> None:
+        """``tls`` (certificate, key): IMAPS on ``tls_port`` too, beside the plain port."""
         # a folder of its own under /tmp that Dovecot's unprivileged processes can enter
         # (pytest's tmp_path lies below a 0700 folder of root's)
         self.root = Path(tempfile.mkdtemp(prefix="padcom-dovecot-"))
         self.root.chmod(0o755)
         self.user, self.password = user, password
         self.port = free_port()
+        self.tls = tls
+        self.tls_port = free_port() if tls else 0
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"imap://{self.user}:{self.password}@127.0.0.1:{self.port}/INBOX"
+
+    @property
+    def tls_url(self) -> str:
+        return f"imaps://{self.user}:{self.password}@127.0.0.1:{self.tls_port}/INBOX"
 
     def start(self) -> Dovecot:
         if not Path(BINARY).exists():
@@ -97,7 +110,14 @@ class Dovecot:
             for folder in ("mail", "home"):
                 os.chown(self.root / folder, uid, gid)
         config = self.root / "dovecot.conf"
-        config.write_text(CONFIG.format(root=self.root, port=self.port, uid=uid, gid=gid))
+        ssl = "ssl = no"
+        if self.tls is not None:
+            ssl = f"ssl = yes\nssl_cert = <{self.tls[0]}\nssl_key = <{self.tls[1]}"
+        config.write_text(
+            CONFIG.format(
+                root=self.root, port=self.port, tls_port=self.tls_port, uid=uid, gid=gid, ssl=ssl
+            )
+        )
         self.process = subprocess.Popen(
             [BINARY, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )

@@ -43,7 +43,7 @@ def list_audit(
     actor: BigId = None,
     action: Annotated[str | None, Query(pattern=r"^[a-z_]{1,20}(\.[a-z_]{1,20})?$")] = None,
     target_kind: Annotated[
-        str | None, Query(pattern=r"^(user|organization|token|setting)$")
+        str | None, Query(pattern=r"^(user|organization|token|setting|mail)$")
     ] = None,
     target_id: BigId = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
