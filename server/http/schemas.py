@@ -304,17 +304,6 @@ class LimitsOut(BaseModel):
     max_files: int = Field(description="attachments on one ticket, reply or note at once")
 
 
-class EventOut(BaseModel):
-    id: int
-    ticket: int | None = Field(description="the ticket changed; null for an incident's event")
-    incident: int | None = Field(description="the incident changed; null for a ticket's event")
-    kind: str
-    actor: UserOut
-    changes: dict[str, Any]
-    internal: bool
-    at: datetime
-
-
 class TokenOut(BaseModel):
     id: int
     user: int
@@ -361,15 +350,6 @@ class PresenceOut(BaseModel):
     state: PresenceState
     expires_at: datetime
     others: list[PresentOut]
-
-
-class EventPage(BaseModel):
-    items: list[EventOut]
-    next_cursor: str | None
-
-
-class LatestEvent(BaseModel):
-    id: int = Field(description="the newest event id the user may see; 0 when there is none")
 
 
 class Page(BaseModel):
