@@ -33,13 +33,13 @@ from padcom_cli.client.errors import (
     Unreachable,
 )
 from padcom_cli.client.jsontypes import Json
-from padcom_cli.client.live import iter_events
+from padcom_cli.client.live import iter_events, split
 from padcom_cli.client.presence_words import PresenceBoard
 from padcom_cli.client.vocabulary import STAFF_ROLES
 from padcom_tui.background import in_background
 from padcom_tui.drafts import Drafts
 from padcom_tui.format import Clock, use_monochrome, utc_now
-from padcom_tui.messages import EventsArrived, QueuePainted, Reconnected
+from padcom_tui.messages import EventsArrived, IncidentsChanged, QueuePainted, Reconnected
 from padcom_tui.screens.queue import QueueScreen
 from padcom_tui.settings import AdminSettings
 
@@ -277,10 +277,15 @@ class PadcomAdmin(App[None]):
             self.deliver(events)
 
     def deliver(self, events: list[Json]) -> None:
-        """Hand a batch of events to every screen that follows them."""
-        self.presence.apply(events, (self.me or {}).get("id"))
+        """Hand a batch of events to every screen that follows them: the tickets' as
+        ``EventsArrived``, the incidents' as ``IncidentsChanged``."""
+        tickets, incidents = split(events)
+        self.presence.apply(tickets, (self.me or {}).get("id"))
         for screen in self.screen_stack:
-            screen.post_message(EventsArrived(events))
+            if tickets:
+                screen.post_message(EventsArrived(tickets))
+            if incidents:
+                screen.post_message(IncidentsChanged(incidents))
 
     def on_unmount(self) -> None:
         self._stop_live.set()  # the reader thread ends within a fraction of a second

@@ -16,6 +16,14 @@ class EventsArrived(Message):
 
 
 @dataclass
+class IncidentsChanged(Message):
+    """A batch of incident events (declared, changed, updated, resolved), oldest first; each
+    carries ``incident_now``, the incident as we may see it now."""
+
+    events: list[dict[str, Any]]
+
+
+@dataclass
 class Reconnected(Message):
     """The server answers again after an outage: reload what is shown."""
 

@@ -110,7 +110,8 @@ class AlertState(StrEnum):
 
 
 class EventKind(StrEnum):
-    """What happened to a ticket; stored as the word (``event.kind``), sent to webhooks."""
+    """What happened to a ticket or an incident (``incident_*``); stored as the word
+    (``event.kind``), sent to webhooks."""
 
     CREATED = "created"
     UPDATED = "updated"
@@ -128,6 +129,10 @@ class EventKind(StrEnum):
     UNMERGED = "unmerged"
     RATED = "rated"
     REMINDED = "reminded"
+    INCIDENT_DECLARED = "incident_declared"
+    INCIDENT_CHANGED = "incident_changed"
+    INCIDENT_UPDATED = "incident_updated"
+    INCIDENT_RESOLVED = "incident_resolved"
 
     PRESENCE = "presence"
 
@@ -267,6 +272,14 @@ PRIORITIES = tuple(Priority)
 CATEGORIES = tuple(Category)
 SERVICE_KINDS = tuple(ServiceKind)
 EVENT_KINDS = tuple(EventKind)
+INCIDENT_EVENT_KINDS = (
+    EventKind.INCIDENT_DECLARED,
+    EventKind.INCIDENT_CHANGED,
+    EventKind.INCIDENT_UPDATED,
+    EventKind.INCIDENT_RESOLVED,
+)
+"""An incident's own events (no ticket): on the stream, not sent to webhooks (which carry a ticket)."""
+TICKET_EVENT_KINDS = tuple(k for k in EventKind if k not in INCIDENT_EVENT_KINDS)
 TARGETS = tuple(Target)
 SERVICE_STATES = tuple(ServiceState)
 SERVING_STATES = (ServiceState.ACTIVE, ServiceState.SUSPENDED)

@@ -1,4 +1,4 @@
-"""Client layer: a ticket's events in words ("priority: normal → high"), for history and conflicts.
+"""Client layer: a ticket's (or an incident's) events in words ("priority: normal → high"), for history and conflicts.
 
 The one describer of events for both clients: ``padcom ticket show``/``watch`` and the
 conflict message in the CLI, the History tab and the conflict dialog in the admin app
@@ -146,6 +146,30 @@ def _linked(what: str) -> Describe:
     return describe
 
 
+def _incident(data: Json) -> str:
+    raw = data.get("incident")
+    return (
+        f"incident #{raw}" if isinstance(raw, int) and not isinstance(raw, bool) else "an incident"
+    )
+
+
+def _declared(data: Json, names: Names | None) -> str:
+    return f"{_incident(data)} declared: {value('title', data.get('title'))}"
+
+
+def _incident_changed(data: Json, names: Names | None) -> str:
+    fields = [_name(f) for f in data.get("fields") or []]
+    return f"{_incident(data)} changed: {', '.join(fields) or '-'}"
+
+
+def _incident_updated(data: Json, names: Names | None) -> str:
+    return f"{_incident(data)}: update posted"
+
+
+def _incident_resolved(data: Json, names: Names | None) -> str:
+    return f"{_incident(data)} resolved"
+
+
 def _presence(data: Json, names: Names | None) -> str:
     state = str(data.get("state") or "")
     return {"viewing": "viewing", "writing": "writing a reply"}.get(state, "left the ticket")
@@ -169,6 +193,10 @@ DESCRIBE: dict[str, Describe] = {
     EventKind.ASSIGNED: _assigned,
     EventKind.DELETED: lambda _data, _names: "deleted by the customer (out of the queue)",
     EventKind.SLA_BREACHED: _breached,
+    EventKind.INCIDENT_DECLARED: _declared,
+    EventKind.INCIDENT_CHANGED: _incident_changed,
+    EventKind.INCIDENT_UPDATED: _incident_updated,
+    EventKind.INCIDENT_RESOLVED: _incident_resolved,
 }
 """Words for every event kind (tests/cli/test_words.py checks that none is missing)."""
 

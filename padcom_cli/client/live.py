@@ -2,7 +2,9 @@
 
 Each carries the ticket as the user may see it now and the message it added
 (``ticket_views`` picks the newest view per ticket from a batch), so a client
-updates what it shows without asking again.
+updates what it shows without asking again. An incident's event names no ticket
+but its incident, as the user may see it now (``incident_views``); ``split``
+tells the two apart.
 
 Shared by ``padcom ticket watch`` and the admin app. It always has a cursor:
 without ``last_event_id`` it first asks ``GET /events/latest``, so a restart
@@ -176,6 +178,27 @@ def ticket_views(events: Iterable[dict[str, Any]]) -> dict[int, dict[str, Any] |
     """
     views: dict[int, dict[str, Any] | None] = {}
     for event in events:
-        if "ticket_now" in event:
+        if "ticket_now" in event and event.get("ticket") is not None:
             views[int(event["ticket"])] = event["ticket_now"]
     return views
+
+
+def incident_views(events: Iterable[dict[str, Any]]) -> dict[int, dict[str, Any] | None]:
+    """The newest view of each incident a batch of incident events carries (``incident_now``;
+    ``None``: no longer the user's to see)."""
+    return {
+        int(event["incident"]): event.get("incident_now")
+        for event in events
+        if event.get("incident") is not None
+    }
+
+
+def split(
+    events: Iterable[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A batch as (the tickets' events, the incidents' events), each in order."""
+    tickets: list[dict[str, Any]] = []
+    incidents: list[dict[str, Any]] = []
+    for event in events:
+        (tickets if event.get("ticket") is not None else incidents).append(event)
+    return tickets, incidents

@@ -95,6 +95,10 @@ class EventKind(StrEnum):
     UNMERGED = "unmerged"
     RATED = "rated"
     REMINDED = "reminded"
+    INCIDENT_DECLARED = "incident_declared"
+    INCIDENT_CHANGED = "incident_changed"
+    INCIDENT_UPDATED = "incident_updated"
+    INCIDENT_RESOLVED = "incident_resolved"
 
     PRESENCE = "presence"
 

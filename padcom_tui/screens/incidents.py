@@ -1,7 +1,9 @@
 """The open incidents: declare one, post an update that reaches all its customers, resolve it.
 
 ``!`` from anywhere. Each change goes to the API (``/incidents``); the replies it
-causes on linked tickets arrive in the queue like any change.
+causes on linked tickets arrive in the queue like any change. The list follows
+the stream: an incident's event brings it as it is now, so one declared,
+updated or resolved by anyone (or by monitoring) shows here without a reload.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ from textual.widgets import DataTable, Static
 
 from padcom_cli.client.hosting import Hosting
 from padcom_cli.client.jsontypes import Json
+from padcom_cli.client.live import incident_views
+from padcom_cli.client.vocabulary import IncidentState
 from padcom_tui.background import in_background
 from padcom_tui.format import line
+from padcom_tui.messages import IncidentsChanged
 from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
@@ -97,6 +102,21 @@ class IncidentsScreen(PadcomScreen[None]):
             )
         self.query_one(StatusLine).set_detail(f"{len(incidents)} open incidents")
         self._detail()
+
+    def on_incidents_changed(self, message: IncidentsChanged) -> None:
+        """Apply what the stream brought: changed ones replaced, new ones on top (newest
+        first, as the list is), resolved ones (or ones no longer ours to see) gone."""
+        views = incident_views(message.events)
+        kept = {int(i["number"]): i for i in self.incidents}
+        for number, view in views.items():
+            kept.pop(number, None)
+            if view is not None and view.get("state") != IncidentState.RESOLVED:
+                kept[number] = view
+        current = self._current()
+        self.show(sorted(kept.values(), key=lambda i: -int(i["number"])))
+        if current is not None and str(current["number"]) in self.query_one(DataTable).rows:
+            table = self.query_one(DataTable)
+            table.move_cursor(row=table.get_row_index(str(current["number"])))
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self._detail()

@@ -3,7 +3,7 @@
 A mixin of ``QueueScreen`` (queue.py would pass 400 lines with it): the open
 incidents are read before the first page (their tickets are folded under their
 line, not rows), ``i`` unfolds one incident's tickets, ``w`` narrows the queue
-to one server or datacenter.
+to one server or datacenter. An incident's event on the stream reads them again.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from padcom_cli.client.hosting import Hosting
 from padcom_cli.client.jsontypes import Json
 from padcom_tui.background import in_background
 from padcom_tui.format import line
+from padcom_tui.messages import IncidentsChanged
 from padcom_tui.queue_pages import QueueFilters, TicketQueue
 from padcom_tui.screens.base import PadcomScreen
 from padcom_tui.widgets.incident_banner import IncidentBanner, places_of
@@ -40,6 +41,11 @@ class OutageKeys(PadcomScreen[None]):
             group="incidents",
             exclusive=True,
         )
+
+    def on_incidents_changed(self, _message: IncidentsChanged) -> None:
+        """An incident declared, changed or resolved (by anyone, or monitoring): read the
+        lines above the queue again (and which tickets they fold)."""
+        self.refresh_incidents()
 
     def _incidents_failed(self, _error: PadcomError) -> None:
         if not self.started:  # the first page reports a lost server itself

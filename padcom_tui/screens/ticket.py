@@ -37,6 +37,7 @@ from padcom_tui.screens.confirm import ConfirmScreen
 from padcom_tui.screens.conflict import conflict_text
 from padcom_tui.screens.merge_dialog import merge_from
 from padcom_tui.screens.ticket_answering import Answering
+from padcom_tui.screens.ticket_incidents import IncidentLinks
 from padcom_tui.widgets.conversation import Conversation
 from padcom_tui.widgets.customer_account import Account
 from padcom_tui.widgets.history import History
@@ -132,7 +133,7 @@ class TicketData:
                 posted.add(int(message["id"]))
 
 
-class TicketScreen(Answering):
+class TicketScreen(Answering, IncidentLinks):
     """Dismisses with the ticket as last seen, so the queue can update its row."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -45,13 +45,17 @@ def _incidents(text: Text, incidents: list[Json]) -> None:
         text.append(f"  {len(incident.get('tickets', []))} tickets", style="dim")
 
 
-def _links(text: Text, links: list[Json]) -> None:
+def _links(text: Text, links: list[Json], incidents: list[Json]) -> None:
+    """Its links; an incident only when the INCIDENT lines (its service's) do not show it:
+    a resolved one, or one it was linked to by hand (another server's)."""
+    above = {int(i["number"]) for i in incidents}
     shown = []
     for link in links:
+        incident = link.get("incident")
         if link.get("ticket"):
             shown.append(f"#{link['ticket']['number']} ({line(link.get('kind'))})")
-        elif link.get("incident") and link["incident"].get("state") == "resolved":
-            shown.append(f"incident #{link['incident']['number']} (resolved)")
+        elif incident and int(incident["number"]) not in above:
+            shown.append(f"incident #{incident['number']} ({line(incident.get('state'))})")
     if shown:
         text.append("\nLinked ", style="dim")
         text.append(", ".join(shown))
@@ -99,7 +103,7 @@ def header_text(
         )
         text.append(" · out of the queue, its SLA clock stopped", style="dim")
     _incidents(text, incidents or [])
-    _links(text, links or [])
+    _links(text, links or [], incidents or [])
     _merge_and_rating(text, ticket)
     return text
 

@@ -90,7 +90,9 @@ def _open_for(server: str) -> Incident | None:
     return None
 
 
-def _fire(source: AlertSource, alert: AlertIn, settings: AlertSettings) -> dict[str, Any]:
+def _fire(
+    source: AlertSource, alert: AlertIn, settings: AlertSettings, out: Outcome
+) -> dict[str, Any]:
     fingerprint = fingerprint_of(alert)
     server = alert.server or server_of(alert.labels)
     now = utcnow()
@@ -132,7 +134,7 @@ def _fire(source: AlertSource, alert: AlertIn, settings: AlertSettings) -> dict[
         text = alert.summary or (
             f"We are looking into a problem with server {server}." if server else alert.name
         )
-        incident = incidents.declare(
+        incident, declared = incidents.declare(
             None,
             {
                 "title": f"{alert.name} on {server}" if server else alert.name,
@@ -141,6 +143,7 @@ def _fire(source: AlertSource, alert: AlertIn, settings: AlertSettings) -> dict[
             },
             source=source.name,
         )
+        out.events += declared
         action = "opened"
     else:
         _note(incident, f"{alert.name} is firing too ({source.name})")
@@ -204,7 +207,7 @@ def receive(
     out = Outcome()
     for alert in batch:
         if alert.status == AlertState.FIRING:
-            out.results.append(_fire(source, alert, settings))
+            out.results.append(_fire(source, alert, settings, out))
         else:
             out.results.append(_recover(source, alert, settings, sla, out))
     return out

@@ -10,7 +10,8 @@ already. Resolving can resolve the linked tickets with the closing message:
 one reply that also resolves, so each customer is told once.
 
 Changes to the incident itself are kept as ``IncidentUpdate`` rows (its own
-story, internal notes included); what reaches the tickets is their events.
+story, internal notes included), and each is an event of the incident's own on
+the stream (``incident_events``); what reaches the tickets is their events.
 ``actor`` None is monitoring (server/helpdesk/alerts.py): its changes are
 signed by the inactive "Monitoring" account customers see on the replies.
 """
@@ -24,8 +25,9 @@ from peewee import IntegrityError, ModelSelect
 
 from server.helpdesk import links, tickets
 from server.helpdesk.errors import Forbidden, Invalid, NotFound
+from server.helpdesk.incident_events import changed, incident_event
 from server.helpdesk.sla import SlaTargets
-from server.helpdesk.visibility import get_ticket
+from server.helpdesk.visibility import get_ticket, hits, seen_incidents
 from server.storage.db import db
 from server.storage.fields import utcnow
 from server.storage.hosting_models import Incident, IncidentSubscription, IncidentUpdate
@@ -35,6 +37,7 @@ from server.vocabulary import (
     LIVE_INCIDENT_STATES,
     OPEN_STATUSES,
     SERVICE_KINDS,
+    EventKind,
     IncidentState,
     Role,
     Status,
@@ -139,14 +142,7 @@ def live_incidents() -> ModelSelect[Incident]:
 
 def incidents_of_service(service: Service) -> list[Incident]:
     """The open incidents that hit ``service``, oldest first."""
-    return [
-        i
-        for i in live_incidents()
-        if service.server in i.servers
-        or service.datacenter in i.datacenters
-        or service.kind in i.service_kinds
-        or service.id in i.services
-    ]
+    return [i for i in live_incidents() if hits(i, service)]
 
 
 def incident_by_number(number: int, *, for_update: bool = False) -> Incident:
@@ -163,8 +159,11 @@ def _staff(user: User) -> None:
         raise Forbidden("incidents are declared and changed by support staff")
 
 
-def declare(actor: User | None, values: dict[str, Any], source: str = "") -> Incident:
-    """A new incident (a title at least); staff's is acknowledged at once, monitoring's not.
+def declare(
+    actor: User | None, values: dict[str, Any], source: str = ""
+) -> tuple[Incident, list[Event]]:
+    """A new incident (a title at least) and its event; staff's is acknowledged at once,
+    monitoring's not.
 
     Raises Forbidden, Invalid, NotFound (a named service).
     """
@@ -184,26 +183,32 @@ def declare(actor: User | None, values: dict[str, Any], source: str = "") -> Inc
         acknowledged_at=now if actor else None,
         updated_at=now,
     )
-    IncidentUpdate.create(
+    signer = actor or monitoring_user()
+    update = IncidentUpdate.create(
         incident=incident.id,
-        author=actor.id if actor else monitoring_user().id,
+        author=signer.id,
         body=incident.public_text,
         state=incident.state,
         created_at=now,
     )
-    return incident
+    shown = {"title": incident.title, "state": incident.state, "update": update.id}
+    return incident, [
+        incident_event(signer, incident, EventKind.INCIDENT_DECLARED, shown, internal=False)
+    ]
 
 
-def change(actor: User, number: int, values: dict[str, Any]) -> Incident:
-    """Edit title, texts, severity, public flag or what is affected. Raises Forbidden, NotFound,
-    Invalid."""
+def change(actor: User, number: int, values: dict[str, Any]) -> tuple[Incident, list[Event]]:
+    """Edit title, texts, severity, public flag or what is affected; an event names the fields
+    that changed. Raises Forbidden, NotFound, Invalid."""
     _staff(actor)
     incident = incident_by_number(number)
     wanted = {**_texts(values), **_scope(values)}
-    if wanted:
-        wanted["updated_at"] = utcnow()
-        Incident.update(**wanted).where(Incident.id == incident.id).execute()
-    return incident_by_number(number)
+    moved = [name for name, value in wanted.items() if getattr(incident, name) != value]
+    if not moved:
+        return incident, []
+    wanted["updated_at"] = utcnow()
+    Incident.update(**wanted).where(Incident.id == incident.id).execute()
+    return incident_by_number(number), changed(actor, incident, moved)
 
 
 def _acknowledge(incident: Incident, now: Any) -> None:
@@ -258,9 +263,12 @@ def post_update(
     update = IncidentUpdate.create(
         incident=incident.id, author=signer.id, body=body, internal=internal, created_at=now
     )
+    shown = {"update": update.id, "state": incident.state}
+    events = [
+        incident_event(signer, incident, EventKind.INCIDENT_UPDATED, shown, internal=internal)
+    ]
     if internal:
-        return incident, [], None
-    events: list[Event] = []
+        return incident, events, None
     reached = _open_linked(incident)
     for ticket in reached:
         events += tickets.add_message(signer, ticket.id, _worded(incident, body), False)[2]
@@ -293,6 +301,7 @@ def resolve(
     signer = actor or monitoring_user()
     now = utcnow()
     text = body.strip() or "The problem is solved."
+    before = incident.state
     incident.state = IncidentState.RESOLVED
     incident.resolved_at = incident.updated_at = now
     if incident.acknowledged_at is None and actor is not None:
@@ -301,7 +310,8 @@ def resolve(
     update = IncidentUpdate.create(
         incident=incident.id, author=signer.id, body=text, state=incident.state, created_at=now
     )
-    events: list[Event] = []
+    shown = {"update": update.id, "state": [before, incident.state]}
+    events = [incident_event(signer, incident, EventKind.INCIDENT_RESOLVED, shown, internal=False)]
     reached = _open_linked(incident) if resolve_tickets else []
     for ticket in reached:
         events += _reply_and_resolve(signer, ticket, _worded(incident, text), sla)
@@ -382,4 +392,4 @@ def customer_services_hit(user: User, incident: Incident) -> list[Service]:
 
 def sees_incident(user: User, incident: Incident) -> bool:
     """Staff see every incident; a customer a public one or one hitting their services."""
-    return user.is_staff or incident.public or bool(customer_services_hit(user, incident))
+    return incident.id in seen_incidents(user, [incident.id])

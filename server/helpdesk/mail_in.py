@@ -114,7 +114,7 @@ def _threaded(parsed: ParsedMail, settings: MailInSettings) -> int | None:
     for event_id, sent_to in reversed(events_of_references(parsed.references)):
         if sent_to == digest:
             event = Event.get_or_none(Event.id == event_id)
-            if event is not None:
+            if event is not None and event.ticket_id is not None:
                 return int(event.ticket_id)
     return None
 

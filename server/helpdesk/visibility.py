@@ -4,17 +4,22 @@ A customer sees their own organization's tickets that they have not deleted,
 and never an internal note or event; staff see everything. A customer sees
 staff members by name only, never their email addresses. Anything invisible
 is reported as not found, so ticket numbers leak nothing.
+
+An incident (and its events) a customer sees when it is public or hits one of
+their organization's services; whom else it hits they never learn.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Collection, Hashable
 
-from peewee import ModelSelect
+from peewee import ModelSelect, fn
 
 from server.helpdesk.errors import NotFound
 from server.storage.db import is_postgres
-from server.storage.models import Event, Message, Organization, Ticket, User
+from server.storage.hosting_models import Incident
+from server.storage.models import Event, Message, Organization, Service, Ticket, User
 from server.vocabulary import Role
 
 
@@ -60,25 +65,86 @@ def visible_messages_by_id(user: User, ids: Collection[int]) -> ModelSelect[Mess
     return query
 
 
-def visible_events(user: User) -> ModelSelect[Event]:
-    query = Event.select()
-    if not user.is_staff:
-        query = query.join(Ticket).where(
-            Event.organization == user.organization_id,
-            Event.internal == False,  # noqa: E712
-            Ticket.deleted_at.is_null(),
-        )
-    return query
+def hits(incident: Incident, service: Service) -> bool:
+    """Whether ``incident`` names ``service``: its server, datacenter, kind or the service."""
+    return (
+        service.server in incident.servers
+        or service.datacenter in incident.datacenters
+        or service.kind in incident.service_kinds
+        or service.id in incident.services
+    )
 
 
-def sees_event(user: User, event: Event, ticket_deleted: bool) -> bool:
-    """``visible_events`` for one event already read (the live hub reads a round's
-    events once for every audience and sorts them out here); keep the two alike."""
+def seen_incidents(user: User, among: Collection[int] | None = None) -> set[int]:
+    """The incidents (of ``among``, or all) ``user`` sees: staff every one, a customer the
+    public ones and those hitting a service of their organization."""
+    query = Incident.select()
+    if among is not None:
+        query = query.where(Incident.id.in_(list(among)))
+    if user.is_staff:
+        return {i.id for i in query.select(Incident.id)}
+    services = list(Service.select().where(Service.organization == user.organization_id))
+    return {i.id for i in query if i.public or any(hits(i, s) for s in services)}
+
+
+def visible_event_queries(user: User) -> list[ModelSelect[Event]]:
+    """The events ``user`` may see, as queries that each read along an index: staff one
+    (``id``); a customer their organization's tickets' public events (``(organization, id)``)
+    and, if they see any incident, its public events (``(incident, id)``). Two queries, not
+    one with OR: SQLite then scanned the whole log along ``id``
+    (``tests/live/test_replay_plan.py``)."""
+    if user.is_staff:
+        return [Event.select()]
+    public = Event.internal == False  # noqa: E712
+    queries = [
+        Event.select()
+        .join(Ticket)
+        .where(Event.organization == user.organization_id, public, Ticket.deleted_at.is_null())
+    ]
+    incidents = seen_incidents(user)
+    if incidents:
+        queries.append(Event.select().where(Event.incident.in_(sorted(incidents)), public))
+    return queries
+
+
+def event_page_queries(user: User, after: int, upto: int, limit: int) -> list[ModelSelect[Event]]:
+    """``visible_event_queries`` for one page ``after < id <= upto``: each reads at most
+    ``limit`` rows along its index."""
+    return [
+        query.where(Event.id > after, Event.id <= upto).order_by(Event.id).limit(limit)
+        for query in visible_event_queries(user)
+    ]
+
+
+def visible_events_between(user: User, after: int, upto: int, limit: int) -> list[Event]:
+    """The first ``limit`` events ``after < id <= upto`` that ``user`` may see, oldest first
+    (a resuming stream's page, ``GET /events``)."""
+    pages = [list(query) for query in event_page_queries(user, after, upto, limit)]
+    return list(heapq.merge(*pages, key=lambda event: int(event.id)))[:limit]
+
+
+def newest_visible_event(user: User, upto: int) -> int:
+    """The newest event id ``<= upto`` that ``user`` may see (0 when none)."""
+    found = [
+        query.select(fn.MAX(Event.id)).where(Event.id <= upto).scalar() or 0
+        for query in visible_event_queries(user)
+    ]
+    return int(max(found))
+
+
+def sees_event(
+    user: User, event: Event, ticket_deleted: bool, incidents: Collection[int] = ()
+) -> bool:
+    """``visible_event_queries`` for one event already read (the live hub reads a round's
+    events once for every audience and sorts them out here; ``incidents``: those of
+    ``seen_incidents`` among the round's); keep the two alike."""
     if user.is_staff:
         return True
-    return (
-        event.organization_id == user.organization_id and not event.internal and not ticket_deleted
-    )
+    if event.internal:
+        return False
+    if event.incident is not None:
+        return event.incident in incidents
+    return event.organization_id == user.organization_id and not ticket_deleted
 
 
 def shown_email(viewer: User | None, role: str, email: str) -> str | None:

@@ -303,16 +303,6 @@ class LimitsOut(BaseModel):
     max_files: int = Field(description="attachments on one ticket, reply or note at once")
 
 
-class EventOut(BaseModel):
-    id: int
-    ticket: int
-    kind: str
-    actor: UserOut
-    changes: dict[str, Any]
-    internal: bool
-    at: datetime
-
-
 class TokenOut(BaseModel):
     id: int
     user: int
@@ -342,15 +332,6 @@ class TicketHit(TicketOut):
 class TicketPage(BaseModel):
     items: list[TicketHit]
     next_cursor: str | None
-
-
-class EventPage(BaseModel):
-    items: list[EventOut]
-    next_cursor: str | None
-
-
-class LatestEvent(BaseModel):
-    id: int = Field(description="the newest event id the user may see; 0 when there is none")
 
 
 class Page(BaseModel):

@@ -74,10 +74,10 @@ def seal(entries: list[Any]) -> None:
 
 
 def _values(event: Event) -> dict[str, Any]:
-    """The stored fields of an unsaved event (defaults applied), without its id."""
+    """Every stored field of an unsaved event (defaults applied, a field never set None),
+    without its id: a ticket's and an incident's events go in one INSERT of equal rows."""
     data: dict[str, Any] = dict(event.__data__)
-    data.pop("id", None)
-    return data
+    return {name: data.get(name) for name in Event._meta.sorted_field_names if name != "id"}
 
 
 def finish_here() -> None:

@@ -3,7 +3,8 @@
 Runs on a worker thread (peewee is synchronous), once per dispatch round for
 all open streams together. A round costs the same few queries however many
 streams are open: the newest id, the new events once (with their tickets'
-deleted flag), and the token holders; each audience (``visibility.audience``)
+deleted flag), the incidents a customer audience sees among those the events
+name, and the token holders; each audience (``visibility.audience``)
 is then picked from those rows in Python (``visibility.sees_event``), and its
 events are given the ticket and message a client needs to apply them
 (``server.reads.live_event``: two queries per audience with events).
@@ -11,11 +12,15 @@ events are given the ticket and message a client needs to apply them
 
 from __future__ import annotations
 
-from peewee import ModelSelect
+from peewee import JOIN
 from sse_starlette import ServerSentEvent
 
 from server.helpdesk.tokens import holders
-from server.helpdesk.visibility import sees_event, visible_events
+from server.helpdesk.visibility import (
+    seen_incidents,
+    sees_event,
+    visible_events_between,
+)
 from server.reads.live_event import live_events
 from server.storage import event_horizon
 from server.storage.db import db
@@ -33,23 +38,9 @@ def latest_event_id() -> int:
         return event_horizon.horizon()
 
 
-def page_query(user: User, after: int, upto: int, limit: int) -> ModelSelect[Event]:
-    """Events ``after < id <= upto`` that ``user`` may see, oldest first, at most ``limit``.
-
-    It reads along ``Event.id`` for staff and the ``(organization, id)`` index for a
-    customer (``tests/live/test_replay_plan.py``), so a page costs ``limit`` rows.
-    """
-    return (
-        visible_events(user)
-        .where(Event.id > after, Event.id <= upto)
-        .order_by(Event.id)
-        .limit(limit)
-    )
-
-
 def events_after(user: User, after: int, upto: int, limit: int) -> list[Item]:
-    """The events of ``page_query``, ready for the wire."""
-    rows = list(page_query(user, after, upto, limit))
+    """One page of the events ``user`` may see, ready for the wire."""
+    rows = visible_events_between(user, after, upto, limit)
     return [(event_id, _frame(event_id, data)) for event_id, data in live_events(user, rows)]
 
 
@@ -86,11 +77,13 @@ def read_round(groups: list[tuple[User, int]], limit: int, tokens: list[int]) ->
             if len(rows) == limit:
                 horizon = rows[-1][0].id
         results = []
+        named = {int(event.incident) for event, _ in rows if event.incident is not None}
         for (user, _), start in zip(groups, starts, strict=True):
+            incidents = seen_incidents(user, named) if named and not user.is_staff else set()
             seen = [
                 event
                 for event, deleted in rows
-                if start < event.id <= horizon and sees_event(user, event, deleted)
+                if start < event.id <= horizon and sees_event(user, event, deleted, incidents)
             ]
             items = [
                 (event_id, _frame(event_id, data)) for event_id, data in live_events(user, seen)
@@ -101,12 +94,17 @@ def read_round(groups: list[tuple[User, int]], limit: int, tokens: list[int]) ->
 
 def _window(after: int, upto: int, limit: int) -> list[tuple[Event, bool]]:
     """Every event ``after < id <= upto`` (at most ``limit``, oldest first), with whether
-    its ticket is deleted: one query for all audiences."""
+    its ticket is deleted (an incident's has none): one query for all audiences."""
     query = (
         Event.select(Event, Ticket.deleted_at)
-        .join(Ticket)
+        .join(Ticket, JOIN.LEFT_OUTER)
         .where(Event.id > after, Event.id <= upto)
         .order_by(Event.id)
         .limit(limit)
     )
-    return [(event, event.ticket.deleted_at is not None) for event in query]
+    return [(event, _deleted(event)) for event in query]
+
+
+def _deleted(event: Event) -> bool:
+    """Whether the event's ticket is deleted (the joined row; an incident's event has none)."""
+    return event.ticket is not None and event.ticket.deleted_at is not None

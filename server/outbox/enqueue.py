@@ -241,6 +241,8 @@ def drafts_for(
     tickets: dict[int, Ticket] = {}
     actors: dict[int, User] = {}
     for event in events:
+        if event.ticket_id is None:
+            continue  # an incident's: its subscribers hear of it (server/outbox/incident_news.py)
         if event.ticket_id not in tickets:
             tickets[event.ticket_id] = Ticket.get_by_id(event.ticket_id)
         if event.actor_id not in actors:

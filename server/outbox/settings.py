@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from server.vocabulary import EVENT_KINDS, EventKind
+from server.vocabulary import TICKET_EVENT_KINDS, EventKind
 
 MAIL_SECURITY = ("starttls", "tls", "none")
 
@@ -75,7 +75,7 @@ class WebhookSettings:
     urls: tuple[str, ...] = ()
     """Where every chosen event is POSTed; none = webhooks off."""
     events: tuple[str, ...] = tuple(
-        k.value for k in EVENT_KINDS if k not in (EventKind.NOTE, EventKind.PRESENCE)
+        k.value for k in TICKET_EVENT_KINDS if k not in (EventKind.NOTE, EventKind.PRESENCE)
     )  # presence comes and goes every few seconds: it is for the staff's own screens
     """Event kinds sent (add ``note`` to send internal notes too); ``sla_breached`` pages on-call."""
     secret: str = ""
@@ -90,9 +90,12 @@ class WebhookSettings:
     def __post_init__(self) -> None:
         if self.urls and not self.secret:
             raise ValueError("webhook URLs need a signing secret (PADCOM_WEBHOOK_SECRET)")
-        unknown = set(self.events) - set(EVENT_KINDS)
+        unknown = set(self.events) - set(TICKET_EVENT_KINDS)
         if unknown:
-            raise ValueError(f"unknown webhook event kinds: {', '.join(sorted(unknown))}")
+            raise ValueError(
+                f"unknown webhook event kinds: {', '.join(sorted(unknown))}"
+                " (a webhook carries a ticket: incident events are on the stream only)"
+            )
 
     @classmethod
     def from_env(cls) -> WebhookSettings:

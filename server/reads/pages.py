@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import fn
-
 from server.helpdesk import presence
 from server.helpdesk.merge import merged_sources
 from server.helpdesk.views import view_json, visible_views
-from server.helpdesk.visibility import get_ticket, visible_events, visible_messages, visible_tickets
+from server.helpdesk.visibility import (
+    get_ticket,
+    newest_visible_event,
+    visible_events_between,
+    visible_messages,
+    visible_tickets,
+)
 from server.reads.listing import TicketFilters, apply_filters, checked_filters, page
 from server.reads.serialize import Related, events_json, messages_json
 from server.reads.ticket_read import read_tickets
@@ -91,12 +95,7 @@ def history(user: User, number: int) -> list[dict[str, Any]]:
 def events_after(user: User, after: int, limit: int) -> dict[str, Any]:
     """``{"items", "next_cursor"}``: the events after ``after`` that ``user`` may see."""
     with db.connection_context():
-        rows = list(
-            visible_events(user)
-            .where(Event.id > after, Event.id <= event_horizon.horizon())
-            .order_by(Event.id)
-            .limit(limit + 1)
-        )
+        rows = visible_events_between(user, after, event_horizon.horizon(), limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
         return {
@@ -109,8 +108,7 @@ def latest_event_id(user: User) -> int:
     """The newest event id ``user`` may see (0 when none)."""
     with db.connection_context():
         upto = event_horizon.horizon()  # never an id a later commit could come in under
-        newest = visible_events(user).select(fn.MAX(Event.id)).where(Event.id <= upto).scalar()
-        return int(newest or 0)
+        return newest_visible_event(user, upto)
 
 
 def _shown(user: User, found: list[tuple[int, str, str]]) -> list[dict[str, Any]]:

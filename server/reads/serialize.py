@@ -186,6 +186,7 @@ def events_json(
         {
             "id": e.id,
             "ticket": e.ticket_id,
+            "incident": e.incident,
             "kind": e.kind,
             "actor": related.user(e.actor_id),
             "changes": e.changes,

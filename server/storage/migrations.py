@@ -32,6 +32,7 @@ from server.storage.hosting_models import HOSTING_MODELS
 from server.storage.identity_models import AUDIT_MODELS, IDENTITY_MODELS
 from server.storage.mail_models import MAIL_MODELS
 from server.storage.models import (
+    Event,
     IdempotencyKey,
     LoginFailure,
     Outbox,
@@ -159,6 +160,22 @@ def _incidents(migrator: SchemaMigrator) -> None:
     db.create_tables(HOSTING_MODELS)
 
 
+def _incident_events(migrator: SchemaMigrator) -> None:
+    """Incident changes are events of their own: an event's ticket and organization may be
+    empty, and it may name an incident (read by customers through ``(incident, id)``)."""
+    table = Event._meta.table_name
+    present = {column.name: column for column in db.get_columns(table)}
+    steps = [
+        migrator.drop_not_null(table, name)
+        for name in ("ticket_id", "organization_id")
+        if not present[name].null
+    ]
+    if "incident" not in present:
+        steps.append(migrator.add_column(table, "incident", Event.incident))
+    alter(*steps)
+    db.execute_sql(f"CREATE INDEX IF NOT EXISTS event_incident_id ON {table} (incident, id)")
+
+
 def _identity(migrator: SchemaMigrator) -> None:
     """Two-factor secrets, recovery codes, mailed codes; what a token may do."""
     db.create_tables(IDENTITY_MODELS)
@@ -240,6 +257,7 @@ MIGRATIONS: list[Migration] = [
     Migration(33, "two-factor sign-in, recovery codes, mailed codes, token scope", _identity),
     Migration(34, "audit trail of administration changes; run-time settings", _audit),
     Migration(37, "statistics durations: group columns packed into one key", keyed_from_columns),
+    Migration(44, "incident events: an event names a ticket or an incident", _incident_events),
 ]
 
 LATEST = max(step.number for step in MIGRATIONS)

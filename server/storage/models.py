@@ -221,23 +221,29 @@ class Message(BaseModel):
 
 
 class Event(BaseModel):
-    """One committed change; ``id`` orders the log and is the SSE event id."""
+    """One committed change; ``id`` orders the log and is the SSE event id.
+
+    A ticket's change names its ticket and organization; an incident's (declared,
+    changed, updated, resolved) names its incident instead (``incident``, a plain id:
+    this module is below the hosting tables; migration 44), so both share one order.
+    """
 
     id = AutoField()
-    ticket = ForeignKeyField(Ticket, backref="events", on_delete="CASCADE")
-    organization = ForeignKeyField(Organization, on_delete="CASCADE")
+    ticket = ForeignKeyField(Ticket, backref="events", on_delete="CASCADE", null=True)
+    organization = ForeignKeyField(Organization, on_delete="CASCADE", null=True)
+    incident = IntegerField(null=True)
     kind = CharField(max_length=32)
     actor = ForeignKeyField(User, on_delete="RESTRICT")
     changes = JSONField(default=dict)
     internal = BooleanField(default=False)
     at = TimeField(default=utcnow)
 
-    ticket_id: int
-    organization_id: int
+    ticket_id: int | None
+    organization_id: int | None
     actor_id: int
 
     class Meta:
-        indexes = ((("organization", "id"), False),)
+        indexes = ((("organization", "id"), False), (("incident", "id"), False))
 
 
 class Token(BaseModel):

@@ -91,8 +91,9 @@ def recorded(events: Sequence[Event]) -> None:
     messages: list[int] = []
     for event in events:
         changes = event.changes or {}
-        if event.kind == EventKind.CREATED or (
-            event.kind == EventKind.UPDATED and ("subject" in changes or "body" in changes)
+        if event.ticket_id is not None and (
+            event.kind == EventKind.CREATED
+            or (event.kind == EventKind.UPDATED and ("subject" in changes or "body" in changes))
         ):
             tickets.append(int(event.ticket_id))
         message = changes.get("message")

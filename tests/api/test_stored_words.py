@@ -57,6 +57,10 @@ EVENT_WORDS = [
     "unmerged",
     "rated",
     "reminded",
+    "incident_declared",
+    "incident_changed",
+    "incident_updated",
+    "incident_resolved",
     "presence",
 ]
 PINNED: dict[str, dict[str, int | str]] = {

@@ -116,6 +116,10 @@ def test_every_event_kind_has_words_and_none_shows_python() -> None:
             "targets": ["first_response", "resolution"],
             "due": {"first_response": "2026-11-28T09:00:00Z", "resolution": "2026-11-29T09:00:00Z"},
         },
+        "incident_declared": {"incident": 7, "title": "web-07 down", "state": "acknowledged"},
+        "incident_changed": {"incident": 7, "fields": ["public_text", "severity"]},
+        "incident_updated": {"incident": 7, "update": 3, "state": "acknowledged"},
+        "incident_resolved": {"incident": 7, "update": 4, "state": ["acknowledged", "resolved"]},
     }
     assert set(DESCRIBE) == set(EventKind) == set(written)
     for kind, data in written.items():
@@ -127,6 +131,12 @@ def test_every_event_kind_has_words_and_none_shows_python() -> None:
     )
     assert (
         changes({"kind": "deleted", "changes": {}}) == "deleted by the customer (out of the queue)"
+    )
+    assert changes({"kind": "incident_changed", "changes": written["incident_changed"]}) == (
+        "incident #7 changed: public text, severity"
+    )
+    assert changes({"kind": "incident_declared", "changes": written["incident_declared"]}) == (
+        "incident #7 declared: web-07 down"
     )
     newer = changes(
         {"kind": "merged_into", "changes": {"into": {"number": 4}, "tags": ["a", "b", "c"]}}

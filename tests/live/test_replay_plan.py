@@ -1,7 +1,8 @@
 """A resuming stream's history is read through an index, so a page costs a page.
 
-Each page of a replay is ``server.live.reader.page_query``: for staff a range of
-the primary key, for a customer a range of ``(organization, id)``. Checked on a
+Each page of a replay is ``server.helpdesk.visibility.event_page_queries``: for staff a
+range of the primary key, for a customer a range of ``(organization, id)`` and, once they
+see an incident, a range of ``(incident, id)`` beside it. Checked on a
 log of 20,000 events where the customer's organization has only a few, so a
 scan along ``id`` filtering by organization would read nearly all of them.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.live.reader import page_query
+from server.helpdesk.visibility import event_page_queries, visible_events_between
 from server.storage.db import db, is_postgres
 from server.storage.models import Event
 from tests.support.live import Live
@@ -50,11 +51,27 @@ def test_replay_pages_read_through_an_index(live: Live) -> None:
         db.execute_sql("ANALYZE event" if is_postgres() else "ANALYZE")
         latest = Event.select().order_by(Event.id.desc()).first().id
 
-    customer_plan = _plan(page_query(quiet.user, 0, latest, 100))
-    staff_plan = _plan(page_query(live.person("agent").user, 0, latest, 100))
+    (customer_plan,) = [_plan(q) for q in event_page_queries(quiet.user, 0, latest, 100)]
+    (staff_plan,) = [
+        _plan(q) for q in event_page_queries(live.person("agent").user, 0, latest, 100)
+    ]
 
     # (organization, id), or the organization's own index: SQLite keeps the rowid in every index
     assert "USING INDEX event_organization_id" in customer_plan or (
         "Index Scan using event_organization_id" in customer_plan
     ), customer_plan
     assert ("event_pkey" if is_postgres() else "INTEGER PRIMARY KEY") in staff_plan, staff_plan
+
+    # a customer who sees an incident reads its events through (incident, id) beside them
+    agent = live.person("agent")
+    reply = agent.api().post("/incidents", json={"title": "Phones down", "public": True})
+    assert reply.status_code == 201, reply.text
+    with db.connection_context():
+        db.execute_sql("ANALYZE event" if is_postgres() else "ANALYZE")
+        latest = Event.select().order_by(Event.id.desc()).first().id
+    by_ticket, by_incident = [_plan(q) for q in event_page_queries(quiet.user, 0, latest, 100)]
+    assert "event_organization_id" in by_ticket, by_ticket
+    assert "event_incident_id" in by_incident, by_incident
+    with db.connection_context():
+        seen = visible_events_between(quiet.user, 0, latest, 100)
+    assert [e.kind for e in seen] == ["created", "incident_declared"], seen

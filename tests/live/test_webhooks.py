@@ -122,3 +122,12 @@ def test_only_chosen_event_kinds_are_sent(helpdesk: Live, receiver: Receiver) ->
     _settled(number)
     kinds = [json.loads(r.body)["event"]["kind"] for r in _for(receiver, CHAT, number)]
     assert kinds == ["created", "replied"]  # "updated" was not chosen
+
+
+def test_incident_kinds_are_refused_for_webhooks_and_not_sent_by_default() -> None:
+    """A webhook carries a ticket; an incident's events have none (they are on the stream):
+    naming one is an error at start-up, not a setting that silently sends nothing."""
+    with pytest.raises(ValueError, match="incident_declared"):
+        WebhookSettings(events=("created", "incident_declared"))
+    assert not [k for k in WebhookSettings().events if k.startswith("incident_")]
+    assert "created" in WebhookSettings().events

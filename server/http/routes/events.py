@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from server.http.deps import CurrentUser
-from server.http.schemas import EventPage, LatestEvent
+from server.http.event_shapes import EventPage, LatestEvent
 from server.reads import pages
 
 router = APIRouter(tags=["events"])

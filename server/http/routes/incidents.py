@@ -46,10 +46,12 @@ def list_incidents(
 def declare(data: IncidentIn, request: Request, staff: StaffUser) -> dict[str, Any]:
     """Declare an incident (acknowledged at once: staff know of it)."""
     values = data.model_dump(mode="json")
-    return write(
-        request,
-        plain(lambda: incidents_read.incident_json(rules.declare(staff, values), staff)),
-    )
+
+    def step() -> Shown:
+        found, events = rules.declare(staff, values)
+        return incidents_read.incident_json(found, staff), events
+
+    return write(request, step)
 
 
 @router.get("/incidents/{incident}", response_model=IncidentOut)
@@ -61,10 +63,12 @@ def show(incident: Number, user: CurrentUser) -> dict[str, Any]:
 def change(incident: Number, patch: IncidentPatch, request: Request, staff: StaffUser) -> Any:
     """Edit the title, texts, severity, public flag or what is affected."""
     values = patch.model_dump(mode="json", exclude_unset=True)
-    return write(
-        request,
-        plain(lambda: incidents_read.incident_json(rules.change(staff, incident, values), staff)),
-    )
+
+    def step() -> Shown:
+        found, events = rules.change(staff, incident, values)
+        return incidents_read.incident_json(found, staff), events
+
+    return write(request, step)
 
 
 @router.post("/incidents/{incident}/updates", response_model=IncidentOut, status_code=201)

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 from server.helpdesk import attachments, incidents, tickets
 from server.http.deps import AppSettings, CurrentUser
 from server.http.errors import ApiError, PreconditionRequired
+from server.http.event_shapes import EventOut
 from server.http.idempotency import Answer
 from server.http.once import Done, Once, write_once
 from server.http.schemas import (
-    EventOut,
     MessageIn,
     MessageOut,
     TicketIn,
