@@ -11,12 +11,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from server.http.schemas import Body, Strict, TicketOut
+from server.http.schemas import Body, Strict, TicketOut, Word, Words
 
-Word = Annotated[str, StringConstraints(max_length=100)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 """The name of a canned reply or macro (what agents search by)."""
-Words = Annotated[list[Word], Field(max_length=20)]
 Number = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
@@ -27,6 +25,13 @@ class TagsIn(Strict):
 
 class AllowedTagsIn(Strict):
     allowed: Annotated[list[Word], Field(max_length=1000)]
+
+
+class AllowedTagsChange(Strict):
+    """Words to put on the allow-list and to take off (the rest of it stays)."""
+
+    add: Annotated[list[Word], Field(max_length=1000)] = []
+    remove: Annotated[list[Word], Field(max_length=1000)] = []
 
 
 class TagCount(BaseModel):

@@ -106,6 +106,11 @@ class TicketPatch(Strict):
     assignee: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
+Word = Annotated[str, StringConstraints(max_length=100)]
+"""A tag as sent (the rules normalise it and check it is one word)."""
+Words = Annotated[list[Word], Field(max_length=20)]
+
+
 class BulkTicket(Strict):
     """One ticket of a bulk change, at the version the agent saw."""
 
@@ -114,12 +119,15 @@ class BulkTicket(Strict):
 
 
 class BulkChanges(Strict):
-    """What a bulk action sets on every ticket (``assignee: null`` unassigns)."""
+    """What a bulk action sets on every ticket (``assignee: null`` unassigns), and the tags it
+    puts on each or takes off (the words of a macro's ``add_tags`` / ``remove_tags``)."""
 
     category: Category | None = None
     priority: Priority | None = None
     status: Status | None = None
     assignee: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    add_tags: Words = Field(default_factory=list, description="staff-only words to put on")
+    remove_tags: Words = Field(default_factory=list, description="words to take off")
 
 
 class BulkIn(Strict):
