@@ -30,9 +30,10 @@ TagChange = tuple[list[str], list[str]]
 
 
 def carried(tickets: list[Json]) -> str:
-    """``outage (5), fra1 (2)``: the tags on ``tickets``, most carried first."""
+    """``outage (5), fra1 (2)``: the tags on ``tickets``, most carried first, then by name."""
     counts = Counter(str(tag) for ticket in tickets for tag in ticket.get("tags") or [])
-    return ", ".join(f"{line(tag)} ({n})" for tag, n in counts.most_common()) or "none"
+    ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    return ", ".join(f"{line(tag)} ({n})" for tag, n in ordered) or "none"
 
 
 class BulkTagDialog(ModalScreen[TagChange | None]):
