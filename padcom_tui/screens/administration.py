@@ -36,6 +36,8 @@ TITLES = {"orgs": "Organizations", "people": "People", "tokens": "Tokens",
 ROLES = tuple(str(r) for r in Role)
 SERVICE_KINDS = tuple(str(k) for k in ServiceKind)
 READ_ONLY = "Only administrators change administration; agents may look."
+AUDIT_FOR_ADMINS = "The audit trail is for administrators."
+ADMIN_ACTIONS = ("new", "role", "toggle_active", "sign_out", "reset_totp", "revoke", "agents_totp")
 
 
 class AdministrationScreen(PadcomScreen[None]):
@@ -131,8 +133,7 @@ class AdministrationScreen(PadcomScreen[None]):
 
     def load(self, tab: str) -> None:
         if tab == "audit" and not self.is_admin and self.padcom.me is not None:
-            self._note("The audit trail is for administrators.")
-            return
+            return  # said when the tab is opened (_opened_tab)
         in_background(
             self, self._fetch(tab), lambda found: self._show(tab, found), group=f"admin-{tab}"
         )
@@ -148,6 +149,17 @@ class AdministrationScreen(PadcomScreen[None]):
         for label, width in zip(labels, rows.column_widths(labels, cells), strict=True):
             table.add_column(label, width=width)
         table.add_rows(cells)
+
+    @on(TabbedContent.TabActivated)
+    def _opened_tab(self) -> None:
+        if self.is_admin:
+            self._note("")
+        else:
+            self._note(AUDIT_FOR_ADMINS if self.tab == "audit" else READ_ONLY)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """An agent's footer shows the changes dimmed: theirs to see, an admin's to make."""
+        return None if action in ADMIN_ACTIONS and not self.is_admin else True
 
     def _note(self, words: str) -> None:
         self.query_one("#admin-note", Static).update(Text(words))
@@ -191,13 +203,8 @@ class AdministrationScreen(PadcomScreen[None]):
 
         in_background(self, call, done)
 
-    def _admin(self) -> bool:
-        if not self.is_admin:
-            self.notify(READ_ONLY, severity="warning", markup=False)
-        return self.is_admin
-
     def action_new(self) -> None:
-        if not self._admin():
+        if not self.is_admin:
             return
         client = self.padcom.client
         if self.tab == "orgs":
@@ -242,7 +249,7 @@ class AdministrationScreen(PadcomScreen[None]):
             self.app.push_screen(FormScreen(f"New service of {org['name']}", fields), added)
 
     def _person(self) -> Json | None:
-        if self.tab != "people" or not self._admin():
+        if self.tab != "people" or not self.is_admin:
             return None
         return self._selected("people")
 
@@ -303,7 +310,7 @@ class AdministrationScreen(PadcomScreen[None]):
 
     def action_agents_totp(self) -> None:
         """Require two-factor sign-in of agents, or stop requiring it (admins always)."""
-        if not self._admin():
+        if not self.is_admin:
             return
         client = self.padcom.client
         on = "agent" not in self.totp_required
@@ -329,7 +336,7 @@ class AdministrationScreen(PadcomScreen[None]):
         self.app.push_screen(ConfirmScreen(question, "Require" if on else "Stop"), sure)
 
     def action_revoke(self) -> None:
-        if self.tab != "tokens" or not self._admin():
+        if self.tab != "tokens" or not self.is_admin:
             return
         token = self._selected("tokens")
         if token is None or token.get("revoked_at"):

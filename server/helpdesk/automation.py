@@ -26,7 +26,7 @@ from typing import Any
 
 from peewee import IntegrityError, fn
 
-from server.helpdesk.tickets import status_side_effects
+from server.helpdesk.tickets import status_side_effects, timed_event
 from server.storage.db import db, is_postgres
 from server.storage.fields import to_ms
 from server.storage.models import Event, Ticket, User
@@ -128,17 +128,6 @@ def _claim(ticket: Ticket, values: dict[str, Any]) -> bool:
     return bool(rows == 1)
 
 
-def _log(ticket: Ticket, actor: User, kind: str, changes: dict[str, Any], at: datetime) -> Event:
-    return Event(
-        ticket=ticket.id,
-        organization=ticket.organization_id,
-        kind=kind,
-        actor=actor.id,
-        changes=changes,
-        at=at,
-    )
-
-
 def _waited_days(ticket: Ticket, now: datetime) -> float:
     since = ticket.sla_paused_at or ticket.updated_at
     return float((now - since) / DAY)
@@ -170,7 +159,7 @@ def _step(ticket: Ticket, settings: AutomationSettings, actor: User, now: dateti
     changes: dict[str, Any] = {"days": int(waited)}
     if left > 0:
         changes["resolve_in_days"] = max(1, math.ceil(left))
-    return _log(ticket, actor, EventKind.REMINDED, changes, now)
+    return timed_event(ticket, actor, EventKind.REMINDED, changes, at=now)
 
 
 def _move(
@@ -184,9 +173,8 @@ def _move(
     ticket.updated_at = now
     why = "no answer from the customer" if was == "waiting" else "resolved, nothing more heard"
     reason = f"{why} for {days:g} days"
-    return _log(
-        ticket, actor, EventKind.STATUS, {"status": [before, status], "reason": reason}, now
-    )
+    changes = {"status": [before, status], "reason": reason}
+    return timed_event(ticket, actor, EventKind.STATUS, changes, at=now)
 
 
 def run_pass(settings: AutomationSettings, now: datetime, journal: Journal) -> list[int]:

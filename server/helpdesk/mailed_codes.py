@@ -115,15 +115,7 @@ def invite(
     user = create_user(
         email=email, name=name, role=role, password_hash=INVITED, organization_id=organization_id
     )
-    code, row = _issue(user, CodePurpose.INVITE, timedelta(hours=hours))
-    body = f"Hello {user.name},\n\nyou are invited to the Padcom helpdesk as {user.email}.\n\n"
-    _mail(
-        sender,
-        row,
-        user.email,
-        "Padcom: your invitation",
-        body + _how_to(code, user.email, hours * 60),
-    )
+    code = invite_existing(user, hours, sender)
     record(
         actor, AuditAction.USER_INVITED, "user", user.id, user.email,
         after={"role": role, "organization": organization_id, "name": name},

@@ -10,7 +10,11 @@ another worker or to the restarted server.
 
 from __future__ import annotations
 
-FAREWELL = b": server shutting down; reconnect\nretry: 1000\n\n"
-"""The stream's last frame: a comment (ignored by every client) and a 1 s reconnect delay."""
+FAREWELL = b": server shutting down; reconnect\nretry: 1000\n"
+"""The stream's last frame: a comment (ignored by every client) and a 1 s reconnect delay.
+
+No empty line ends it: a client takes ``retry`` as it reads the line, while an empty line
+would end a block without data that clients keeping the last event id (httpx-sse 0.4)
+hand out as the last event again (``server/http/routes/stream.py``, ``_Heartbeat``)."""
 GRACE_SECONDS = 2.0
 """How long sse-starlette lets a stream send its farewell before it cancels it."""

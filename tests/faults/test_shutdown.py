@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+from httpx_sse import ServerSentEvent, connect_sse
 
 from server.config import PasswordParams
 from server.helpdesk.passwords import Passwords
@@ -21,6 +22,7 @@ from server.storage.db import bind, db
 from server.storage.models import User
 from tests.faults.seed import customer_token
 from tests.support.process import ServerProcess
+from tests.support.tickets import file_ticket
 
 LOGINS = 60
 """Production argon2 with two hashes at once: several seconds of work, past a 1 s grace."""
@@ -53,6 +55,37 @@ def test_sigterm_ends_an_open_event_stream_with_a_farewell(
         db.close_all()
     assert ": server shutting down; reconnect" in lines, lines
     assert "retry: 1000" in lines, lines
+
+
+def test_a_client_keeping_the_last_id_hears_no_event_twice_as_the_server_stops(
+    database_url: str, tmp_path: Path
+) -> None:
+    """httpx-sse hands out every block an empty line ends, with the last id it saw: a
+    farewell ended by one reached its users as the last event once more."""
+    server = ServerProcess(database_url, tmp_path, tmp_path / "server.log").start()
+    assert server.proc is not None
+    try:
+        auth = {"Authorization": f"Bearer {customer_token(database_url)}"}
+        heard: list[ServerSentEvent] = []
+        with (
+            httpx.Client(
+                base_url=server.url, headers=auth, timeout=httpx.Timeout(10, read=20)
+            ) as client,
+            connect_sse(client, "GET", "/api/v1/events/stream") as source,
+        ):
+            assert source.response.status_code == 200
+            with httpx.Client(base_url=f"{server.url}/api/v1", headers=auth) as api:
+                file_ticket(api, "Stopping soon?", "Just asking.")
+            for sse in source.iter_sse():  # ends with the stream
+                heard.append(sse)
+                if len(heard) == 1:
+                    server.proc.send_signal(signal.SIGTERM)
+        server.proc.wait(timeout=30)
+    finally:
+        server.stop()
+        db.close_all()
+    ids = [int(sse.id) for sse in heard]
+    assert heard and all(sse.data for sse in heard) and ids == sorted(set(ids)), heard
 
 
 def _sign_in_user(database_url: str) -> str:

@@ -127,6 +127,9 @@ async def test_an_agent_may_look_but_not_change(live: Live) -> None:
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, AdministrationScreen)  # no form opened
+        assert "agents may look" in str(app.screen.query_one("#admin-note").render())
+        await pilot.press("5")
+        await settle(pilot)
         assert "audit trail is for administrators" in str(
             app.screen.query_one("#admin-note").render()
         )

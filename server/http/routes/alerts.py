@@ -12,10 +12,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 from pydantic import ValidationError
 
-from server.config import Settings
 from server.helpdesk import alerts as rules
 from server.helpdesk.alert_settings import AlertSource
 from server.http.deps import AppSettings, write
@@ -28,24 +27,28 @@ router = APIRouter(tags=["alerts"])
 Secret = Annotated[str | None, Header(max_length=500)]
 
 
-def _source(
-    settings: Settings,
-    body: bytes,
-    authorization: str | None,
-    name: str | None,
-    signature: str | None,
+async def _source(
+    request: Request,
+    settings: AppSettings,
+    authorization: Secret = None,
+    x_padcom_source: Secret = None,
+    x_padcom_signature: Secret = None,
 ) -> AlertSource:
+    """The source that sent this call, proven by its bearer token or the body's HMAC."""
     alerts = settings.alerts
     if not alerts.enabled:
         raise NotFound("no monitoring source is configured (PADCOM_ALERT_SOURCES)")
     found = None
     if authorization and authorization.lower().startswith("bearer "):
         found = alerts.by_token(authorization[7:].strip())
-    elif name and signature:
-        found = alerts.by_signature(name, body, signature)
+    elif x_padcom_source and x_padcom_signature:
+        found = alerts.by_signature(x_padcom_source, await request.body(), x_padcom_signature)
     if found is None:
         raise Unauthorized("unknown alert source or wrong secret")
     return found
+
+
+Caller = Annotated[AlertSource, Depends(_source)]
 
 
 def _apply(request: Request, settings: Any, source: AlertSource, batch: list[rules.AlertIn]) -> Any:
@@ -68,16 +71,8 @@ async def _checked(request: Request, shape: Any) -> Any:
 
 
 @router.post("/alerts/alertmanager", response_model=AlertsOut)
-async def alertmanager(
-    request: Request,
-    settings: AppSettings,
-    authorization: Secret = None,
-    x_padcom_source: Secret = None,
-    x_padcom_signature: Secret = None,
-) -> Any:
+async def alertmanager(request: Request, settings: AppSettings, source: Caller) -> Any:
     """Alertmanager's webhook (``webhook_configs``, version 4), one batch of alerts per call."""
-    body = await request.body()
-    source = _source(settings, body, authorization, x_padcom_source, x_padcom_signature)
     data: AlertmanagerIn = await _checked(request, AlertmanagerIn)
     batch = [
         rules.AlertIn(
@@ -93,16 +88,8 @@ async def alertmanager(
 
 
 @router.post("/alerts/generic", response_model=AlertsOut)
-async def generic(
-    request: Request,
-    settings: AppSettings,
-    authorization: Secret = None,
-    x_padcom_source: Secret = None,
-    x_padcom_signature: Secret = None,
-) -> Any:
+async def generic(request: Request, settings: AppSettings, source: Caller) -> Any:
     """The generic shape: ``{"alerts": [{"status", "name", "server", "summary", ...}]}``."""
-    body = await request.body()
-    source = _source(settings, body, authorization, x_padcom_source, x_padcom_signature)
     data: GenericIn = await _checked(request, GenericIn)
     batch = [
         rules.AlertIn(

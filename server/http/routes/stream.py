@@ -22,7 +22,7 @@ from typing import Annotated, cast
 
 import anyio
 from fastapi import APIRouter, Header, Query, Request
-from sse_starlette import EventSourceResponse
+from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from server.config import Settings
 from server.http.client_address import scope_address
@@ -39,6 +39,19 @@ router = APIRouter(tags=["events"])
 EVENT_ID = re.compile(r"^\s*(\d{1,18})\s*$")
 SEND_TIMEOUT = 30.0
 """A client that takes longer than this to accept a write is disconnected."""
+
+
+class _Heartbeat(ServerSentEvent):
+    """sse-starlette's ping: a comment line that keeps proxies and read timeouts awake.
+
+    No empty line follows it. Clients that keep the last event id for the next block
+    (httpx-sse 0.4, r3labs/sse) hand out every block an empty line ends, data or none, as
+    an event with that id: a heartbeat after event 127 reached them as 127 again. The
+    line becomes part of the next event's block, where every SSE parser skips it.
+    """
+
+    def encode(self) -> bytes:
+        return b": heartbeat\r\n"
 
 
 class _LetGoAtShutdown:
@@ -170,6 +183,7 @@ async def event_stream(
     return EventSourceResponse(
         _events(request, user, cursor, lease_id),
         ping=settings.live_heartbeat_seconds,
+        ping_message_factory=_Heartbeat,
         send_timeout=SEND_TIMEOUT,
         shutdown_event=cast(anyio.Event, _LetGoAtShutdown(request.app.state.hub)),
         shutdown_grace_period=GRACE_SECONDS,
