@@ -106,35 +106,6 @@ class TicketPatch(Strict):
     assignee: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
-Word = Annotated[str, StringConstraints(max_length=100)]
-"""A tag as sent (the rules normalise it and check it is one word)."""
-Words = Annotated[list[Word], Field(max_length=20)]
-
-
-class BulkTicket(Strict):
-    """One ticket of a bulk change, at the version the agent saw."""
-
-    number: int = Field(ge=1, le=2**31 - 1)
-    version: int = Field(ge=1, le=2**31 - 1)
-
-
-class BulkChanges(Strict):
-    """What a bulk action sets on every ticket (``assignee: null`` unassigns), and the tags it
-    puts on each or takes off (the words of a macro's ``add_tags`` / ``remove_tags``)."""
-
-    category: Category | None = None
-    priority: Priority | None = None
-    status: Status | None = None
-    assignee: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    add_tags: Words = Field(default_factory=list, description="staff-only words to put on")
-    remove_tags: Words = Field(default_factory=list, description="words to take off")
-
-
-class BulkIn(Strict):
-    tickets: list[BulkTicket] = Field(min_length=1, max_length=200)
-    changes: BulkChanges
-
-
 class MessageIn(Strict):
     body: Body
     internal: bool = False
@@ -389,17 +360,3 @@ class ErrorBody(BaseModel):
 
 class ErrorOut(BaseModel):
     error: ErrorBody
-
-
-class Refusal(BaseModel):
-    number: int
-    status: int
-    code: str
-    message: str
-
-
-class BulkOut(BaseModel):
-    """Every ticket changed (as it is now) and every one refused, with its status."""
-
-    changed: list[TicketOut]
-    refused: list[Refusal]

@@ -16,8 +16,8 @@ from fastapi import APIRouter, Request, Response
 
 from server.helpdesk import bulk
 from server.http.deps import AppSettings, StaffUser, write
+from server.http.desk_schemas import BulkIn, BulkOut
 from server.http.errors import DomainError, status_of
-from server.http.schemas import BulkIn, BulkOut
 from server.reads import desk, pages
 from server.reads.ticket_read import JSON, dumps
 from server.storage.models import Event, Ticket
