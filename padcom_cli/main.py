@@ -63,6 +63,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ticket tag": ("padcom_cli.commands.desk_ticket:tag", "Add tags to a ticket or remove them (staff)."),
     "ticket macro": ("padcom_cli.commands.desk_ticket:apply", "Apply a macro to a ticket (staff)."),
     "macros": ("padcom_cli.commands.desk_ticket:macros", "List the macros you can apply (shared ones first)."),
+    "tags list": ("padcom_cli.commands.tags:list_tags", "List the tags in use, most used first, and the allow-list (staff)."),
+    "tags allow": ("padcom_cli.commands.tags:allow", "Put words on the allow-list of tags (administrators); the rest of it stays."),
+    "tags disallow": ("padcom_cli.commands.tags:disallow", "Take words off the allow-list (administrators); tickets keep the tags they carry."),
     "canned list": ("padcom_cli.commands.canned:list_replies", "List the canned replies you can use (shared ones first)."),
     "canned show": ("padcom_cli.commands.canned:show", "Show one canned reply and the placeholders it uses."),
     "canned add": ("padcom_cli.commands.canned:add", "Add a canned reply (yours, or --shared for everyone)."),
@@ -81,6 +84,7 @@ GROUPS: dict[str, str] = {
     "admin": "Administration for staff: organizations, people, tokens, the audit trail.",
     "canned": "Canned replies with placeholders, for staff.",
     "mail": "Mail from unknown senders, for staff: link it to a customer or refuse it.",
+    "tags": "The staff's tags: the tags in use and the admins' allow-list.",
 }
 """Help of each command group that ``COMMANDS`` names in its paths."""
 

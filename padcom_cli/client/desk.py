@@ -35,7 +35,17 @@ class DeskCalls:
         return result
 
     def set_allowed_tags(self, allowed: list[str]) -> Json:
+        """Replace the allow-list (admins); ``[]`` lets any word be a tag. Answers as ``tags``."""
         result: Json = self.client.call("PUT", "/tags/allowed", json={"allowed": allowed})
+        return result
+
+    def change_allowed_tags(
+        self, add: list[str] | None = None, remove: list[str] | None = None
+    ) -> Json:
+        """Put words on the allow-list and take words off, keeping the rest (admins)."""
+        result: Json = self.client.call(
+            "POST", "/tags/allowed", json={"add": add or [], "remove": remove or []}
+        )
         return result
 
     def canned_replies(self) -> list[Json]:

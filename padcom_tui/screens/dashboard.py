@@ -32,6 +32,8 @@ from padcom_tui.widgets.keys_footer import KeysFooter
 from padcom_tui.widgets.status_line import StatusLine
 
 PERIODS = (7, 30, 90)
+TAGS_SHOWN = 8
+"""The period's most used tags the dashboard lists (the API names up to 50)."""
 REFRESH_SECONDS = 30.0
 AFTER_EVENTS_SECONDS = 2.0
 
@@ -49,8 +51,8 @@ def incident_words(figures: Json | None) -> str:
 
 
 class DashboardScreen(PadcomScreen[None]):
-    """Tiles of current numbers, trends per day, times, SLA compliance, the customers'
-    satisfaction (ratings given in the period) and per-agent load."""
+    """Tiles of current numbers, trends per day, the period's top tags, times, SLA
+    compliance, the customers' satisfaction (ratings given in the period) and per-agent load."""
 
     DEFAULT_CSS = """
     DashboardScreen #tiles { height: 5; }
@@ -58,6 +60,7 @@ class DashboardScreen(PadcomScreen[None]):
     DashboardScreen #trends Vertical { height: 1fr; width: 1fr; margin: 0 1 0 0; }
     DashboardScreen #trends DashboardTrend { width: 1fr; height: 1fr; }
     DashboardScreen #trends Sparkline { height: 1fr; min-height: 2; }
+    DashboardScreen #trends #tags { height: 1fr; overflow: hidden; padding: 0; }
     DashboardScreen #details { height: auto; margin: 1 0 0 0; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -85,7 +88,9 @@ class DashboardScreen(PadcomScreen[None]):
             with Vertical():
                 yield DashboardTrend("Created per day", id="created")
                 yield DashboardTrend("Resolved per day", id="resolved")
-            yield DashboardTrend("Backlog", summary="now", id="backlog")
+            with Vertical():
+                yield DashboardTrend("Backlog", summary="now", id="backlog")
+                yield DashboardBars("Filed by tag", empty="no tagged tickets", id="tags")
         with Horizontal(id="details"):
             yield DashboardTimes(id="times")
             yield DashboardBars("SLA met", id="sla")
@@ -153,6 +158,10 @@ class DashboardScreen(PadcomScreen[None]):
         if now["unassigned"]:
             load.append(("(nobody)", now["unassigned"], str(now["unassigned"])))
         self.query_one("#load", DashboardBars).show(load)
+        filed = ((data.get("tags") or {}).get("created") or [])[:TAGS_SHOWN]
+        self.query_one("#tags", DashboardBars).show(
+            [(t["tag"], t["tickets"], str(t["tickets"])) for t in filed]
+        )
         self._status(self._summary(data))
 
     def _summary(self, data: Json) -> str:

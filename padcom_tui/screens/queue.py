@@ -382,7 +382,7 @@ class QueueScreen(IntakeKeys):
         shown = "loading…" if self.loading and not count else counted(count, "ticket", more=more)
         parts = [shown]
         if self.selected:
-            parts.append(f"{len(self.selected)} selected (M: macro)")
+            parts.append(f"{len(self.selected)} selected (T: tag, M: macro)")
         if self.view_name:
             parts.append(f"view {line(self.view_name)}")
         parts.append(self.queue.filters.describe())

@@ -3,9 +3,11 @@
 Kept beside ``queue.py`` (which pages and follows live changes) so each stays small.
 The keys are one scheme with the ticket screen: ``s``/``p``/``c``/``a`` *change* status,
 priority, category and assignee, here of the selected tickets (or the one under the
-cursor), there of the ticket shown; filters live under ``f``, the order under ``o``.
-A bulk change is one request (``POST /tickets/bulk``): each ticket as of the version
-the agent saw, one confirmation before, one summary after (``client.bulk_words``).
+cursor), there of the ticket shown; ``T`` tags them (``t`` shows one tag's tickets);
+filters live under ``f``, the order under ``o``. A bulk change is one request
+(``POST /tickets/bulk``): each ticket as of the version the agent saw (tags alone
+commute, so the server applies them whatever the version), one confirmation before,
+one summary after (``client.bulk_words``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from textual.notifications import SeverityLevel
 
 from padcom_cli.client.bulk_words import summary
 from padcom_cli.client.jsontypes import Json
+from padcom_cli.client.plural import counted
 from padcom_cli.client.vocabulary import CATEGORIES, MOST_URGENT_FIRST, OPEN_WORK, STATUSES
 from padcom_tui.background import in_background
 from padcom_tui.format import person
@@ -275,17 +278,43 @@ def _pick(
         wanted: Json = {
             field: None if value == "none" else int(value) if field == "assignee" else value
         }
-        numbers = ", ".join(f"#{n}" for n in list(chosen)[:6]) + ("…" if len(chosen) > 6 else "")
-        question = (
-            f"Set {what} on {len(chosen)} ticket{'s' if len(chosen) != 1 else ''} ({numbers})?"
-        )
         screen.app.push_screen(
-            ConfirmScreen(question, "Change"),
+            ConfirmScreen(_question(f"Set {what}", chosen), "Change"),
             lambda yes: send(screen, chosen, wanted, what) if yes else None,
         )
 
     title = f"Set {field} of {len(chosen)} ticket{'s' if len(chosen) != 1 else ''}"
     screen.app.push_screen(ChoiceScreen(title, options, now), picked)
+
+
+def _question(change: str, chosen: dict[int, Json]) -> str:
+    """``Set status → open on 3 tickets (#4, #7, #9)?``: the confirmation of a bulk change."""
+    numbers = ", ".join(f"#{n}" for n in list(chosen)[:6]) + ("…" if len(chosen) > 6 else "")
+    return f"{change} on {counted(len(chosen), 'ticket')} ({numbers})?"
+
+
+def tag(screen: QueueScreen) -> None:
+    """``T``: words to put on the targets and to take off, one confirmation, one summary."""
+    from padcom_tui.screens.bulk_tags import BulkTagDialog, TagChange
+
+    chosen = targets(screen)
+    if not chosen:
+        return
+
+    def typed(change: TagChange | None) -> None:
+        if change is None:
+            return
+        add, remove = change
+        phrase = "; ".join(
+            f"{verb} {', '.join(tags)}" for verb, tags in (("add", add), ("remove", remove)) if tags
+        )
+        wanted: Json = {"add_tags": add, "remove_tags": remove}
+        screen.app.push_screen(
+            ConfirmScreen(_question(phrase.capitalize(), chosen), "Tag"),
+            lambda yes: send(screen, chosen, wanted, f"tagged ({phrase})") if yes else None,
+        )
+
+    screen.app.push_screen(BulkTagDialog(list(chosen.values())), typed)
 
 
 def _current(ticket: Json, field: str) -> Any:

@@ -1,4 +1,4 @@
-"""The queue's answering keys: show one tag's tickets, apply a macro to the selection.
+"""The queue's answering keys: show one tag's tickets, tag the selection, apply a macro to it.
 
 A base of ``QueueScreen`` (``screens/queue.py``, which would pass 400 lines with
 them), as ``queue_outages.OutageKeys`` is for incidents.
@@ -6,7 +6,9 @@ them), as ``queue_outages.OutageKeys`` is for incidents.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.binding import Binding, BindingType
 
 from padcom_cli.client.jsontypes import Json
 from padcom_tui.background import in_background
@@ -19,8 +21,11 @@ if TYPE_CHECKING:
 
 
 class TagAndMacroKeys(OutageKeys):
-    """``t`` and ``M`` in the queue; the table, selection and merge are the queue's."""
+    """``t``, ``T`` and ``M`` in the queue; the table, selection and merge are the queue's."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("T", "tag_selection", "Tag the selection", key_display="T", show=False),
+    ]  # merged with the queue's own (``t`` and ``M`` are there); listed in ? help
     selected: dict[int, Json]
 
     if TYPE_CHECKING:
@@ -47,6 +52,14 @@ class TagAndMacroKeys(OutageKeys):
             )
 
         in_background(self, self.padcom.client.desk.tags, listed, group="tags")
+
+    def action_tag_selection(self) -> None:
+        """Put tags on the selected tickets (or the one under the cursor), take tags off."""
+        from padcom_tui.screens import queue_desk
+        from padcom_tui.screens.queue import QueueScreen
+
+        assert isinstance(self, QueueScreen)
+        queue_desk.tag(self)
 
     def action_macro(self) -> None:
         """Apply a macro to the selected tickets (or the one under the cursor)."""

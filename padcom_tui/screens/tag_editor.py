@@ -17,6 +17,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 
+def words(typed: str) -> list[str]:
+    """The tags in a typed line (spaces or commas between them), lower case, each once."""
+    found = [w.strip().lower() for w in typed.replace(",", " ").split()]
+    return list(dict.fromkeys(w for w in found if w))
+
+
 class TagEditor(ModalScreen[list[str] | None]):
     """Dismisses with the words now wanted (order kept, duplicates dropped), or None (esc)."""
 
@@ -40,5 +46,4 @@ class TagEditor(ModalScreen[list[str] | None]):
 
     @on(Input.Submitted)
     def _save(self, event: Input.Submitted) -> None:
-        words = [w.strip().lower() for w in event.value.replace(",", " ").split()]
-        self.dismiss(list(dict.fromkeys(w for w in words if w)))
+        self.dismiss(words(event.value))

@@ -1,4 +1,4 @@
-"""Horizontal bars with labels and values, drawn as text: per-agent load, SLA compliance."""
+"""Horizontal bars with labels and values, drawn as text: per-agent load, SLA compliance, tags."""
 
 from __future__ import annotations
 
@@ -23,9 +23,10 @@ class DashboardBars(Static):
     }
     """
 
-    def __init__(self, title: str, **kwargs: Any) -> None:
+    def __init__(self, title: str, empty: str = "nothing yet", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.heading = title
+        self.empty = empty
         self.rows: list[tuple[str, float, str]] = []
         self.scale = 1.0
 
@@ -38,7 +39,7 @@ class DashboardBars(Static):
     def render(self) -> Text:
         text = Text(self.heading, style="bold", no_wrap=True, overflow="crop")
         if not self.rows:
-            text.append("\n  nothing yet", style="dim")
+            text.append(f"\n  {self.empty}", style="dim")
             return text
         label_width = min(14, max(len(line(label)) for label, _, _ in self.rows))
         value_width = max(len(words) for _, _, words in self.rows)

@@ -51,9 +51,10 @@ def _ips(value: Any) -> list[str]:
     if not isinstance(value, list) or len(value) > MAX_ADDRESSES:
         raise Invalid(f"ips must be a list of at most {MAX_ADDRESSES} addresses")
     try:
-        return [str(ipaddress.ip_address(str(v).strip())) for v in value]
+        found = [str(ipaddress.ip_address(str(v).strip())) for v in value]
     except ValueError as exc:
         raise Invalid(f"ips: {exc}") from None
+    return list(dict.fromkeys(found))  # one address written two ways is kept once
 
 
 def _hostnames(value: Any) -> list[str]:
@@ -63,7 +64,7 @@ def _hostnames(value: Any) -> list[str]:
     wrong = [v for v in found if not _HOSTNAME.fullmatch(v)]
     if wrong:
         raise Invalid(f"not a hostname: {wrong[0][:100]!r}")
-    return found
+    return list(dict.fromkeys(found))
 
 
 def checked(values: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,8 @@ from server.vocabulary import EventKind, Role
 
 MAX_TAGS = 20
 """Tags one ticket may carry, and words one request may name."""
+MAX_ALLOWED = 1000
+"""Words the allow-list may hold."""
 
 
 def normalise(word: str) -> str:
@@ -71,12 +73,43 @@ def set_allowed(user: User, words: Iterable[str]) -> list[str]:
     if user.role != Role.ADMIN:
         raise Forbidden("only administrators keep the list of allowed tags")
     tags = sorted({normalise(word) for word in words})
-    if len(tags) > 1000:
-        raise Invalid("at most 1000 allowed tags")
+    if len(tags) > MAX_ALLOWED:
+        raise Invalid(f"at most {MAX_ALLOWED} allowed tags")
     AllowedTag.delete().execute()
     if tags:
         AllowedTag.insert_many([{"tag": tag} for tag in tags]).execute()
     return tags
+
+
+def change_allowed(user: User, add: Iterable[str], remove: Iterable[str]) -> list[str]:
+    """Put words on the allow-list and take words off in one step, so two admins at once lose
+    neither's words; returns the list now.
+
+    Taking off the last word is refused: an empty list lets any word in, which an admin
+    says on purpose (``set_allowed([])``). Tags already on tickets stay. Raises
+    Forbidden, Invalid.
+    """
+    if user.role != Role.ADMIN:
+        raise Forbidden("only administrators keep the list of allowed tags")
+    adding, removing = {normalise(word) for word in add}, {normalise(word) for word in remove}
+    both = adding & removing
+    if both:
+        raise Invalid(f"a tag cannot be allowed and disallowed at once: {', '.join(sorted(both))}")
+    before = set(allowed())
+    after = (before | adding) - removing
+    if before and not after:
+        raise Invalid(
+            "taking off every allowed tag would let any word in; "
+            "to allow any word, empty the list on purpose"
+        )
+    if len(after) > MAX_ALLOWED:
+        raise Invalid(f"at most {MAX_ALLOWED} allowed tags")
+    if adding - before:
+        rows = [{"tag": tag} for tag in sorted(adding - before)]
+        AllowedTag.insert_many(rows).on_conflict_ignore().execute()
+    if removing & before:
+        AllowedTag.delete().where(AllowedTag.tag.in_(sorted(removing & before))).execute()
+    return sorted(after)
 
 
 def tags_of(ticket_id: int) -> list[str]:
@@ -86,6 +119,23 @@ def tags_of(ticket_id: int) -> list[str]:
         .where(TicketTag.ticket == ticket_id)
         .order_by(TicketTag.tag)
     ]
+
+
+def wanted_words(add: Iterable[str], remove: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The words to add and to remove, normalised; raises Invalid for a malformed word, one
+    both added and removed, or one to add that is outside the allow-list (when kept)."""
+    adding, removing = normalise_all(add), normalise_all(remove)
+    both = set(adding) & set(removing)
+    if both:
+        raise Invalid(f"a tag cannot be added and removed at once: {', '.join(sorted(both))}")
+    allow = set(allowed())
+    outside = [tag for tag in adding if allow and tag not in allow]
+    if outside:
+        raise Invalid(
+            f"not on the list of allowed tags: {', '.join(outside)}",
+            details={"allowed": sorted(allow)},
+        )
+    return adding, removing
 
 
 def change_tags(
@@ -105,20 +155,10 @@ def change_tags(
     """
     if not user.is_staff:
         raise Forbidden("tags are for support staff only")
-    adding, removing = normalise_all(add), normalise_all(remove)
-    both = set(adding) & set(removing)
-    if both:
-        raise Invalid(f"a tag cannot be added and removed at once: {', '.join(sorted(both))}")
+    adding, removing = wanted_words(add, remove)
     if ticket is None:
         ticket = get_ticket(user, number, for_update=True)
     refuse_if_stale(ticket, expected_version)
-    allow = set(allowed())
-    outside = [tag for tag in adding if allow and tag not in allow]
-    if outside:
-        raise Invalid(
-            f"not on the list of allowed tags: {', '.join(outside)}",
-            details={"allowed": sorted(allow)},
-        )
     before = tags_of(ticket.id)
     after = sorted((set(before) | set(adding)) - set(removing))
     if after == before:

@@ -1,4 +1,4 @@
-"""Request and response shapes of the staff's answering tools: tags, canned replies, macros.
+"""Request and response shapes of the staff's desk tools: tags, canned replies, macros, bulk.
 
 Beside ``schemas.py`` (one file per family of shapes). Requests forbid unknown
 fields; the rules (server/helpdesk/tags.py, canned.py, macros.py) check the words.
@@ -12,8 +12,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from server.http.schemas import Body, Strict, TicketOut
+from server.vocabulary import Category, Priority, Status
 
 Word = Annotated[str, StringConstraints(max_length=100)]
+"""A tag as sent (the rules normalise it and check it is one word)."""
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 """The name of a canned reply or macro (what agents search by)."""
 Words = Annotated[list[Word], Field(max_length=20)]
@@ -27,6 +29,13 @@ class TagsIn(Strict):
 
 class AllowedTagsIn(Strict):
     allowed: Annotated[list[Word], Field(max_length=1000)]
+
+
+class AllowedTagsChange(Strict):
+    """Words to put on the allow-list and to take off (the rest of it stays)."""
+
+    add: Annotated[list[Word], Field(max_length=1000)] = []
+    remove: Annotated[list[Word], Field(max_length=1000)] = []
 
 
 class TagCount(BaseModel):
@@ -118,3 +127,41 @@ class MacroBulkOut(BaseModel):
     applied: int
     failed: int
     results: list[MacroResult]
+
+
+class BulkTicket(Strict):
+    """One ticket of a bulk change, at the version the agent saw."""
+
+    number: int = Field(ge=1, le=2**31 - 1)
+    version: int = Field(ge=1, le=2**31 - 1)
+
+
+class BulkChanges(Strict):
+    """What a bulk action sets on every ticket (``assignee: null`` unassigns), and the tags it
+    puts on each or takes off (the words of a macro's ``add_tags`` / ``remove_tags``)."""
+
+    category: Category | None = None
+    priority: Priority | None = None
+    status: Status | None = None
+    assignee: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    add_tags: Words = Field(default_factory=list, description="staff-only words to put on")
+    remove_tags: Words = Field(default_factory=list, description="words to take off")
+
+
+class BulkIn(Strict):
+    tickets: list[BulkTicket] = Field(min_length=1, max_length=200)
+    changes: BulkChanges
+
+
+class Refusal(BaseModel):
+    number: int
+    status: int
+    code: str
+    message: str
+
+
+class BulkOut(BaseModel):
+    """Every ticket changed (as it is now) and every one refused, with its status."""
+
+    changed: list[TicketOut]
+    refused: list[Refusal]

@@ -108,27 +108,6 @@ class TicketPatch(Strict):
     assignee: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
-class BulkTicket(Strict):
-    """One ticket of a bulk change, at the version the agent saw."""
-
-    number: int = Field(ge=1, le=2**31 - 1)
-    version: int = Field(ge=1, le=2**31 - 1)
-
-
-class BulkChanges(Strict):
-    """What a bulk action sets on every ticket (``assignee: null`` unassigns)."""
-
-    category: Category | None = None
-    priority: Priority | None = None
-    status: Status | None = None
-    assignee: int | None = Field(default=None, ge=1, le=2**31 - 1)
-
-
-class BulkIn(Strict):
-    tickets: list[BulkTicket] = Field(min_length=1, max_length=200)
-    changes: BulkChanges
-
-
 class MessageIn(Strict):
     body: Body
     internal: bool = False
@@ -347,17 +326,3 @@ class ErrorBody(BaseModel):
 
 class ErrorOut(BaseModel):
     error: ErrorBody
-
-
-class Refusal(BaseModel):
-    number: int
-    status: int
-    code: str
-    message: str
-
-
-class BulkOut(BaseModel):
-    """Every ticket changed (as it is now) and every one refused, with its status."""
-
-    changed: list[TicketOut]
-    refused: list[Refusal]

@@ -14,8 +14,18 @@ from typing import Any
 from server.config import Settings
 from server.helpdesk.password_policy import DEMO_PASSWORD
 from server.helpdesk.passwords import Passwords
+from server.ops.demo_words import (
+    COMPANIES,
+    CUSTOMER_REPLIES,
+    FIRST,
+    LAST,
+    NOTES,
+    PROBLEMS,
+    STAFF_REPLIES,
+)
 from server.storage import search_index
 from server.storage.db import db
+from server.storage.desk_models import TicketTag
 from server.storage.fields import utcnow
 from server.storage.models import Event, Message, Organization, Service, Ticket, User
 from server.storage.write_path import plain, write
@@ -29,87 +39,6 @@ from server.vocabulary import (
     Status,
 )
 
-COMPANIES = [
-    ("Bäckerei Huber", ServiceKind.WEBHOSTING, "huber-backt.de"),
-    ("Nordlicht Media GmbH", ServiceKind.VPS, "vps-214.nordlicht-media.de"),
-    ("Kanzlei Wagner & Partner", ServiceKind.MAIL, "kanzlei-wagner.de"),
-    ("Tierarztpraxis Sonnenschein", ServiceKind.WEBHOSTING, "tierarzt-sonnenschein.de"),
-    ("Velo Müller", ServiceKind.WEBHOSTING, "velo-mueller.ch"),
-    ("DataForge Analytics", ServiceKind.DEDICATED, "df-db-01.dataforge.io"),
-    ("Sportverein Blau-Weiß", ServiceKind.DOMAIN, "svbw1921.de"),
-    ("Hotel Alpenblick", ServiceKind.WEBHOSTING, "alpenblick-hotel.at"),
-    ("Pixelpunkt Agentur", ServiceKind.VPS, "vps-877.pixelpunkt.design"),
-    ("Stadtwerke Lindau", ServiceKind.DEDICATED, "sw-lindau-web-02"),
-    ("Elena Kovač (Fotografin)", ServiceKind.WEBHOSTING, "elenakovac.photo"),
-    ("Open Garden e.V.", ServiceKind.DOMAIN, "opengarden.org"),
-]
-FIRST = ["Anna", "Jonas", "Lea", "Felix", "Mia", "Paul", "Sofia", "Lukas", "Emma", "Noah"]
-LAST = ["Schmidt", "Becker", "Keller", "Hofmann", "Wolf", "Neumann", "Braun", "Zimmermann"]
-PROBLEMS: dict[str, list[tuple[str, str]]] = {
-    Category.HARDWARE: [
-        (
-            "Server unreachable since this morning",
-            "Our dedicated server does not answer ping or SSH.",
-        ),
-        ("Disk errors in the kernel log", "dmesg shows I/O errors on /dev/sdb. Is a disk failing?"),
-        ("RAID degraded warning", "The monitoring mail says the RAID array is degraded."),
-    ],
-    Category.SOFTWARE: [
-        (
-            "PHP 8.3 upgrade broke the shop",
-            "After the PHP upgrade the checkout shows a blank page.",
-        ),
-        (
-            "Let's Encrypt certificate not renewed",
-            "The browser warns that our certificate expired today.",
-        ),
-        (
-            "MySQL keeps restarting",
-            "The database restarts every few minutes; the site is very slow.",
-        ),
-        ("Mails land in spam at Gmail", "Since Monday our newsletters go to spam. SPF/DKIM okay?"),
-    ],
-    Category.USAGE: [
-        ("How do I add a subdomain?", "We want shop.example to point to a second folder."),
-        ("Quota full, cannot upload", "The file manager says the quota is exceeded."),
-        (
-            "Need an SFTP account for our agency",
-            "Our designer needs access to the theme folder only.",
-        ),
-        (
-            "Restore yesterday's backup",
-            "I deleted the uploads folder by mistake. Please restore it.",
-        ),
-    ],
-    Category.SECURITY: [
-        ("Suspicious logins on our mailbox", "We see logins from countries we have never been to."),
-        ("Website shows casino ads", "Visitors report redirects to a casino site. Hacked?"),
-        (
-            "Phishing page under our domain",
-            "Someone reported a fake bank login page on our domain.",
-        ),
-    ],
-    Category.OTHER: [
-        ("Invoice address change", "Please send future invoices to our new office address."),
-        ("Question about moving to a bigger plan", "What would a move to the next VPS size cost?"),
-    ],
-}
-STAFF_REPLIES = [
-    "Thanks for the report — we are looking into it now.",
-    "We found the cause and applied a fix. Could you check again?",
-    "Could you send us the exact time it happened and the URL?",
-    "The change is live. Let us know if anything still looks wrong.",
-]
-CUSTOMER_REPLIES = [
-    "Thanks, it works again!",
-    "It happened around 09:40, on the checkout page.",
-    "Still seeing the problem, unfortunately.",
-]
-NOTES = [
-    "Checked the host: load normal, disk 71% full.",
-    "Looks like a compromised WordPress plugin; scanning the account.",
-    "Escalated to the datacenter team, ticket DC-4471.",
-]
 PRIORITY_WEIGHTS = {Priority.LOW: 2, Priority.NORMAL: 6, Priority.HIGH: 3, Priority.URGENT: 1}
 
 
@@ -163,7 +92,7 @@ def _ticket_story(
 ) -> None:
     """One ticket with the replies, notes, status changes and events of its life so far."""
     category = rng.choice(list(PROBLEMS))
-    subject, body = rng.choice(PROBLEMS[category])
+    subject, body, tags = rng.choice(PROBLEMS[category])
     priority = rng.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
     if category == Category.SECURITY and priority in (Priority.LOW, Priority.NORMAL):
         priority = Priority.HIGH
@@ -210,6 +139,17 @@ def _ticket_story(
                     changes={"assignee": [None, agent.id]},
                 )
             )
+            if tags:  # the agent who takes it tags it (no version: tags are staff-only)
+                TicketTag.insert_many([{"ticket": ticket.id, "tag": t} for t in tags]).execute()
+                events.append(
+                    dict(
+                        kind=EventKind.TAGGED,
+                        actor=agent.id,
+                        at=clock,
+                        internal=True,
+                        changes={"tags": [[], sorted(tags)]},
+                    )
+                )
             if rng.random() < 0.4:
                 note = Message.create(
                     ticket=ticket,
@@ -281,7 +221,8 @@ def _ticket_story(
                 )
             )
             clock = later
-    values.update(updated_at=clock, version=1 + len(events) - 1)
+    changes = [e for e in events if e["kind"] != EventKind.TAGGED]
+    values.update(updated_at=clock, version=len(changes))
     Ticket.update(**values).where(Ticket.id == ticket.id).execute()
     Event.insert_many(
         [dict(e, ticket=ticket.id, organization=ticket.organization_id) for e in events]

@@ -34,8 +34,9 @@ def import_command(
     """Import customers from billing (organizations, contacts, services), idempotent by customer number.
 
     Columns: customer_number, organization, email, name; optional service_kind,
-    service_label, service_plan, service_datacenter. A second run of the same
-    file changes nothing. Exit 65 when the file is refused (nothing is written).
+    service_label, service_plan, service_datacenter, service_state, service_server,
+    service_ips, service_hostnames. A second run of the same file changes nothing.
+    Exit 65 when the file is refused (every bad line listed; nothing is written).
     """
     from server.config import Settings
     from server.helpdesk.audit import Actor

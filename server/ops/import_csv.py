@@ -2,17 +2,18 @@
 
 One row is one contact of one customer, optionally with one service:
 
-    customer_number,organization,email,name[,service_kind,service_label,service_plan,service_datacenter]
+    customer_number,organization,email,name[,service_kind,service_label,service_plan,
+    service_datacenter,service_state,service_server,service_ips,service_hostnames]
 
 - An organization is found by its customer number; new ones are added, a changed
   name is updated. A contact is found by email: new ones become customers of the
   organization without a password (they set one with ``padcom password --forgot``,
   or get an invitation with ``--invite``); a changed name or organization is
-  updated. A service is found by (organization, kind, label); plan and
-  datacenter are updated. Nothing is ever deleted.
-- Service columns are ``SERVICE_COLUMNS``: CSV column → ``Service`` field. A
-  column names a field only when the model has it, so fields the hosting work
-  adds (state, server, IPs, host names) plug in by one line each.
+  updated. A service is found by (customer number, kind, label): a domain and the
+  web hosting of that domain share a label. Its other fields are updated.
+  Nothing is ever deleted.
+- Service columns are ``SERVICE_COLUMNS`` (``import_services.py``): CSV column →
+  ``Service`` field, each cell checked by the rule the API uses.
 - All or nothing, in one transaction: any bad row (its line and why) and nothing
   is written. ``--dry-run`` runs the very same code and rolls back, so what it
   prints is what a real run would change. A second run of the same file changes
@@ -29,18 +30,12 @@ from typing import Any
 from server.helpdesk.accounts import INVITED
 from server.helpdesk.audit import Actor
 from server.helpdesk.mailed_codes import invite_existing
+from server.ops.import_services import SERVICE_COLUMNS, described, service_values, words
 from server.storage.identity_models import AuditEntry
 from server.storage.models import Organization, Service, User
-from server.vocabulary import SERVICE_KINDS, AuditAction, Role
+from server.vocabulary import AuditAction, Role
 
 REQUIRED = ("customer_number", "organization", "email", "name")
-SERVICE_COLUMNS = {
-    "service_kind": "kind",
-    "service_label": "label",
-    "service_plan": "plan",
-    "service_datacenter": "datacenter",
-}
-"""CSV column → ``Service`` field; a column whose field the model lacks is refused."""
 MAX_ROWS = 200_000
 
 
@@ -84,50 +79,62 @@ class Report:
         }
 
 
-def read_rows(lines: Iterable[str]) -> list[dict[str, str]]:
-    """The rows of the CSV as dicts of stripped text. Raises ImportRefused."""
+Row = tuple[int, dict[str, str]]
+"""A row's first line in the file (a quoted cell may hold line breaks) and its cells."""
+
+
+def read_rows(lines: Iterable[str]) -> list[Row]:
+    """The rows of the CSV, each with its line, as dicts of stripped text. Raises ImportRefused."""
     reader = csv.DictReader(lines)
     columns = [c.strip() for c in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in columns]
     unknown = [c for c in columns if c not in REQUIRED and c not in SERVICE_COLUMNS]
     problems = [f"missing column {c}" for c in missing] + [f"unknown column {c}" for c in unknown]
-    for column, name in SERVICE_COLUMNS.items():
-        if column in columns and name not in Service._meta.fields:
-            problems.append(f"column {column}: this version's services have no {name}")
     if problems:
         raise ImportRefused(problems)
-    rows = []
+    rows: list[Row] = []
     for row in reader:
-        rows.append({k.strip(): (v or "").strip() for k, v in row.items() if k is not None})
+        cells = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
+        texts = [t for v in row.values() for t in (v if isinstance(v, list) else [v or ""])]
+        breaks = sum(t.count("\n") for t in texts)  # line breaks in quoted cells
+        rows.append((reader.line_num - breaks, cells))
         if len(rows) > MAX_ROWS:
             raise ImportRefused([f"more than {MAX_ROWS} rows: split the file"])
     return rows
 
 
-def _check(rows: list[dict[str, str]]) -> list[str]:
+def _check(rows: list[Row]) -> tuple[list[str], list[dict[str, Any]]]:
+    """Every problem of the rows (each with its line), and each row's service values."""
     problems = []
     names: dict[str, str] = {}
-    for line, row in enumerate(rows, start=2):
+    services: list[dict[str, Any]] = []
+    first: dict[tuple[str, str, str], tuple[int, dict[str, Any]]] = {}
+    for line, row in rows:
         for column in REQUIRED:
             if not row.get(column):
                 problems.append(f"line {line}: {column} is empty")
         if "@" not in row.get("email", ""):
             problems.append(f"line {line}: {row.get('email')!r} is not an email address")
-        kind = row.get("service_kind", "")
-        if kind and kind not in SERVICE_KINDS:
-            problems.append(
-                f"line {line}: service_kind {kind!r} is not one of {', '.join(SERVICE_KINDS)}"
-            )
-        if kind and not row.get("service_label"):
-            problems.append(f"line {line}: a service needs service_label")
+        values, wrong = service_values(row, line)
+        problems += wrong
+        services.append(values)
         number, name = row.get("customer_number", ""), row.get("organization", "")
         if names.setdefault(number, name) != name:
             problems.append(
                 f"line {line}: customer {number} is named both {names[number]!r} and {name!r}"
             )
+        if values:
+            seen, before = first.setdefault(
+                (number, values["kind"], values["label"]), (line, values)
+            )
+            if any(before[k] != v for k, v in values.items() if k in before):
+                problems.append(
+                    f"line {line}: service {values['kind']} {values['label']} of customer "
+                    f"{number} differs from line {seen}"
+                )
         if len(name) > 200 or len(number) > 32 or len(row.get("email", "")) > 254:
             problems.append(f"line {line}: a value is too long")
-    return problems
+    return problems, services
 
 
 class _Importer:
@@ -252,9 +259,9 @@ class _Importer:
         )
         found.name, found.organization_id = name, org.id
 
-    def service(self, org: Organization, row: dict[str, str]) -> None:
-        values = {name: row[column] for column, name in SERVICE_COLUMNS.items() if column in row}
-        if not values.get("kind"):
+    def service(self, org: Organization, values: dict[str, Any]) -> None:
+        """Add or update the service ``values`` names (checked values; ``{}``: none)."""
+        if not values:
             return
         key = (int(org.id), values["kind"], values["label"])
         found = self.services.get(key)
@@ -263,6 +270,7 @@ class _Importer:
             self.report.services.added += 1
             self.report.changes.append(
                 f"add service {values['kind']} {values['label']} to {org.customer_number}"
+                + described(values)
             )
             self._note(AuditAction.SERVICE_ADDED, "organization", org.id, org.name, {}, values)
             return
@@ -270,25 +278,20 @@ class _Importer:
         if not differ:
             self.report.services.unchanged += 1
             return
+        before = {k: getattr(found, k) for k in differ}
         Service.update(**differ).where(Service.id == found.id).execute()
         self.report.services.changed += 1
         self.report.changes.append(
-            f"change service {found.label}: {', '.join(f'{k} -> {v}' for k, v in differ.items())}"
+            f"change service {found.kind} {found.label} of {org.customer_number}: "
+            + ", ".join(f"{k} {words(before[k])} -> {words(v)}" for k, v in differ.items())
         )
-        self._note(
-            AuditAction.IMPORTED,
-            "organization",
-            org.id,
-            org.name,
-            {k: getattr(found, k) for k in differ},
-            differ,
-        )
+        self._note(AuditAction.IMPORTED, "organization", org.id, org.name, before, differ)
         for k, v in differ.items():
             setattr(found, k, v)
 
 
 def apply(
-    rows: list[dict[str, str]],
+    rows: list[Row],
     actor: Actor,
     *,
     dry_run: bool,
@@ -300,15 +303,18 @@ def apply(
     Raises ImportRefused (every problem found) before anything is written.
     The caller rolls back for a dry run.
     """
-    problems = _check(rows)
+    problems, services = _check(rows)
     if problems:
         raise ImportRefused(problems)
     report = Report(dry_run=dry_run, rows=len(rows))
     importer = _Importer(actor, report, None if dry_run else invite_hours, sender)
-    for row in rows:
-        org = importer.organization(row["customer_number"], row["organization"])
-        importer.contact(org, row["email"], row["name"])
-        importer.service(org, row)
+    for (line, row), service in zip(rows, services, strict=True):
+        try:
+            org = importer.organization(row["customer_number"], row["organization"])
+            importer.contact(org, row["email"], row["name"])
+        except ImportRefused as refused:
+            raise ImportRefused([f"line {line}: {p}" for p in refused.problems]) from None
+        importer.service(org, service)
     if importer.audit:
         for start in range(0, len(importer.audit), 500):
             AuditEntry.insert_many(importer.audit[start : start + 500]).execute()

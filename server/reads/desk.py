@@ -79,6 +79,14 @@ def macro_one(user: User, macro_id: int) -> dict[str, Any]:
         return macro_json(macros.find(user, macro_id))
 
 
+def checked_tag_words(add: list[str], remove: list[str]) -> tuple[list[str], list[str]]:
+    """A bulk change's tag words as stored, checked once for the whole request
+    (``tags.wanted_words``), so a word outside the allow-list refuses the request rather
+    than each of its tickets. Raises Invalid."""
+    with db.connection_context():
+        return tags.wanted_words(add, remove)
+
+
 def tags_in_use() -> dict[str, Any]:
     """The allow-list and every tag on a ticket with how many carry it, most used first."""
     with db.connection_context():

@@ -96,3 +96,38 @@ def test_a_reply_based_on_a_version_a_colleague_answered_since_exits_5(
     now = str(seen + 1)
     sent = padcom("ticket", "reply", str(number), "-b", "Looking.", "--if-version", now, as_=kim)
     assert sent.exit_code == 0, sent.output
+
+
+def test_an_admin_keeps_the_allow_list_of_tags_from_the_shell(live: Live, padcom: Padcom) -> None:
+    customer, agent, admin = live.person("customer"), live.person("agent"), live.person("admin")
+    number = file_number(customer, "Cheap pills")
+    try:
+        allowed = padcom("tags", "allow", "Spam", "outage", as_=admin)
+        assert allowed.exit_code == 0, allowed.output
+        assert allowed.stdout.strip() == "Allowed: outage, spam (only these may be put on tickets)"
+        assert padcom("tags", "allow", "billing", as_=agent).exit_code == 4  # admins only
+        outside = padcom("ticket", "tag", str(number), "add", "whatever", as_=agent)
+        assert outside.exit_code == 2 and "not on the list of allowed tags" in outside.stderr
+        assert padcom("ticket", "tag", str(number), "add", "spam", as_=agent).exit_code == 0
+        listed = padcom("tags", "list", as_=agent)
+        assert listed.exit_code == 0, listed.output
+        assert listed.stdout.startswith("Allowed: outage, spam")
+        used = {t["tag"]: t["tickets"] for t in agent.api().get("/tags").json()["used"]}
+        assert ["spam", str(used["spam"])] in [row.split() for row in listed.stdout.splitlines()]
+        as_json = json.loads(padcom("tags", "allow", "billing", "--json", as_=admin).stdout)
+        assert as_json["allowed"] == ["billing", "outage", "spam"]
+        assert {"tag": "spam", "tickets": used["spam"]} in as_json["used"]
+        dropped = padcom("tags", "disallow", "spam", "billing", "--json", as_=admin)
+        assert json.loads(dropped.stdout)["allowed"] == ["outage"]
+        last = padcom("tags", "disallow", "outage", as_=admin)
+        assert last.exit_code == 2 and "any word" in last.stderr  # nothing changed
+        assert json.loads(padcom("tags", "list", "--json", as_=agent).stdout)["allowed"] == [
+            "outage"
+        ]
+        assert agent.api().get(f"/tickets/{number}").json()["tags"] == ["spam"]  # kept
+        for wrong in (["tags", "allow"], ["tags", "allow", "x", "--any"], ["tags", "disallow"]):
+            assert padcom(*wrong, as_=admin).exit_code == 2, wrong
+        assert padcom("tags", "list", as_=customer).exit_code == 4
+    finally:
+        freed = padcom("tags", "allow", "--any", as_=admin)
+    assert freed.stdout.strip() == "Allowed: any word (no allow-list)"

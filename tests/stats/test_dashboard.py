@@ -1,5 +1,5 @@
-"""The admin app's dashboard (``d``) on a fixed history and a fixed clock: pictures and the
-period switch, against the module's real server."""
+"""The admin app's dashboard (``d``) on a fixed history and a fixed clock: pictures, the
+period switch and the period's tags, against the module's real server."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from textual.pilot import Pilot
 
 from padcom_tui.app import PadcomAdmin
 from padcom_tui.screens.dashboard import DashboardScreen
+from padcom_tui.widgets.dashboard_bars import DashboardBars
 from server.helpdesk.tokens import issue
 from server.storage.db import db
+from server.storage.desk_models import TicketTag
 from server.storage.models import Organization, Service, Ticket, User
 from server.storage.rating_models import TicketRating
 from tests.support.live import Live
@@ -24,7 +26,8 @@ D = timedelta(days=1)
 
 
 def _seed(live: Live) -> str:
-    """Fixed people and fourteen tickets over the 40 days before NOW; the admin's token."""
+    """Fixed people and fourteen tickets over the 40 days before NOW, some tagged; the
+    admin's token."""
     with db.connection_context(), db.atomic():
         org = Organization.create(name="Dune Hosting", customer_number="DASH-1")
         service = Service.create(organization=org, kind="vps", label="vps1.dune.example")
@@ -47,6 +50,9 @@ def _seed(live: Live) -> str:
                 resolved_at=created + (6 + 2 * i) * H if solved else None,
                 first_response_due=created + 4 * H, resolution_due=created + 2 * D,
             )  # fmt: skip
+            for tag, on in (("outage", i % 2 == 0), ("fra1", i % 3 == 0), ("billing", i == 1)):
+                if on:
+                    TicketTag.create(ticket=ticket, tag=tag)
             if solved and i % 5 != 4:  # most resolutions were rated, one in four badly
                 TicketRating.create(
                     ticket=ticket, resolved_at=ticket.resolved_at, rater=customer,
@@ -91,12 +97,17 @@ async def test_the_period_switch_asks_for_7_30_and_90_days(
         assert isinstance(screen, DashboardScreen)
         assert screen.data is not None and len(screen.data["daily"]) == 31
         created = screen.data["created"]
+        tags = screen.query_one("#tags", DashboardBars)
+        assert [(label, words) for label, _, words in tags.rows] == [
+            ("outage", "5"), ("fra1", "4"), ("billing", "1")
+        ]  # fmt: skip
         await pilot.press("7")
         await settle(pilot)
         assert screen.days == 7 and len(screen.data["daily"]) == 8
         assert screen.data["created"] < created  # 2 of the 14 cases fall in the last week
         this_week = screen.data["satisfaction"]
         assert (this_week["good"], this_week["bad"], this_week["percent"]) == (0, 1, 0.0)
+        assert [label for label, _, _ in tags.rows] == ["billing", "fra1", "outage"]  # 1 each
         await pilot.press("9")
         await settle(pilot)
         assert screen.days == 90 and screen.data["created"] == 14

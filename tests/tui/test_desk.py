@@ -9,6 +9,7 @@ from collections.abc import Callable
 from textual.widgets import Input
 
 from padcom_tui.app import PadcomAdmin
+from padcom_tui.screens.bulk_tags import BulkTagDialog
 from padcom_tui.screens.confirm import ConfirmScreen
 from padcom_tui.screens.goto import GotoScreen
 from padcom_tui.screens.help import HelpScreen
@@ -172,6 +173,41 @@ async def test_twelve_tickets_of_one_outage_are_assigned_in_one_go(
         ticket = agent.api().get(f"/tickets/{number}").json()
         assigned = (ticket["assignee"] or {}).get("id")
         assert assigned == (None if number == numbers[5] else agent.id), number
+
+
+async def test_the_tickets_of_one_outage_are_tagged_in_one_go_whatever_changed_meanwhile(
+    admin_app: Callable[..., PadcomAdmin], agent: Person, customer: Person, word: str
+) -> None:
+    numbers = [file_ticket(customer, f"{word} tag {i}")["number"] for i in range(3)]
+    agent.api().post(f"/tickets/{numbers[0]}/tags", json={"add": ["spam"]}).raise_for_status()
+    app = admin_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await search(pilot, word)
+        await pilot.press("asterisk")
+        await settle(pilot)
+        assert "3 selected (T: tag, M: macro)" in status_line(app)
+        customer.api().post(f"/tickets/{numbers[1]}/messages", json={"body": "Any news?"})
+        await pilot.press("T")
+        assert isinstance(app.screen, BulkTagDialog)
+        assert "on them now: spam (1)" in screen_text(app)
+        await pilot.press(*"Outage fra1", "tab", *"spam", "enter")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Add outage, fra1; remove spam on 3 tickets" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        await until(pilot, lambda: any("tagged" in n.message for n in app._notifications))
+        (text,) = [n.message for n in app._notifications if "tagged" in n.message]
+        assert text == "3 tickets tagged (add outage, fra1; remove spam)"  # the reply refused none
+        assert "selected" not in status_line(app)
+        assert {row["subject"] for row in shown_rows(app)} == {
+            f"{word} tag {i} #fra1 #outage" for i in range(3)
+        }
+        await pilot.press("T", *("x" * 40), "enter", "y")  # the ticket under the cursor
+        await settle(pilot)
+        await until(pilot, lambda: any("at most 32" in n.message for n in app._notifications))
+    for number in numbers:
+        assert agent.api().get(f"/tickets/{number}").json()["tags"] == ["fra1", "outage"]
 
 
 async def test_the_customer_tab_lists_their_other_tickets_open_first_and_jumps(

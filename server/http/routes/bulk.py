@@ -1,10 +1,11 @@
 """HTTP layer: ``POST /tickets/bulk``: one change to many tickets in one round trip.
 
-Each ticket goes through the same rule and the one write path as ``PATCH /tickets/{n}``
-(its own transaction, its version check, its events, mails and webhooks); one
-ticket's refusal (412 changed meanwhile, 403, 404, 422) is reported and leaves the
-others alone. Staff only. Actions other helpers add (tags, merge) plug in as fields
-of ``BulkChanges`` handled by ``tickets.update_ticket``.
+Each ticket goes through the same rules and the one write path as ``PATCH /tickets/{n}``
+and ``POST /tickets/{n}/tags`` (its own transaction, its version check, its events,
+mails and webhooks; ``server/helpdesk/bulk.py``); one ticket's refusal (412 changed
+meanwhile, 403, 404, 422) is reported and leaves the others alone. The tag words are
+checked once, before any ticket: a word that is not one, or not allowed, refuses the
+request (422) and changes nothing. Staff only.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from server.helpdesk import tickets
+from server.helpdesk import bulk
 from server.http.deps import AppSettings, StaffUser, write
+from server.http.desk_schemas import BulkIn, BulkOut
 from server.http.errors import DomainError, status_of
-from server.http.schemas import BulkIn, BulkOut
-from server.reads import pages
+from server.reads import desk, pages
 from server.reads.ticket_read import JSON, dumps
 from server.storage.models import Event, Ticket
 
@@ -30,6 +31,10 @@ def bulk_change(
 ) -> Response:
     """Set the same fields on every ticket listed, each as of the version given."""
     wanted = data.changes.model_dump(exclude_unset=True)
+    if any(k in wanted for k in bulk.TAG_CHANGES):
+        wanted["add_tags"], wanted["remove_tags"] = desk.checked_tag_words(
+            data.changes.add_tags, data.changes.remove_tags
+        )
     changed: list[int] = []
     refused: list[dict[str, Any]] = []
     seen: set[int] = set()
@@ -41,7 +46,7 @@ def bulk_change(
         def change(
             number: int = item.number, version: int = item.version
         ) -> tuple[Ticket, list[Event]]:
-            return tickets.update_ticket(staff, number, version, wanted, settings.sla)
+            return bulk.change_one(staff, number, version, wanted, settings.sla)
 
         try:
             write(request, change)

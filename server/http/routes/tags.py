@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Request, Response
 
 from server.helpdesk import tags
 from server.http.deps import AdminUser, StaffUser, write
-from server.http.desk_schemas import AllowedTagsIn, TagsIn, TagsOut
+from server.http.desk_schemas import AllowedTagsChange, AllowedTagsIn, TagsIn, TagsOut
 from server.http.idempotency import Answer
 from server.http.once import Done, Once, write_once
 from server.http.routes.tickets import IdempotencyKeyHeader, Number, optional_version
@@ -52,4 +52,12 @@ def list_tags(staff: StaffUser) -> Response:
 def set_allowed_tags(data: AllowedTagsIn, request: Request, admin: AdminUser) -> Response:
     """Replace the allow-list (admins); ``[]`` lets staff use free words again."""
     write(request, plain(lambda: tags.set_allowed(admin, data.allowed)))
+    return Response(dumps(desk.tags_in_use()), media_type=JSON)
+
+
+@router.post("/tags/allowed", response_model=TagsOut)
+def change_allowed_tags(data: AllowedTagsChange, request: Request, admin: AdminUser) -> Response:
+    """Put words on the allow-list and take words off (admins); the rest of it stays, so two
+    admins at once lose nothing. Taking off the last word is a 422: ``PUT []`` frees the words."""
+    write(request, plain(lambda: tags.change_allowed(admin, data.add, data.remove)))
     return Response(dumps(desk.tags_in_use()), media_type=JSON)
