@@ -3,7 +3,9 @@ PostgreSQL, a real server on a free loopback port, and a clean environment."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import inspect
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -51,3 +53,31 @@ def live(database_url: str) -> Iterator[Live]:
     """A real server on this module's database, shared by the module's tests."""
     with own_server(database_url) as world:
         yield world
+
+
+@pytest.fixture
+def snap_compare(snap_compare: Callable[..., bool]) -> Callable[..., bool]:
+    """Textual's snapshot comparison with every text cursor held still, drawn where it is.
+
+    A cursor blinks every half second, so whether it is in the picture depended on
+    when the picture was taken: under load one came late, in the cursor's dark half,
+    and the reply editor and the merge dialog failed now and then with the same text.
+    """
+
+    def compare(
+        app: Any, *args: Any, run_before: Callable[..., Any] | None = None, **kw: Any
+    ) -> bool:
+        async def steady(pilot: Any) -> None:
+            if run_before is not None:
+                started = run_before(pilot)
+                if inspect.isawaitable(started):
+                    await started
+            for widget in pilot.app.screen.query("Input, TextArea"):
+                # Held in its bright half; cursor_blink = False would keep a TextArea's
+                # cached dark line (its cache key has no cursor when blinking is off).
+                widget._pause_blink(visible=widget.has_focus)
+            await pilot.pause()
+
+        return snap_compare(app, *args, run_before=steady, **kw)
+
+    return compare

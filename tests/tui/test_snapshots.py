@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import TextArea
 
 from padcom_tui.app import PadcomAdmin
 from server.helpdesk.tokens import issue
@@ -222,6 +223,20 @@ def test_reply_editor(
 ) -> None:
     """The editor beside the conversation (160 columns) or in its place (80)."""
     assert snap_compare(_app(live, desk), terminal_size=size, run_before=_answering)
+
+
+async def _answering_in_the_cursors_dark_half(pilot: Pilot[None]) -> None:
+    """As ``_answering``, the picture taken once the cursor has blinked off (a late one)."""
+    await _answering(pilot)
+    editor = pilot.app.screen.query_one(TextArea)
+    await until(pilot, lambda: not editor._cursor_visible, seconds=3)
+
+
+def test_a_late_picture_of_the_reply_editor_still_shows_its_cursor(
+    snap_compare: Callable[..., bool], live: Live, desk: str
+) -> None:
+    app = _app(live, desk)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_answering_in_the_cursors_dark_half)
 
 
 @pytest.mark.parametrize("size", EDITOR_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
