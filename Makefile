@@ -23,7 +23,7 @@ run: install
 	$(BIN)/python -m scripts.run_demo
 
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q --durations=20
 
 lint: install
 	$(BIN)/ruff check .

@@ -368,6 +368,7 @@ DECLARED: dict[str, Declared] = {
     "POST /api/v1/tickets/{number}/tags": Declared("staff", body=lambda w, p: {"add": ["vip"]}),
     "GET /api/v1/tags": Declared("staff"),
     "PUT /api/v1/tags/allowed": Declared("admin", body=lambda w, p: {"allowed": []}),
+    "POST /api/v1/tags/allowed": Declared("admin", body=lambda w, p: {"remove": ["unlisted"]}),
     "GET /api/v1/canned-replies": Declared("staff"),
     "GET /api/v1/canned-replies/placeholders": Declared("staff"),
     "POST /api/v1/canned-replies": Declared(
