@@ -88,7 +88,7 @@ def _stream_tickets(person: Person, number: int) -> list[str]:
     found = []
     for line in mine:
         start = line.index('"ticket_now":') + len('"ticket_now":')
-        _, end = json.JSONDecoder().raw_decode(line, start)  # the ticket's own bytes, whatever follows
+        _, end = json.JSONDecoder().raw_decode(line, start)  # whatever field follows it
         found.append(line[start:end])
     assert json.loads(found[-1]) == before
     return found
