@@ -8,6 +8,7 @@ from it beside ``Answering``; the links shown are the ticket's (``TicketData.lin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import Binding, BindingType
@@ -64,17 +65,11 @@ class IncidentLinks(PadcomScreen[Json | None]):
             self.notify("No open incident to link it to.", markup=False)
             return
 
-        def chosen(value: str | None) -> None:
-            if value:
-                number = int(value)
-                in_background(
-                    self,
-                    lambda: self.hosting.link_ticket(number, self.number),
-                    lambda _found: self._done(f"#{self.number} linked to incident #{number}."),
-                    group="send",
-                )
-
-        self.app.push_screen(ChoiceScreen(f"Link #{self.number} to the incident", options), chosen)
+        self._incident_chosen_then(
+            ChoiceScreen(f"Link #{self.number} to the incident", options),
+            lambda number: self.hosting.link_ticket(number, self.number),
+            "linked to",
+        )
 
     def action_unlink_incident(self) -> None:
         """Pick one of the incidents it is linked to (open or resolved) and untie it."""
@@ -88,18 +83,26 @@ class IncidentLinks(PadcomScreen[Json | None]):
             self.notify(f"#{self.number} is linked to no incident.", markup=False)
             return
 
+        self._incident_chosen_then(
+            ChoiceScreen(f"Unlink #{self.number} from the incident", options),
+            lambda number: self.hosting.unlink_ticket(number, self.number),
+            "unlinked from",
+        )
+
+    def _incident_chosen_then(self, picker: Any, call: Callable[[int], object], done: str) -> None:
+        """Ask for the incident with ``picker``, then ``call`` with its number and say ``done``."""
+
         def chosen(value: str | None) -> None:
             if value:
                 number = int(value)
                 in_background(
                     self,
-                    lambda: self.hosting.unlink_ticket(number, self.number),
-                    lambda _none: self._done(f"#{self.number} unlinked from incident #{number}."),
+                    lambda: call(number),
+                    lambda _result: self._done(f"#{self.number} {done} incident #{number}."),
                     group="send",
                 )
 
-        title = f"Unlink #{self.number} from the incident"
-        self.app.push_screen(ChoiceScreen(title, options), chosen)
+        self.app.push_screen(picker, chosen)
 
     def _done(self, message: str) -> None:
         self.notify(message, markup=False)
