@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -72,3 +74,12 @@ def mail_in(live: Live, raw: bytes, **env: str) -> subprocess.CompletedProcess[s
         [SERVER, "mail-in"], input=raw.decode("latin-1"), capture_output=True, text=True,
         timeout=60, env=environment, encoding="latin-1",
     )  # fmt: skip
+
+
+def poller_reaches(condition: Callable[[], bool], timeout: float = 30) -> None:
+    """Wait (bounded) until ``condition()`` holds while the IMAP poller works."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the poller did not get there in time")
+        time.sleep(0.1)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from server.live.mail_poller import hold_lease
 from server.storage.db import db
 from tests.cli.terminal import PADCOM
 from tests.live.mailbox import Mailbox
-from tests.mail.support import FAST, mail, mail_in_settings, mail_settings
+from tests.mail.support import FAST, mail, mail_in_settings, mail_settings, poller_reaches
 from tests.support.dovecot import Dovecot
 from tests.support.live import Live, Person, own_server
 from tests.support.ports import free_port
@@ -49,14 +49,6 @@ def helpdesk(database_url: str, mailbox: Mailbox, dovecot: Dovecot) -> Iterator[
         yield world
 
 
-def _until(condition: Callable[[], bool], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the poller did not get there in time")
-        time.sleep(0.1)
-
-
 async def _answer_in_padcom_admin(helpdesk: Live, agent: Person, number: int, state: Path) -> None:
     """The agent opens the ticket in padcom-admin, writes the reply and sends it."""
     app = build_app(helpdesk.url, agent.token, state_dir=state)
@@ -76,7 +68,7 @@ async def test_a_real_imap_round_trip_lands_every_mail_on_the_ticket(
     customer, agent = helpdesk.person("customer"), helpdesk.person("agent")
     api = customer.api()
     dovecot.deliver(mail(customer.email, "Mail bounces", "Since the DNS move all mail bounces."))
-    _until(lambda: bool(api.get("/tickets").json()["items"]))
+    poller_reaches(lambda: bool(api.get("/tickets").json()["items"]))
     number = api.get("/tickets").json()["items"][0]["number"]
     assert dovecot.waiting() == 0  # taken, then deleted from the mailbox
 
@@ -90,7 +82,7 @@ async def test_a_real_imap_round_trip_lands_every_mail_on_the_ticket(
         files=[("maillog.txt", b"status=sent (250 ok)\n")],
     )  # fmt: skip
     dovecot.deliver(reply)
-    _until(lambda: len(api.get(f"/tickets/{number}/messages").json()) == 2)
+    poller_reaches(lambda: len(api.get(f"/tickets/{number}/messages").json()) == 2)
     shown = subprocess.run(
         [PADCOM, "ticket", "show", str(number), "--json"],
         capture_output=True, text=True, timeout=60,
@@ -120,7 +112,7 @@ def test_an_auto_reply_in_the_mailbox_is_taken_and_never_answered(
             headers={"Auto-Submitted": "auto-replied"},
         )
     )
-    _until(lambda: dovecot.waiting() == 0)
+    poller_reaches(lambda: dovecot.waiting() == 0)
     time.sleep(0.5)
     assert customer.api().get("/tickets").json()["items"] == []
     assert len(mailbox.raw) == before

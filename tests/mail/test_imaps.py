@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.live.mailbox import self_signed
-from tests.mail.support import mail, mail_in_settings
+from tests.mail.support import mail, mail_in_settings, poller_reaches
 from tests.support.dovecot import Dovecot
 from tests.support.live import own_server
 
@@ -27,14 +27,6 @@ def dovecot(certificate: tuple[Path, Path]) -> Iterator[Dovecot]:
     server = Dovecot(tls=certificate).start()
     yield server
     server.stop()
-
-
-def _until(condition: Callable[[], bool], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the poller did not get there in time")
-        time.sleep(0.1)
 
 
 def _refusals(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -54,7 +46,7 @@ def test_an_untrusted_certificate_is_refused_with_a_clear_line_and_a_trusted_one
     caplog.set_level(logging.INFO, logger="padcom.mail")
     dovecot.deliver(mail("someone@example.org", "Hello over TLS", "Is this private?"))
     with own_server(database_url, mail_in=mail_in_settings(imap_url=dovecot.tls_url)):
-        _until(lambda: bool(_refusals(caplog)))  # the system's CAs do not know this one
+        poller_reaches(lambda: bool(_refusals(caplog)))  # the system's CAs do not know this one
         time.sleep(0.5)
         assert dovecot.waiting() == 1  # nothing taken
     (line,) = _refusals(caplog)  # one line, then a long wait: no line per second
@@ -64,7 +56,9 @@ def test_an_untrusted_certificate_is_refused_with_a_clear_line_and_a_trusted_one
 
     trusted = mail_in_settings(imap_url=dovecot.tls_url, imap_ca_file=str(certificate[0]))
     with own_server(database_url, mail_in=trusted) as world:
-        _until(lambda: dovecot.waiting() == 0)  # the lease was handed over at the first's close
+        poller_reaches(
+            lambda: dovecot.waiting() == 0
+        )  # the lease was handed over at the first's close
         agent = world.person("agent")
         waiting = agent.api().get("/mail/triage").json()
         assert [m["subject"] for m in waiting] == ["Hello over TLS"]
